@@ -1,0 +1,39 @@
+#!/bin/sh
+# Installs every Debian 12 package Dossier's build, demo and tests need.
+# Idempotent: does nothing when all packages are already present.
+set -eu
+
+PACKAGES="
+build-essential cmake pkg-config
+libopencv-dev
+libtesseract-dev libleptonica-dev
+tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim tesseract-ocr-osd
+libhpdf-dev
+libsqlite3-dev sqlite3 libssl-dev
+libboost-filesystem-dev
+libgtest-dev libgmock-dev
+libcli11-dev nlohmann-json3-dev libfmt-dev libicu-dev
+libzxing-dev
+icc-profiles-free
+fonts-wqy-microhei
+poppler-utils qpdf python3-pikepdf
+"
+
+missing=""
+for p in $PACKAGES; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing="$missing $p"
+  fi
+done
+
+if [ -z "$missing" ]; then
+  exit 0
+fi
+
+echo "install-deps: installing:$missing"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing

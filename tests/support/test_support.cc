@@ -1,0 +1,59 @@
+#include "tests/support/test_support.h"
+
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <random>
+
+namespace dossier::testing {
+
+namespace fs = std::filesystem;
+
+fs::path SharedDir() { return fs::path(DOSSIER_TEST_SHARED_DIR); }
+fs::path CorpusDir() { return SharedDir() / "corpus"; }
+fs::path SamplesDir() { return fs::path(DOSSIER_TEST_SAMPLES_DIR); }
+fs::path DossierBinary() { return fs::path(DOSSIER_TEST_BINARY); }
+
+TempDir::TempDir() {
+  std::random_device rd;
+  path_ = fs::temp_directory_path() /
+          ("dossier-test-" + std::to_string(rd()) + std::to_string(rd()));
+  fs::create_directories(path_);
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  fs::remove_all(path_, ec);
+}
+
+std::string ShellQuote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'') {
+      out += "'\\''";
+    } else {
+      out += c;
+    }
+  }
+  out += "'";
+  return out;
+}
+
+CommandResult RunCommand(const std::string& command_line) {
+  CommandResult result;
+  std::string full = command_line + " 2>&1";
+  FILE* pipe = ::popen(full.c_str(), "r");
+  if (pipe == nullptr) return result;
+  std::array<char, 4096> buffer;
+  size_t n;
+  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) {
+    result.out.append(buffer.data(), n);
+  }
+  int status = ::pclose(pipe);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+}  // namespace dossier::testing
