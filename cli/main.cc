@@ -1,1 +1,45 @@
-int main(){}
+// The `dossier` command: parses arguments, runs the chosen subcommand's
+// action and maps its error to an exit code. The work is in the libraries.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "cli/command.h"
+
+int main(int argc, char** argv) {
+  using namespace dossier::cli;
+  CLI::App app{
+      "Dossier: scanning and archive station for paper customer files.\n"
+      "Scans are cleaned, OCRed (Chinese and English) and stored as searchable\n"
+      "PDF/A files in an archive, filed under coded customer files."};
+  app.name("dossier");
+  app.require_subcommand(1);
+  app.fallthrough();  // global options may follow the subcommand
+  GlobalOptions global;
+  app.add_option("--archive", global.archive_dir,
+                 "Archive folder (default: $DOSSIER_ARCHIVE, else ./archive)");
+  app.set_version_flag("--version", "dossier 0.1.0");
+
+  Action action;
+  RegisterInit(app, global, &action);
+  RegisterCustomer(app, global, &action);
+  RegisterIngest(app, global, &action);
+  RegisterSearch(app, global, &action);
+  RegisterShow(app, global, &action);
+  RegisterExport(app, global, &action);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? kExitOk : kExitUsage;
+  }
+  if (!action) return kExitUsage;
+  auto result = action();
+  if (!result) {
+    std::cerr << "dossier: error: " << result.error().message << "\n";
+    return ExitCodeFor(result.error().code);
+  }
+  return *result;
+}

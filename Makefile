@@ -1,0 +1,30 @@
+# Dossier: set up, build, test and demo on Debian 12.
+#   make demo   install dependencies, build, run the demo on the bundled samples
+#   make test   install dependencies, build, run the whole test suite
+BUILD ?= build
+JOBS ?= $(shell nproc)
+DEMO_ARCHIVE ?= $(CURDIR)/demo-archive
+
+.PHONY: all deps build test demo bench bench-accuracy clean
+
+all: build
+
+deps:
+	./scripts/install-deps.sh
+
+build: deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	cmake --build $(BUILD) -j $(JOBS)
+
+test: build
+	cd $(BUILD) && OMP_THREAD_LIMIT=1 ctest --output-on-failure -j $(JOBS) --timeout 900
+
+demo: build
+	DOSSIER=$(BUILD)/cli/dossier SAMPLES=$(BUILD)/samples/pages \
+	  DEMO_ARCHIVE=$(DEMO_ARCHIVE) ./samples/demo.sh
+
+bench-accuracy: build
+	./bench/accuracy.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD) $(DEMO_ARCHIVE)

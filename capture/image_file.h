@@ -1,0 +1,30 @@
+// Reading page images from files: PNG, JPEG and TIFF (also multi-page and
+// 1-bit CCITT G4 TIFF). The file type is recognised from its first bytes,
+// not its name, so a text file named .tif is refused as "not an image".
+//
+// The input file is only read, never changed.
+#pragma once
+
+#include <filesystem>
+#include <vector>
+
+#include "capture/raw_page.h"
+#include "core/result.h"
+
+namespace dossier::capture {
+
+struct ImageFileOptions {
+  // Refuse images larger than this before decoding them (decompression bombs).
+  double max_megapixels = 200.0;
+  // Resolution assumed when the file records none or an implausible one.
+  // 0 means: estimate from the pixel width, assuming an A4 page.
+  double fallback_dpi = 0.0;
+};
+
+// Reads every page of the file. Errors name the file and the reason:
+// kNotFound (missing), kCorruptInput (empty, truncated, undecodable),
+// kUnsupported (not PNG/JPEG/TIFF).
+Result<std::vector<RawPage>> ReadImageFile(const std::filesystem::path& path,
+                                           const ImageFileOptions& options = {});
+
+}  // namespace dossier::capture

@@ -1,0 +1,44 @@
+#include <fmt/format.h>
+
+#include "cli/command.h"
+#include "core/file_util.h"
+
+namespace dossier::cli {
+
+void RegisterExport(CLI::App& app, const GlobalOptions& global, Action* action) {
+  auto* cmd = app.add_subcommand(
+      "export", "Write a document's archived PDF to a file (checksum verified)");
+  auto id = std::make_shared<std::string>();
+  auto to = std::make_shared<std::string>();
+  auto force = std::make_shared<bool>(false);
+  cmd->add_option("DOC", *id, "Document id, e.g. D000012")->required();
+  cmd->add_option("--to", *to, "Destination file, e.g. contract.pdf")->required();
+  cmd->add_flag("--force", *force, "Overwrite the destination if it exists");
+  cmd->callback([&global, id, to, force, action] {
+    *action = [&global, id, to, force]() -> Result<int> {
+      auto archive = OpenArchive(global);
+      if (!archive) return std::unexpected(archive.error());
+      auto d = (*archive)->catalog().GetDocument(*id);
+      if (!d) return std::unexpected(d.error());
+      std::filesystem::path dest(*to);
+      std::error_code ec;
+      if (std::filesystem::is_directory(dest, ec)) {
+        dest /= d->display_id + ".pdf";
+      }
+      if (std::filesystem::exists(dest, ec) && !*force) {
+        return MakeError(ErrorCode::kConflict,
+                         dest.string() + ": exists (use --force to overwrite)");
+      }
+      auto bytes = (*archive)->files().Get(d->pdf_sha256);
+      if (!bytes) return std::unexpected(bytes.error());
+      if (auto s = WriteFileAtomic(dest, *bytes); !s) {
+        return std::unexpected(s.error());
+      }
+      fmt::print("Exported {} ({} pages) to {}\n", d->display_id, d->page_count,
+                 dest.string());
+      return kExitOk;
+    };
+  });
+}
+
+}  // namespace dossier::cli

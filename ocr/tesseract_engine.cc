@@ -1,0 +1,195 @@
+// Tesseract engine.
+//
+// Design notes:
+// - One TessBaseAPI for recognition and a second one initialised with "osd"
+//   for orientation; both belong to this engine and so to one worker thread.
+// - Tesseract parallelises internally with OpenMP. On a pool of workers that
+//   oversubscribes the cores and is several times slower, so every call
+//   limits OpenMP to one thread for the calling thread.
+// - Words are read with a ResultIterator at RIL_WORD level. Tesseract puts a
+//   space between every Chinese character; NormalizeText removes those, and
+//   CJK words on one line are written without separators.
+#include <omp.h>
+#include <tesseract/baseapi.h>
+#include <tesseract/osdetect.h>
+#include <tesseract/resultiterator.h>
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <memory>
+
+#include "core/text.h"
+#include "ocr/engine.h"
+
+namespace dossier::ocr {
+
+namespace {
+
+struct ApiDeleter {
+  void operator()(tesseract::TessBaseAPI* api) const {
+    api->End();
+    delete api;
+  }
+};
+using ApiPtr = std::unique_ptr<tesseract::TessBaseAPI, ApiDeleter>;
+
+struct TextDeleter {
+  void operator()(char* s) const { delete[] s; }
+};
+
+bool EndsWithCjk(const std::string& s) {
+  auto cps = DecodeUtf8(s);
+  return !cps.empty() && IsCjkCodepoint(cps.back());
+}
+bool StartsWithCjk(const std::string& s) {
+  auto cps = DecodeUtf8(s);
+  return !cps.empty() && IsCjkCodepoint(cps.front());
+}
+
+class TesseractEngine final : public Engine {
+ public:
+  TesseractEngine(ApiPtr api, std::string languages)
+      : api_(std::move(api)), languages_(std::move(languages)) {}
+
+  std::string Name() const override {
+    return std::string("Tesseract ") + tesseract::TessBaseAPI::Version();
+  }
+  std::string Languages() const override { return languages_; }
+
+  Result<OcrPage> Recognize(const GrayImageView& image) override {
+    omp_set_num_threads(1);
+    api_->SetPageSegMode(tesseract::PSM_AUTO);
+    api_->SetImage(image.data, image.width, image.height, 1,
+                   image.bytes_per_line);
+    api_->SetSourceResolution(static_cast<int>(image.dpi + 0.5));
+    if (api_->Recognize(nullptr) != 0) {
+      return MakeError(ErrorCode::kOcr, "Tesseract recognition failed");
+    }
+    OcrPage page;
+    page.width = image.width;
+    page.height = image.height;
+    page.dpi = image.dpi;
+    page.languages = languages_;
+    std::unique_ptr<tesseract::ResultIterator> it(api_->GetIterator());
+    double confidence_sum = 0;
+    if (it) {
+      const auto word_level = tesseract::RIL_WORD;
+      do {
+        if (it->Empty(word_level)) continue;
+        std::unique_ptr<char[]> raw(it->GetUTF8Text(word_level));
+        if (!raw) continue;
+        std::string text = NormalizeText(raw.get());
+        // Drop the words made of spaces only.
+        if (text.empty()) continue;
+        if (it->IsAtBeginningOf(tesseract::RIL_TEXTLINE) || page.lines.empty()) {
+          OcrLine line;
+          int l, t, r, b;
+          if (it->BoundingBox(tesseract::RIL_TEXTLINE, &l, &t, &r, &b)) {
+            line.box = {l, t, r - l, b - t};
+          }
+          page.lines.push_back(line);
+        }
+        OcrWord word;
+        word.text = std::move(text);
+        int l, t, r, b;
+        it->BoundingBox(word_level, &l, &t, &r, &b);
+        word.box = {l, t, r - l, b - t};
+        int x1, y1, x2, y2;
+        word.baseline =
+            it->Baseline(word_level, &x1, &y1, &x2, &y2) ? (y1 + y2) / 2 : b;
+        word.confidence = it->Confidence(word_level);
+        word.line = static_cast<int>(page.lines.size()) - 1;
+        OcrLine& line = page.lines.back();
+        if (!line.text.empty() &&
+            !(EndsWithCjk(line.text) && StartsWithCjk(word.text))) {
+          line.text += ' ';
+        }
+        line.text += word.text;
+        confidence_sum += word.confidence;
+        page.words.push_back(std::move(word));
+      } while (it->Next(word_level));
+    }
+    std::string text;
+    for (const auto& line : page.lines) {
+      if (line.text.empty()) continue;
+      if (!text.empty()) text += '\n';
+      text += line.text;
+    }
+    page.text = NormalizeText(text);
+    page.mean_confidence =
+        page.words.empty() ? 0.f
+                           : static_cast<float>(confidence_sum / page.words.size());
+    api_->Clear();
+    return page;
+  }
+
+  Result<Orientation> DetectOrientation(const GrayImageView& image) override {
+    omp_set_num_threads(1);
+    if (!osd_) {
+      osd_.reset(new tesseract::TessBaseAPI());
+      if (osd_->Init(tessdata_dir_.empty() ? nullptr : tessdata_dir_.c_str(),
+                     "osd") != 0) {
+        osd_.reset();
+        return MakeError(ErrorCode::kOcr,
+                         "Tesseract cannot load osd.traineddata (install "
+                         "tesseract-ocr-osd)");
+      }
+      osd_->SetPageSegMode(tesseract::PSM_OSD_ONLY);
+    }
+    osd_->SetImage(image.data, image.width, image.height, 1,
+                   image.bytes_per_line);
+    osd_->SetSourceResolution(static_cast<int>(image.dpi + 0.5));
+    OSResults results;
+    bool ok = osd_->DetectOS(&results);
+    osd_->Clear();
+    if (!ok || results.best_result.orientation_id < 0) {
+      return MakeError(ErrorCode::kOcr, "orientation not detectable");
+    }
+    Orientation o;
+    // orientation_id counts counter-clockwise quarter turns of the text;
+    // turning the page back needs the same number of clockwise turns.
+    static constexpr int kClockwise[4] = {0, 90, 180, 270};
+    o.degrees_clockwise = kClockwise[results.best_result.orientation_id];
+    o.confidence = results.best_result.oconfidence;
+    int script_id = results.best_result.script_id;
+    if (script_id >= 0 && results.unicharset != nullptr) {
+      o.script = results.unicharset->get_script_from_script_id(script_id);
+    }
+    return o;
+  }
+
+  void set_tessdata_dir(std::string dir) { tessdata_dir_ = std::move(dir); }
+
+ private:
+  ApiPtr api_;
+  ApiPtr osd_;
+  std::string languages_;
+  std::string tessdata_dir_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Engine>> MakeTesseractEngine(
+    const TesseractOptions& options) {
+  omp_set_num_threads(1);
+  ApiPtr api(new tesseract::TessBaseAPI());
+  const char* datapath =
+      options.tessdata_dir.empty() ? nullptr : options.tessdata_dir.c_str();
+  if (api->Init(datapath, options.languages.c_str(),
+                tesseract::OEM_LSTM_ONLY) == -1) {
+    return MakeError(
+        ErrorCode::kOcr,
+        fmt::format("Tesseract cannot load the languages '{}' from {} (install "
+                    "tesseract-ocr-eng and tesseract-ocr-chi-sim)",
+                    options.languages,
+                    datapath ? datapath : "its default tessdata folder"));
+  }
+  // Keep inter-word spaces in Chinese text out of the output where possible.
+  api->SetVariable("preserve_interword_spaces", "1");
+  auto engine = std::make_unique<TesseractEngine>(std::move(api), options.languages);
+  engine->set_tessdata_dir(options.tessdata_dir);
+  return std::unique_ptr<Engine>(std::move(engine));
+}
+
+}  // namespace dossier::ocr

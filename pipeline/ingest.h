@@ -1,0 +1,101 @@
+// IngestJob: runs a batch of input files through cleanup, OCR and PDF
+// writing into an archive.
+//
+//   files --read--> RawPage --[worker pool: Prepare, orientation, Deskew,
+//   OCR, encode]--> PageResult --[committer: PDF/A, file store, catalog]-->
+//   Document
+//
+// Each input file becomes one document (a multi-page TIFF a multi-page one)
+// unless one_document merges them all. A file that cannot be read fails its
+// own document with an error naming it; the rest of the batch goes on. An
+// input already ingested for the same customer is reported as a duplicate
+// and not stored twice. Input files are only read.
+//
+// Thread safety: Run() uses jobs worker threads, each with its own OCR
+// engine, and one committer thread that alone touches the archive. The
+// progress callback is called with a lock held, one call at a time.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "archive/pdf_writer.h"
+#include "capture/cleanup.h"
+#include "capture/image_file.h"
+#include "core/result.h"
+#include "core/types.h"
+#include "ocr/engine.h"
+#include "storage/archive.h"
+
+namespace dossier::pipeline {
+
+// Document types a document may be filed as.
+const std::vector<std::string>& DocumentTypes();
+
+struct IngestOptions {
+  std::vector<std::filesystem::path> files;
+  std::string customer_code;
+  std::string type = "other";
+  std::string title;           // empty: the file name
+  bool one_document = false;   // merge all files, in order, into one document
+  int jobs = 0;                // OCR workers; 0 = one per core
+  std::string actor;           // who runs the ingest
+  ocr::TesseractOptions ocr;
+  bool null_ocr = false;       // tests: skip OCR (NullEngine)
+  capture::ImageFileOptions read;
+  capture::CleanupOptions cleanup;
+  capture::EncodeOptions encode;
+  archive::PdfaLevel pdfa = archive::PdfaLevel::k2b;
+};
+
+// Reported after each page has been processed.
+struct PageEvent {
+  std::string source_file;
+  int source_index = 0;
+  int rotation = 0;
+  double skew = 0.0;
+  bool blank = false;
+  int words = 0;
+  float confidence = 0.f;
+  double seconds = 0.0;
+  std::vector<Warning> warnings;
+};
+
+struct DocumentOutcome {
+  std::vector<std::filesystem::path> inputs;
+  bool stored = false;       // a new document was committed
+  bool duplicate = false;    // the same input was ingested before
+  storage::DocumentRecord record;  // valid when stored or duplicate
+  std::optional<Error> error;
+  std::vector<Warning> warnings;
+};
+
+struct DocumentEvent {
+  const DocumentOutcome* outcome = nullptr;
+};
+
+struct IngestReport {
+  std::vector<DocumentOutcome> documents;
+  int pages = 0;
+  double seconds = 0.0;
+  int failed() const;
+  int stored() const;
+  int duplicates() const;
+  int warnings() const;
+};
+
+struct IngestCallbacks {
+  std::function<void(const PageEvent&)> on_page;
+  std::function<void(const DocumentOutcome&)> on_document;
+};
+
+// Runs the batch. Returns an error only when the batch cannot start at all
+// (unknown customer, bad type, OCR engine missing); per-file problems are
+// in the report.
+Result<IngestReport> RunIngest(storage::Archive& archive,
+                               const IngestOptions& options,
+                               const IngestCallbacks& callbacks = {});
+
+}  // namespace dossier::pipeline

@@ -1,0 +1,131 @@
+#include "pipeline/page_processor.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cmath>
+#include <opencv2/imgproc.hpp>
+
+#include "core/text.h"
+
+namespace dossier::pipeline {
+
+namespace {
+
+// OSD confidence above which its answer is taken without checking.
+constexpr float kSureOrientation = 4.0f;
+
+ocr::GrayImageView View(const cv::Mat& gray, double dpi) {
+  return {gray.data, gray.cols, gray.rows, static_cast<int>(gray.step), dpi};
+}
+
+// How well a recognition reads: confident characters count, so a page read
+// the wrong way round (few, unsure characters) scores low.
+double ReadScore(const OcrPage& page) {
+  double score = 0;
+  for (const auto& w : page.words) {
+    score += (w.confidence / 100.0) * (w.confidence / 100.0) *
+             static_cast<double>(DecodeUtf8(w.text).size());
+  }
+  return score;
+}
+
+struct Candidate {
+  capture::CleanPage page;
+  OcrPage ocr;
+  double score = -1;
+};
+
+Result<Candidate> ReadAt(ocr::Engine& engine, const capture::CleanPage& prepared,
+                         int rotation, const capture::CleanupOptions& cleanup) {
+  Candidate c;
+  c.page = capture::Deskew(capture::Rotate(prepared, rotation), cleanup);
+  auto ocr = engine.Recognize(View(c.page.gray, c.page.dpi));
+  if (!ocr) return std::unexpected(ocr.error());
+  c.ocr = std::move(*ocr);
+  c.score = ReadScore(c.ocr);
+  return c;
+}
+
+}  // namespace
+
+Result<PageResult> ProcessPage(ocr::Engine& engine, const capture::RawPage& raw,
+                               const capture::CleanupOptions& cleanup,
+                               const capture::EncodeOptions& encode) {
+  auto start = std::chrono::steady_clock::now();
+  const std::string name =
+      fmt::format("{} page {}", raw.source_file, raw.source_index + 1);
+  auto prepared = capture::Prepare(raw, cleanup);
+  if (!prepared) return std::unexpected(prepared.error());
+
+  PageResult result;
+  Candidate best;
+  if (prepared->blank) {
+    best.page = *prepared;
+    best.ocr.width = best.page.gray.cols;
+    best.ocr.height = best.page.gray.rows;
+    best.ocr.dpi = best.page.dpi;
+    best.ocr.languages = engine.Languages();
+    result.blank = true;
+  } else {
+    auto osd = engine.DetectOrientation(View(prepared->gray, prepared->dpi));
+    std::vector<int> candidates;
+    if (osd && osd->confidence >= kSureOrientation) {
+      candidates = {osd->degrees_clockwise};
+    } else {
+      // Unsure: the engine's guess, upright, and the guess turned half way
+      // (Chinese pages at 90 and 270 degrees are easily confused).
+      int guess = osd ? osd->degrees_clockwise : 0;
+      candidates = {guess, 0, (guess + 180) % 360};
+      std::sort(candidates.begin(), candidates.end());
+      candidates.erase(std::unique(candidates.begin(), candidates.end()),
+                       candidates.end());
+    }
+    for (int rotation : candidates) {
+      auto candidate = ReadAt(engine, *prepared, rotation, cleanup);
+      if (!candidate) {
+        return MakeError(candidate.error().code,
+                         name + ": " + candidate.error().message);
+      }
+      if (candidate->score > best.score) best = std::move(*candidate);
+    }
+    if (candidates.size() > 1) {
+      best.page.warnings.push_back(
+          {"orientation-checked",
+           fmt::format("{}: orientation detection unsure ({}); kept {} degrees "
+                       "after reading {} orientations",
+                       name,
+                       osd ? fmt::format("confidence {:.1f}", osd->confidence)
+                           : osd.error().message,
+                       best.page.rotation, candidates.size())});
+    }
+  }
+
+  const capture::CleanPage& page = best.page;
+  result.image = capture::EncodeForArchive(page, encode);
+  result.ocr = std::move(best.ocr);
+  result.warnings = page.warnings;
+  if (!result.blank && !result.ocr.words.empty() &&
+      result.ocr.mean_confidence < 60.f) {
+    result.warnings.push_back(
+        {"low-confidence",
+         fmt::format("{}: mean OCR confidence {:.0f} is low; check the scan",
+                     name, result.ocr.mean_confidence)});
+  }
+  storage::PageRecord& rec = result.record;
+  rec.source_file = raw.source_file;
+  rec.source_index = raw.source_index;
+  rec.width = result.ocr.width;
+  rec.height = result.ocr.height;
+  rec.dpi = result.ocr.dpi;
+  rec.rotation = page.rotation;
+  rec.skew = page.skew;
+  rec.confidence = result.ocr.mean_confidence;
+  rec.text = result.ocr.text;
+  result.seconds = std::chrono::duration<double>(
+                       std::chrono::steady_clock::now() - start)
+                       .count();
+  return result;
+}
+
+}  // namespace dossier::pipeline

@@ -1,0 +1,58 @@
+#!/bin/sh
+# The demo: a fresh archive, two customers, the bundled sample pages
+# ingested, a few searches, the PDFs exported. Run through `make demo`.
+set -eu
+: "${DOSSIER:?}" "${SAMPLES:?}" "${DEMO_ARCHIVE:?}"
+export DOSSIER_ARCHIVE="$DEMO_ARCHIVE"
+
+step() { printf '\n== %s\n' "$*"; }
+# Ingest exits 10 when it finished with warnings; that is fine for a demo.
+run_ingest() { "$DOSSIER" ingest "$@" || [ $? -eq 10 ]; }
+
+rm -rf "$DEMO_ARCHIVE"
+step "dossier init $DEMO_ARCHIVE"
+"$DOSSIER" init "$DEMO_ARCHIVE"
+
+step "dossier customer add (a company and an English-speaking client)"
+ZH=$("$DOSSIER" customer add --name "上海明川贸易有限公司" --kind company | cut -f1)
+EN=$("$DOSSIER" customer add --name "Northwind Trading Ltd" --kind company | cut -f1)
+echo "Chinese customer: $ZH"
+echo "English customer: $EN"
+
+step "dossier ingest: the two-page Chinese contract as one document"
+run_ingest "$SAMPLES/zh-contract-1.png" "$SAMPLES/zh-contract-2.png" \
+  --one-document --customer "$ZH" --type contract --title "服务合同 HT-2026-0153"
+
+step "dossier ingest: the registration form and the upside-down copy"
+for f in "$SAMPLES"/zh-registration*.png; do
+  run_ingest "$f" --customer "$ZH" --type form
+done
+
+step "dossier ingest: the English agreement"
+run_ingest "$SAMPLES/en-agreement.png" --customer "$EN" --type contract \
+  --title "Service Agreement"
+
+step "dossier ingest again: the same file is not stored twice"
+run_ingest "$SAMPLES/en-agreement.png" --customer "$EN" --type contract
+
+for q in 合同 甲 "Agreement" 统一社会信用代码; do
+  step "dossier search $q"
+  "$DOSSIER" search "$q"
+done
+
+step "dossier customer show $ZH"
+"$DOSSIER" customer show "$ZH"
+
+step "dossier export: the archived PDFs"
+mkdir -p "$DEMO_ARCHIVE/exported"
+"$DOSSIER" customer show "$ZH" | awk '/^  D[0-9]/{print $1}' > "$DEMO_ARCHIVE/.ids"
+"$DOSSIER" customer show "$EN" | awk '/^  D[0-9]/{print $1}' >> "$DEMO_ARCHIVE/.ids"
+while read -r id; do
+  "$DOSSIER" export "$id" --to "$DEMO_ARCHIVE/exported/$id.pdf" --force
+done < "$DEMO_ARCHIVE/.ids"
+rm -f "$DEMO_ARCHIVE/.ids"
+
+step "Done"
+echo "Archive:        $DEMO_ARCHIVE (catalog.sqlite, objects/)"
+echo "Exported PDFs:  $DEMO_ARCHIVE/exported/"
+echo "Try:            DOSSIER_ARCHIVE=$DEMO_ARCHIVE $DOSSIER search 合同"

@@ -1,0 +1,223 @@
+// End-to-end tests of the `dossier` command on generated samples and the
+// shared corpus: ingest, export, text extraction, search and the errors a
+// station meets. They run the real binary with real OCR.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <regex>
+
+#include "core/file_util.h"
+#include "core/hash.h"
+#include "tests/support/test_support.h"
+
+namespace dossier {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::CommandResult;
+using testing::RunCommand;
+using testing::ShellQuote;
+
+// One archive with one customer per test.
+class E2E : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    archive_ = tmp_.path() / "archive";
+    auto init = Dossier("init " + ShellQuote(archive_.string()));
+    ASSERT_EQ(init.exit_code, 0) << init.out;
+    auto add = Dossier("customer add --name '上海明川贸易有限公司' --kind company");
+    ASSERT_EQ(add.exit_code, 0) << add.out;
+    customer_ = add.out.substr(0, add.out.find('\t'));
+    ASSERT_TRUE(std::regex_match(customer_, std::regex("KH-\\d{4}-\\d{6}-[0-9A-Z]")))
+        << customer_;
+  }
+
+  CommandResult Dossier(const std::string& args) {
+    return RunCommand("OMP_THREAD_LIMIT=1 " +
+                      ShellQuote(testing::DossierBinary().string()) +
+                      " --archive " + ShellQuote(archive_.string()) + " " + args);
+  }
+
+  // Ingests and returns the document ids printed ("-> D000001").
+  std::vector<std::string> Ingest(const std::string& args, int* exit_code = nullptr) {
+    auto r = Dossier("ingest " + args + " --customer " + customer_);
+    if (exit_code != nullptr) *exit_code = r.exit_code;
+    last_output_ = r.out;
+    std::vector<std::string> ids;
+    std::regex re("-> (D\\d{6})");
+    for (std::sregex_iterator it(r.out.begin(), r.out.end(), re), end; it != end; ++it) {
+      ids.push_back((*it)[1]);
+    }
+    return ids;
+  }
+
+  std::string ExportText(const std::string& id) {
+    fs::path pdf = tmp_.path() / (id + ".pdf");
+    auto r = Dossier("export " + id + " --to " + ShellQuote(pdf.string()) + " --force");
+    EXPECT_EQ(r.exit_code, 0) << r.out;
+    auto text = RunCommand("pdftotext -enc UTF-8 " + ShellQuote(pdf.string()) + " -");
+    EXPECT_EQ(text.exit_code, 0) << text.out;
+    return text.out;
+  }
+
+  double Cer(const fs::path& reference, const std::string& hypothesis) {
+    fs::path hyp = tmp_.path() / "hyp.txt";
+    EXPECT_TRUE(WriteFileAtomic(hyp, hypothesis).has_value());
+    auto r = RunCommand(ShellQuote((testing::SharedDir() / "tools" / "ocr-score").string()) +
+                        " " + ShellQuote(reference.string()) + " " +
+                        ShellQuote(hyp.string()));
+    std::smatch m;
+    if (!std::regex_search(r.out, m, std::regex("cer\\t([0-9.]+)"))) {
+      ADD_FAILURE() << "ocr-score said: " << r.out;
+      return 1.0;
+    }
+    return std::stod(m[1]);
+  }
+
+  testing::TempDir tmp_;
+  fs::path archive_;
+  std::string customer_;
+  std::string last_output_;
+};
+
+TEST_F(E2E, ChineseContractRoundTripsThroughThePdfTextLayer) {
+  fs::path s = testing::SamplesDir();
+  auto ids = Ingest(ShellQuote((s / "zh-contract-1.png").string()) + " " +
+                    ShellQuote((s / "zh-contract-2.png").string()) +
+                    " --one-document --type contract --title 服务合同");
+  ASSERT_EQ(ids.size(), 1u) << last_output_;
+  std::string text = ExportText(ids[0]);
+  // No spaces between Chinese characters in the text layer.
+  EXPECT_NE(text.find("服务合同"), std::string::npos) << text;
+  EXPECT_NE(text.find("甲方"), std::string::npos) << text;
+  EXPECT_NE(text.find("统一社会信用代码"), std::string::npos) << text;
+  auto show = Dossier("show " + ids[0]);
+  EXPECT_NE(show.out.find("Pages       2"), std::string::npos) << show.out;
+  double cer = Cer(s / "zh-contract-1.txt", text.substr(0, text.find('\f')));
+  EXPECT_LT(cer, 0.10) << text;
+}
+
+TEST_F(E2E, EnglishAgreementIsExtractableAndSearchable) {
+  fs::path s = testing::SamplesDir();
+  auto ids = Ingest(ShellQuote((s / "en-agreement.png").string()) + " --type contract");
+  ASSERT_EQ(ids.size(), 1u) << last_output_;
+  std::string text = ExportText(ids[0]);
+  EXPECT_NE(text.find("Agreement"), std::string::npos) << text;
+  EXPECT_LT(Cer(s / "en-agreement.txt", text), 0.05) << text;
+  // Case-insensitive word search.
+  auto hit = Dossier("search AGREEMENT");
+  EXPECT_EQ(hit.exit_code, 0);
+  EXPECT_NE(hit.out.find(ids[0]), std::string::npos) << hit.out;
+  auto miss = Dossier("search zeppelin");
+  EXPECT_EQ(miss.out.find(ids[0]), std::string::npos) << miss.out;
+}
+
+TEST_F(E2E, SearchFindsOneAndTwoCharacterChineseTermsAndNotAbsentOnes) {
+  fs::path page = testing::CorpusDir() / "zh-synth" / "zhsyn-101-01-contract.png";
+  auto ids = Ingest(ShellQuote(page.string()) + " --type contract");
+  ASSERT_EQ(ids.size(), 1u) << last_output_;
+  auto ref = ReadFile(testing::CorpusDir() / "zh-synth" / "zhsyn-101-01-contract.txt");
+  ASSERT_TRUE(ref.has_value());
+  ASSERT_NE(ref->find("合同"), std::string::npos);
+  for (const char* term : {"合同", "甲方", "甲", "同"}) {
+    auto r = Dossier(std::string("search ") + term + " --json");
+    EXPECT_EQ(r.exit_code, 0) << r.out;
+    EXPECT_NE(r.out.find(ids[0]), std::string::npos) << term << "\n" << r.out;
+  }
+  // Absent: a character not on the page, and a pair whose characters are on
+  // the page but never next to each other.
+  ASSERT_EQ(ref->find("鲸"), std::string::npos);
+  for (const char* term : {"鲸", "鲸鱼", "同甲"}) {
+    ASSERT_EQ(ref->find(term), std::string::npos);
+    auto r = Dossier(std::string("search ") + term + " --json");
+    EXPECT_EQ(r.exit_code, 0) << r.out;
+    EXPECT_EQ(r.out.find(ids[0]), std::string::npos) << term << "\n" << r.out;
+  }
+  // Text extracted from the PDF scores like the OCR.
+  std::string text = ExportText(ids[0]);
+  EXPECT_LT(Cer(testing::CorpusDir() / "zh-synth" / "zhsyn-101-01-contract.txt", text),
+            0.15);
+}
+
+TEST_F(E2E, RotatedPhototestCopiesComeOutUpright) {
+  fs::path dir = testing::CorpusDir() / "tesseract-test";
+  for (const char* name : {"phototest.tif", "phototest-rotated-180.png",
+                           "phototest-rotated-L.png", "phototest-rotated-R.png",
+                           "phototestrot.tif"}) {
+    auto ids = Ingest(ShellQuote((dir / name).string()) + " --type correspondence --lang eng");
+    ASSERT_EQ(ids.size(), 1u) << name << "\n" << last_output_;
+    double cer = Cer(dir / "phototest.txt", ExportText(ids[0]));
+    EXPECT_LE(cer, 0.05) << name;
+  }
+}
+
+TEST_F(E2E, BadInputsFailAloneAndTheBatchGoesOn) {
+  fs::path bad = tmp_.path() / "bad";
+  fs::create_directories(bad);
+  std::ofstream(bad / "zero.png").close();
+  auto png = ReadFile(testing::SamplesDir() / "en-agreement.png");
+  ASSERT_TRUE(png.has_value());
+  ASSERT_TRUE(WriteFileAtomic(bad / "truncated.png",
+                              std::string_view(*png).substr(0, png->size() / 3)));
+  ASSERT_TRUE(WriteFileAtomic(bad / "notes.tif", std::string_view("meeting notes\n")));
+  fs::path good = testing::SamplesDir() / "en-agreement.png";
+  auto good_hash = Sha256File(good);
+
+  int exit_code = 0;
+  auto ids = Ingest(ShellQuote((bad / "zero.png").string()) + " " +
+                        ShellQuote(good.string()) + " " +
+                        ShellQuote((bad / "truncated.png").string()) + " " +
+                        ShellQuote((bad / "notes.tif").string()) + " " +
+                        ShellQuote((bad / "missing.jpg").string()),
+                    &exit_code);
+  EXPECT_EQ(exit_code, 11) << last_output_;  // batch done, some inputs failed
+  EXPECT_EQ(ids.size(), 1u) << last_output_;
+  for (const char* name : {"zero.png", "truncated.png", "notes.tif", "missing.jpg"}) {
+    std::regex line(std::string("error: .*") + name + ": .+");
+    EXPECT_TRUE(std::regex_search(last_output_, line)) << name << "\n" << last_output_;
+  }
+  // The input files are untouched, and nothing half-written is left.
+  EXPECT_EQ(*Sha256File(good), *good_hash);
+  EXPECT_TRUE(fs::exists(bad / "zero.png"));
+  for (auto& e : fs::recursive_directory_iterator(archive_ / "objects")) {
+    EXPECT_EQ(e.path().filename().string().rfind(".tmp", 0), std::string::npos)
+        << e.path();
+  }
+  auto show = Dossier("customer show " + customer_);
+  EXPECT_EQ(std::count(show.out.begin(), show.out.end(), '\n'), 6) << show.out;
+}
+
+TEST_F(E2E, SameInputTwiceIsOneDocument) {
+  fs::path good = testing::SamplesDir() / "en-agreement.png";
+  auto first = Ingest(ShellQuote(good.string()));
+  ASSERT_EQ(first.size(), 1u) << last_output_;
+  int exit_code = -1;
+  auto second = Ingest(ShellQuote(good.string()), &exit_code);
+  EXPECT_TRUE(second.empty()) << last_output_;
+  EXPECT_NE(last_output_.find("already ingested as " + first[0]), std::string::npos)
+      << last_output_;
+  EXPECT_EQ(exit_code, 0);
+}
+
+TEST_F(E2E, UnknownCustomerAndMissingArchiveGiveClearErrors) {
+  auto r = RunCommand(ShellQuote(testing::DossierBinary().string()) + " --archive " +
+                      ShellQuote(archive_.string()) + " ingest x.png --customer KH-2026-999999-0");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.out.find("KH-2026-999999-0"), std::string::npos) << r.out;
+  auto none = RunCommand(ShellQuote(testing::DossierBinary().string()) + " --archive " +
+                         ShellQuote((tmp_.path() / "nowhere").string()) + " search x");
+  EXPECT_EQ(none.exit_code, 3) << none.out;
+  EXPECT_NE(none.out.find("dossier init"), std::string::npos) << none.out;
+}
+
+TEST_F(E2E, HostileQueriesAreNeverSyntaxErrors) {
+  for (const char* q : {"\"", "'; DROP TABLE documents; --", "NEAR(", "a AND OR NOT",
+                        "*", "(合同"}) {
+    auto r = Dossier(std::string("search ") + ShellQuote(q));
+    EXPECT_TRUE(r.exit_code == 0 || r.exit_code == 2) << q << "\n" << r.out;
+    EXPECT_EQ(r.out.find("syntax error"), std::string::npos) << q << "\n" << r.out;
+  }
+}
+
+}  // namespace
+}  // namespace dossier
