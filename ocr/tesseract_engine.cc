@@ -11,7 +11,6 @@
 //   CJK words on one line are written without separators.
 #include <omp.h>
 #include <tesseract/baseapi.h>
-#include <tesseract/osdetect.h>
 #include <tesseract/resultiterator.h>
 
 #include <fmt/format.h>
@@ -140,22 +139,20 @@ class TesseractEngine final : public Engine {
     osd_->SetImage(image.data, image.width, image.height, 1,
                    image.bytes_per_line);
     osd_->SetSourceResolution(static_cast<int>(image.dpi + 0.5));
-    OSResults results;
-    bool ok = osd_->DetectOS(&results);
+    int orient_deg = 0;
+    float orient_conf = 0.f;
+    const char* script = nullptr;
+    float script_conf = 0.f;
+    bool ok = osd_->DetectOrientationScript(&orient_deg, &orient_conf, &script,
+                                            &script_conf);
     osd_->Clear();
-    if (!ok || results.best_result.orientation_id < 0) {
-      return MakeError(ErrorCode::kOcr, "orientation not detectable");
-    }
+    if (!ok) return MakeError(ErrorCode::kOcr, "orientation not detectable");
     Orientation o;
-    // orientation_id counts counter-clockwise quarter turns of the text;
-    // turning the page back needs the same number of clockwise turns.
-    static constexpr int kClockwise[4] = {0, 90, 180, 270};
-    o.degrees_clockwise = kClockwise[results.best_result.orientation_id];
-    o.confidence = results.best_result.oconfidence;
-    int script_id = results.best_result.script_id;
-    if (script_id >= 0 && results.unicharset != nullptr) {
-      o.script = results.unicharset->get_script_from_script_id(script_id);
-    }
+    // Tesseract reports how far the text is turned counter-clockwise; the
+    // page is made upright by turning it back clockwise.
+    o.degrees_clockwise = ((360 - orient_deg) % 360 + 360) % 360;
+    o.confidence = orient_conf;
+    if (script != nullptr) o.script = script;
     return o;
   }
 
