@@ -25,7 +25,7 @@ namespace dossier::storage {
 
 struct Customer {
   std::int64_t id = 0;
-  std::string code;        // e.g. KH-2026-000017-Q
+  std::string code;        // e.g. KH-2026-000017-K
   std::string name;
   std::string kind;        // "company" or "person"
   std::string created_at;  // ISO 8601 UTC
@@ -104,7 +104,8 @@ class Catalog {
   Catalog& operator=(const Catalog&) = delete;
 
   // Assigns the next code by the coding rule (year = current UTC year).
-  // kind must be "company" or "person". Codes are never reused.
+  // kind must be "company" or "person"; name and actor must not be blank
+  // (kInvalidArgument). Codes are never reused. Writes history rows.
   Result<Customer> AddCustomer(const std::string& name, const std::string& kind,
                                const std::string& actor);
   // code is validated first (check character); kNotFound if absent.
@@ -115,24 +116,34 @@ class Catalog {
   Result<std::optional<DocumentRecord>> FindDocumentBySourceKey(
       const std::string& customer_code, const std::string& source_key);
   // Inserts document, pages, words and search index rows in one transaction.
+  // If the customer already has a document with the same non-empty
+  // source_key, returns that one unchanged (idempotent ingest).
+  // REQUIRES: type is one of the listed types; pages numbered 1..n in order
+  // (at least one); pdf_sha256 is 64 lower-case hex digits; created_by is not
+  // empty. kInvalidArgument otherwise, kNotFound for an unknown customer.
+  // Page text is stored NormalizeText'ed.
   Result<DocumentRecord> AddDocument(const NewDocument& doc);
   // Accepts "D000012", "d12" or "12"; kNotFound if absent.
   Result<DocumentRecord> GetDocument(const std::string& id);
+  // Pages in order; kNotFound if the document does not exist.
   Result<std::vector<PageRecord>> GetPages(std::int64_t document_id,
                                            bool with_words);
+  // Empty customer_code lists all documents; ordered by id.
   Result<std::vector<DocumentRecord>> ListDocuments(
       const std::string& customer_code);
 
   // Ranked full-text search. Terms are ANDed; each term matches as a
   // substring for CJK (1 character and up) and as a case-insensitive word
   // for Latin text. Empty or all-punctuation input gives kInvalidArgument.
+  // A customer_code filter is validated (kInvalidArgument, kNotFound);
+  // limit must be 1..1000.
   Result<std::vector<SearchHit>> Search(const SearchQuery& query);
 
   int SchemaVersion() const;
 
  private:
-  explicit Catalog(sqlite3* db);
-  struct Impl;
+  struct Impl;  // storage/catalog_impl.h
+  explicit Catalog(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
 

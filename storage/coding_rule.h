@@ -1,6 +1,6 @@
 // The customer coding rule (documented in docs/coding-rule.md).
 //
-//   KH-2026-000017-Q
+//   KH-2026-000017-K
 //   |  |    |      +-- check character, ISO/IEC 7064 MOD 37,36 over
 //   |  |    |          "KH2026000017" (digits 0-9, letters A-Z)
 //   |  |    +--------- sequence within the year, 6 digits, never reused

@@ -1,0 +1,258 @@
+// Catalog: opening, schema, customers and the history helper. Documents and
+// search live in catalog_documents.cc and catalog_search.cc.
+#include "storage/catalog.h"
+
+#include <fmt/format.h>
+
+#include <cctype>
+#include <ctime>
+#include <system_error>
+
+#include "storage/catalog_impl.h"
+#include "storage/coding_rule.h"
+#include "storage/schema.h"
+
+namespace dossier::storage {
+namespace {
+
+constexpr std::string_view kCustomerPrefix = "KH";
+constexpr int kMaxSequence = 999'999;
+
+constexpr std::string_view kCustomerColumns =
+    "id, code, name, kind, created_at, created_by";
+
+Customer ReadCustomer(const Statement& stmt) {
+  Customer c;
+  c.id = stmt.ColumnInt64(0);
+  c.code = stmt.ColumnText(1);
+  c.name = stmt.ColumnText(2);
+  c.kind = stmt.ColumnText(3);
+  c.created_at = stmt.ColumnText(4);
+  c.created_by = stmt.ColumnText(5);
+  return c;
+}
+
+std::string Trim(std::string_view s) {
+  size_t begin = 0;
+  size_t end = s.size();
+  while (begin < end && std::isspace(static_cast<unsigned char>(s[begin]))) {
+    ++begin;
+  }
+  while (end > begin && std::isspace(static_cast<unsigned char>(s[end - 1]))) {
+    --end;
+  }
+  return std::string(s.substr(begin, end - begin));
+}
+
+// Opens, configures and migrates; shared by Open and Create.
+Result<Database> OpenConfigured(const std::filesystem::path& path, int flags) {
+  auto db = Database::Open(path, flags);
+  if (!db) return std::unexpected(db.error());
+  if (auto s = ConfigureConnection(*db); !s) return std::unexpected(s.error());
+  if (auto s = MigrateSchema(*db, Migrations()); !s) {
+    return std::unexpected(s.error());
+  }
+  return db;
+}
+
+}  // namespace
+
+UtcNow CurrentUtc() {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return UtcNow{buf, tm.tm_year + 1900};
+}
+
+Status WriteHistory(const Database& db, std::string_view table,
+                    std::int64_t record_id, std::string_view field,
+                    const std::optional<std::string>& old_value,
+                    std::string_view new_value, std::string_view actor,
+                    std::string_view at) {
+  auto stmt = db.Prepare(
+      "INSERT INTO history (table_name, record_id, field, old_value, "
+      "new_value, actor, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+      "recording history");
+  if (!stmt) return std::unexpected(stmt.error());
+  stmt->Bind(1, table).Bind(2, record_id).Bind(3, field);
+  if (old_value) {
+    stmt->Bind(4, *old_value);
+  } else {
+    stmt->BindNull(4);
+  }
+  stmt->Bind(5, new_value).Bind(6, actor).Bind(7, at);
+  return stmt->Run();
+}
+
+Result<std::string> CanonicalCustomerCode(std::string_view code) {
+  if (auto s = ValidateCustomerCode(code); !s) {
+    return std::unexpected(s.error());
+  }
+  std::string upper(code);
+  for (char& c : upper) {
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return upper;
+}
+
+Result<std::int64_t> CustomerIdByCode(const Database& db,
+                                      const std::string& code) {
+  auto stmt = db.Prepare("SELECT id FROM customers WHERE code = ?1",
+                         "looking up customer " + code);
+  if (!stmt) return std::unexpected(stmt.error());
+  stmt->Bind(1, code);
+  auto row = stmt->Step();
+  if (!row) return std::unexpected(row.error());
+  if (!*row) {
+    return MakeError(ErrorCode::kNotFound, "no customer " + code);
+  }
+  return stmt->ColumnInt64(0);
+}
+
+Catalog::Catalog(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Catalog::~Catalog() = default;
+
+Result<std::unique_ptr<Catalog>> Catalog::Open(
+    const std::filesystem::path& db) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(db, ec)) {
+    return MakeError(ErrorCode::kNotFound,
+                     fmt::format("catalog {} does not exist", db.string()));
+  }
+  auto database = OpenConfigured(db, SQLITE_OPEN_READWRITE);
+  if (!database) return std::unexpected(database.error());
+  return std::unique_ptr<Catalog>(
+      new Catalog(std::make_unique<Impl>(std::move(*database))));
+}
+
+Result<std::unique_ptr<Catalog>> Catalog::Create(
+    const std::filesystem::path& db) {
+  std::error_code ec;
+  if (std::filesystem::exists(db, ec)) {
+    return MakeError(ErrorCode::kConflict,
+                     fmt::format("catalog {} already exists", db.string()));
+  }
+  auto database =
+      OpenConfigured(db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  if (!database) return std::unexpected(database.error());
+  return std::unique_ptr<Catalog>(
+      new Catalog(std::make_unique<Impl>(std::move(*database))));
+}
+
+int Catalog::SchemaVersion() const {
+  auto version =
+      impl_->db.QueryInt("PRAGMA user_version", "reading the schema version");
+  return version ? static_cast<int>(*version) : -1;
+}
+
+Result<Customer> Catalog::AddCustomer(const std::string& name,
+                                      const std::string& kind,
+                                      const std::string& actor) {
+  std::string clean_name = Trim(name);
+  if (clean_name.empty()) {
+    return MakeError(ErrorCode::kInvalidArgument, "customer name is empty");
+  }
+  if (kind != "company" && kind != "person") {
+    return MakeError(
+        ErrorCode::kInvalidArgument,
+        fmt::format("customer kind '{}' must be company or person", kind));
+  }
+  if (Trim(actor).empty()) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "adding a customer needs the name of who enters it");
+  }
+  const Database& db = impl_->db;
+  const std::string what = "adding customer '" + clean_name + "'";
+  auto tx = Transaction::Begin(db, what);
+  if (!tx) return std::unexpected(tx.error());
+
+  UtcNow now = CurrentUtc();
+  auto next = db.Prepare(
+      "INSERT INTO code_sequence (year, last_sequence) VALUES (?1, 1) "
+      "ON CONFLICT (year) DO UPDATE SET last_sequence = last_sequence + 1 "
+      "RETURNING last_sequence",
+      what);
+  if (!next) return std::unexpected(next.error());
+  next->Bind(1, now.year);
+  auto row = next->Step();
+  if (!row) return std::unexpected(row.error());
+  if (!*row) return MakeError(ErrorCode::kInternal, "no sequence returned");
+  const std::int64_t sequence = next->ColumnInt64(0);
+  next->Reset();
+  if (sequence > kMaxSequence) {
+    return MakeError(ErrorCode::kConflict,
+                     fmt::format("all {} customer codes of {} are used",
+                                 kMaxSequence, now.year));
+  }
+
+  Customer customer;
+  customer.code =
+      FormatCustomerCode(kCustomerPrefix, now.year, static_cast<int>(sequence));
+  customer.name = clean_name;
+  customer.kind = kind;
+  customer.created_at = now.iso8601;
+  customer.created_by = actor;
+
+  auto insert = db.Prepare(
+      "INSERT INTO customers (code, year, sequence, name, kind, created_at, "
+      "created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+      what);
+  if (!insert) return std::unexpected(insert.error());
+  insert->Bind(1, customer.code)
+      .Bind(2, now.year)
+      .Bind(3, sequence)
+      .Bind(4, customer.name)
+      .Bind(5, customer.kind)
+      .Bind(6, customer.created_at)
+      .Bind(7, customer.created_by);
+  if (auto s = insert->Run(); !s) return std::unexpected(s.error());
+  customer.id = sqlite3_last_insert_rowid(db.get());
+
+  for (const auto& [field, value] :
+       {std::pair<std::string_view, const std::string&>{"code", customer.code},
+        {"name", customer.name},
+        {"kind", customer.kind}}) {
+    if (auto s = WriteHistory(db, "customers", customer.id, field, std::nullopt,
+                              value, actor, now.iso8601);
+        !s) {
+      return std::unexpected(s.error());
+    }
+  }
+  if (auto s = tx->Commit(); !s) return std::unexpected(s.error());
+  return customer;
+}
+
+Result<Customer> Catalog::FindCustomer(const std::string& code) {
+  auto canonical = CanonicalCustomerCode(code);
+  if (!canonical) return std::unexpected(canonical.error());
+  auto stmt = impl_->db.Prepare(
+      fmt::format("SELECT {} FROM customers WHERE code = ?1", kCustomerColumns),
+      "looking up customer " + *canonical);
+  if (!stmt) return std::unexpected(stmt.error());
+  stmt->Bind(1, *canonical);
+  auto row = stmt->Step();
+  if (!row) return std::unexpected(row.error());
+  if (!*row)
+    return MakeError(ErrorCode::kNotFound, "no customer " + *canonical);
+  return ReadCustomer(*stmt);
+}
+
+Result<std::vector<Customer>> Catalog::ListCustomers() {
+  auto stmt = impl_->db.Prepare(
+      fmt::format("SELECT {} FROM customers ORDER BY id", kCustomerColumns),
+      "listing customers");
+  if (!stmt) return std::unexpected(stmt.error());
+  std::vector<Customer> customers;
+  while (true) {
+    auto row = stmt->Step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) break;
+    customers.push_back(ReadCustomer(*stmt));
+  }
+  return customers;
+}
+
+}  // namespace dossier::storage

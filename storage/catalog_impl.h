@@ -1,0 +1,43 @@
+// Internal: state and helpers shared by the catalog_*.cc files, which split
+// Catalog's methods by topic (customers, documents, search).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/result.h"
+#include "storage/catalog.h"
+#include "storage/sqlite_util.h"
+
+namespace dossier::storage {
+
+struct Catalog::Impl {
+  explicit Impl(Database database) : db(std::move(database)) {}
+  Database db;
+};
+
+// The current time as ISO 8601 UTC with seconds, e.g. 2026-03-01T09:30:00Z,
+// and its year (for customer codes).
+struct UtcNow {
+  std::string iso8601;
+  int year = 0;
+};
+UtcNow CurrentUtc();
+
+// Records one field change: old_value is empty (NULL) for a new record.
+Status WriteHistory(const Database& db, std::string_view table,
+                    std::int64_t record_id, std::string_view field,
+                    const std::optional<std::string>& old_value,
+                    std::string_view new_value, std::string_view actor,
+                    std::string_view at);
+
+// ValidateCustomerCode, then the upper-cased code.
+Result<std::string> CanonicalCustomerCode(std::string_view code);
+
+// The row id of the customer with this canonical code; kNotFound if absent.
+Result<std::int64_t> CustomerIdByCode(const Database& db,
+                                      const std::string& code);
+
+}  // namespace dossier::storage

@@ -1,0 +1,67 @@
+#include "storage/file_store.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <system_error>
+
+#include "core/file_util.h"
+#include "core/hash.h"
+
+namespace dossier::storage {
+namespace {
+
+bool IsSha256Hex(std::string_view s) {
+  return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
+}  // namespace
+
+FileStore::FileStore(std::filesystem::path root) : root_(std::move(root)) {}
+
+std::filesystem::path FileStore::PathFor(const std::string& sha256) const {
+  // Two-hex-digit fan-out keeps directories small (256 of them) so listing
+  // and backup tools stay fast with many files.
+  return root_ / sha256.substr(0, 2) / (sha256 + ".pdf");
+}
+
+bool FileStore::Contains(const std::string& sha256) const {
+  if (!IsSha256Hex(sha256)) return false;
+  std::error_code ec;
+  return std::filesystem::is_regular_file(PathFor(sha256), ec);
+}
+
+Result<std::string> FileStore::Put(std::string_view bytes) {
+  std::string sha256 = Sha256Hex(bytes);
+  // Stored files are immutable and named by their content, so an existing
+  // file already holds exactly these bytes (Get verifies that on read).
+  if (Contains(sha256)) return sha256;
+  if (auto s = WriteFileAtomic(PathFor(sha256), bytes); !s) {
+    return std::unexpected(s.error());
+  }
+  return sha256;
+}
+
+Result<std::string> FileStore::Get(const std::string& sha256) const {
+  if (!IsSha256Hex(sha256)) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     fmt::format("'{}' is not a SHA-256 (64 lower-case hex "
+                                 "digits)",
+                                 sha256));
+  }
+  const std::filesystem::path path = PathFor(sha256);
+  auto bytes = ReadFile(path);
+  if (!bytes) return std::unexpected(bytes.error());
+  std::string actual = Sha256Hex(*bytes);
+  if (actual != sha256) {
+    return MakeError(ErrorCode::kCorruptInput,
+                     fmt::format("{}: stored file is corrupt: its SHA-256 is "
+                                 "{}, its name says {}",
+                                 path.string(), actual, sha256));
+  }
+  return std::move(*bytes);
+}
+
+}  // namespace dossier::storage
