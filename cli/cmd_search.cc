@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 #include "cli/command.h"
 
 namespace dossier::cli {
@@ -59,7 +61,8 @@ void RegisterSearch(CLI::App& app, const GlobalOptions& global, Action* action) 
         return kExitOk;
       }
       int rank = 1;
-      for (const auto& h : *hits) {
+      for (auto h : *hits) {
+        std::replace(h.snippet.begin(), h.snippet.end(), '\n', ' ');
         fmt::print("{:>2}. {} page {}  {}  [{}] {}\n    {}\n", rank++, h.display_id,
                    h.page_number, h.customer_code, h.type, h.title, h.snippet);
       }

@@ -10,6 +10,7 @@
 //   space between every Chinese character; NormalizeText removes those, and
 //   CJK words on one line are written without separators.
 #include <omp.h>
+#include <leptonica/allheaders.h>
 #include <tesseract/baseapi.h>
 #include <tesseract/resultiterator.h>
 
@@ -33,9 +34,27 @@ struct ApiDeleter {
 };
 using ApiPtr = std::unique_ptr<tesseract::TessBaseAPI, ApiDeleter>;
 
-struct TextDeleter {
-  void operator()(char* s) const { delete[] s; }
+struct PixDeleter {
+  void operator()(Pix* pix) const { pixDestroy(&pix); }
 };
+using PixPtr = std::unique_ptr<Pix, PixDeleter>;
+
+// Copies the view into an 8 bpp Pix that carries the resolution: Tesseract's
+// orientation detection reads the resolution from the Pix, not from
+// SetSourceResolution.
+PixPtr ToPix(const GrayImageView& image) {
+  PixPtr pix(pixCreate(image.width, image.height, 8));
+  const int dpi = static_cast<int>(image.dpi + 0.5);
+  pixSetResolution(pix.get(), dpi, dpi);
+  l_uint32* data = pixGetData(pix.get());
+  const int wpl = pixGetWpl(pix.get());
+  for (int y = 0; y < image.height; ++y) {
+    const std::uint8_t* row = image.data + static_cast<size_t>(y) * image.bytes_per_line;
+    l_uint32* line = data + y * wpl;
+    for (int x = 0; x < image.width; ++x) SET_DATA_BYTE(line, x, row[x]);
+  }
+  return pix;
+}
 
 bool EndsWithCjk(const std::string& s) {
   auto cps = DecodeUtf8(s);
@@ -59,9 +78,8 @@ class TesseractEngine final : public Engine {
   Result<OcrPage> Recognize(const GrayImageView& image) override {
     omp_set_num_threads(1);
     api_->SetPageSegMode(tesseract::PSM_AUTO);
-    api_->SetImage(image.data, image.width, image.height, 1,
-                   image.bytes_per_line);
-    api_->SetSourceResolution(static_cast<int>(image.dpi + 0.5));
+    PixPtr pix = ToPix(image);
+    api_->SetImage(pix.get());
     if (api_->Recognize(nullptr) != 0) {
       return MakeError(ErrorCode::kOcr, "Tesseract recognition failed");
     }
@@ -136,9 +154,8 @@ class TesseractEngine final : public Engine {
       }
       osd_->SetPageSegMode(tesseract::PSM_OSD_ONLY);
     }
-    osd_->SetImage(image.data, image.width, image.height, 1,
-                   image.bytes_per_line);
-    osd_->SetSourceResolution(static_cast<int>(image.dpi + 0.5));
+    PixPtr pix = ToPix(image);
+    osd_->SetImage(pix.get());
     int orient_deg = 0;
     float orient_conf = 0.f;
     const char* script = nullptr;

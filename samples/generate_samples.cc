@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <zlib.h>
 #include <iostream>
 #include <string>
 
@@ -42,10 +43,35 @@ void WriteText(const fs::path& path, const std::string& text) {
   if (!out) throw std::runtime_error(fmt::format("cannot write {}", path.string()));
 }
 
-void WriteImage(const fs::path& path, const cv::Mat& image) {
-  if (!cv::imwrite(path.string(), image, {cv::IMWRITE_PNG_COMPRESSION, 3})) {
-    throw std::runtime_error(fmt::format("cannot write {}", path.string()));
+// Appends a big-endian 32-bit value.
+void PutU32(std::vector<uchar>& out, uint32_t v) {
+  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<uchar>(v >> shift));
+}
+
+// Writes a PNG that records its resolution (a pHYs chunk right after IHDR),
+// as a scanner does; OpenCV's encoder writes none.
+void WriteImage(const fs::path& path, const cv::Mat& image, int dpi) {
+  std::vector<uchar> png;
+  if (!cv::imencode(".png", image, png, {cv::IMWRITE_PNG_COMPRESSION, 3})) {
+    throw std::runtime_error(fmt::format("cannot encode {}", path.string()));
   }
+  const uint32_t pixels_per_metre = static_cast<uint32_t>(dpi / 0.0254 + 0.5);
+  std::vector<uchar> chunk;
+  PutU32(chunk, 9);
+  const size_t type_at = chunk.size();
+  for (char c : std::string("pHYs")) chunk.push_back(static_cast<uchar>(c));
+  PutU32(chunk, pixels_per_metre);
+  PutU32(chunk, pixels_per_metre);
+  chunk.push_back(1);  // unit: metre
+  PutU32(chunk, static_cast<uint32_t>(
+                    crc32(0, chunk.data() + type_at, static_cast<uInt>(chunk.size() - type_at))));
+  // 8-byte signature + IHDR chunk (4 length + 4 type + 13 data + 4 CRC).
+  constexpr size_t kAfterIhdr = 8 + 25;
+  png.insert(png.begin() + kAfterIhdr, chunk.begin(), chunk.end());
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(reinterpret_cast<const char*>(png.data()), static_cast<std::streamsize>(png.size()));
+  out.close();
+  if (!out) throw std::runtime_error(fmt::format("cannot write {}", path.string()));
 }
 
 int Run(const fs::path& out_dir, uint64_t seed, const std::string& font_path,
@@ -64,7 +90,7 @@ int Run(const fs::path& out_dir, uint64_t seed, const std::string& font_path,
 
     const std::string png = spec.name + ".png";
     const std::string txt = spec.name + ".txt";
-    WriteImage(out_dir / png, scan);
+    WriteImage(out_dir / png, scan, kDpi);
     std::string text;
     for (const std::string& line : clean.lines) text += line + "\n";
     WriteText(out_dir / txt, text);
@@ -92,7 +118,7 @@ int Run(const fs::path& out_dir, uint64_t seed, const std::string& font_path,
       cv::Mat small;
       cv::resize(scan, small, cv::Size(), 800.0 / scan.cols, 800.0 / scan.cols,
                  cv::INTER_AREA);
-      WriteImage(fs::path(preview_dir) / png, small);
+      WriteImage(fs::path(preview_dir) / png, small, kDpi * 800 / scan.cols);
     }
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::chrono::steady_clock::now() - start);

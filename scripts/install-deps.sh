@@ -9,7 +9,7 @@ libopencv-dev
 libtesseract-dev libleptonica-dev
 tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim tesseract-ocr-osd
 libhpdf-dev
-libsqlite3-dev sqlite3 libssl-dev
+libsqlite3-dev sqlite3 libssl-dev zlib1g-dev
 libboost-filesystem-dev
 libgtest-dev libgmock-dev
 libcli11-dev nlohmann-json3-dev libfmt-dev libicu-dev
