@@ -16,7 +16,8 @@ libcli11-dev nlohmann-json3-dev libfmt-dev libicu-dev
 libzxing-dev
 icc-profiles-free
 fonts-wqy-microhei
-poppler-utils qpdf python3-pikepdf
+poppler-utils qpdf libqpdf-dev python3-pikepdf
+default-jre-headless libpdfbox2-java libactivation-java libjaxb-api-java
 "
 
 missing=""
