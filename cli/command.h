@@ -47,6 +47,12 @@ void RegisterIngest(CLI::App& app, const GlobalOptions& global, Action* action);
 void RegisterSearch(CLI::App& app, const GlobalOptions& global, Action* action);
 void RegisterShow(CLI::App& app, const GlobalOptions& global, Action* action);
 void RegisterExport(CLI::App& app, const GlobalOptions& global, Action* action);
+// Customer-file review and history (cmd_review.cc, cmd_history.cc).
+void RegisterRecords(CLI::App& app, const GlobalOptions& global, Action* action);
+// Paper originals: locations, originals, labels, loans, audits, where.
+void RegisterCustody(CLI::App& app, const GlobalOptions& global, Action* action);
+// Capture station: scan, profile, watch, cover.
+void RegisterCapture(CLI::App& app, const GlobalOptions& global, Action* action);
 
 std::filesystem::path ArchiveDir(const GlobalOptions& global);
 Result<std::unique_ptr<storage::Archive>> OpenArchive(const GlobalOptions& global);

@@ -28,6 +28,9 @@ int main(int argc, char** argv) {
   RegisterSearch(app, global, &action);
   RegisterShow(app, global, &action);
   RegisterExport(app, global, &action);
+  RegisterRecords(app, global, &action);
+  RegisterCustody(app, global, &action);
+  RegisterCapture(app, global, &action);
 
   try {
     app.parse(argc, argv);

@@ -108,15 +108,20 @@ CREATE VIRTUAL TABLE page_fts USING fts5(
 );
 )sql";
 
-constexpr std::array kMigrations = {
-    Migration{1, "create the catalog", kSchemaV1},
-};
-
 }  // namespace
 
-std::span<const Migration> Migrations() { return kMigrations; }
+std::span<const Migration> Migrations() {
+  static const std::array kMigrations = {
+      Migration{1, "create the catalog", kSchemaV1},
+      Migration{2, "customer files: groups, contacts, fields, review",
+                kSchemaV2Records},
+      Migration{3, "paper originals: locations, custody, loans, audits",
+                kSchemaV3Custody},
+  };
+  return kMigrations;
+}
 
-int LatestSchemaVersion() { return kMigrations.back().version; }
+int LatestSchemaVersion() { return Migrations().back().version; }
 
 Status ConfigureConnection(const Database& db) {
   // The busy timeout first: switching to WAL needs a lock another process

@@ -22,6 +22,11 @@ struct Migration {
   std::string_view sql;          // one or more statements
 };
 
+// The SQL of migrations 2 and 3, each kept with the code that uses it
+// (schema_records.cc, schema_custody.cc).
+extern const std::string_view kSchemaV2Records;
+extern const std::string_view kSchemaV3Custody;
+
 // All migrations, versions 1..N in order.
 std::span<const Migration> Migrations();
 int LatestSchemaVersion();
