@@ -37,7 +37,7 @@ TEST(SchemaTest, OpeningAnOlderDatabaseUpgradesIt) {
   ASSERT_TRUE((*catalog)->AddCustomer("Firm", "company", "clerk"));
 }
 
-// What adding migration 2 looks like: append it to the list.
+// What adding a migration looks like: append it to the list.
 TEST(SchemaTest, AppendedMigrationUpgradesAnExistingCatalog) {
   dossier::testing::TempDir dir;
   const auto path = dir.path() / "c.sqlite";
@@ -48,23 +48,24 @@ TEST(SchemaTest, AppendedMigrationUpgradesAnExistingCatalog) {
     code = (*catalog)->AddCustomer("Firm", "company", "clerk").value().code;
   }
   std::vector<Migration> migrations(Migrations().begin(), Migrations().end());
+  const int next = LatestSchemaVersion() + 1;
   migrations.push_back(Migration{
-      2, "add customer phone", "ALTER TABLE customers ADD COLUMN phone TEXT"});
+      next, "add customer phone", "ALTER TABLE customers ADD COLUMN phone_x TEXT"});
 
   auto db = Database::Open(path, SQLITE_OPEN_READWRITE);
   ASSERT_TRUE(db);
   ASSERT_TRUE(ConfigureConnection(*db));
   auto status = MigrateSchema(*db, migrations);
   ASSERT_TRUE(status) << status.error().message;
-  EXPECT_EQ(db->QueryInt("PRAGMA user_version", "test").value(), 2);
+  EXPECT_EQ(db->QueryInt("PRAGMA user_version", "test").value(), next);
   // Running it again is a no-op.
   ASSERT_TRUE(MigrateSchema(*db, migrations));
 
   RawDb raw(path);
   EXPECT_EQ(raw.Query("SELECT code FROM customers"), code);
-  EXPECT_EQ(raw.Exec("UPDATE customers SET phone = '1'"), SQLITE_OK);
+  EXPECT_EQ(raw.Exec("UPDATE customers SET phone_x = '1'"), SQLITE_OK);
 
-  // This program (which knows version 1) refuses the newer catalog.
+  // This program refuses a catalog newer than it knows.
   auto newer = Catalog::Open(path);
   ASSERT_FALSE(newer);
   EXPECT_EQ(newer.error().code, ErrorCode::kUnsupported);
@@ -75,18 +76,20 @@ TEST(SchemaTest, FailedMigrationLeavesTheOldVersion) {
   const auto path = dir.path() / "c.sqlite";
   ASSERT_TRUE(Catalog::Create(path));
   std::vector<Migration> migrations(Migrations().begin(), Migrations().end());
+  const int next = LatestSchemaVersion() + 1;
   migrations.push_back(Migration{
-      2, "broken", "CREATE TABLE t2 (x); SELECT * FROM no_such_table"});
+      next, "broken", "CREATE TABLE t2 (x); SELECT * FROM no_such_table"});
   auto db = Database::Open(path, SQLITE_OPEN_READWRITE);
   ASSERT_TRUE(db);
   ASSERT_TRUE(ConfigureConnection(*db));
   auto status = MigrateSchema(*db, migrations);
   ASSERT_FALSE(status);
   EXPECT_EQ(status.error().code, ErrorCode::kCatalog);
-  EXPECT_NE(status.error().message.find("version 2 (broken)"),
+  EXPECT_NE(status.error().message.find(
+                "version " + std::to_string(next) + " (broken)"),
             std::string::npos)
       << status.error().message;
-  EXPECT_EQ(db->QueryInt("PRAGMA user_version", "test").value(), 1);
+  EXPECT_EQ(db->QueryInt("PRAGMA user_version", "test").value(), next - 1);
   RawDb raw(path);
   EXPECT_EQ(raw.Query("SELECT count(*) FROM sqlite_schema WHERE name = 't2'"),
             "0");
