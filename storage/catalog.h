@@ -141,6 +141,14 @@ class Catalog {
 
   int SchemaVersion() const;
 
+  // Archive settings, one JSON document per section (e.g. "scan-profiles",
+  // "lending"). Get returns nullopt for a section never set. Put replaces
+  // the section's value (must be valid JSON) and records the old value in
+  // history; kInvalidArgument for invalid JSON or an empty section name.
+  Result<std::optional<std::string>> GetSetting(const std::string& section);
+  Status PutSetting(const std::string& section, const std::string& json_value,
+                    const std::string& actor);
+
  private:
   struct Impl;  // storage/catalog_impl.h
   explicit Catalog(std::unique_ptr<Impl> impl);

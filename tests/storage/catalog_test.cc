@@ -372,3 +372,30 @@ TEST_F(CatalogTest, ConcurrentWritersWaitInsteadOfFailing) {
 
 }  // namespace
 }  // namespace dossier::storage
+
+namespace dossier::storage {
+namespace {
+
+TEST(CatalogSettings, RoundTripAndHistory) {
+  dossier::testing::TempDir dir;
+  auto catalog = Catalog::Create(dir.path() / "c.sqlite");
+  ASSERT_TRUE(catalog);
+  auto none = (*catalog)->GetSetting("scan-profiles");
+  ASSERT_TRUE(none);
+  EXPECT_FALSE(none->has_value());
+  ASSERT_TRUE((*catalog)->PutSetting("scan-profiles", R"({"a":1})", "admin"));
+  ASSERT_TRUE((*catalog)->PutSetting("scan-profiles", R"({"a":2})", "admin"));
+  auto got = (*catalog)->GetSetting("scan-profiles");
+  ASSERT_TRUE(got && got->has_value());
+  EXPECT_EQ(**got, R"({"a":2})");
+  auto bad = (*catalog)->PutSetting("x", "{not json", "admin");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, ErrorCode::kInvalidArgument);
+  RawDb raw(dir.path() / "c.sqlite");
+  EXPECT_EQ(raw.Query("SELECT old_value FROM history WHERE table_name = 'settings' "
+                      "AND old_value IS NOT NULL"),
+            R"({"a":1})");
+}
+
+}  // namespace
+}  // namespace dossier::storage
