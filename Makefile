@@ -24,7 +24,8 @@ demo: build
 	  DEMO_ARCHIVE=$(DEMO_ARCHIVE) ./samples/demo.sh
 
 bench-accuracy: build
-	./bench/accuracy.sh $(BUILD)
+	./scripts/install-deps.sh bench
+	/usr/bin/python3 bench/accuracy.py $(BUILD)/cli/dossier
 
 clean:
 	rm -rf $(BUILD) $(DEMO_ARCHIVE)

@@ -9,6 +9,8 @@ namespace {
 
 constexpr double kMinFontSize = 0.5;  // points; libharu rejects size 0
 constexpr double kMaxFontSize = 600;  // HPDF_MAX_FONTSIZE
+// Widest gap left between two words of one line, in font sizes.
+constexpr double kMaxWordGap = 0.8;
 // Narrowest separating space, as a fraction of a glyph.
 constexpr double kMinSpaceWidth = 0.05;
 // Gap kept between words that a space separates, as a fraction of the font
@@ -153,6 +155,14 @@ std::vector<PlacedWord> LayoutTextLayer(const OcrPage& ocr, int image_width,
           const double min_gap = kMinWordGap * font_size;
           if (room > 0 && room - p.width < min_gap) {
             p.width = std::max(room - min_gap, room / 2);
+          }
+          // A wide gap makes extractors (poppler) cut the line into
+          // columns, so a form's "label: value" comes out pages apart.
+          // Stretch the word to leave at most kMaxWordGap of the font size:
+          // extraction keeps the line whole, at the price of a selection
+          // highlight that runs into the gap.
+          if (room - p.width > kMaxWordGap * font_size) {
+            p.width = room - kMaxWordGap * font_size;
           }
           // A space character in the gap, for extractors that go by it.
           p.space_width = std::clamp(room - p.width,

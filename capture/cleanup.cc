@@ -168,43 +168,137 @@ CleanPage Deskew(const CleanPage& page, const CleanupOptions& options) {
   return out;
 }
 
-PageImage EncodeForArchive(const CleanPage& page, const EncodeOptions& options) {
+namespace {
+
+// Background estimate: a closing removes dark strokes thinner than about
+// 1.5 mm, leaving the paper's shade. Done at reduced size for speed.
+cv::Mat Flatten(const cv::Mat& gray, double dpi) {
+  const double scale = std::min(1.0, 75.0 / std::max(dpi, 1.0));
+  cv::Mat small;
+  cv::resize(gray, small, {}, scale, scale, cv::INTER_AREA);
+  int k = std::max(3, static_cast<int>(dpi * scale / 15.0)) | 1;
+  cv::Mat background;
+  cv::morphologyEx(small, background, cv::MORPH_CLOSE,
+                   cv::getStructuringElement(cv::MORPH_ELLIPSE, {k, k}));
+  cv::medianBlur(background, background, 5);
+  cv::resize(background, background, gray.size(), 0, 0, cv::INTER_LINEAR);
+  cv::Mat flat;
+  cv::divide(gray, background, flat, 255.0);
+  return flat;
+}
+
+PageImage PackBilevel(const cv::Mat& bin, double dpi) {
   PageImage image;
-  image.dpi = page.dpi;
-  image.width = page.gray.cols;
-  image.height = page.gray.rows;
-  if (page.has_color) {
-    std::vector<uchar> buf;
-    cv::imencode(".jpg", page.color, buf,
-                 {cv::IMWRITE_JPEG_QUALITY, options.jpeg_quality_color});
-    image.encoding = PageImage::Encoding::kJpeg;
-    image.channels = 3;
-    image.bytes.assign(buf.begin(), buf.end());
-    return image;
-  }
-  if (page.bilevel_source) {
-    cv::Mat bin;
-    cv::threshold(page.gray, bin, 127, 255, cv::THRESH_BINARY);
-    const int row_bytes = (bin.cols + 7) / 8;
-    image.encoding = PageImage::Encoding::kBilevel;
-    image.channels = 1;
-    image.bytes.assign(static_cast<size_t>(row_bytes) * bin.rows, 0);
-    for (int y = 0; y < bin.rows; ++y) {
-      const uchar* row = bin.ptr<uchar>(y);
-      uint8_t* out = image.bytes.data() + static_cast<size_t>(y) * row_bytes;
-      for (int x = 0; x < bin.cols; ++x) {
-        if (row[x] == 0) out[x >> 3] |= static_cast<uint8_t>(0x80 >> (x & 7));
-      }
-    }
-    return image;
-  }
-  std::vector<uchar> buf;
-  cv::imencode(".jpg", page.gray, buf,
-               {cv::IMWRITE_JPEG_QUALITY, options.jpeg_quality_gray});
-  image.encoding = PageImage::Encoding::kJpeg;
+  image.dpi = dpi;
+  image.width = bin.cols;
+  image.height = bin.rows;
+  const int row_bytes = (bin.cols + 7) / 8;
+  image.encoding = PageImage::Encoding::kBilevel;
   image.channels = 1;
+  image.bytes.assign(static_cast<size_t>(row_bytes) * bin.rows, 0);
+  for (int y = 0; y < bin.rows; ++y) {
+    const uchar* row = bin.ptr<uchar>(y);
+    uint8_t* out = image.bytes.data() + static_cast<size_t>(y) * row_bytes;
+    for (int x = 0; x < bin.cols; ++x) {
+      if (row[x] == 0) out[x >> 3] |= static_cast<uint8_t>(0x80 >> (x & 7));
+    }
+  }
+  return image;
+}
+
+PageImage Jpeg(const cv::Mat& m, double dpi, int quality) {
+  PageImage image;
+  image.dpi = dpi;
+  image.width = m.cols;
+  image.height = m.rows;
+  std::vector<uchar> buf;
+  cv::imencode(".jpg", m, buf, {cv::IMWRITE_JPEG_QUALITY, quality});
+  image.encoding = PageImage::Encoding::kJpeg;
+  image.channels = m.channels();
   image.bytes.assign(buf.begin(), buf.end());
   return image;
+}
+
+}  // namespace
+
+double MedianGlyphHeight(const cv::Mat& gray, double dpi) {
+  cv::Mat ink = InkMask(gray, dpi);
+  cv::Mat labels, stats, centroids;
+  int n = cv::connectedComponentsWithStats(ink, labels, stats, centroids, 8);
+  std::vector<int> heights;
+  for (int i = 1; i < n; ++i) {
+    int w = stats.at<int>(i, cv::CC_STAT_WIDTH);
+    int h = stats.at<int>(i, cv::CC_STAT_HEIGHT);
+    // Glyph-like: not a speck, not a rule line, not a frame.
+    if (h >= 5 && h <= 150 && w <= 4 * h && w >= 2) heights.push_back(h);
+  }
+  if (heights.size() < 20) return 0.0;
+  std::nth_element(heights.begin(), heights.begin() + heights.size() / 2, heights.end());
+  return heights[heights.size() / 2];
+}
+
+CleanPage Rescale(const CleanPage& page, double factor) {
+  CleanPage out = page;
+  const int interpolation = factor > 1.0 ? cv::INTER_CUBIC : cv::INTER_AREA;
+  cv::resize(page.gray, out.gray, {}, factor, factor, interpolation);
+  if (page.has_color) cv::resize(page.color, out.color, {}, factor, factor, interpolation);
+  out.dpi = page.dpi * factor;
+  return out;
+}
+
+double MidtoneFraction(const cv::Mat& gray, double dpi) {
+  cv::Mat flat = Flatten(gray, dpi);
+  cv::Mat mid = (flat > 70) & (flat < 180);
+  return cv::countNonZero(mid) / static_cast<double>(mid.total());
+}
+
+cv::Mat Binarize(const cv::Mat& gray, double dpi) {
+  cv::Mat flat = Flatten(gray, dpi);
+  cv::Mat bin;
+  cv::threshold(flat, bin, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
+  // Remove isolated black specks smaller than about 0.1 mm square.
+  cv::Mat ink = 255 - bin;
+  cv::Mat labels, stats, centroids;
+  int n = cv::connectedComponentsWithStats(ink, labels, stats, centroids, 8);
+  const int min_area = std::max(2, static_cast<int>(dpi * dpi / 90000.0 * 3));
+  std::vector<uchar> drop(n, 0);
+  for (int i = 1; i < n; ++i) {
+    drop[i] = stats.at<int>(i, cv::CC_STAT_AREA) < min_area;
+  }
+  for (int y = 0; y < bin.rows; ++y) {
+    const int* l = labels.ptr<int>(y);
+    uchar* b = bin.ptr<uchar>(y);
+    for (int x = 0; x < bin.cols; ++x) {
+      if (drop[l[x]]) b[x] = 255;
+    }
+  }
+  return bin;
+}
+
+PageImage EncodeForArchive(const CleanPage& page, const EncodeOptions& options) {
+  const double dpi = page.dpi;
+  switch (options.mode) {
+    case ImageMode::kBilevel:
+      return PackBilevel(page.bilevel_source ? (page.gray > 127) : Binarize(page.gray, dpi),
+                         dpi);
+    case ImageMode::kGray:
+      return Jpeg(page.gray, dpi, options.jpeg_quality_gray);
+    case ImageMode::kColor:
+      return page.has_color ? Jpeg(page.color, dpi, options.jpeg_quality_color)
+                            : Jpeg(page.gray, dpi, options.jpeg_quality_gray);
+    case ImageMode::kAuto:
+      break;
+  }
+  if (page.has_color) return Jpeg(page.color, dpi, options.jpeg_quality_color);
+  if (page.bilevel_source) {
+    cv::Mat bin = page.gray > 127;
+    return PackBilevel(bin, dpi);
+  }
+  if (dpi >= options.min_bilevel_dpi &&
+      MidtoneFraction(page.gray, dpi) < options.max_midtone_fraction) {
+    return PackBilevel(Binarize(page.gray, dpi), dpi);
+  }
+  return Jpeg(page.gray, dpi, options.jpeg_quality_gray);
 }
 
 }  // namespace dossier::capture

@@ -61,14 +61,46 @@ struct SkewEstimate {
 };
 SkewEstimate MeasureSkew(const cv::Mat& gray, double max_degrees);
 
-struct EncodeOptions {
-  int jpeg_quality_gray = 60;
-  int jpeg_quality_color = 70;
+enum class ImageMode {
+  kAuto,     // chosen per page (see EncodeForArchive)
+  kBilevel,  // always 1-bit (CCITT G4 in the PDF)
+  kGray,     // always grey JPEG
+  kColor,    // colour JPEG when the source has colour, else grey JPEG
 };
 
-// Chooses the page's archive encoding: colour JPEG when it has colour
-// content, bilevel (stored as CCITT G4) when the source was bilevel, else
-// grey JPEG. The image keeps the page's dpi.
+// Median height in pixels of the glyph-sized ink blobs of a page; 0 when
+// there is no text-like ink. Tells how small the print is in the image,
+// whatever dpi the file claims.
+double MedianGlyphHeight(const cv::Mat& gray, double dpi);
+
+// A copy scaled by factor (> 1 enlarges) with its dpi scaled alike, so OCR
+// boxes found on it map back to the page by the ratio of the sizes.
+CleanPage Rescale(const CleanPage& page, double factor);
+
+struct EncodeOptions {
+  ImageMode mode = ImageMode::kAuto;
+  int jpeg_quality_gray = 60;
+  int jpeg_quality_color = 65;
+  // Auto mode keeps grey below this resolution: 1-bit at low dpi loses
+  // strokes that grey keeps legible.
+  double min_bilevel_dpi = 200.0;
+  // Auto mode: a grey page is text-only (and goes to 1-bit) when fewer
+  // than this fraction of its pixels are mid-tones after flattening.
+  double max_midtone_fraction = 0.08;
+};
+
+// Fraction of mid-tone pixels of a flattened grey page; photos, halftones
+// and shaded areas raise it, plain text on paper keeps it near zero.
+double MidtoneFraction(const cv::Mat& gray, double dpi);
+
+// Grey page -> black text on white: background flattened (grey or yellowed
+// paper becomes white), Otsu threshold, specks removed.
+cv::Mat Binarize(const cv::Mat& gray, double dpi);
+
+// Chooses the page's archive encoding, in auto mode: colour JPEG when it has
+// colour content (a red seal, blue ink, a photo), 1-bit CCITT G4 when the
+// source was 1-bit or the page is text only at >= min_bilevel_dpi, else
+// grey JPEG. The image keeps the page's size and dpi.
 PageImage EncodeForArchive(const CleanPage& page, const EncodeOptions& options);
 
 }  // namespace dossier::capture

@@ -11,11 +11,15 @@ void RegisterExport(CLI::App& app, const GlobalOptions& global, Action* action) 
   auto id = std::make_shared<std::string>();
   auto to = std::make_shared<std::string>();
   auto force = std::make_shared<bool>(false);
+  auto text = std::make_shared<bool>(false);
   cmd->add_option("DOC", *id, "Document id, e.g. D000012")->required();
   cmd->add_option("--to", *to, "Destination file, e.g. contract.pdf")->required();
   cmd->add_flag("--force", *force, "Overwrite the destination if it exists");
-  cmd->callback([&global, id, to, force, action] {
-    *action = [&global, id, to, force]() -> Result<int> {
+  cmd->add_flag("--text", *text,
+                "Write the OCR text (UTF-8, pages separated by form feeds) "
+                "instead of the PDF");
+  cmd->callback([&global, id, to, force, text, action] {
+    *action = [&global, id, to, force, text]() -> Result<int> {
       auto archive = OpenArchive(global);
       if (!archive) return std::unexpected(archive.error());
       auto d = (*archive)->catalog().GetDocument(*id);
@@ -23,11 +27,24 @@ void RegisterExport(CLI::App& app, const GlobalOptions& global, Action* action) 
       std::filesystem::path dest(*to);
       std::error_code ec;
       if (std::filesystem::is_directory(dest, ec)) {
-        dest /= d->display_id + ".pdf";
+        dest /= d->display_id + (*text ? ".txt" : ".pdf");
       }
       if (std::filesystem::exists(dest, ec) && !*force) {
         return MakeError(ErrorCode::kConflict,
                          dest.string() + ": exists (use --force to overwrite)");
+      }
+      if (*text) {
+        auto pages = (*archive)->catalog().GetPages(d->id, false);
+        if (!pages) return std::unexpected(pages.error());
+        std::string all;
+        for (const auto& p : *pages) {
+          if (!all.empty()) all += "\f";
+          all += p.text + "\n";
+        }
+        if (auto s = WriteFileAtomic(dest, all); !s) return std::unexpected(s.error());
+        fmt::print("Exported the text of {} ({} pages) to {}\n", d->display_id,
+                   d->page_count, dest.string());
+        return kExitOk;
       }
       auto bytes = (*archive)->files().Get(d->pdf_sha256);
       if (!bytes) return std::unexpected(bytes.error());

@@ -15,6 +15,23 @@ namespace {
 // OSD confidence above which its answer is taken without checking.
 constexpr float kSureOrientation = 4.0f;
 
+// Tesseract reads best when glyphs are about 20 pixels or more high. Pages
+// whose print is smaller in the image (low-resolution scans, small print)
+// are enlarged for OCR, up to kMaxUpscale and kMaxOcrPixels.
+constexpr double kMinGlyphHeight = 12.0;
+constexpr double kTargetGlyphHeight = 20.0;
+constexpr double kMaxUpscale = 3.0;
+constexpr double kMaxOcrPixels = 16e6;
+
+double OcrScaleFactor(const capture::CleanPage& page) {
+  const double glyph = capture::MedianGlyphHeight(page.gray, page.dpi);
+  if (glyph <= 0 || glyph >= kMinGlyphHeight) return 1.0;
+  double factor = std::min(kMaxUpscale, kTargetGlyphHeight / glyph);
+  const double pixels = static_cast<double>(page.gray.total());
+  factor = std::min(factor, std::sqrt(kMaxOcrPixels / pixels));
+  return factor > 1.2 ? factor : 1.0;
+}
+
 ocr::GrayImageView View(const cv::Mat& gray, double dpi) {
   return {gray.data, gray.cols, gray.rows, static_cast<int>(gray.step), dpi};
 }
@@ -60,6 +77,10 @@ Result<PageResult> ProcessPage(ocr::Engine& engine, const capture::RawPage& raw,
 
   PageResult result;
   Candidate best;
+  const double ocr_scale = prepared->blank ? 1.0 : OcrScaleFactor(*prepared);
+  if (ocr_scale > 1.0) {
+    prepared = capture::Rescale(*prepared, ocr_scale);
+  }
   if (prepared->blank) {
     best.page = *prepared;
     best.ocr.width = best.page.gray.cols;
@@ -102,7 +123,10 @@ Result<PageResult> ProcessPage(ocr::Engine& engine, const capture::RawPage& raw,
   }
 
   const capture::CleanPage& page = best.page;
-  result.image = capture::EncodeForArchive(page, encode);
+  // The archive keeps the scan's own resolution; the OCR boxes, found on
+  // the enlarged copy, are scaled back by the PDF writer.
+  result.image = capture::EncodeForArchive(
+      ocr_scale > 1.0 ? capture::Rescale(page, 1.0 / ocr_scale) : page, encode);
   result.ocr = std::move(best.ocr);
   result.warnings = page.warnings;
   if (!result.blank && !result.ocr.words.empty() &&

@@ -18,7 +18,13 @@ icc-profiles-free
 fonts-wqy-microhei
 poppler-utils qpdf libqpdf-dev python3-pikepdf
 default-jre-headless libpdfbox2-java libactivation-java libjaxb-api-java
+libsane-dev libsane1 sane-utils
 "
+
+# `install-deps.sh bench` also installs the peers the benchmarks compare with.
+if [ "${1:-}" = "bench" ]; then
+  PACKAGES="$PACKAGES ocrmypdf unpaper hyperfine time"
+fi
 
 missing=""
 for p in $PACKAGES; do
