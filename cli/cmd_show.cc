@@ -30,6 +30,17 @@ void RegisterShow(CLI::App& app, const GlobalOptions& global, Action* action) {
       fmt::print("Stored as   {}\n",
                  (*archive)->files().PathFor(d->pdf_sha256).string());
       fmt::print("Ingested    {} by {}\n", d->created_at, d->created_by);
+      auto check = catalog.LastVerification(d->id);
+      if (!check) return std::unexpected(check.error());
+      if (*check) {
+        const auto& v = **check;
+        fmt::print("Checked     {} ({} by {}): fixity {}, PDF/A {}\n", v.at, v.kind,
+                   v.actor, v.fixity_ok ? "ok" : "FAILED",
+                   v.pdfa_ok ? "ok (PDF/A-" + v.pdfa_level + ")" : "FAILED");
+        for (const auto& p : v.problems) fmt::print("              {}\n", p);
+      } else {
+        fmt::print("Checked     never\n");
+      }
       auto pages = catalog.GetPages(d->id, false);
       if (!pages) return std::unexpected(pages.error());
       for (const auto& p : *pages) {

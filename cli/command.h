@@ -28,6 +28,7 @@ enum ExitCode : int {
   kExitEngine = 8,         // OCR engine or PDF writer
   kExitWarnings = 10,      // batch done, with warnings
   kExitPartial = 11,       // batch done, some inputs failed
+  kExitVerifyFailed = 12,  // verify found damaged or non-PDF/A files
 };
 
 int ExitCodeFor(ErrorCode code);
@@ -47,6 +48,7 @@ void RegisterIngest(CLI::App& app, const GlobalOptions& global, Action* action);
 void RegisterSearch(CLI::App& app, const GlobalOptions& global, Action* action);
 void RegisterShow(CLI::App& app, const GlobalOptions& global, Action* action);
 void RegisterExport(CLI::App& app, const GlobalOptions& global, Action* action);
+void RegisterVerify(CLI::App& app, const GlobalOptions& global, Action* action);
 // Customer-file review and history (cmd_review.cc, cmd_history.cc).
 void RegisterRecords(CLI::App& app, const GlobalOptions& global, Action* action);
 // Paper originals: locations, originals, labels, loans, audits, where.

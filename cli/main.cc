@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   RegisterSearch(app, global, &action);
   RegisterShow(app, global, &action);
   RegisterExport(app, global, &action);
+  RegisterVerify(app, global, &action);
   RegisterRecords(app, global, &action);
   RegisterCustody(app, global, &action);
   RegisterCapture(app, global, &action);

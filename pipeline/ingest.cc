@@ -174,6 +174,17 @@ void Commit(storage::Archive& archive, const IngestOptions& options,
   }
   outcome.stored = true;
   outcome.record = std::move(*record);
+  // The check made on write is kept with the document (shown by `show`).
+  storage::Verification verification;
+  verification.actor = options.actor;
+  verification.kind = "ingest";
+  verification.fixity_ok = true;
+  verification.pdfa_ok = check.ok;
+  verification.pdfa_level = check.ok ? check.level : "";
+  verification.problems = check.problems;
+  if (auto s = archive.catalog().RecordVerification(outcome.record.id, verification); !s) {
+    outcome.warnings.push_back({"check-not-recorded", s.error().message});
+  }
 }
 
 }  // namespace

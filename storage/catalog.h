@@ -76,6 +76,17 @@ struct NewDocument {
   std::vector<Warning> warnings;
 };
 
+// One check of a stored document file.
+struct Verification {
+  std::string at;          // ISO 8601 UTC; set by RecordVerification if empty
+  std::string actor;
+  std::string kind;        // "ingest" or "verify"
+  bool fixity_ok = false;  // the file's SHA-256 matches the catalog
+  bool pdfa_ok = false;    // the in-process PDF/A check passed
+  std::string pdfa_level;  // "2b", "1b" or "" when not PDF/A
+  std::vector<std::string> problems;
+};
+
 struct SearchQuery {
   std::string text;            // user input, any characters; never a syntax error
   std::string customer_code;   // empty = all customers
@@ -148,6 +159,13 @@ class Catalog {
   Result<std::optional<std::string>> GetSetting(const std::string& section);
   Status PutSetting(const std::string& section, const std::string& json_value,
                     const std::string& actor);
+
+  // Fixity and PDF/A check results of a document's stored file, kept as a
+  // log: one row per check, at ingest ("ingest") and by `dossier verify`.
+  Status RecordVerification(std::int64_t document_id,
+                            const Verification& verification);
+  // The newest check of the document, nullopt if never checked.
+  Result<std::optional<Verification>> LastVerification(std::int64_t document_id);
 
  private:
   struct Impl;  // storage/catalog_impl.h

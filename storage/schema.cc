@@ -117,6 +117,7 @@ std::span<const Migration> Migrations() {
                 kSchemaV2Records},
       Migration{3, "paper originals: locations, custody, loans, audits",
                 kSchemaV3Custody},
+      Migration{4, "fixity and PDF/A verification log", kSchemaV4Verification},
   };
   return kMigrations;
 }

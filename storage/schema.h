@@ -26,6 +26,7 @@ struct Migration {
 // (schema_records.cc, schema_custody.cc).
 extern const std::string_view kSchemaV2Records;
 extern const std::string_view kSchemaV3Custody;
+extern const std::string_view kSchemaV4Verification;  // catalog_verification.cc
 
 // All migrations, versions 1..N in order.
 std::span<const Migration> Migrations();

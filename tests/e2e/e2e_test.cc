@@ -221,3 +221,45 @@ TEST_F(E2E, HostileQueriesAreNeverSyntaxErrors) {
 
 }  // namespace
 }  // namespace dossier
+
+namespace dossier {
+namespace {
+
+TEST_F(E2E, VerifyFindsAnAlteredFileAndShowKeepsTheResult) {
+  fs::path page = testing::CorpusDir() / "tesseract-test" / "phototest.tif";
+  auto ids = Ingest(ShellQuote(page.string()) + " --lang eng");
+  ASSERT_EQ(ids.size(), 1u) << last_output_;
+  auto show = Dossier("show " + ids[0]);
+  EXPECT_NE(show.out.find("(ingest by"), std::string::npos) << show.out;
+  EXPECT_NE(show.out.find("PDF/A ok (PDF/A-2b)"), std::string::npos) << show.out;
+  auto ok = Dossier("verify");
+  EXPECT_EQ(ok.exit_code, 0) << ok.out;
+  EXPECT_NE(ok.out.find(ids[0] + "  fixity ok  PDF/A ok (2b)"), std::string::npos) << ok.out;
+
+  // Flip one byte of the stored file.
+  fs::path stored;
+  for (auto& e : fs::recursive_directory_iterator(archive_ / "objects")) {
+    if (e.path().extension() == ".pdf") stored = e.path();
+  }
+  ASSERT_FALSE(stored.empty());
+  fs::permissions(stored, fs::perms::owner_write, fs::perm_options::add);
+  auto bytes = ReadFile(stored);
+  ASSERT_TRUE(bytes.has_value());
+  (*bytes)[bytes->size() / 2] ^= 0x20;
+  ASSERT_TRUE(WriteFileAtomic(stored, *bytes).has_value());
+
+  auto bad = Dossier("verify " + ids[0]);
+  EXPECT_EQ(bad.exit_code, 12) << bad.out;
+  EXPECT_NE(bad.out.find("fixity FAILED"), std::string::npos) << bad.out;
+  show = Dossier("show " + ids[0]);
+  EXPECT_NE(show.out.find("(verify by"), std::string::npos) << show.out;
+  EXPECT_NE(show.out.find("fixity FAILED"), std::string::npos) << show.out;
+  // An export of a damaged file is refused rather than handing it out.
+  auto exported = Dossier("export " + ids[0] + " --to " +
+                          ShellQuote((tmp_.path() / "x.pdf").string()));
+  EXPECT_NE(exported.exit_code, 0) << exported.out;
+  EXPECT_FALSE(fs::exists(tmp_.path() / "x.pdf"));
+}
+
+}  // namespace
+}  // namespace dossier

@@ -1,0 +1,37 @@
+#include <fmt/format.h>
+
+#include "cli/command.h"
+#include "pipeline/verify.h"
+
+namespace dossier::cli {
+
+void RegisterVerify(CLI::App& app, const GlobalOptions& global, Action* action) {
+  auto* cmd = app.add_subcommand(
+      "verify",
+      "Check stored files: fixity (SHA-256 against the catalog) and the PDF/A\n"
+      "rules. Results are kept with each document (see `dossier show`).\n"
+      "Schedule it (e.g. a weekly cron job) so damage is found while backups\n"
+      "still hold good copies.");
+  auto ids = std::make_shared<std::vector<std::string>>();
+  cmd->add_option("DOC", *ids, "Documents to check (default: all)");
+  cmd->callback([&global, ids, action] {
+    *action = [&global, ids]() -> Result<int> {
+      auto archive = OpenArchive(global);
+      if (!archive) return std::unexpected(archive.error());
+      auto report = pipeline::VerifyDocuments(
+          **archive, *ids, CurrentUser(), [](const pipeline::VerifyOutcome& o) {
+            const auto& v = o.verification;
+            fmt::print("{}  fixity {}  PDF/A {}\n", o.display_id,
+                       v.fixity_ok ? "ok" : "FAILED",
+                       v.pdfa_ok ? "ok (" + v.pdfa_level + ")" : "FAILED");
+            for (const auto& p : v.problems) fmt::print("    {}\n", p);
+          });
+      if (!report) return std::unexpected(report.error());
+      fmt::print("Checked {} document(s): {} failed\n", report->documents.size(),
+                 report->failed());
+      return report->failed() > 0 ? kExitVerifyFailed : kExitOk;
+    };
+  });
+}
+
+}  // namespace dossier::cli

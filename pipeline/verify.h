@@ -1,0 +1,32 @@
+// Verification of stored documents: fixity (the file's SHA-256 against the
+// catalog) and the PDF/A structural check, recorded in the catalog.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "storage/archive.h"
+
+namespace dossier::pipeline {
+
+struct VerifyOutcome {
+  std::string display_id;
+  storage::Verification verification;  // as recorded
+};
+
+struct VerifyReport {
+  std::vector<VerifyOutcome> documents;
+  int failed() const;  // fixity or PDF/A failures
+};
+
+// Checks the given documents ("D000012", ...), or every document when ids is
+// empty, and records each result. A missing or altered file is a failed
+// check, not an error; errors are for unknown ids and catalog failures.
+Result<VerifyReport> VerifyDocuments(
+    storage::Archive& archive, const std::vector<std::string>& ids,
+    const std::string& actor,
+    const std::function<void(const VerifyOutcome&)>& on_document = {});
+
+}  // namespace dossier::pipeline
