@@ -29,3 +29,8 @@ bench-accuracy: build
 
 clean:
 	rm -rf $(BUILD) $(DEMO_ARCHIVE)
+
+# Paper originals at archive scale: 100,000 originals in 2,000 boxes.
+.PHONY: bench-originals
+bench-originals: build
+	$(BUILD)/bench/bench_originals

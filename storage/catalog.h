@@ -168,6 +168,7 @@ class Catalog {
   Result<std::optional<Verification>> LastVerification(std::int64_t document_id);
 
  private:
+  friend class Custody;  // storage/custody.h works on the same connection
   struct Impl;  // storage/catalog_impl.h
   explicit Catalog(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;

@@ -1,0 +1,211 @@
+#include <fmt/format.h>
+
+#include <ctime>
+#include <iostream>
+
+#include "cli/custody_commands.h"
+#include "core/file_util.h"
+
+namespace dossier::cli {
+namespace {
+
+std::string Today() {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  localtime_r(&now, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
+}
+
+void PrintLoan(const storage::Loan& l) {
+  fmt::print("{}  {:<17} {:<10} {:<12} due {}{}  {} -> {}{}  {}\n",
+             l.display_id, l.status, l.kind,
+             l.barcode.empty() ? l.document_display_id : l.barcode,
+             l.due_date,
+             l.requested_due.empty() ? "" : " (asks " + l.requested_due + ")",
+             l.requester, l.recipient, l.external ? " [外部提供]" : "",
+             l.purpose);
+}
+
+// Runs fn(custody) on the archive and prints the loan it returns.
+template <typename Fn>
+Action LoanAction(const GlobalOptions& global, Fn fn) {
+  return [&global, fn]() -> Result<int> {
+    auto archive = OpenArchive(global);
+    if (!archive) return std::unexpected(archive.error());
+    storage::Custody custody((*archive)->catalog());
+    auto loan = fn(custody, **archive);
+    if (!loan) return std::unexpected(loan.error());
+    PrintLoan(*loan);
+    for (const auto& a : loan->approvals) {
+      fmt::print("    round {}: {} {} at {} {}\n", a.round, a.approver,
+                 a.decision, a.at, a.note);
+    }
+    if (loan->status == "requested" || loan->status == "renewal-requested") {
+      fmt::print("    needs {} approval(s) this round\n", loan->approvals_needed);
+    }
+    return kExitOk;
+  };
+}
+
+std::string FirstScan(const std::string& given) {
+  if (!given.empty() && given != "-") return given;
+  auto lines = ReadScanLines(std::cin);
+  return lines.empty() ? "" : lines.front();
+}
+
+}  // namespace
+
+void RegisterLoanCommand(CLI::App& app, const GlobalOptions& global,
+                         Action* action) {
+  auto* cmd = app.add_subcommand("loan", "Loans (借阅) of originals and copies");
+  cmd->require_subcommand(1);
+
+  auto* request = cmd->add_subcommand("request", "Ask to borrow an original "
+                                                 "(or an electronic copy)");
+  auto req = std::make_shared<storage::LoanRequest>();
+  request->add_option("ITEM", req->item,
+                      "Original barcode, or document id")->required();
+  request->add_option("--purpose", req->purpose, "Why")->required();
+  request->add_option("--due", req->due_date, "Due date YYYY-MM-DD")->required();
+  request->add_option("--recipient", req->recipient,
+                      "Who receives it (default: you)");
+  request->add_flag("--external", req->external,
+                    "Lent to an outside party (外部提供): two approvals");
+  request->add_flag("--electronic", req->electronic,
+                    "An electronic copy of the document, not the paper");
+  request->callback([&global, req, action] {
+    *action = LoanAction(global, [req](storage::Custody& c, storage::Archive&) {
+      storage::LoanRequest r = *req;
+      r.requester = CurrentUser();
+      if (r.recipient.empty()) r.recipient = r.requester;
+      return c.RequestLoan(r);
+    });
+  });
+
+  auto note = std::make_shared<std::string>();
+  auto loan_id = std::make_shared<std::string>();
+  auto* approve = cmd->add_subcommand("approve", "Approve a loan or renewal");
+  approve->add_option("LOAN", *loan_id, "Loan id, e.g. L000003")->required();
+  approve->add_option("--note", *note, "Comment");
+  approve->callback([&global, loan_id, note, action] {
+    *action = LoanAction(global, [loan_id, note](storage::Custody& c,
+                                                 storage::Archive&) {
+      return c.ApproveLoan(*loan_id, CurrentUser(), *note);
+    });
+  });
+  auto* reject = cmd->add_subcommand("reject", "Reject a loan or renewal");
+  reject->add_option("LOAN", *loan_id, "Loan id")->required();
+  reject->add_option("--note", *note, "Why")->required();
+  reject->callback([&global, loan_id, note, action] {
+    *action = LoanAction(global, [loan_id, note](storage::Custody& c,
+                                                 storage::Archive&) {
+      return c.RejectLoan(*loan_id, CurrentUser(), *note);
+    });
+  });
+
+  auto* checkout = cmd->add_subcommand(
+      "checkout", "Hand out an approved loan: scan the original's barcode "
+                  "(or, for an electronic copy, write it with --to)");
+  auto barcode = std::make_shared<std::string>();
+  auto to = std::make_shared<std::string>();
+  checkout->add_option("LOAN", *loan_id, "Loan id")->required();
+  checkout->add_option("--barcode", *barcode,
+                       "Scanned barcode (default: read from stdin)");
+  checkout->add_option("--to", *to, "Electronic copy: the PDF file to write");
+  checkout->callback([&global, loan_id, barcode, to, action] {
+    *action = LoanAction(global, [loan_id, barcode, to](
+                                     storage::Custody& c,
+                                     storage::Archive& archive)
+                                     -> Result<storage::Loan> {
+      auto loan = c.GetLoan(*loan_id);
+      if (!loan) return loan;
+      if (loan->kind == "electronic") {
+        if (to->empty()) {
+          return MakeError(ErrorCode::kInvalidArgument,
+                           "an electronic copy needs --to FILE");
+        }
+        auto doc = archive.catalog().GetDocument(loan->document_display_id);
+        if (!doc) return std::unexpected(doc.error());
+        auto bytes = archive.files().Get(doc->pdf_sha256);
+        if (!bytes) return std::unexpected(bytes.error());
+        auto out = c.CheckoutLoan(*loan_id, "", CurrentUser());
+        if (!out) return out;
+        if (auto s = WriteFileAtomic(*to, *bytes); !s) {
+          return std::unexpected(s.error());
+        }
+        return out;
+      }
+      return c.CheckoutLoan(*loan_id, FirstScan(*barcode), CurrentUser());
+    });
+  });
+
+  auto* renew = cmd->add_subcommand("renew", "Ask for a later due date "
+                                             "(needs approval again)");
+  auto due = std::make_shared<std::string>();
+  renew->add_option("LOAN", *loan_id, "Loan id")->required();
+  renew->add_option("--due", *due, "New due date YYYY-MM-DD")->required();
+  renew->callback([&global, loan_id, due, action] {
+    *action = LoanAction(global, [loan_id, due](storage::Custody& c,
+                                                storage::Archive&) {
+      return c.RequestRenewal(*loan_id, *due, CurrentUser());
+    });
+  });
+
+  auto* ret = cmd->add_subcommand(
+      "return", "Take an original back: scan it, count the pages, note its "
+                "condition; a page mismatch is flagged and stays open");
+  auto pages = std::make_shared<int>(-1);
+  auto condition = std::make_shared<std::string>();
+  ret->add_option("LOAN", *loan_id, "Loan id")->required();
+  ret->add_option("--barcode", *barcode, "Scanned barcode (default: stdin)");
+  ret->add_option("--pages", *pages, "Pages counted")->required();
+  ret->add_option("--condition", *condition, "Condition note")->required();
+  ret->callback([&global, loan_id, barcode, pages, condition, action] {
+    *action = LoanAction(global, [=](storage::Custody& c, storage::Archive&) {
+      return c.ReturnLoan(
+          {*loan_id, FirstScan(*barcode), *pages, *condition, CurrentUser()});
+    });
+  });
+
+  auto* resolve = cmd->add_subcommand("resolve",
+                                      "Close a flagged return (approver)");
+  resolve->add_option("LOAN", *loan_id, "Loan id")->required();
+  resolve->add_option("--note", *note, "What was found")->required();
+  resolve->callback([&global, loan_id, note, action] {
+    *action = LoanAction(global, [loan_id, note](storage::Custody& c,
+                                                 storage::Archive&) {
+      return c.ResolveReturn(*loan_id, CurrentUser(), *note);
+    });
+  });
+
+  auto* list = cmd->add_subcommand("list", "List loans");
+  auto status = std::make_shared<std::string>();
+  list->add_option("--status", *status,
+                   "open, requested, approved, checked-out, return-flagged, ...");
+  auto* overdue = cmd->add_subcommand("overdue", "Loans past their due date");
+  auto today = std::make_shared<std::string>();
+  overdue->add_option("--today", *today, "Date to compare with (default: today)");
+  auto print_all = [&global](auto fetch) -> Action {
+    return [&global, fetch]() -> Result<int> {
+      auto archive = OpenArchive(global);
+      if (!archive) return std::unexpected(archive.error());
+      storage::Custody custody((*archive)->catalog());
+      auto loans = fetch(custody);
+      if (!loans) return std::unexpected(loans.error());
+      for (const auto& l : *loans) PrintLoan(l);
+      return kExitOk;
+    };
+  };
+  list->callback([status, action, print_all] {
+    *action = print_all([status](storage::Custody& c) { return c.ListLoans(*status); });
+  });
+  overdue->callback([today, action, print_all] {
+    *action = print_all([today](storage::Custody& c) {
+      return c.OverdueLoans(today->empty() ? Today() : *today);
+    });
+  });
+}
+
+}  // namespace dossier::cli

@@ -1,0 +1,134 @@
+#include <fmt/format.h>
+
+#include "cli/custody_commands.h"
+
+namespace dossier::cli {
+namespace {
+
+void PrintLocation(const storage::Location& l) {
+  fmt::print("{:<14} {:<8} {:<10} {:>4}{} {}\n", l.code, l.kind, l.barcode,
+             l.original_count,
+             l.capacity > 0 ? fmt::format("/{:<4}", l.capacity) : "     ",
+             l.name);
+}
+
+}  // namespace
+
+void RegisterLocationCommand(CLI::App& app, const GlobalOptions& global,
+                             Action* action) {
+  auto* cmd = app.add_subcommand(
+      "location", "Storage locations: room > cabinet > shelf > box > folder");
+  cmd->require_subcommand(1);
+
+  auto* add = cmd->add_subcommand("add", "Add one location");
+  auto loc = std::make_shared<storage::NewLocation>();
+  add->add_option("CODE", loc->code, "Location code, e.g. A-03-2-017")->required();
+  add->add_option("--kind", loc->kind, "room, cabinet, shelf, box or folder")
+      ->required()
+      ->check(CLI::IsMember({"room", "cabinet", "shelf", "box", "folder"}));
+  add->add_option("--in", loc->parent, "Parent location (code or barcode)");
+  add->add_option("--name", loc->name, "Name, e.g. 档案室 2");
+  add->add_option("--capacity", loc->capacity,
+                  "How many originals it holds (0: unlimited)");
+  add->add_option("--security", loc->security, "Security level note");
+  add->callback([&global, loc, action] {
+    *action = [&global, loc]() -> Result<int> {
+      auto archive = OpenArchive(global);
+      if (!archive) return std::unexpected(archive.error());
+      storage::Custody custody((*archive)->catalog());
+      auto l = custody.AddLocation(*loc, CurrentUser());
+      if (!l) return std::unexpected(l.error());
+      fmt::print("{}\t{}\t{}\n", l->code, l->barcode, l->path);
+      return kExitOk;
+    };
+  });
+
+  auto* cab = cmd->add_subcommand(
+      "add-cabinet",
+      "Add a cabinet with its shelves and boxes, e.g. A-03 --shelves 5 --boxes 20");
+  auto spec = std::make_shared<storage::CabinetSpec>();
+  cab->add_option("CODE", spec->code, "Cabinet code, e.g. A-03")->required();
+  cab->add_option("--in", spec->parent, "The room")->required();
+  cab->add_option("--shelves", spec->shelves, "Number of shelves")->required();
+  cab->add_option("--boxes", spec->boxes_per_shelf, "Boxes per shelf")->required();
+  cab->add_option("--box-capacity", spec->box_capacity,
+                  "Originals per box (0: unlimited)");
+  cab->add_option("--security", spec->security, "Security level note");
+  cab->callback([&global, spec, action] {
+    *action = [&global, spec]() -> Result<int> {
+      auto archive = OpenArchive(global);
+      if (!archive) return std::unexpected(archive.error());
+      storage::Custody custody((*archive)->catalog());
+      auto made = custody.AddCabinet(*spec, CurrentUser());
+      if (!made) return std::unexpected(made.error());
+      fmt::print("Added {} locations: {} .. {}\n", made->size(),
+                 made->front().code, made->back().code);
+      return kExitOk;
+    };
+  });
+
+  auto* list = cmd->add_subcommand("list", "List locations");
+  auto under = std::make_shared<std::string>();
+  list->add_option("--under", *under, "Only this location and those below it");
+  list->callback([&global, under, action] {
+    *action = [&global, under]() -> Result<int> {
+      auto archive = OpenArchive(global);
+      if (!archive) return std::unexpected(archive.error());
+      storage::Custody custody((*archive)->catalog());
+      auto all = custody.ListLocations(*under);
+      if (!all) return std::unexpected(all.error());
+      for (const auto& l : *all) PrintLocation(l);
+      return kExitOk;
+    };
+  });
+
+  auto* tree = cmd->add_subcommand("tree", "Show locations as a tree");
+  auto root = std::make_shared<std::string>();
+  tree->add_option("LOCATION", *root, "Start here (default: everything)");
+  tree->callback([&global, root, action] {
+    *action = [&global, root]() -> Result<int> {
+      auto archive = OpenArchive(global);
+      if (!archive) return std::unexpected(archive.error());
+      storage::Custody custody((*archive)->catalog());
+      auto all = custody.ListLocations(*root);
+      if (!all) return std::unexpected(all.error());
+      for (const auto& l : *all) {
+        const auto depth = std::count(l.path.begin(), l.path.end(), '/');
+        fmt::print("{}{} ({}, {} originals{})\n",
+                   std::string(static_cast<size_t>(depth) * 2, ' '), l.code,
+                   l.kind, l.original_count,
+                   l.capacity > 0 ? fmt::format(" of {}", l.capacity) : "");
+      }
+      return kExitOk;
+    };
+  });
+
+  auto* show = cmd->add_subcommand("show", "Show a location and its originals");
+  auto key = std::make_shared<std::string>();
+  show->add_option("LOCATION", *key, "Code or barcode")->required();
+  show->callback([&global, key, action] {
+    *action = [&global, key]() -> Result<int> {
+      auto archive = OpenArchive(global);
+      if (!archive) return std::unexpected(archive.error());
+      storage::Custody custody((*archive)->catalog());
+      auto l = custody.GetLocation(*key);
+      if (!l) return std::unexpected(l.error());
+      fmt::print("Location  {}\nKind      {}\nBarcode   {}\nPath      {}\n"
+                 "Name      {}\nSecurity  {}\nCapacity  {}\nHolds     {}\n",
+                 l->code, l->kind, l->barcode, l->path, l->name, l->security,
+                 l->capacity > 0 ? std::to_string(l->capacity) : "unlimited",
+                 l->original_count);
+      auto here = custody.OriginalsAt(l->code, false);
+      if (!here) return std::unexpected(here.error());
+      for (const auto& o : *here) {
+        fmt::print("  {}  {:<16} {:<8} {} {}\n", o.barcode, o.state,
+                   o.document_display_id.empty() ? o.customer_code
+                                                 : o.document_display_id,
+                   o.customer_name, o.title);
+      }
+      return kExitOk;
+    };
+  });
+}
+
+}  // namespace dossier::cli

@@ -1,0 +1,97 @@
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "cli/custody_commands.h"
+
+namespace dossier::cli {
+
+void RegisterOriginalCommand(CLI::App& app, const GlobalOptions& global,
+                             Action* action) {
+  auto* cmd = app.add_subcommand("original", "Paper originals and their moves");
+  cmd->require_subcommand(1);
+
+  auto* reg = cmd->add_subcommand(
+      "register", "Give a paper original its barcode and place (a document, "
+                  "or a whole customer folder)");
+  auto item = std::make_shared<std::string>();
+  auto at = std::make_shared<std::string>();
+  auto pages = std::make_shared<int>(-1);
+  reg->add_option("ITEM", *item, "Document id (D000012) or customer code")
+      ->required();
+  reg->add_option("--at", *at, "Location code or barcode")->required();
+  reg->add_option("--pages", *pages,
+                  "Page count of the paper (default: the catalog's)");
+  reg->callback([&global, item, at, pages, action] {
+    *action = [&global, item, at, pages]() -> Result<int> {
+      auto archive = OpenArchive(global);
+      if (!archive) return std::unexpected(archive.error());
+      storage::Custody custody((*archive)->catalog());
+      auto o = custody.RegisterOriginal({*item, *at, *pages, CurrentUser()});
+      if (!o) return std::unexpected(o.error());
+      fmt::print("{}\t{}\t{}\n", o->barcode, *item, o->location_path);
+      return kExitOk;
+    };
+  });
+
+  auto* move = cmd->add_subcommand(
+      "move", "Move originals; all or nothing. Without barcodes (or with -), "
+              "reads them from stdin, one per line, as a scanner types them");
+  auto barcodes = std::make_shared<std::vector<std::string>>();
+  auto to = std::make_shared<std::string>();
+  auto reason = std::make_shared<std::string>();
+  auto dry_run = std::make_shared<bool>(false);
+  move->add_option("BARCODE", *barcodes, "Original barcodes");
+  move->add_option("--to", *to, "Target location code or barcode")->required();
+  move->add_option("--reason", *reason, "Why (kept in the chain of custody)")
+      ->required();
+  move->add_flag("--dry-run", *dry_run, "Check only; change nothing");
+  move->callback([&global, barcodes, to, reason, dry_run, action] {
+    *action = [&global, barcodes, to, reason, dry_run]() -> Result<int> {
+      auto archive = OpenArchive(global);
+      if (!archive) return std::unexpected(archive.error());
+      storage::Custody custody((*archive)->catalog());
+      storage::MoveRequest request{*barcodes, *to, *reason, CurrentUser()};
+      if (request.barcodes.empty() ||
+          (request.barcodes.size() == 1 && request.barcodes[0] == "-")) {
+        request.barcodes = ReadScanLines(std::cin);
+      }
+      if (*dry_run) {
+        auto problems = custody.CheckMove(request);
+        for (const auto& p : problems) {
+          fmt::print("{}{}\n", p.barcode.empty() ? "" : p.barcode + ": ",
+                     p.problem);
+        }
+        if (!problems.empty()) return kExitConflict;
+        fmt::print("{} originals can move to {}\n", request.barcodes.size(), *to);
+        return kExitOk;
+      }
+      auto moved = custody.MoveOriginals(request);
+      if (!moved) return std::unexpected(moved.error());
+      fmt::print("Moved {} originals to {} ({} already there)\n", moved->moved,
+                 *to, moved->already_there);
+      return kExitOk;
+    };
+  });
+
+  auto* show = cmd->add_subcommand("show", "Show one original");
+  auto barcode = std::make_shared<std::string>();
+  show->add_option("BARCODE", *barcode, "Original barcode")->required();
+  show->callback([&global, barcode, action] {
+    *action = [&global, barcode]() -> Result<int> {
+      auto archive = OpenArchive(global);
+      if (!archive) return std::unexpected(archive.error());
+      storage::Custody custody((*archive)->catalog());
+      auto o = custody.GetOriginal(*barcode);
+      if (!o) return std::unexpected(o.error());
+      fmt::print("Original  {}\nItem      {} {}\nCustomer  {} {}\nPages     {}\n"
+                 "Location  {}\nState     {} {}\nRegistered {} by {}\n",
+                 o->barcode, o->document_display_id, o->title, o->customer_code,
+                 o->customer_name, o->page_count, o->location_path, o->state,
+                 o->loan_id, o->registered_at, o->registered_by);
+      return kExitOk;
+    };
+  });
+}
+
+}  // namespace dossier::cli
