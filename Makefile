@@ -34,3 +34,11 @@ clean:
 .PHONY: bench-originals
 bench-originals: build
 	$(BUILD)/bench/bench_originals
+
+# Search at scale: PAGES=1000000 by default (takes a while); e.g.
+#   make bench-search PAGES=100000
+PAGES ?= 1000000
+.PHONY: bench-search
+bench-search: build
+	cmake --build $(BUILD) --target search_bench -j $(JOBS)
+	$(BUILD)/bench/search_bench $(PAGES) $(BUILD)/bench-search

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "cli/command.h"
+#include "fields/normalize.h"
 
 namespace dossier::cli {
 
@@ -13,6 +14,13 @@ namespace {
 struct SearchArgs {
   std::vector<std::string> words;
   std::string customer;
+  bool group = false;
+  std::vector<std::string> types;
+  std::vector<std::string> statuses;
+  std::string from;
+  std::string to;
+  std::string date_field;
+  std::vector<std::string> fields;  // NAME=VALUE
   int limit = 20;
   bool json = false;
 };
@@ -24,10 +32,23 @@ void RegisterSearch(CLI::App& app, const GlobalOptions& global, Action* action) 
       "search",
       "Full-text search of the OCR text. All words must occur; Chinese terms\n"
       "of any length (even one character) match as written, English words\n"
-      "case-insensitively.");
+      "case-insensitively. Syntax: 合同 OR 协议, 合同 NOT 乙方 (or -乙方),\n"
+      "\"exact phrase\", (合同 OR 协议) 甲方. AND/OR/NOT only in capitals.");
   auto args = std::make_shared<SearchArgs>();
   cmd->add_option("QUERY", args->words, "Words to find")->required();
   cmd->add_option("--customer", args->customer, "Only this customer's documents");
+  cmd->add_flag("--group", args->group,
+                "With --customer: also the documents of its group members");
+  cmd->add_option("--type", args->types, "Document type (repeatable)")
+      ->check(CLI::IsMember({"contract", "form", "id-copy", "correspondence", "other"}));
+  cmd->add_option("--status", args->statuses, "Status (repeatable)")
+      ->check(CLI::IsMember({"pending", "filed", "rejected", "replaced"}));
+  cmd->add_option("--from", args->from, "From date (YYYY-MM-DD, inclusive)");
+  cmd->add_option("--to", args->to, "To date (YYYY-MM-DD, inclusive)");
+  cmd->add_option("--date-field", args->date_field,
+                  "Field the dates apply to, e.g. signing_date (default: scan date)");
+  cmd->add_option("--field", args->fields,
+                  "NAME=VALUE: the document has this field value (repeatable)");
   cmd->add_option("--limit", args->limit, "Most hits to show (default 20)")
       ->check(CLI::Range(1, 10000));
   cmd->add_flag("--json", args->json, "Print hits as JSON");
@@ -38,6 +59,22 @@ void RegisterSearch(CLI::App& app, const GlobalOptions& global, Action* action) 
       storage::SearchQuery q;
       for (const auto& w : args->words) q.text += (q.text.empty() ? "" : " ") + w;
       q.customer_code = args->customer;
+      q.include_group = args->group;
+      q.types = args->types;
+      q.statuses = args->statuses;
+      q.date_from = args->from;
+      q.date_to = args->to;
+      q.date_field = args->date_field;
+      for (const auto& f : args->fields) {
+        auto eq = f.find('=');
+        if (eq == std::string::npos || eq == 0) {
+          return MakeError(ErrorCode::kInvalidArgument,
+                           "--field '" + f + "' must be NAME=VALUE");
+        }
+        auto value = fields::NormalizeField(f.substr(0, eq), f.substr(eq + 1));
+        if (!value) return std::unexpected(value.error());
+        q.field_equals.emplace_back(f.substr(0, eq), *value);
+      }
       q.limit = args->limit;
       auto hits = (*archive)->catalog().Search(q);
       if (!hits) return std::unexpected(hits.error());
@@ -49,6 +86,7 @@ void RegisterSearch(CLI::App& app, const GlobalOptions& global, Action* action) 
                          {"title", h.title},
                          {"type", h.type},
                          {"page", h.page_number},
+                         {"status", h.status},
                          {"score", h.score},
                          {"snippet", h.snippet}});
         }

@@ -1,9 +1,124 @@
-#include "cli/command.h"
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include "cli/capture_commands.h"
+#include "pipeline/station.h"
 
 namespace dossier::cli {
 
 // Registers the capture subcommands; each lives in its own cmd_*.cc file.
-void RegisterCapture(CLI::App& /*app*/, const GlobalOptions& /*global*/,
-                Action* /*action*/) {}
+void RegisterCapture(CLI::App& app, const GlobalOptions& global,
+                     Action* action) {
+  RegisterScan(app, global, action);
+  RegisterProfile(app, global, action);
+  RegisterWatch(app, global, action);
+  RegisterCover(app, global, action);
+}
+
+void AddCaptureIngestOptions(CLI::App* cmd, CaptureIngestArgs* args,
+                             bool with_split) {
+  cmd->add_option("--customer", args->customer, "Customer code to file under");
+  cmd->add_option("--type", args->type, "Document type (default: other)")
+      ->check(CLI::IsMember(pipeline::DocumentTypes()));
+  cmd->add_option("--title", args->title, "Document title");
+  if (with_split) {
+    cmd->add_flag("--split", args->split,
+                  "Split the batch at cover sheets (`dossier cover`)");
+  }
+  cmd->add_option("--review-customer", args->review_customer,
+                  "Holding customer for pages that need review (default: the "
+                  "archive's, created on first use)");
+  cmd->add_option("--jobs", args->jobs, "OCR workers (default: one per core)")
+      ->check(CLI::Range(1, 64));
+  cmd->add_option("--lang", args->languages,
+                  "Tesseract languages (default: chi_sim+eng)");
+  cmd->add_flag("--no-ocr", args->no_ocr,
+                "Archive page images without OCR (no text layer)");
+}
+
+Status ApplyCaptureIngestArgs(storage::Archive& archive,
+                              const CaptureIngestArgs& args, bool split,
+                              pipeline::IngestOptions* options) {
+  options->customer_code = args.customer;
+  options->type = args.type;
+  options->title = args.title;
+  options->jobs = args.jobs;
+  options->actor = CurrentUser();
+  options->ocr.languages = args.languages;
+  options->null_ocr = args.no_ocr;
+  options->split_on_cover_sheets = split;
+  if (split || !args.review_customer.empty()) {
+    if (!args.review_customer.empty()) {
+      options->review_customer_code = args.review_customer;
+    } else {
+      auto code =
+          pipeline::EnsureReviewCustomer(archive.catalog(), options->actor);
+      if (!code) return std::unexpected(code.error());
+      options->review_customer_code = *code;
+    }
+  }
+  if (!split && args.customer.empty()) {
+    return MakeError(
+        ErrorCode::kInvalidArgument,
+        "--customer is required unless the batch is split at cover "
+        "sheets (--split)");
+  }
+  return Ok();
+}
+
+pipeline::IngestCallbacks PrintingCallbacks() {
+  pipeline::IngestCallbacks callbacks;
+  callbacks.on_page = [](const pipeline::PageEvent& e) {
+    fmt::print(
+        "  page  {} #{}: {}rotated {}°, skew {:+.2f}°, {} words, "
+        "confidence {:.0f}, {:.2f} s\n",
+        e.source_file, e.source_index + 1, e.blank ? "blank, " : "", e.rotation,
+        e.skew, e.words, e.confidence, e.seconds);
+    std::fflush(stdout);
+  };
+  callbacks.on_document = [](const pipeline::DocumentOutcome& d) {
+    std::string inputs =
+        d.inputs.empty() ? "(no input)" : d.inputs.front().string();
+    if (d.inputs.size() > 1)
+      inputs += fmt::format(" (+{})", d.inputs.size() - 1);
+    if (d.error) {
+      std::fflush(stdout);
+      std::cerr << "dossier: error: " << d.error->message << "\n";
+    } else if (d.duplicate) {
+      fmt::print("= {} already ingested as {} (not stored again)\n", inputs,
+                 d.record.display_id);
+    } else {
+      fmt::print("+ {} -> {} {} {} ({} pages, \"{}\")\n", inputs,
+                 d.record.display_id, d.record.customer_code, d.record.type,
+                 d.record.page_count, d.record.title);
+    }
+    for (const auto& w : d.warnings)
+      fmt::print("  warning [{}] {}\n", w.code, w.message);
+    std::fflush(stdout);
+  };
+  return callbacks;
+}
+
+int PrintIngestSummary(const pipeline::IngestReport& report) {
+  for (const auto& w : report.batch_warnings) {
+    fmt::print("  warning [{}] {}\n", w.code, w.message);
+  }
+  if (report.source_error) {
+    std::fflush(stdout);
+    std::cerr << "dossier: error: " << report.source_error->message
+              << " (the pages scanned before it were kept)\n";
+  }
+  fmt::print(
+      "Stored {} document(s), {} duplicate(s), {} failed; {} page(s), {} cover "
+      "sheet(s) in {:.1f} s; {} warning(s)\n",
+      report.stored(), report.duplicates(), report.failed(), report.pages,
+      report.cover_sheets, report.seconds, report.warnings());
+  std::fflush(stdout);
+  if (report.failed() > 0) return kExitPartial;
+  if (report.warnings() > 0) return kExitWarnings;
+  return kExitOk;
+}
 
 }  // namespace dossier::cli

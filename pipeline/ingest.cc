@@ -5,11 +5,14 @@
 #include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <thread>
 
+#include "capture/cover_sheet.h"
 #include "core/hash.h"
+#include "fields/extract.h"
 #include "pipeline/blocking_queue.h"
 #include "pipeline/page_processor.h"
 
@@ -25,7 +28,8 @@ const std::vector<std::string>& DocumentTypes() {
 
 int IngestReport::failed() const {
   return static_cast<int>(std::count_if(documents.begin(), documents.end(),
-                                        [](auto& d) { return d.error.has_value(); }));
+                                        [](auto& d) { return d.error.has_value(); })) +
+         (source_error ? 1 : 0);
 }
 int IngestReport::stored() const {
   return static_cast<int>(std::count_if(documents.begin(), documents.end(),
@@ -38,7 +42,7 @@ int IngestReport::duplicates() const {
 int IngestReport::warnings() const {
   int n = 0;
   for (const auto& d : documents) n += static_cast<int>(d.warnings.size());
-  return n;
+  return n + static_cast<int>(batch_warnings.size());
 }
 
 namespace {
@@ -68,13 +72,32 @@ struct DocState {
   std::optional<Error> error;
 };
 
+// A planned document: its inputs and where it is filed.
+struct Plan {
+  std::vector<fs::path> inputs;
+  std::string source_key;
+  std::string title;
+  std::string customer_code;  // capture station: per document (cover sheets)
+  std::string type;
+};
+
 struct Batch {
   std::mutex mutex;
-  std::vector<DocState> docs;
-  std::vector<DocumentOutcome> outcomes;
+  // Deques: documents opened while the batch runs (cover sheets) must not
+  // move the ones that workers and the committer are using.
+  std::deque<Plan> plans;
+  std::deque<DocState> docs;
+  std::deque<DocumentOutcome> outcomes;
   BlockingQueue<size_t> complete{1 << 20};
   const IngestCallbacks* callbacks = nullptr;
   int pages = 0;
+  // Capture station. catalog_mutex serialises catalog use between the
+  // stream producer and the committer (a Catalog is not thread-safe). The
+  // other fields are written by the producer only, read after it ends.
+  std::mutex catalog_mutex;
+  int cover_sheets = 0;
+  std::optional<Error> source_error;
+  std::vector<Warning> batch_warnings;
 
   // REQUIRES: mutex held.
   void MaybeComplete(size_t doc) {
@@ -93,8 +116,10 @@ std::string SourceKey(const std::vector<std::string>& file_hashes) {
 }
 
 void Commit(storage::Archive& archive, const IngestOptions& options,
-            const std::string& engine_name, const std::string& source_key,
-            const std::string& title, DocState& state, DocumentOutcome& outcome) {
+            const std::string& engine_name, const Plan& plan, DocState& state,
+            DocumentOutcome& outcome) {
+  const std::string& source_key = plan.source_key;
+  const std::string& title = plan.title;
   for (auto& [pos, page] : state.pages) {
     for (auto& w : page.warnings) outcome.warnings.push_back(w);
   }
@@ -108,7 +133,7 @@ void Commit(storage::Archive& archive, const IngestOptions& options,
     return;
   }
   // Another process may have stored the same input meanwhile.
-  auto existing = archive.catalog().FindDocumentBySourceKey(options.customer_code,
+  auto existing = archive.catalog().FindDocumentBySourceKey(plan.customer_code,
                                                             source_key);
   if (existing && *existing) {
     outcome.duplicate = true;
@@ -124,8 +149,8 @@ void Commit(storage::Archive& archive, const IngestOptions& options,
   archive::DocumentInfo info;
   info.title = title;
   info.creator = options.actor;
-  info.customer_code = options.customer_code;
-  info.document_type = options.type;
+  info.customer_code = plan.customer_code;
+  info.document_type = plan.type;
   info.ocr_engine = engine_name;
   info.languages = options.null_ocr ? "" : options.ocr.languages;
   info.scan_date = NowIso();
@@ -152,8 +177,8 @@ void Commit(storage::Archive& archive, const IngestOptions& options,
     return;
   }
   storage::NewDocument doc;
-  doc.customer_code = options.customer_code;
-  doc.type = options.type;
+  doc.customer_code = plan.customer_code;
+  doc.type = plan.type;
   doc.title = title;
   doc.source_key = source_key;
   doc.pdf_sha256 = *sha;
@@ -166,6 +191,14 @@ void Commit(storage::Archive& archive, const IngestOptions& options,
     rec.number = number++;
     rec.words = page.ocr.words;
     doc.pages.push_back(std::move(rec));
+  }
+  // Suggested fields for the reviewer; invalid values keep their problem.
+  std::vector<OcrPage> ocr_pages;
+  for (auto& [pos, page] : state.pages) ocr_pages.push_back(page.ocr);
+  for (auto& f : fields::ExtractDocumentFields(ocr_pages)) {
+    doc.fields.push_back({std::move(f.name), std::move(f.value), std::move(f.raw),
+                          std::move(f.problem), f.confidence, f.page,
+                          std::move(f.boxes), "extracted", "", ""});
   }
   auto record = archive.catalog().AddDocument(doc);
   if (!record) {
@@ -187,13 +220,243 @@ void Commit(storage::Archive& archive, const IngestOptions& options,
   }
 }
 
+// --- Capture station: streamed batches (scanner pages, cover sheets) ------
+//
+// Reads the files' pages and then the source's as one stream and opens
+// documents as it goes: one for the whole stream, or one per cover sheet
+// when splitting. A document is opened at its first page, so a cover sheet
+// followed directly by another one leaves only a batch warning. Runs on the
+// calling thread while the workers and the committer run.
+
+// Identifies streamed documents: "<file sha256>#<page index>" per page of a
+// file, a pixel hash per scanned page.
+std::string PagesSourceKey(const std::vector<std::string>& page_keys) {
+  std::string joined = "dossier-pages-v1";
+  for (const auto& k : page_keys) joined += "|" + k;
+  return Sha256Hex(joined);
+}
+
+std::string PixelKey(const capture::RawPage& raw) {
+  cv::Mat m = raw.image.isContinuous() ? raw.image : raw.image.clone();
+  std::span<const std::uint8_t> bytes(m.data, m.total() * m.elemSize());
+  return fmt::format("px:{}x{}x{}:{}", m.cols, m.rows, m.channels(),
+                     Sha256Hex(bytes));
+}
+
+class StreamProducer {
+ public:
+  StreamProducer(storage::Archive& archive, const IngestOptions& options,
+                 Batch& batch, BlockingQueue<PageTask>& tasks)
+      : archive_(archive), options_(options), batch_(batch), tasks_(tasks) {}
+
+  void Run() {
+    for (const auto& f : options_.files) {
+      auto hash = Sha256File(f);
+      if (!hash) {
+        FailInput(f, hash.error());
+        continue;
+      }
+      auto pages = capture::ReadImageFile(f, options_.read);
+      if (!pages) {
+        FailInput(f, pages.error());
+        continue;
+      }
+      for (size_t i = 0; i < pages->size(); ++i) {
+        Feed(std::move((*pages)[i]), fmt::format("{}#{}", *hash, i));
+      }
+    }
+    if (options_.source != nullptr) {
+      for (;;) {
+        auto next = options_.source->Next();
+        if (!next) {
+          batch_.source_error = next.error();
+          break;
+        }
+        if (!*next) break;
+        std::string key = PixelKey(**next);
+        Feed(std::move(**next), std::move(key));
+      }
+      for (const auto& w : options_.source->warnings()) {
+        batch_.batch_warnings.push_back(w);
+      }
+    }
+    Close();
+    WarnUnusedCover();
+  }
+
+ private:
+  static constexpr size_t kNoDoc = static_cast<size_t>(-1);
+
+  struct Target {
+    Plan plan;
+    std::vector<Warning> warnings;
+  };
+
+  void Feed(capture::RawPage raw, std::string key) {
+    const std::string where =
+        fmt::format("{} #{}", raw.source_file, raw.source_index + 1);
+    if (options_.split_on_cover_sheets) {
+      auto found = capture::DetectCoverSheet(raw.image, raw.dpi, where);
+      if (found.kind != capture::CoverDetection::Kind::kNone) {
+        Close();
+        WarnUnusedCover();
+        ++batch_.cover_sheets;
+        pending_ = TargetForCover(found, where);
+        pending_where_ = where;
+        return;
+      }
+    }
+    if (current_ == kNoDoc) {
+      Open(pending_ ? std::move(*pending_) : DefaultTarget(raw, where));
+      pending_.reset();
+    }
+    {
+      std::lock_guard lock(batch_.mutex);
+      auto& inputs = batch_.plans[current_].inputs;
+      if (inputs.empty() || inputs.back() != fs::path(raw.source_file)) {
+        inputs.emplace_back(raw.source_file);
+      }
+    }
+    page_keys_.push_back(std::move(key));
+    tasks_.Push(PageTask{current_, position_++, std::move(raw)});
+  }
+
+  Target DefaultTarget(const capture::RawPage& raw, const std::string& where) {
+    Target t;
+    t.plan.type = options_.type;
+    t.plan.title = options_.title;
+    if (t.plan.title.empty()) {
+      t.plan.title = options_.source != nullptr && raw.source_index == 0 &&
+                             options_.files.empty()
+                         ? fmt::format("Scan {} {}", raw.source_file, NowIso())
+                         : fmt::format("{} from page {}",
+                                       fs::path(raw.source_file).stem().string(),
+                                       raw.source_index + 1);
+    }
+    if (!options_.split_on_cover_sheets || !options_.customer_code.empty()) {
+      t.plan.customer_code = options_.customer_code;
+    } else {
+      t.plan.customer_code = options_.review_customer_code;
+      t.warnings.push_back(
+          {"needs-review", fmt::format("{}: pages before the first cover sheet; "
+                                       "filed under holding customer {} until "
+                                       "a reviewer files them",
+                                       where, options_.review_customer_code)});
+    }
+    return t;
+  }
+
+  Target ReviewTarget(const std::string& type, const std::string& title,
+                      const std::string& where, const std::string& why) {
+    Target t;
+    t.plan.customer_code = options_.review_customer_code;
+    t.plan.type = type;
+    t.plan.title = title.empty() ? fmt::format("For review: {}", where) : title;
+    t.warnings.push_back(
+        {"needs-review", fmt::format("{}: {}; filed under holding customer {} "
+                                     "until a reviewer files them",
+                                     where, why, options_.review_customer_code)});
+    return t;
+  }
+
+  Target TargetForCover(const capture::CoverDetection& found, const std::string& where) {
+    if (found.kind == capture::CoverDetection::Kind::kInvalid) {
+      Target t = ReviewTarget("other", "", where, "unreadable cover sheet");
+      if (found.warning) t.warnings.insert(t.warnings.begin(), *found.warning);
+      return t;
+    }
+    const capture::CoverSheet& sheet = found.sheet;
+    const auto& types = DocumentTypes();
+    bool type_ok = std::find(types.begin(), types.end(), sheet.type) != types.end();
+    if (!type_ok) {
+      return ReviewTarget("other", sheet.title, where,
+                          fmt::format("cover sheet for {} names unknown document "
+                                      "type '{}'",
+                                      sheet.customer_code, sheet.type));
+    }
+    std::optional<Error> lookup_error;
+    {
+      std::lock_guard lock(batch_.catalog_mutex);
+      auto customer = archive_.catalog().FindCustomer(sheet.customer_code);
+      if (!customer) lookup_error = customer.error();
+    }
+    if (lookup_error) {
+      std::string why =
+          lookup_error->code == ErrorCode::kNotFound
+              ? fmt::format("cover sheet names customer {}, which does not exist",
+                            sheet.customer_code)
+              : fmt::format("cover sheet customer {}: {}", sheet.customer_code,
+                            lookup_error->message);
+      return ReviewTarget(sheet.type, sheet.title, where, why);
+    }
+    Target t;
+    t.plan.customer_code = sheet.customer_code;
+    t.plan.type = sheet.type;
+    t.plan.title = sheet.title.empty()
+                       ? fmt::format("{} {}", sheet.type, where)
+                       : sheet.title;
+    return t;
+  }
+
+  void Open(Target target) {
+    std::lock_guard lock(batch_.mutex);
+    current_ = batch_.plans.size();
+    batch_.plans.push_back(std::move(target.plan));
+    batch_.docs.emplace_back();
+    batch_.outcomes.emplace_back().warnings = std::move(target.warnings);
+    position_ = 0;
+    page_keys_.clear();
+  }
+
+  void Close() {
+    if (current_ == kNoDoc) return;
+    std::lock_guard lock(batch_.mutex);
+    Plan& plan = batch_.plans[current_];
+    plan.source_key = PagesSourceKey(page_keys_);
+    batch_.outcomes[current_].inputs = plan.inputs;
+    batch_.docs[current_].expected = position_;
+    batch_.MaybeComplete(current_);
+    current_ = kNoDoc;
+  }
+
+  // An input that cannot be read fails on its own; the stream goes on.
+  void FailInput(const fs::path& file, const Error& error) {
+    std::lock_guard lock(batch_.mutex);
+    size_t index = batch_.plans.size();
+    batch_.plans.push_back({{file}, "", "", options_.customer_code, options_.type});
+    batch_.docs.emplace_back().error = error;
+    batch_.outcomes.emplace_back().inputs = {file};
+    batch_.docs[index].expected = 0;
+    batch_.MaybeComplete(index);
+  }
+
+  void WarnUnusedCover() {
+    if (!pending_) return;
+    batch_.batch_warnings.push_back(
+        {"empty-cover-sheet",
+         fmt::format("{}: cover sheet (for {}) has no pages after it", pending_where_,
+                     pending_->plan.customer_code)});
+    pending_.reset();
+  }
+
+  storage::Archive& archive_;
+  const IngestOptions& options_;
+  Batch& batch_;
+  BlockingQueue<PageTask>& tasks_;
+  size_t current_ = kNoDoc;
+  int position_ = 0;
+  std::vector<std::string> page_keys_;
+  std::optional<Target> pending_;
+  std::string pending_where_;
+};
+
 }  // namespace
 
 Result<IngestReport> RunIngest(storage::Archive& archive,
                                const IngestOptions& options,
                                const IngestCallbacks& callbacks) {
   auto start = std::chrono::steady_clock::now();
-  if (options.files.empty()) {
+  if (options.files.empty() && options.source == nullptr) {
     return MakeError(ErrorCode::kInvalidArgument, "no input files given");
   }
   const auto& types = DocumentTypes();
@@ -202,27 +465,42 @@ Result<IngestReport> RunIngest(storage::Archive& archive,
                      fmt::format("unknown document type '{}' (use one of: {})",
                                  options.type, fmt::join(types, ", ")));
   }
-  auto customer = archive.catalog().FindCustomer(options.customer_code);
-  if (!customer) return std::unexpected(customer.error());
+  // Capture station: when splitting at cover sheets the customer is optional
+  // and the holding customer for review is required.
+  if (!options.split_on_cover_sheets || !options.customer_code.empty()) {
+    auto customer = archive.catalog().FindCustomer(options.customer_code);
+    if (!customer) return std::unexpected(customer.error());
+  }
+  if (options.split_on_cover_sheets) {
+    if (options.review_customer_code.empty()) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "splitting at cover sheets needs a holding customer for "
+                       "pages that need review");
+    }
+    auto holding = archive.catalog().FindCustomer(options.review_customer_code);
+    if (!holding) return std::unexpected(holding.error());
+  }
+  const bool streaming = options.split_on_cover_sheets || options.source != nullptr;
 
   int jobs = options.jobs > 0
                  ? options.jobs
                  : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
 
-  // Plan documents and find inputs ingested before.
-  struct Plan {
-    std::vector<fs::path> inputs;
-    std::string source_key;
-    std::string title;
-  };
-  std::vector<Plan> plans;
-  if (options.one_document) {
-    plans.push_back({options.files, "", options.title});
+  // Plan documents and find inputs ingested before. A streaming batch
+  // (capture station) opens its documents as it reads: StreamProducer.
+  Batch batch;
+  std::deque<Plan>& plans = batch.plans;
+  if (streaming) {
+    // Planned as pages arrive.
+  } else if (options.one_document) {
+    plans.push_back({options.files, "", options.title, options.customer_code,
+                     options.type});
   } else {
-    for (const auto& f : options.files) plans.push_back({{f}, "", options.title});
+    for (const auto& f : options.files) {
+      plans.push_back({{f}, "", options.title, options.customer_code, options.type});
+    }
   }
 
-  Batch batch;
   batch.callbacks = &callbacks;
   batch.docs.resize(plans.size());
   batch.outcomes.resize(plans.size());
@@ -325,13 +603,20 @@ Result<IngestReport> RunIngest(storage::Archive& archive,
   std::thread committer([&] {
     while (auto doc = batch.complete.Pop()) {
       DocState* state;
+      DocumentOutcome* outcome_ptr;
+      const Plan* plan;
       {
         std::lock_guard lock(batch.mutex);
         state = &batch.docs[*doc];
+        outcome_ptr = &batch.outcomes[*doc];
+        plan = &batch.plans[*doc];
       }
-      DocumentOutcome& outcome = batch.outcomes[*doc];
-      Commit(archive, options, engine_name, plans[*doc].source_key,
-             plans[*doc].title, *state, outcome);
+      DocumentOutcome& outcome = *outcome_ptr;
+      {
+        // The stream producer looks customers up while documents commit.
+        std::lock_guard catalog_lock(batch.catalog_mutex);
+        Commit(archive, options, engine_name, *plan, *state, outcome);
+      }
       state->pages.clear();  // free the images
       if (callbacks.on_document) {
         std::lock_guard lock(batch.mutex);
@@ -341,7 +626,8 @@ Result<IngestReport> RunIngest(storage::Archive& archive,
   });
 
   // Producer: read files in order and feed their pages to the workers.
-  for (size_t i = 0; i < plans.size(); ++i) {
+  if (streaming) StreamProducer(archive, options, batch, tasks).Run();
+  for (size_t i = 0; i < plans.size() && !streaming; ++i) {
     if (skip[i]) continue;
     int position = 0;
     std::optional<Error> read_error;
@@ -367,8 +653,12 @@ Result<IngestReport> RunIngest(storage::Archive& archive,
   committer.join();
 
   IngestReport report;
-  report.documents = std::move(batch.outcomes);
+  report.documents.assign(std::make_move_iterator(batch.outcomes.begin()),
+                          std::make_move_iterator(batch.outcomes.end()));
   report.pages = batch.pages;
+  report.cover_sheets = batch.cover_sheets;
+  report.source_error = std::move(batch.source_error);
+  report.batch_warnings = std::move(batch.batch_warnings);
   report.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;

@@ -24,6 +24,7 @@
 #include "archive/pdf_writer.h"
 #include "capture/cleanup.h"
 #include "capture/image_file.h"
+#include "capture/page_source.h"
 #include "core/result.h"
 #include "core/types.h"
 #include "ocr/engine.h"
@@ -48,6 +49,31 @@ struct IngestOptions {
   capture::CleanupOptions cleanup;
   capture::EncodeOptions encode;
   archive::PdfaLevel pdfa = archive::PdfaLevel::k2b;
+
+  // --- Capture station: scanner input and cover-sheet batches ----------
+  // (docs/capture.md). Without these the behaviour above is unchanged.
+  //
+  // Pages from a page source (a scanner), read after the files. Not owned;
+  // must outlive RunIngest. Its pages form one document (title: `title`, else
+  // the source's name) unless split_on_cover_sheets. An error from the source
+  // ends reading: the pages read before are still archived and the error is
+  // in IngestReport::source_error. Such documents are identified by a hash
+  // of their pixels, so the same scan again is a duplicate.
+  capture::PageSource* source = nullptr;
+  // Treats all files (in order, all their pages) and then the source as one
+  // stack and splits it at every cover sheet (capture/cover_sheet.h). A sheet
+  // starts a document filed under its customer, type and title; sheets are
+  // not archived; barcodes that are not ours are ignored. Pages before the
+  // first sheet go to customer_code when set, else they need review. Pages
+  // that need review (before the first sheet, or under a sheet naming an
+  // unknown customer or type, or with an unreadable payload) become pending
+  // documents filed under review_customer_code with a "needs-review" warning
+  // saying why. The same stack again gives duplicates (keys: file hashes and
+  // page indexes).
+  bool split_on_cover_sheets = false;
+  // Holding customer for pages that need review. REQUIRES: set and existing
+  // when split_on_cover_sheets.
+  std::string review_customer_code;
 };
 
 // Reported after each page has been processed.
@@ -80,6 +106,12 @@ struct IngestReport {
   std::vector<DocumentOutcome> documents;
   int pages = 0;
   double seconds = 0.0;
+  // Capture station: cover sheets seen (not archived), the error that ended
+  // reading from IngestOptions::source, and batch-level warnings (a cover
+  // sheet with no pages after it, a scanner without duplex).
+  int cover_sheets = 0;
+  std::optional<Error> source_error;
+  std::vector<Warning> batch_warnings;
   int failed() const;
   int stored() const;
   int duplicates() const;
@@ -93,7 +125,7 @@ struct IngestCallbacks {
 
 // Runs the batch. Returns an error only when the batch cannot start at all
 // (unknown customer, bad type, OCR engine missing); per-file problems are
-// in the report.
+// in the report. failed() counts a source error as a failure too.
 Result<IngestReport> RunIngest(storage::Archive& archive,
                                const IngestOptions& options,
                                const IngestCallbacks& callbacks = {});

@@ -19,6 +19,7 @@ fonts-wqy-microhei
 poppler-utils qpdf libqpdf-dev python3-pikepdf
 default-jre-headless libpdfbox2-java libactivation-java libjaxb-api-java
 libsane-dev libsane1 sane-utils
+libphonenumber-dev
 "
 
 # `install-deps.sh bench` also installs the peers the benchmarks compare with.

@@ -18,20 +18,6 @@ namespace {
 constexpr std::string_view kCustomerPrefix = "KH";
 constexpr int kMaxSequence = 999'999;
 
-constexpr std::string_view kCustomerColumns =
-    "id, code, name, kind, created_at, created_by";
-
-Customer ReadCustomer(const Statement& stmt) {
-  Customer c;
-  c.id = stmt.ColumnInt64(0);
-  c.code = stmt.ColumnText(1);
-  c.name = stmt.ColumnText(2);
-  c.kind = stmt.ColumnText(3);
-  c.created_at = stmt.ColumnText(4);
-  c.created_by = stmt.ColumnText(5);
-  return c;
-}
-
 std::string Trim(std::string_view s) {
   size_t begin = 0;
   size_t end = s.size();
@@ -44,11 +30,37 @@ std::string Trim(std::string_view s) {
   return std::string(s.substr(begin, end - begin));
 }
 
+// Before an existing catalog is upgraded, a consistent copy of it is
+// written next to it (VACUUM INTO reads one snapshot, WAL included):
+// catalog.sqlite.v1-backup-20260301T093000Z. An existing backup of the same
+// second is not overwritten (VACUUM INTO fails), so the upgrade stops.
+Status BackupBeforeUpgrade(const Database& db,
+                           const std::filesystem::path& path) {
+  auto version =
+      db.QueryInt("PRAGMA user_version", "reading the schema version");
+  if (!version) return std::unexpected(version.error());
+  if (*version == 0 || *version >= LatestSchemaVersion()) return Ok();
+  std::string stamp = CurrentUtc().iso8601;
+  std::erase(stamp, '-');
+  std::erase(stamp, ':');
+  const std::string backup =
+      fmt::format("{}.v{}-backup-{}", path.string(), *version, stamp);
+  auto stmt = db.Prepare("VACUUM INTO ?1",
+                         "backing up the catalog to " + backup +
+                             " before upgrading it");
+  if (!stmt) return std::unexpected(stmt.error());
+  stmt->Bind(1, backup);
+  return stmt->Run();
+}
+
 // Opens, configures and migrates; shared by Open and Create.
 Result<Database> OpenConfigured(const std::filesystem::path& path, int flags) {
   auto db = Database::Open(path, flags);
   if (!db) return std::unexpected(db.error());
   if (auto s = ConfigureConnection(*db); !s) return std::unexpected(s.error());
+  if (auto s = BackupBeforeUpgrade(*db, path); !s) {
+    return std::unexpected(s.error());
+  }
   if (auto s = MigrateSchema(*db, Migrations()); !s) {
     return std::unexpected(s.error());
   }
@@ -56,6 +68,31 @@ Result<Database> OpenConfigured(const std::filesystem::path& path, int flags) {
 }
 
 }  // namespace
+
+const std::string_view kCustomerColumns =
+    "id, code, name, kind, created_at, created_by, "
+    "COALESCE((SELECT p.code FROM customers p "
+    "WHERE p.id = customers.parent_id), ''), "
+    "uscc, id_number, phone, email, address";
+
+Customer ReadCustomer(const Statement& stmt) {
+  Customer c;
+  c.id = stmt.ColumnInt64(0);
+  c.code = stmt.ColumnText(1);
+  c.name = stmt.ColumnText(2);
+  c.kind = stmt.ColumnText(3);
+  c.created_at = stmt.ColumnText(4);
+  c.created_by = stmt.ColumnText(5);
+  c.parent_code = stmt.ColumnText(6);
+  c.uscc = stmt.ColumnText(7);
+  c.id_number = stmt.ColumnText(8);
+  c.phone = stmt.ColumnText(9);
+  c.email = stmt.ColumnText(10);
+  c.address = stmt.ColumnText(11);
+  return c;
+}
+
+std::string TrimAscii(std::string_view s) { return Trim(s); }
 
 UtcNow CurrentUtc() {
   std::time_t now = std::time(nullptr);

@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/result.h"
@@ -30,6 +31,69 @@ struct Customer {
   std::string kind;        // "company" or "person"
   std::string created_at;  // ISO 8601 UTC
   std::string created_by;
+  // Since schema 2. Normalised values (fields/normalize.h), '' when unknown.
+  std::string parent_code;  // group parent, '' for none
+  std::string uscc;
+  std::string id_number;
+  std::string phone;        // E.164
+  std::string email;
+  std::string address;
+};
+
+// Changes to a customer file; unset members stay as they are. Values must be
+// normalised by the caller (fields::NormalizeField); '' clears a field.
+struct CustomerUpdate {
+  std::optional<std::string> name;
+  std::optional<std::string> kind;
+  std::optional<std::string> uscc;
+  std::optional<std::string> id_number;
+  std::optional<std::string> phone;
+  std::optional<std::string> email;
+  std::optional<std::string> address;
+};
+
+// A contact person of a customer (法定代表人, 经办人, 财务联系人, ...).
+struct Contact {
+  std::int64_t id = 0;
+  std::string customer_code;
+  std::string role;
+  std::string name;
+  std::string phone;  // E.164, normalised by the caller
+  std::string email;
+  std::string address;
+  std::string created_at;
+  std::string created_by;
+};
+
+// A field of a document (contract number, parties, dates, amount, ...).
+struct DocumentField {
+  std::string name;
+  std::string value;        // normalised, or the raw text while problem is set
+  std::string raw;          // as read on the page
+  std::string problem;      // why the value failed its check; '' when valid
+  float confidence = 0.f;   // 0..100
+  int page = 0;             // 1-based; 0 when entered by hand
+  std::vector<Box> boxes;   // OCR words the value came from
+  std::string source = "extracted";  // "extracted" or "entered"
+  std::string updated_at;
+  std::string updated_by;
+};
+
+// One recorded change: old_value is nullopt when the record was created.
+struct HistoryEntry {
+  std::string table;        // customers, contacts, documents, document_fields
+  std::string record;       // customer code, D000012, contact #3
+  std::string field;
+  std::optional<std::string> old_value;
+  std::optional<std::string> new_value;  // nullopt when a field was removed
+  std::string actor;
+  std::string at;
+};
+
+// A customer that an extracted USCC or name points at.
+struct CustomerMatch {
+  Customer customer;
+  std::string reason;  // e.g. "party_a_uscc 91310115MA1K482383 matches"
 };
 
 struct PageRecord {
@@ -62,6 +126,12 @@ struct DocumentRecord {
   std::string created_at;
   std::string created_by;
   std::vector<Warning> warnings;
+  // Review (schema 2): status is pending, filed, rejected or replaced.
+  std::string archive_number;   // set when filed
+  std::string review_reason;    // rejection reason
+  std::string reviewed_by;
+  std::string reviewed_at;
+  std::string replaces;         // D000012 this rescan replaces, or ''
 };
 
 struct NewDocument {
@@ -74,6 +144,14 @@ struct NewDocument {
   std::string created_by;
   std::vector<PageRecord> pages;  // with words
   std::vector<Warning> warnings;
+  std::vector<DocumentField> fields;  // suggested by extraction, may be empty
+};
+
+// What the caller may see. Until roles exist everybody sees everything;
+// a role's restriction becomes a list of customer codes here, applied to
+// every search result and never bypassable by the query text.
+struct AccessScope {
+  std::optional<std::vector<std::string>> customer_codes;  // nullopt = all
 };
 
 // One check of a stored document file.
@@ -88,9 +166,22 @@ struct Verification {
 };
 
 struct SearchQuery {
-  std::string text;            // user input, any characters; never a syntax error
+  // Query syntax (search_query.h): words, "phrases", AND, OR, NOT or -word,
+  // parentheses. A syntax error is kInvalidArgument naming the position.
+  std::string text;
   std::string customer_code;   // empty = all customers
-  int limit = 20;
+  int limit = 20;              // 1..1000
+  bool include_group = false;  // with customer_code: also its subsidiaries
+  std::vector<std::string> types;     // empty = any
+  std::vector<std::string> statuses;  // empty = any
+  // Inclusive YYYY-MM-DD range on the scan date, or on the document field
+  // named date_field (e.g. signing_date) when set. '' = open.
+  std::string date_from;
+  std::string date_to;
+  std::string date_field;
+  // Each pair: the document has this field with exactly this value.
+  std::vector<std::pair<std::string, std::string>> field_equals;
+  AccessScope access;
 };
 
 struct SearchHit {
@@ -100,6 +191,7 @@ struct SearchHit {
   std::string title;
   std::string type;
   int page_number = 0;
+  std::string status;
   double score = 0.0;          // higher is better
   std::string snippet;         // text around the hit, hit marked with [ ]
 };
@@ -151,6 +243,60 @@ class Catalog {
   Result<std::vector<SearchHit>> Search(const SearchQuery& query);
 
   int SchemaVersion() const;
+
+  // --- Customer files (catalog_customers.cc) --------------------------------
+  // Changes the given fields, recording each old value in history.
+  // kInvalidArgument for an empty name or a bad kind; a USCC already used
+  // by another customer is kConflict.
+  Result<Customer> UpdateCustomer(const std::string& code,
+                                  const CustomerUpdate& update,
+                                  const std::string& actor);
+  // Makes child a member of parent's group; parent_code '' unlinks.
+  // kConflict if the link would make a cycle.
+  Result<Customer> LinkCustomer(const std::string& child_code,
+                                const std::string& parent_code,
+                                const std::string& actor);
+  // The customer and all its subsidiaries, recursively, parent first.
+  Result<std::vector<Customer>> GroupMembers(const std::string& code);
+  // REQUIRES: role and name not blank. Returns the stored contact.
+  Result<Contact> AddContact(const Contact& contact, const std::string& actor);
+  Result<std::vector<Contact>> ListContacts(const std::string& code);
+  // Customers whose USCC equals a *uscc field or whose name equals a party
+  // or customer_name field of a document.
+  Result<std::vector<CustomerMatch>> MatchCustomers(
+      const std::vector<DocumentField>& fields);
+
+  // --- Review and filing (catalog_review.cc) --------------------------------
+  Result<std::vector<DocumentRecord>> ListDocumentsByStatus(
+      const std::string& status);
+  Result<std::vector<DocumentField>> GetDocumentFields(const std::string& id);
+  // Sets (or with value nullopt removes) one field of a pending document,
+  // as entered by the reviewer; the caller has normalised the value.
+  // kConflict unless the document is pending.
+  Status SetDocumentField(const std::string& id, const std::string& name,
+                          const std::optional<std::string>& value,
+                          const std::string& actor);
+  // Files a pending document: gives it the next archive number of its
+  // type and year (docs/coding-rule.md) and status filed. kConflict if the
+  // actor created the document (someone else must review), if it is not
+  // pending, or if a field still has a problem.
+  Result<DocumentRecord> ApproveDocument(const std::string& id,
+                                         const std::string& actor);
+  // Rejects a pending document with a reason (required); it stays stored.
+  Result<DocumentRecord> RejectDocument(const std::string& id,
+                                        const std::string& reason,
+                                        const std::string& actor);
+  // A pending rescan replaces a rejected document of the same customer:
+  // the old one becomes replaced, the new one records what it replaces.
+  Result<DocumentRecord> ReplaceDocument(const std::string& rejected_id,
+                                         const std::string& rescan_id,
+                                         const std::string& actor);
+
+  // --- History (catalog_history.cc) -----------------------------------------
+  // Every recorded change to the customer and its contacts, oldest first.
+  Result<std::vector<HistoryEntry>> CustomerHistory(const std::string& code);
+  // Every recorded change to the document and its fields, oldest first.
+  Result<std::vector<HistoryEntry>> DocumentHistory(const std::string& id);
 
   // Archive settings, one JSON document per section (e.g. "scan-profiles",
   // "lending"). Get returns nullopt for a section never set. Put replaces

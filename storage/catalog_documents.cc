@@ -21,10 +21,10 @@ constexpr std::array<std::string_view, 5> kDocumentTypes = {
 constexpr std::string_view kDocumentSelect =
     "SELECT d.id, c.code, c.name, d.type, d.title, d.status, d.pdf_sha256, "
     "d.pdf_size, d.page_count, d.mean_confidence, d.source_key, "
-    "d.created_at, d.created_by, d.warnings "
+    "d.created_at, d.created_by, d.warnings, "
+    "COALESCE(d.archive_number, ''), d.review_reason, d.reviewed_by, "
+    "d.reviewed_at, d.replaces_id "
     "FROM documents d JOIN customers c ON c.id = d.customer_id ";
-
-std::string DisplayId(std::int64_t id) { return fmt::format("D{:06d}", id); }
 
 bool IsSha256Hex(std::string_view s) {
   return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char c) {
@@ -109,6 +109,11 @@ Result<DocumentRecord> ReadDocument(const Statement& stmt) {
     if (!w.is_object()) continue;
     d.warnings.push_back(Warning{w.value("code", ""), w.value("message", "")});
   }
+  d.archive_number = stmt.ColumnText(14);
+  d.review_reason = stmt.ColumnText(15);
+  d.reviewed_by = stmt.ColumnText(16);
+  d.reviewed_at = stmt.ColumnText(17);
+  if (!stmt.ColumnIsNull(18)) d.replaces = DisplayId(stmt.ColumnInt64(18));
   return d;
 }
 
@@ -145,19 +150,6 @@ Result<std::optional<DocumentRecord>> DocumentById(const Database& db,
                        [&](Statement& s) { s.Bind(1, id); });
 }
 
-// "D000012", "d12" and "12" all name document 12.
-std::optional<std::int64_t> ParseDocumentId(std::string_view text) {
-  if (!text.empty() && (text.front() == 'D' || text.front() == 'd')) {
-    text.remove_prefix(1);
-  }
-  if (text.empty() || text.size() > 18) return std::nullopt;
-  std::int64_t id = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc() || end != text.data() + text.size() || id <= 0) {
-    return std::nullopt;
-  }
-  return id;
-}
 
 Status ValidateNewDocument(const NewDocument& doc) {
   auto invalid = [&](std::string reason) {
@@ -235,6 +227,38 @@ Status InsertPage(const Database& db, std::int64_t document_id,
 }
 
 }  // namespace
+
+std::string DisplayId(std::int64_t id) { return fmt::format("D{:06d}", id); }
+
+// "D000012", "d12" and "12" all name document 12.
+std::optional<std::int64_t> ParseDocumentId(std::string_view text) {
+  if (!text.empty() && (text.front() == 'D' || text.front() == 'd')) {
+    text.remove_prefix(1);
+  }
+  if (text.empty() || text.size() > 18) return std::nullopt;
+  std::int64_t id = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc() || end != text.data() + text.size() || id <= 0) {
+    return std::nullopt;
+  }
+  return id;
+}
+
+Result<DocumentRecord> DocumentByText(const Database& db,
+                                      const std::string& id) {
+  auto number = ParseDocumentId(id);
+  if (!number) {
+    return MakeError(
+        ErrorCode::kInvalidArgument,
+        fmt::format("document id '{}' is not like D000012 or 12", id));
+  }
+  auto doc = DocumentById(db, *number);
+  if (!doc) return std::unexpected(doc.error());
+  if (!*doc) {
+    return MakeError(ErrorCode::kNotFound, "no document " + DisplayId(*number));
+  }
+  return std::move(**doc);
+}
 
 Result<std::optional<DocumentRecord>> Catalog::FindDocumentBySourceKey(
     const std::string& customer_code, const std::string& source_key) {
@@ -319,6 +343,13 @@ Result<DocumentRecord> Catalog::AddDocument(const NewDocument& doc) {
       return std::unexpected(s.error());
     }
   }
+  for (const DocumentField& field : doc.fields) {
+    if (auto s = PutDocumentField(db, document_id, field, doc.created_by,
+                                  now.iso8601);
+        !s) {
+      return std::unexpected(s.error());
+    }
+  }
   if (auto s = tx->Commit(); !s) return std::unexpected(s.error());
 
   auto stored = DocumentById(db, document_id);
@@ -332,18 +363,7 @@ Result<DocumentRecord> Catalog::AddDocument(const NewDocument& doc) {
 }
 
 Result<DocumentRecord> Catalog::GetDocument(const std::string& id) {
-  auto number = ParseDocumentId(id);
-  if (!number) {
-    return MakeError(
-        ErrorCode::kInvalidArgument,
-        fmt::format("document id '{}' is not like D000012 or 12", id));
-  }
-  auto doc = DocumentById(impl_->db, *number);
-  if (!doc) return std::unexpected(doc.error());
-  if (!*doc) {
-    return MakeError(ErrorCode::kNotFound, "no document " + DisplayId(*number));
-  }
-  return std::move(**doc);
+  return DocumentByText(impl_->db, id);
 }
 
 Result<std::vector<PageRecord>> Catalog::GetPages(std::int64_t document_id,

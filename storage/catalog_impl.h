@@ -33,6 +33,25 @@ Status WriteHistory(const Database& db, std::string_view table,
                     std::string_view new_value, std::string_view actor,
                     std::string_view at);
 
+// Customer rows: the SELECT list (table alias-free, FROM customers) and the
+// reader for it.
+extern const std::string_view kCustomerColumns;
+Customer ReadCustomer(const Statement& stmt);
+
+// Documents: "D000012" for 12; "D000012", "d12", "12" -> 12.
+std::string DisplayId(std::int64_t id);
+std::optional<std::int64_t> ParseDocumentId(std::string_view text);
+// kInvalidArgument for a malformed id, kNotFound if absent.
+Result<DocumentRecord> DocumentByText(const Database& db, const std::string& id);
+
+// Inserts or replaces one document field and writes its history.
+Status PutDocumentField(const Database& db, std::int64_t document_id,
+                        const DocumentField& field, std::string_view actor,
+                        std::string_view at);
+
+// Removes surrounding ASCII whitespace.
+std::string TrimAscii(std::string_view s);
+
 // ValidateCustomerCode, then the upper-cased code.
 Result<std::string> CanonicalCustomerCode(std::string_view code);
 

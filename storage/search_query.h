@@ -1,15 +1,23 @@
-// Internal: turns a user's search input into an FTS5 MATCH expression.
+// Internal: turns a user's search query into an FTS5 MATCH expression.
 //
-// User input never reaches MATCH as written: FTS5 has its own query syntax
-// (AND, OR, NOT, NEAR, *, ^, column filters, parentheses) in which ordinary
-// input such as `"` or `(` is a syntax error. Instead:
-//   1. split on (Unicode) whitespace into terms;
-//   2. NormalizeText each term (the normalisation the indexed text went
-//      through; done per term because it removes spaces between CJK);
-//   3. cut each term with the index tokenizer (fts_tokenizer.h);
-//   4. write each term as a quoted phrase of its tokens, terms joined by AND.
-// So "合同 Contract" becomes `"合 同" AND "contract"`: 合同 must appear as
-// adjacent characters and "contract" as a word, in any order on the page.
+// Query syntax (docs/catalog.md, "Queries"):
+//   合同 甲方            both terms (AND is implied between terms)
+//   合同 AND 甲方        the same
+//   合同 OR 协议         either
+//   合同 NOT 乙方        合同 but not 乙方; -乙方 is the same as NOT 乙方
+//   "service agreement" the words next to each other, in this order
+//   (合同 OR 协议) 甲方  parentheses group
+// AND, OR and NOT are operators only in capitals; lower-case and, or, not
+// are searched as words. Precedence: NOT binds tightest, then AND, then OR.
+//
+// User text never reaches MATCH as written. Every term is NormalizeText'ed
+// and cut by the index tokenizer (fts_tokenizer.h) into a quoted FTS5
+// phrase: 合同 becomes "合 同", two adjacent unigrams, i.e. the substring.
+// A negated Chinese term is negated as one phrase (NOT "合 同"), never
+// character by character, so NOT cannot be bypassed for CJK terms.
+//
+// Errors are kInvalidArgument and say where: "search query '合同 OR':
+// OR at character 4 needs a term after it".
 #pragma once
 
 #include <string>
@@ -19,8 +27,6 @@
 
 namespace dossier::storage {
 
-// kInvalidArgument if the input holds no searchable token (empty, spaces,
-// punctuation only).
 Result<std::string> BuildMatchExpression(std::string_view user_input);
 
 }  // namespace dossier::storage

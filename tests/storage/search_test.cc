@@ -152,10 +152,12 @@ TEST_F(SearchTest, HostileInputNeverBreaksTheQuery) {
           << query << ": " << hits.error().message;
     }
   }
-  // Words in hostile input are still searched as words.
-  EXPECT_TRUE(Search("\"; DROP TABLE x; --").empty());
-  EXPECT_EQ(Search("合同\"").size(), 2u);
-  EXPECT_EQ(Search("NOT 合同").size(), 0u);  // "not" is a word here
+  // Words in hostile input are still searched as words; an unclosed quote
+  // or a NOT with nothing to exclude from is a syntax error.
+  EXPECT_TRUE(Search("\"; DROP TABLE x; --\"").empty());
+  EXPECT_FALSE(catalog_->Search(SearchQuery{"合同\"", "", 20}));
+  EXPECT_FALSE(catalog_->Search(SearchQuery{"NOT 合同", "", 20}));
+  EXPECT_EQ(Search("not 合同").size(), 0u);  // lower-case "not" is a word
   // The tables are still there.
   EXPECT_EQ(Search("合同").size(), 2u);
 }

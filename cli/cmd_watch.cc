@@ -1,0 +1,100 @@
+#include <fmt/format.h>
+
+#include <atomic>
+#include <csignal>
+
+#include "cli/capture_commands.h"
+#include "pipeline/hot_folder.h"
+
+namespace dossier::cli {
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+static_assert(std::atomic<bool>::is_always_lock_free);
+
+extern "C" void OnStopSignal(int) { g_stop.store(true); }
+
+struct WatchArgs {
+  std::string dir;
+  double settle = 5.0;
+  double poll = 1.0;
+  bool once = false;
+  CaptureIngestArgs ingest;
+};
+
+}  // namespace
+
+void RegisterWatch(CLI::App& app, const GlobalOptions& global, Action* action) {
+  auto* cmd = app.add_subcommand(
+      "watch",
+      "Watch a hot folder: ingest each file once it is completely written, "
+      "then\n"
+      "move it to DIR/done/ (or DIR/failed/ with a .reason.txt). Files in a\n"
+      "sub-folder named after a customer code are filed under that customer;\n"
+      "files in DIR are split at cover sheets unless --customer is given.\n"
+      "Ctrl-C stops after the current file.");
+  auto args = std::make_shared<WatchArgs>();
+  cmd->add_option("DIR", args->dir, "Folder to watch")->required();
+  cmd->add_option(
+         "--settle", args->settle,
+         "Seconds a file's size and time must stay unchanged (default 5)")
+      ->check(CLI::Range(0.0, 3600.0));
+  cmd->add_option("--poll", args->poll, "Seconds between looks (default 1)")
+      ->check(CLI::Range(0.01, 600.0));
+  cmd->add_flag("--once", args->once, "Process the files there now, then exit");
+  AddCaptureIngestOptions(cmd, &args->ingest, /*with_split=*/false);
+  cmd->callback([&global, args, action] {
+    *action = [&global, args]() -> Result<int> {
+      auto archive = OpenArchive(global);
+      if (!archive) return std::unexpected(archive.error());
+      pipeline::WatchOptions options;
+      options.dir = args->dir;
+      options.settle_seconds = args->settle;
+      options.poll_seconds = args->poll;
+      options.once = args->once;
+      options.customer_code = args->ingest.customer;
+      // Files in DIR are split unless a customer is given; sub-folders never.
+      const bool split = args->ingest.customer.empty();
+      CaptureIngestArgs ingest_args = args->ingest;
+      if (auto s = ApplyCaptureIngestArgs(**archive, ingest_args, split,
+                                          &options.ingest);
+          !s) {
+        return std::unexpected(s.error());
+      }
+      options.stop = &g_stop;
+      struct sigaction sa {};
+      sa.sa_handler = OnStopSignal;
+      sigemptyset(&sa.sa_mask);
+      sigaction(SIGINT, &sa, nullptr);
+      sigaction(SIGTERM, &sa, nullptr);
+
+      pipeline::WatchCallbacks callbacks;
+      callbacks.ingest = PrintingCallbacks();
+      callbacks.on_start = [](const std::filesystem::path& f) {
+        fmt::print("taking {}\n", f.string());
+        std::fflush(stdout);
+      };
+      callbacks.on_file = [](const pipeline::WatchFileEvent& e) {
+        if (e.ok) {
+          fmt::print("done   {} -> {}\n", e.file.string(), e.moved_to.string());
+        } else {
+          fmt::print("failed {} -> {}: {}\n", e.file.string(),
+                     e.moved_to.string(), e.reason);
+        }
+        std::fflush(stdout);
+      };
+      fmt::print("Watching {} (settle {:g} s){}\n", args->dir, args->settle,
+                 args->once ? ", once" : "; Ctrl-C to stop");
+      std::fflush(stdout);
+      auto report = pipeline::RunHotFolder(**archive, options, callbacks);
+      if (!report) return std::unexpected(report.error());
+      fmt::print("{}: {} file(s) done, {} failed\n",
+                 g_stop.load() ? "Stopped" : "Finished", report->done,
+                 report->failed);
+      return report->failed > 0 ? kExitPartial : kExitOk;
+    };
+  });
+}
+
+}  // namespace dossier::cli
