@@ -53,6 +53,8 @@ void RegisterVerify(CLI::App& app, const GlobalOptions& global, Action* action);
 void RegisterRecords(CLI::App& app, const GlobalOptions& global, Action* action);
 // Paper originals: locations, originals, labels, loans, audits, where.
 void RegisterCustody(CLI::App& app, const GlobalOptions& global, Action* action);
+// Governance: retention, holds, destruction, backup, restore.
+void RegisterGovernance(CLI::App& app, const GlobalOptions& global, Action* action);
 // Capture station: scan, profile, watch, cover.
 void RegisterCapture(CLI::App& app, const GlobalOptions& global, Action* action);
 

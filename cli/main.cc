@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   RegisterRecords(app, global, &action);
   RegisterCustody(app, global, &action);
   RegisterCapture(app, global, &action);
+  RegisterGovernance(app, global, &action);
 
   try {
     app.parse(argc, argv);

@@ -118,6 +118,8 @@ std::span<const Migration> Migrations() {
       Migration{3, "paper originals: locations, custody, loans, audits",
                 kSchemaV3Custody},
       Migration{4, "fixity and PDF/A verification log", kSchemaV4Verification},
+      Migration{5, "users, roles, sessions and the access log", kSchemaV5Access},
+      Migration{6, "retention, legal holds and destruction", kSchemaV6Retention},
   };
   return kMigrations;
 }

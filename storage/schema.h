@@ -27,6 +27,8 @@ struct Migration {
 extern const std::string_view kSchemaV2Records;
 extern const std::string_view kSchemaV3Custody;
 extern const std::string_view kSchemaV4Verification;  // catalog_verification.cc
+extern const std::string_view kSchemaV5Access;        // schema_access.cc
+extern const std::string_view kSchemaV6Retention;     // schema_retention.cc
 
 // All migrations, versions 1..N in order.
 std::span<const Migration> Migrations();
