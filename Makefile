@@ -23,6 +23,10 @@ demo: build
 	DOSSIER=$(BUILD)/cli/dossier SAMPLES=$(BUILD)/samples/pages \
 	  DEMO_ARCHIVE=$(DEMO_ARCHIVE) ./samples/demo.sh
 
+bench: build
+	./scripts/install-deps.sh bench
+	/usr/bin/python3 bench/throughput.py $(BUILD)/cli/dossier
+
 bench-accuracy: build
 	./scripts/install-deps.sh bench
 	/usr/bin/python3 bench/accuracy.py $(BUILD)/cli/dossier

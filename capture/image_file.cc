@@ -58,8 +58,89 @@ double PlausibleDpi(Pix* pix, int width, const ImageFileOptions& options,
 
 }  // namespace
 
-Result<std::vector<RawPage>> ReadImageFile(const fs::path& path,
-                                           const ImageFileOptions& options) {
+namespace {
+
+// Decodes the pages of one checked file on demand. Holds the file's bytes
+// (compressed) and at most one decoded page at a time.
+class ImageFileSource final : public PageSource {
+ public:
+  ImageFileSource(std::string name, std::string bytes, Kind kind,
+                  ImageFileOptions options)
+      : name_(std::move(name)), bytes_(std::move(bytes)), kind_(kind),
+        options_(options) {}
+
+  Result<std::optional<RawPage>> Next() override {
+    if (done_) return std::optional<RawPage>();
+    const auto* data = reinterpret_cast<const l_uint8*>(bytes_.data());
+    PixPtr pix;
+    if (kind_ == Kind::kTiff) {
+      size_t before = offset_;
+      pix.reset(pixReadMemFromMultipageTiff(data, bytes_.size(), &offset_));
+      if (!pix) {
+        done_ = true;
+        if (index_ == 0 || before != 0) {
+          return MakeError(ErrorCode::kCorruptInput,
+                           fmt::format("{}: TIFF page {} cannot be decoded", name_,
+                                       index_ + 1));
+        }
+        return std::optional<RawPage>();
+      }
+      if (offset_ == 0) done_ = true;
+    } else {
+      pix.reset(pixReadMem(data, bytes_.size()));
+      done_ = true;
+    }
+    auto page = ToRawPage(std::move(pix));
+    if (!page) {
+      done_ = true;
+      return std::unexpected(page.error());
+    }
+    ++index_;
+    return std::optional<RawPage>(std::move(*page));
+  }
+
+  std::string Describe() const override { return name_; }
+
+ private:
+  Result<RawPage> ToRawPage(PixPtr pix) const {
+    if (!pix) {
+      return MakeError(ErrorCode::kCorruptInput,
+                       fmt::format("{}: page {} cannot be decoded", name_, index_ + 1));
+    }
+    RawPage page;
+    page.source_file = name_;
+    page.source_index = index_;
+    page.bilevel = pixGetDepth(pix.get()) == 1;
+    bool assumed = false;
+    page.dpi = PlausibleDpi(pix.get(), pixGetWidth(pix.get()), options_, &assumed);
+    if (assumed) {
+      page.warnings.push_back(
+          {"assumed-dpi",
+           fmt::format("{} page {}: no resolution recorded; assumed {:.0f} dpi",
+                       name_, index_ + 1, page.dpi)});
+    }
+    page.image = PixToMat(pix.get());
+    if (page.image.empty()) {
+      return MakeError(ErrorCode::kCorruptInput,
+                       fmt::format("{}: page {} has an unsupported pixel format",
+                                   name_, index_ + 1));
+    }
+    return page;
+  }
+
+  std::string name_;
+  std::string bytes_;
+  Kind kind_;
+  ImageFileOptions options_;
+  size_t offset_ = 0;
+  int index_ = 0;
+  bool done_ = false;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<PageSource>> OpenImageFile(const fs::path& path,
+                                                  const ImageFileOptions& options) {
   QuietLeptonica();
   const std::string name = path.string();
   std::error_code ec;
@@ -103,60 +184,20 @@ Result<std::vector<RawPage>> ReadImageFile(const fs::path& path,
                     "of {:.0f} MP",
                     name, w, h, megapixels, options.max_megapixels));
   }
+  return std::unique_ptr<PageSource>(
+      std::make_unique<ImageFileSource>(name, std::move(*bytes), kind, options));
+}
 
+Result<std::vector<RawPage>> ReadImageFile(const fs::path& path,
+                                           const ImageFileOptions& options) {
+  auto source = OpenImageFile(path, options);
+  if (!source) return std::unexpected(source.error());
   std::vector<RawPage> pages;
-  auto add_page = [&](PixPtr pix, int index) -> Status {
-    if (!pix) {
-      return MakeError(ErrorCode::kCorruptInput,
-                       fmt::format("{}: page {} cannot be decoded", name,
-                                   index + 1));
-    }
-    RawPage page;
-    page.source_file = name;
-    page.source_index = index;
-    page.bilevel = pixGetDepth(pix.get()) == 1;
-    bool assumed = false;
-    page.dpi = PlausibleDpi(pix.get(), pixGetWidth(pix.get()), options, &assumed);
-    if (assumed) {
-      page.warnings.push_back(
-          {"assumed-dpi",
-           fmt::format("{} page {}: no resolution recorded; assumed {:.0f} dpi",
-                       name, index + 1, page.dpi)});
-    }
-    page.image = PixToMat(pix.get());
-    if (page.image.empty()) {
-      return MakeError(ErrorCode::kCorruptInput,
-                       fmt::format("{}: page {} has an unsupported pixel format",
-                                   name, index + 1));
-    }
-    pages.push_back(std::move(page));
-    return Ok();
-  };
-
-  if (kind == Kind::kTiff) {
-    size_t offset = 0;
-    int index = 0;
-    do {
-      size_t before = offset;
-      PixPtr pix(pixReadMemFromMultipageTiff(data, b.size(), &offset));
-      if (!pix) {
-        if (index == 0 || before != 0) {
-          return MakeError(ErrorCode::kCorruptInput,
-                           fmt::format("{}: TIFF page {} cannot be decoded",
-                                       name, index + 1));
-        }
-        break;
-      }
-      if (auto s = add_page(std::move(pix), index); !s) {
-        return std::unexpected(s.error());
-      }
-      ++index;
-    } while (offset != 0);
-  } else {
-    PixPtr pix(pixReadMem(data, b.size()));
-    if (auto s = add_page(std::move(pix), 0); !s) {
-      return std::unexpected(s.error());
-    }
+  while (true) {
+    auto page = (*source)->Next();
+    if (!page) return std::unexpected(page.error());
+    if (!*page) break;
+    pages.push_back(std::move(**page));
   }
   return pages;
 }

@@ -8,6 +8,9 @@
 #include <filesystem>
 #include <vector>
 
+#include <memory>
+
+#include "capture/page_source.h"
 #include "capture/raw_page.h"
 #include "core/result.h"
 
@@ -21,9 +24,16 @@ struct ImageFileOptions {
   double fallback_dpi = 0.0;
 };
 
-// Reads every page of the file. Errors name the file and the reason:
-// kNotFound (missing), kCorruptInput (empty, truncated, undecodable),
-// kUnsupported (not PNG/JPEG/TIFF).
+// Opens the file and checks it (kind, completeness, size) without decoding
+// any page; pages are then decoded one at a time by Next(), so a 500-page
+// TIFF is never held decoded in memory. Errors name the file and the
+// reason: kNotFound (missing), kCorruptInput (empty, truncated,
+// undecodable), kUnsupported (not PNG/JPEG/TIFF).
+Result<std::unique_ptr<PageSource>> OpenImageFile(
+    const std::filesystem::path& path, const ImageFileOptions& options = {});
+
+// Reads every page of the file at once (OpenImageFile drained); for small
+// files and tests.
 Result<std::vector<RawPage>> ReadImageFile(const std::filesystem::path& path,
                                            const ImageFileOptions& options = {});
 

@@ -256,13 +256,19 @@ class StreamProducer {
         FailInput(f, hash.error());
         continue;
       }
-      auto pages = capture::ReadImageFile(f, options_.read);
-      if (!pages) {
-        FailInput(f, pages.error());
+      auto source = capture::OpenImageFile(f, options_.read);
+      if (!source) {
+        FailInput(f, source.error());
         continue;
       }
-      for (size_t i = 0; i < pages->size(); ++i) {
-        Feed(std::move((*pages)[i]), fmt::format("{}#{}", *hash, i));
+      for (int i = 0;; ++i) {
+        auto page = (*source)->Next();
+        if (!page) {
+          FailInput(f, page.error());
+          break;
+        }
+        if (!*page) break;
+        Feed(std::move(**page), fmt::format("{}#{}", *hash, i));
       }
     }
     if (options_.source != nullptr) {
@@ -631,15 +637,24 @@ Result<IngestReport> RunIngest(storage::Archive& archive,
     if (skip[i]) continue;
     int position = 0;
     std::optional<Error> read_error;
+    // Pages are decoded one at a time and the task queue is bounded, so a
+    // long multi-page TIFF is never held decoded in memory.
     for (const auto& f : plans[i].inputs) {
-      auto pages = capture::ReadImageFile(f, options.read);
-      if (!pages) {
-        read_error = pages.error();
+      auto source = capture::OpenImageFile(f, options.read);
+      if (!source) {
+        read_error = source.error();
         break;
       }
-      for (auto& raw : *pages) {
-        tasks.Push(PageTask{i, position++, std::move(raw)});
+      for (;;) {
+        auto page = (*source)->Next();
+        if (!page) {
+          read_error = page.error();
+          break;
+        }
+        if (!*page) break;
+        tasks.Push(PageTask{i, position++, std::move(**page)});
       }
+      if (read_error) break;
     }
     std::lock_guard lock(batch.mutex);
     DocState& s = batch.docs[i];

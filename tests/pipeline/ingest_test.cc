@@ -160,3 +160,53 @@ TEST_F(IngestTest, ReportsEveryPageThroughTheCallback) {
 
 }  // namespace
 }  // namespace dossier::pipeline
+
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace dossier::pipeline {
+namespace {
+
+long PeakRssKb() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss;
+}
+
+// A long multi-page TIFF streams through the pipeline: pages are decoded one
+// at a time and the worker queue is bounded, so memory does not grow with
+// the page count.
+TEST_F(IngestTest, LongTiffStreamsWithBoundedMemory) {
+  constexpr int kPages = 120;
+  const cv::Size size(1240, 1754);  // A4 at 150 dpi: 2.2 MB per decoded page
+  fs::path tiff = tmp_.path() / "long.tif";
+  // Written by a child process, so making the file does not raise this
+  // process's peak memory.
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    std::vector<cv::Mat> pages;
+    for (int i = 0; i < kPages; ++i) {
+      cv::Mat page(size, CV_8UC1, cv::Scalar(255));
+      cv::putText(page, "page " + std::to_string(i + 1), {100, 200},
+                  cv::FONT_HERSHEY_SIMPLEX, 2.0, cv::Scalar(0), 3);
+      pages.push_back(page);
+    }
+    _exit(cv::imwritemulti(tiff.string(), pages) ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  const long before = PeakRssKb();
+  auto report = RunIngest(*archive_, Options({tiff}));
+  ASSERT_TRUE(report.has_value()) << report.error().message;
+  ASSERT_EQ(report->stored(), 1);
+  EXPECT_EQ(report->documents[0].record.page_count, kPages);
+  const long grown_mb = (PeakRssKb() - before) / 1024;
+  // Holding every decoded page would take kPages * 2.2 MB = 260 MB.
+  EXPECT_LT(grown_mb, 130) << "peak RSS grew by " << grown_mb << " MB";
+}
+
+}  // namespace
+}  // namespace dossier::pipeline
