@@ -2,6 +2,7 @@
 
 #include "cli/command.h"
 #include "core/file_util.h"
+#include "storage/custody.h"
 
 namespace dossier::cli {
 
@@ -33,26 +34,31 @@ void RegisterExport(CLI::App& app, const GlobalOptions& global, Action* action) 
         return MakeError(ErrorCode::kConflict,
                          dest.string() + ": exists (use --force to overwrite)");
       }
+      // The content first, so a damaged file fails before an approval is
+      // used up.
+      std::string content;
       if (*text) {
         auto pages = (*archive)->catalog().GetPages(d->id, false);
         if (!pages) return std::unexpected(pages.error());
-        std::string all;
         for (const auto& p : *pages) {
-          if (!all.empty()) all += "\f";
-          all += p.text + "\n";
+          if (!content.empty()) content += "\f";
+          content += p.text + "\n";
         }
-        if (auto s = WriteFileAtomic(dest, all); !s) return std::unexpected(s.error());
-        fmt::print("Exported the text of {} ({} pages) to {}\n", d->display_id,
-                   d->page_count, dest.string());
-        return kExitOk;
+      } else {
+        auto bytes = (*archive)->files().Get(d->pdf_sha256);
+        if (!bytes) return std::unexpected(bytes.error());
+        content = std::move(*bytes);
       }
-      auto bytes = (*archive)->files().Get(d->pdf_sha256);
-      if (!bytes) return std::unexpected(bytes.error());
-      if (auto s = WriteFileAtomic(dest, *bytes); !s) {
+      // Where the archive's lending rules put electronic copies under
+      // approval, an approved electronic loan must exist for this user.
+      storage::Custody custody((*archive)->catalog());
+      auto approval = custody.AuthorizeExport(d->display_id, CurrentUser());
+      if (!approval) return std::unexpected(approval.error());
+      if (auto s = WriteFileAtomic(dest, content); !s) {
         return std::unexpected(s.error());
       }
-      fmt::print("Exported {} ({} pages) to {}\n", d->display_id, d->page_count,
-                 dest.string());
+      fmt::print("Exported {}{} ({} pages) to {}\n", *text ? "the text of " : "",
+                 d->display_id, d->page_count, dest.string());
       return kExitOk;
     };
   });

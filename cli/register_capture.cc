@@ -90,9 +90,12 @@ pipeline::IngestCallbacks PrintingCallbacks() {
       fmt::print("= {} already ingested as {} (not stored again)\n", inputs,
                  d.record.display_id);
     } else {
-      fmt::print("+ {} -> {} {} {} ({} pages, \"{}\")\n", inputs,
-                 d.record.display_id, d.record.customer_code, d.record.type,
-                 d.record.page_count, d.record.title);
+      fmt::print(
+          "+ {} -> {} {} {} \"{}\" ({} pages, confidence {:.0f}, {} KB, sha256 "
+          "{})\n",
+          inputs, d.record.display_id, d.record.customer_code, d.record.type,
+          d.record.title, d.record.page_count, d.record.mean_confidence,
+          (d.record.pdf_size + 1023) / 1024, d.record.pdf_sha256.substr(0, 12));
     }
     for (const auto& w : d.warnings)
       fmt::print("  warning [{}] {}\n", w.code, w.message);
@@ -110,11 +113,12 @@ int PrintIngestSummary(const pipeline::IngestReport& report) {
     std::cerr << "dossier: error: " << report.source_error->message
               << " (the pages scanned before it were kept)\n";
   }
+  const double per_page = report.pages ? report.seconds / report.pages : 0.0;
   fmt::print(
       "Stored {} document(s), {} duplicate(s), {} failed; {} page(s), {} cover "
-      "sheet(s) in {:.1f} s; {} warning(s)\n",
+      "sheet(s) in {:.1f} s ({:.2f} s/page); {} warning(s)\n",
       report.stored(), report.duplicates(), report.failed(), report.pages,
-      report.cover_sheets, report.seconds, report.warnings());
+      report.cover_sheets, report.seconds, per_page, report.warnings());
   std::fflush(stdout);
   if (report.failed() > 0) return kExitPartial;
   if (report.warnings() > 0) return kExitWarnings;
