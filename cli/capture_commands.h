@@ -26,6 +26,7 @@ struct CaptureIngestArgs {
   int jobs = 0;
   std::string languages = "chi_sim+eng";
   bool no_ocr = false;
+  bool drop_blank = false;
 };
 
 // Adds --customer, --type, --title, --split, --review-customer, --jobs,

@@ -36,6 +36,9 @@ void AddCaptureIngestOptions(CLI::App* cmd, CaptureIngestArgs* args,
                   "Tesseract languages (default: chi_sim+eng)");
   cmd->add_flag("--no-ocr", args->no_ocr,
                 "Archive page images without OCR (no text layer)");
+  cmd->add_flag("--drop-blank", args->drop_blank,
+                "Leave blank pages (duplex backs) out; each is named in a "
+                "warning kept with the document");
 }
 
 Status ApplyCaptureIngestArgs(storage::Archive& archive,
@@ -48,6 +51,7 @@ Status ApplyCaptureIngestArgs(storage::Archive& archive,
   options->actor = CurrentUser();
   options->ocr.languages = args.languages;
   options->null_ocr = args.no_ocr;
+  options->drop_blank_pages = args.drop_blank;
   options->split_on_cover_sheets = split;
   if (split || !args.review_customer.empty()) {
     if (!args.review_customer.empty()) {

@@ -141,6 +141,21 @@ void Commit(storage::Archive& archive, const IngestOptions& options,
     return;
   }
 
+  if (options.drop_blank_pages) {
+    const bool all_blank = std::all_of(state.pages.begin(), state.pages.end(),
+                                       [](const auto& p) { return p.second.blank; });
+    for (auto it = state.pages.begin(); !all_blank && it != state.pages.end();) {
+      if (!it->second.blank) {
+        ++it;
+        continue;
+      }
+      outcome.warnings.push_back(
+          {"dropped-blank",
+           fmt::format("{} page {}: blank, left out of the document",
+                       it->second.record.source_file, it->second.record.source_index + 1)});
+      it = state.pages.erase(it);
+    }
+  }
   std::vector<archive::ArchivePage> pdf_pages;
   pdf_pages.reserve(state.pages.size());
   for (auto& [pos, page] : state.pages) {

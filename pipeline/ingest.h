@@ -45,6 +45,10 @@ struct IngestOptions {
   std::string actor;           // who runs the ingest
   ocr::TesseractOptions ocr;
   bool null_ocr = false;       // tests: skip OCR (NullEngine)
+  // Leave blank pages (duplex backs) out of the document. Each dropped page
+  // is named in a "dropped-blank" warning kept with the document; a
+  // document of blank pages only keeps them all.
+  bool drop_blank_pages = false;
   capture::ImageFileOptions read;
   capture::CleanupOptions cleanup;
   capture::EncodeOptions encode;

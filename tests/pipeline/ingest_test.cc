@@ -210,3 +210,39 @@ TEST_F(IngestTest, LongTiffStreamsWithBoundedMemory) {
 
 }  // namespace
 }  // namespace dossier::pipeline
+
+namespace dossier::pipeline {
+namespace {
+
+TEST_F(IngestTest, DropsBlankBacksAndSaysSoButKeepsFaintText) {
+  fs::path tiff = tmp_.path() / "duplex.tif";
+  cv::Mat blank(1100, 850, CV_8UC1, cv::Scalar(245));
+  cv::Mat faint = blank.clone();
+  cv::putText(faint, "received", {300, 550}, cv::FONT_HERSHEY_SIMPLEX, 1.0,
+              cv::Scalar(170), 2);
+  ASSERT_TRUE(cv::imwritemulti(tiff.string(),
+                               std::vector<cv::Mat>{Page("front"), blank, faint, blank}));
+  auto o = Options({tiff});
+  o.drop_blank_pages = true;
+  auto report = RunIngest(*archive_, o);
+  ASSERT_TRUE(report.has_value()) << report.error().message;
+  ASSERT_EQ(report->stored(), 1);
+  EXPECT_EQ(report->documents[0].record.page_count, 2);  // front + faint
+  int dropped = 0;
+  for (const auto& w : report->documents[0].warnings) {
+    if (w.code == "dropped-blank") {
+      ++dropped;
+      EXPECT_NE(w.message.find("duplex.tif"), std::string::npos);
+    }
+  }
+  EXPECT_EQ(dropped, 2);
+  // The record of the dropped pages is kept with the document.
+  auto doc = archive_->catalog().GetDocument(report->documents[0].record.display_id);
+  ASSERT_TRUE(doc.has_value());
+  EXPECT_EQ(std::count_if(doc->warnings.begin(), doc->warnings.end(),
+                          [](const Warning& w) { return w.code == "dropped-blank"; }),
+            2);
+}
+
+}  // namespace
+}  // namespace dossier::pipeline
