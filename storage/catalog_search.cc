@@ -1,17 +1,44 @@
 // Catalog: full-text search over page text (see search_query.h for how user
 // input becomes an FTS5 expression, fts_tokenizer.h for the tokens).
+//
+// Design notes. A common term (合, 合同, invoice) matches most pages, and
+// anything that looks at every match (ranking all of them, bm25()'s
+// document-frequency pass) grows with the archive. So a search runs in three
+// steps, each bounded:
+//   1. Candidates: the newest kCandidates pages (highest rowid; never fewer
+//      than the limit) that match and pass the filters. FTS5 yields rowids
+//      in order, so ORDER BY rowid DESC LIMIT stops early; or, when the
+//      customer filters leave few pages (at most kCustomerPagesScan), those
+//      pages are the outer loop and each is checked against the index.
+//   2. Ranking: dossier_rank() (BM25 without the IDF walk, fts_tokenizer.h)
+//      over the candidates only; the best `limit` are kept, ties newest
+//      last (page id ascending), as before.
+//   3. Hits: page, document and customer columns and the snippet for those
+//      few, one indexed lookup each (MATCH with rowid = ?).
+// Recall is unchanged: every matching page is a candidate when there are at
+// most kCandidates of them; beyond that the ranking is within the newest
+// kCandidates, which is the documented trade-off (docs/search-bench.md).
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 #include "storage/catalog.h"
 #include "storage/catalog_impl.h"
+#include "storage/fts_tokenizer.h"
 #include "storage/search_query.h"
 
 namespace dossier::storage {
 namespace {
 
 constexpr int kMaxLimit = 1000;
+
+// Step 1 above: how many matching pages are ranked.
+constexpr int kCandidates = 1000;
+// Customer filters that leave at most this many pages drive the query from
+// the pages (one index probe each) instead of from the index's doclists.
+constexpr int kCustomerPagesScan = 5000;
 
 // snippet() counts tokens, and a Chinese token is one character: 24 tokens
 // give about a dozen characters on each side of the hit, and for Latin text
@@ -38,8 +65,10 @@ Result<std::vector<SearchHit>> Catalog::Search(const SearchQuery& query) {
                      fmt::format("search limit {} must be between 1 and {}",
                                  query.limit, kMaxLimit));
   }
-  auto expression = BuildMatchExpression(query.text);
+  auto expression = BuildMatchExpression(query.text, MatchForm::kBigrams);
   if (!expression) return std::unexpected(expression.error());
+  auto highlight = BuildMatchExpression(query.text, MatchForm::kUnigrams);
+  if (!highlight) return std::unexpected(highlight.error());
   for (const std::string* date : {&query.date_from, &query.date_to}) {
     if (!date->empty() && !IsIsoDate(*date)) {
       return MakeError(ErrorCode::kInvalidArgument,
@@ -49,18 +78,21 @@ Result<std::vector<SearchHit>> Catalog::Search(const SearchQuery& query) {
 
   const Database& db = impl_->db;
   // Filters become SQL conditions with numbered parameters; values are
-  // always bound, never spliced into the SQL text.
-  std::vector<std::string> where = {"page_fts MATCH ?1"};
+  // always bound, never spliced into the SQL text. ?1 is the MATCH
+  // expression (unused by the page count below).
+  std::vector<std::string> where;
   std::vector<std::string> params = {*expression};
   auto param = [&](std::string value) {
     params.push_back(std::move(value));
     return fmt::format("?{}", params.size());
   };
+  bool by_customer = false;
   if (!query.customer_code.empty()) {
     auto canonical = CanonicalCustomerCode(query.customer_code);
     if (!canonical) return std::unexpected(canonical.error());
     auto customer_id = CustomerIdByCode(db, *canonical);
     if (!customer_id) return std::unexpected(customer_id.error());
+    by_customer = true;
     if (query.include_group) {
       where.push_back(fmt::format(
           "d.customer_id IN (WITH RECURSIVE grp(id) AS (SELECT {} UNION "
@@ -72,6 +104,7 @@ Result<std::vector<SearchHit>> Catalog::Search(const SearchQuery& query) {
     }
   }
   if (query.access.customer_codes) {
+    by_customer = true;
     where.push_back("c.code IN (SELECT value FROM json_each(" +
                     param(JsonArray(*query.access.customer_codes)) + "))");
   }
@@ -104,44 +137,117 @@ Result<std::vector<SearchHit>> Catalog::Search(const SearchQuery& query) {
         "AND f.name = {} AND f.value = {})",
         param(name), param(value)));
   }
-  std::string conditions;
-  for (const std::string& w : where) {
-    conditions += (conditions.empty() ? "" : " AND ") + w;
+  std::string filters;
+  for (const std::string& w : where) filters += " AND " + w;
+  const std::string what = "searching for '" + query.text + "'";
+  auto bind_all = [&](Statement& stmt) {
+    for (size_t i = 0; i < params.size(); ++i) {
+      stmt.Bind(static_cast<int>(i) + 1, params[i]);
+    }
+  };
+
+  // Step 1: which plan. Counting the filtered pages stops at the threshold,
+  // and the customer filters use the documents_customer index.
+  bool from_pages = false;
+  if (by_customer) {
+    auto count = db.Prepare(
+        fmt::format("SELECT count(*) FROM (SELECT 1 FROM documents d "
+                    "JOIN customers c ON c.id = d.customer_id "
+                    "JOIN pages p ON p.document_id = d.id "
+                    "WHERE ?1 IS NOT NULL{} LIMIT {})",
+                    filters, kCustomerPagesScan + 1),
+        what);
+    if (!count) return std::unexpected(count.error());
+    bind_all(*count);
+    auto row = count->Step();
+    if (!row) return std::unexpected(row.error());
+    from_pages = *row && count->ColumnInt64(0) <= kCustomerPagesScan;
+  }
+  const int candidates = std::max(kCandidates, query.limit);
+  // CROSS JOIN keeps page_fts the inner loop (SQLite does not reorder it).
+  auto select = db.Prepare(
+      from_pages
+          ? fmt::format("SELECT p.id, {}(page_fts) FROM documents d "
+                        "JOIN customers c ON c.id = d.customer_id "
+                        "JOIN pages p ON p.document_id = d.id "
+                        "CROSS JOIN page_fts "
+                        "WHERE page_fts.rowid = p.id AND page_fts MATCH ?1{} "
+                        "ORDER BY p.id DESC LIMIT {}",
+                        kRankFunctionName, filters, candidates)
+      : where.empty()
+          // No filters: every indexed page has its document (foreign keys),
+          // so the joins would only cost lookups.
+          ? fmt::format("SELECT rowid, {}(page_fts) FROM page_fts "
+                        "WHERE page_fts MATCH ?1 ORDER BY rowid DESC LIMIT {}",
+                        kRankFunctionName, candidates)
+          : fmt::format("SELECT page_fts.rowid, {}(page_fts) FROM page_fts "
+                        "JOIN pages p ON p.id = page_fts.rowid "
+                        "JOIN documents d ON d.id = p.document_id "
+                        "JOIN customers c ON c.id = d.customer_id "
+                        "WHERE page_fts MATCH ?1{} "
+                        "ORDER BY page_fts.rowid DESC LIMIT {}",
+                        kRankFunctionName, filters, candidates),
+      what);
+  if (!select) return std::unexpected(select.error());
+  bind_all(*select);
+  struct Candidate {
+    std::int64_t page_id;
+    double score;
+  };
+  std::vector<Candidate> ranked;
+  while (true) {
+    auto row = select->Step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) break;
+    ranked.push_back({select->ColumnInt64(0), select->ColumnDouble(1)});
   }
 
-  // bm25() is lower for better matches; the hit's score is its negation so
-  // that higher is better, as SearchHit promises.
-  auto stmt = db.Prepare(
-      fmt::format("SELECT d.id, c.code, d.title, d.type, p.number, "
-                  "bm25(page_fts) AS rank, "
-                  "snippet(page_fts, 0, '[', ']', '…', {}), d.status "
+  // Step 2: the best `limit` of them.
+  auto better = [](const Candidate& a, const Candidate& b) {
+    return a.score != b.score ? a.score > b.score : a.page_id < b.page_id;
+  };
+  const size_t keep = std::min(ranked.size(), static_cast<size_t>(query.limit));
+  std::partial_sort(ranked.begin(), ranked.begin() + keep, ranked.end(),
+                    better);
+  ranked.resize(keep);
+
+  // Step 3: the hits. The snippet uses the unigram form of the expression,
+  // which matches the same pages, so that the marks cover whole characters
+  // (search_query.h).
+  auto detail = db.Prepare(
+      fmt::format("SELECT d.id, c.code, d.title, d.type, p.number, d.status, "
+                  "snippet(page_fts, 0, '[', ']', '…', {}) "
                   "FROM page_fts "
                   "JOIN pages p ON p.id = page_fts.rowid "
                   "JOIN documents d ON d.id = p.document_id "
                   "JOIN customers c ON c.id = d.customer_id "
-                  "WHERE {} ORDER BY rank, p.id LIMIT {}",
-                  kSnippetTokens, conditions, query.limit),
-      "searching for '" + query.text + "'");
-  if (!stmt) return std::unexpected(stmt.error());
-  for (size_t i = 0; i < params.size(); ++i) {
-    stmt->Bind(static_cast<int>(i) + 1, params[i]);
-  }
-
+                  "WHERE page_fts MATCH ?1 AND page_fts.rowid = ?2",
+                  kSnippetTokens),
+      what);
+  if (!detail) return std::unexpected(detail.error());
   std::vector<SearchHit> hits;
-  while (true) {
-    auto row = stmt->Step();
+  hits.reserve(ranked.size());
+  for (const Candidate& candidate : ranked) {
+    detail->Reset();
+    detail->Bind(1, *highlight).Bind(2, candidate.page_id);
+    auto row = detail->Step();
     if (!row) return std::unexpected(row.error());
-    if (!*row) break;
+    if (!*row) {
+      return MakeError(ErrorCode::kInternal,
+                       fmt::format("{}: page {} matched the bigram index but "
+                                   "not the highlight expression",
+                                   what, candidate.page_id));
+    }
     SearchHit hit;
-    hit.document_id = stmt->ColumnInt64(0);
+    hit.document_id = detail->ColumnInt64(0);
     hit.display_id = fmt::format("D{:06d}", hit.document_id);
-    hit.customer_code = stmt->ColumnText(1);
-    hit.title = stmt->ColumnText(2);
-    hit.type = stmt->ColumnText(3);
-    hit.page_number = stmt->ColumnInt(4);
-    hit.score = -stmt->ColumnDouble(5);
-    hit.snippet = stmt->ColumnText(6);
-    hit.status = stmt->ColumnText(7);
+    hit.customer_code = detail->ColumnText(1);
+    hit.title = detail->ColumnText(2);
+    hit.type = detail->ColumnText(3);
+    hit.page_number = detail->ColumnInt(4);
+    hit.status = detail->ColumnText(5);
+    hit.snippet = detail->ColumnText(6);
+    hit.score = candidate.score;
     hits.push_back(std::move(hit));
   }
   return hits;

@@ -11,6 +11,18 @@
 //     token stays aligned with the source bytes);
 //   - everything else (spaces, punctuation, CJK punctuation) separates.
 // Offsets are byte offsets into the input, as FTS5 needs them for snippet().
+//
+// Bigrams (schema version 7, `tokenize = 'dossier bigrams'`): a common
+// character such as 合 is on most pages, so a phrase of unigrams walks very
+// long position lists. With the `bigrams` argument the index also holds,
+// colocated with (at the same position as) every CJK token whose next token
+// is CJK too, the bigram of the two (合同 at the position of 合). Positions,
+// offsets and the document length stay those of the unigrams. In query text
+// (FTS5_TOKENIZE_QUERY) a run of CJK characters without a separator between
+// them becomes its bigrams (合同书 -> 合同 同书, a two-token phrase), and a
+// single CJK character its unigram; search_query.h writes queries in this
+// form (MatchForm::kBigrams). snippet() (FTS5_TOKENIZE_AUX) sees unigrams only.
+// Without the argument the tokenizer emits unigrams in every mode.
 #pragma once
 
 #include <sqlite3.h>
@@ -25,6 +37,13 @@
 namespace dossier::storage {
 
 inline constexpr char kTokenizerName[] = "dossier";
+// FTS5 auxiliary function registered with the tokenizer:
+// dossier_rank(page_fts) is a BM25 score (k1 = 1.2, b = 0.75, higher is
+// better) from the row's phrase hit counts and length, with every phrase
+// weighted 1. FTS5's bm25() also weights each phrase by its inverse document
+// frequency, which it finds by walking the phrase's whole doclist once per
+// query: that walk is what made common terms slow, so it is left out.
+inline constexpr char kRankFunctionName[] = "dossier_rank";
 
 // Called once per token, in order. start/end are byte offsets of the token's
 // source in the input. A non-zero return stops tokenizing and is returned.
@@ -35,7 +54,10 @@ using TokenSink =
 // as separators. Returns 0 or the first non-zero value from sink.
 int ForEachToken(std::string_view text, const TokenSink& sink);
 
-// Registers the tokenizer on this connection. Must run on every connection
+// True for a token ForEachToken emits for one CJK character.
+bool IsCjkToken(std::string_view token);
+
+// Registers the tokenizer and dossier_rank() on this connection. Must run on every connection
 // before an FTS5 table using tokenize='dossier' is read or written.
 Status RegisterTokenizer(sqlite3* db);
 

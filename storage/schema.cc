@@ -120,6 +120,7 @@ std::span<const Migration> Migrations() {
       Migration{4, "fixity and PDF/A verification log", kSchemaV4Verification},
       Migration{5, "users, roles, sessions and the access log", kSchemaV5Access},
       Migration{6, "retention, legal holds and destruction", kSchemaV6Retention},
+      Migration{7, "CJK bigrams in the page search index", kSchemaV7Search},
   };
   return kMigrations;
 }

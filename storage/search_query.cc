@@ -45,20 +45,38 @@ void AppendQuoted(std::string_view token, std::string& out) {
 }
 
 // Tokens of one term joined by spaces; NormalizeText per term, because it
-// removes the space between two CJK characters and would glue terms.
-std::string PhraseOf(std::string_view term) {
-  std::string phrase;
+// removes the space between two CJK characters and would glue terms. In the
+// bigram form a run of CJK tokens is written without spaces (see
+// search_query.h).
+std::string PhraseOf(std::string_view term, MatchForm form) {
+  std::vector<std::string> tokens;
   ForEachToken(NormalizeText(term), [&](std::string_view token, size_t, size_t) {
-    if (!phrase.empty()) phrase.push_back(' ');
-    AppendQuoted(token, phrase);
+    tokens.emplace_back(token);
     return 0;
   });
+  std::string phrase;
+  auto part = [&](std::string_view text) {
+    if (!phrase.empty()) phrase.push_back(' ');
+    AppendQuoted(text, phrase);
+  };
+  for (size_t i = 0; i < tokens.size();) {
+    if (form == MatchForm::kUnigrams || !IsCjkToken(tokens[i])) {
+      part(tokens[i++]);
+      continue;
+    }
+    size_t j = i;
+    std::string run;
+    while (j < tokens.size() && IsCjkToken(tokens[j])) run += tokens[j++];
+    part(run);
+    if (j - i >= 2 && j < tokens.size()) part(tokens[j - 1]);
+    i = j;
+  }
   return phrase;
 }
 
 class Parser {
  public:
-  explicit Parser(std::string_view input) : input_(input) {}
+  Parser(std::string_view input, MatchForm form) : input_(input), form_(form) {}
 
   Result<std::string> Run() {
     if (auto s = Lex(); !s) return std::unexpected(s.error());
@@ -219,7 +237,7 @@ class Parser {
       }
       case Tok::kWord:
       case Tok::kPhrase: {
-        std::string phrase = PhraseOf(t.text);
+        std::string phrase = PhraseOf(t.text, form_);
         if (phrase.empty()) return NodePtr();
         return std::make_unique<Node>(Node{Node::kTerm, phrase, t.pos, {}});
       }
@@ -292,14 +310,16 @@ class Parser {
   }
 
   std::string_view input_;
+  MatchForm form_;
   std::vector<Token> tokens_;
   size_t next_ = 0;
 };
 
 }  // namespace
 
-Result<std::string> BuildMatchExpression(std::string_view user_input) {
-  return Parser(user_input).Run();
+Result<std::string> BuildMatchExpression(std::string_view user_input,
+                                         MatchForm form) {
+  return Parser(user_input, form).Run();
 }
 
 }  // namespace dossier::storage

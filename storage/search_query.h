@@ -18,6 +18,16 @@
 //
 // Errors are kInvalidArgument and say where: "search query '合同 OR':
 // OR at character 4 needs a term after it".
+//
+// Two forms of the same expression (they match the same pages):
+//   kUnigrams  a Chinese run as a phrase of its characters, "合 同 书", for
+//              an index without bigrams, and for snippet() highlighting;
+//   kBigrams   for the 'dossier bigrams' index (fts_tokenizer.h): a run
+//              written without spaces, "合同书", which the tokenizer turns
+//              into the bigram phrase 合同 同书; a run of two or more that is
+//              followed by more tokens in the same phrase also gets its last
+//              character as a unigram ("公司 司 abc") so that the positions of
+//              the tokens after it line up.
 #pragma once
 
 #include <string>
@@ -27,6 +37,9 @@
 
 namespace dossier::storage {
 
-Result<std::string> BuildMatchExpression(std::string_view user_input);
+enum class MatchForm { kUnigrams, kBigrams };
+
+Result<std::string> BuildMatchExpression(
+    std::string_view user_input, MatchForm form = MatchForm::kUnigrams);
 
 }  // namespace dossier::storage

@@ -133,6 +133,39 @@ TEST_F(SearchTest, RanksPagesWithMoreHitsFirst) {
   EXPECT_GT(hits[0].score, hits[2].score);
 }
 
+TEST_F(SearchTest, SnippetMarksExactlyTheCharacters) {
+  // The index also holds bigrams; the marks still cover just the query.
+  auto one = Search("甲", a_.code);
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_NE(one[0].snippet.find("[甲]方"), std::string::npos) << one[0].snippet;
+  auto three = Search("价格表");
+  ASSERT_EQ(three.size(), 1u);
+  EXPECT_NE(three[0].snippet.find("[价格表]"), std::string::npos)
+      << three[0].snippet;
+}
+
+// More matching pages than are ranked (1000): filters still reach the
+// older pages, and the largest limit returns as many hits as asked.
+TEST_F(SearchTest, FiltersReachPagesBeyondTheRankedCandidates) {
+  NewDocument form = MakeDocument(a_.code, "表格", {"发票 登记表"});
+  form.type = "form";
+  ASSERT_TRUE(catalog_->AddDocument(form));  // D000005
+  std::vector<std::string> many(1100, "发票 收据 common page");
+  ASSERT_TRUE(catalog_->AddDocument(MakeDocument(a_.code, "大批", many)));
+  auto all = catalog_->Search(SearchQuery{"发票", "", 1000});
+  ASSERT_TRUE(all) << all.error().message;
+  EXPECT_EQ(all->size(), 1000u);
+  // Customer B's pages are older than the 1100 new ones.
+  EXPECT_EQ(Search("发票", b_.code).size(), 3u);
+  SearchQuery forms{"发票", "", 20};
+  forms.types = {"form"};
+  auto hits = catalog_->Search(forms);
+  ASSERT_TRUE(hits) << hits.error().message;
+  ASSERT_EQ(hits->size(), 1u);
+  EXPECT_EQ((*hits)[0].display_id, "D000005");
+  EXPECT_EQ(Search("发票 NOT common").size(), 4u);
+}
+
 TEST_F(SearchTest, LimitIsHonoured) {
   auto hits = catalog_->Search(SearchQuery{"发票", "", 1});
   ASSERT_TRUE(hits);
