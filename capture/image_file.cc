@@ -1,6 +1,7 @@
 #include "capture/image_file.h"
 
 #include <cmath>
+#include <set>
 #include <fmt/format.h>
 #include <string_view>
 
@@ -60,6 +61,14 @@ double PlausibleDpi(Pix* pix, int width, const ImageFileOptions& options,
 
 namespace {
 
+// Where a classic TIFF's first page directory starts (0 if not a TIFF).
+size_t FirstIfdOffset(std::string_view b) {
+  if (b.size() < 8) return 0;
+  const auto u = [&](int i) { return static_cast<size_t>(static_cast<uint8_t>(b[i])); };
+  if (b[0] == 'I') return u(4) | u(5) << 8 | u(6) << 16 | u(7) << 24;
+  return u(7) | u(6) << 8 | u(5) << 16 | u(4) << 24;
+}
+
 // Decodes the pages of one checked file on demand. Holds the file's bytes
 // (compressed) and at most one decoded page at a time.
 class ImageFileSource final : public PageSource {
@@ -75,6 +84,22 @@ class ImageFileSource final : public PageSource {
     PixPtr pix;
     if (kind_ == Kind::kTiff) {
       size_t before = offset_;
+      // The open checked only the first page's size; a later page is
+      // checked before it is decoded, or a small first page hides a bomb.
+      l_int32 w = 0, h = 0, bps = 0, spp = 0, res = 0, cmap = 0, format = 0;
+      if (index_ > 0 &&
+          readHeaderMemTiff(data, bytes_.size(), index_, &w, &h, &bps, &spp,
+                            &res, &cmap, &format) == 0 &&
+          static_cast<double>(w) * h / 1e6 > options_.max_megapixels) {
+        done_ = true;
+        return MakeError(
+            ErrorCode::kCorruptInput,
+            fmt::format("{}: TIFF page {} of {}x{} pixels ({:.0f} MP) exceeds "
+                        "the limit of {:.0f} MP",
+                        name_, index_ + 1, w, h,
+                        static_cast<double>(w) * h / 1e6,
+                        options_.max_megapixels));
+      }
       pix.reset(pixReadMemFromMultipageTiff(data, bytes_.size(), &offset_));
       if (!pix) {
         done_ = true;
@@ -86,6 +111,15 @@ class ImageFileSource final : public PageSource {
         return std::optional<RawPage>();
       }
       if (offset_ == 0) done_ = true;
+      // A page whose "next page" link points back at a page already read
+      // would repeat forever (found by fuzzing).
+      if (!done_ && !seen_offsets_.insert(offset_).second) {
+        done_ = true;
+        return MakeError(ErrorCode::kCorruptInput,
+                         fmt::format("{}: TIFF page {} links back to an "
+                                     "earlier page (a loop)",
+                                     name_, index_ + 1));
+      }
     } else {
       pix.reset(pixReadMem(data, bytes_.size()));
       done_ = true;
@@ -135,6 +169,7 @@ class ImageFileSource final : public PageSource {
   size_t offset_ = 0;
   int index_ = 0;
   bool done_ = false;
+  std::set<size_t> seen_offsets_ = {FirstIfdOffset(bytes_)};
 };
 
 }  // namespace

@@ -134,8 +134,10 @@ void RegisterCustomer(CLI::App& app, const GlobalOptions& global, Action* action
     fmt::print("Customer  {}\nName      {}\nKind      {}\nOpened    {} by {}\n",
                c->code, c->name, c->kind, c->created_at, c->created_by);
     for (const auto& [label, value] :
-         {std::pair{"USCC", c->uscc}, {"ID number", c->id_number},
-          {"Phone", c->phone}, {"E-mail", c->email}, {"Address", c->address},
+         {std::pair{"USCC", c->uscc},
+          {"ID number", ShowField("id_number", c->id_number)},
+          {"Phone", ShowField("phone", c->phone)}, {"E-mail", c->email},
+          {"Address", c->address},
           {"Group of", c->parent_code}}) {
       if (!value.empty()) fmt::print("{:<9} {}\n", label, value);
     }
@@ -151,8 +153,8 @@ void RegisterCustomer(CLI::App& app, const GlobalOptions& global, Action* action
     if (!contacts) return std::unexpected(contacts.error());
     if (!contacts->empty()) fmt::print("Contacts ({})\n", contacts->size());
     for (const auto& k : *contacts) {
-      fmt::print("  {:<8} {:<8} {:<16} {} {}\n", k.role, k.name, k.phone, k.email,
-                 k.address);
+      fmt::print("  {:<8} {:<8} {:<16} {} {}\n", k.role, k.name,
+                 ShowField("phone", k.phone), k.email, k.address);
     }
     auto docs = catalog.ListDocuments(c->code);
     if (!docs) return std::unexpected(docs.error());

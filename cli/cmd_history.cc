@@ -31,8 +31,8 @@ void RegisterHistory(CLI::App& app, const GlobalOptions& global, Action* action)
         for (const auto& e : *entries) {
           out.push_back({{"record", e.record},
                          {"field", e.field},
-                         {"old", e.old_value ? nlohmann::json(*e.old_value) : nullptr},
-                         {"new", e.new_value ? nlohmann::json(*e.new_value) : nullptr},
+                         {"old", e.old_value ? nlohmann::json(ShowField(e.field, *e.old_value)) : nullptr},
+                         {"new", e.new_value ? nlohmann::json(ShowField(e.field, *e.new_value)) : nullptr},
                          {"by", e.actor},
                          {"at", e.at}});
         }
@@ -42,8 +42,9 @@ void RegisterHistory(CLI::App& app, const GlobalOptions& global, Action* action)
       }
       for (const auto& e : *entries) {
         fmt::print("{}  {:<10} {:<12} {:<22} {} -> {}\n", e.at, e.actor, e.record,
-                   e.field, e.old_value ? "'" + *e.old_value + "'" : "(new)",
-                   e.new_value ? "'" + *e.new_value + "'" : "(removed)");
+                   e.field,
+                   e.old_value ? "'" + ShowField(e.field, *e.old_value) + "'" : "(new)",
+                   e.new_value ? "'" + ShowField(e.field, *e.new_value) + "'" : "(removed)");
       }
       fmt::print("{} change(s)\n", entries->size());
       return kExitOk;

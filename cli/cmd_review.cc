@@ -42,7 +42,8 @@ Result<int> Show(storage::Catalog& catalog, const ReviewArgs& args) {
   if (!fields) return std::unexpected(fields.error());
   fmt::print("Fields ({})\n", fields->size());
   for (const auto& f : *fields) {
-    fmt::print("  {:<22} {:<30} {:>5.1f}  {}{}\n", f.name, f.value, f.confidence,
+    fmt::print("  {:<22} {:<30} {:>5.1f}  {}{}\n", f.name,
+               ShowField(f.name, f.value), f.confidence,
                f.page > 0 ? fmt::format("p{}", f.page) : f.source,
                f.problem.empty() ? "" : "  FLAGGED: " + f.problem);
   }

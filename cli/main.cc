@@ -1,9 +1,13 @@
 // The `dossier` command: parses arguments, runs the chosen subcommand's
-// action and maps its error to an exit code. The work is in the libraries.
+// action as the authenticated user (permission check and access log in
+// RunAsUser, command.h) and maps its error to an exit code. The work is in
+// the libraries.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "cli/command.h"
 
@@ -33,6 +37,9 @@ int main(int argc, char** argv) {
   RegisterCustody(app, global, &action);
   RegisterCapture(app, global, &action);
   RegisterGovernance(app, global, &action);
+  RegisterLogin(app, global, &action);
+  RegisterUser(app, global, &action);
+  RegisterLog(app, global, &action);
 
   try {
     app.parse(argc, argv);
@@ -41,7 +48,8 @@ int main(int argc, char** argv) {
     return rc == 0 ? kExitOk : kExitUsage;
   }
   if (!action) return kExitUsage;
-  auto result = action();
+  auto result = RunAsUser(app, std::vector<std::string>(argv + 1, argv + argc),
+                          global, action);
   if (!result) {
     std::cerr << "dossier: error: " << result.error().message << "\n";
     return ExitCodeFor(result.error().code);

@@ -1,9 +1,27 @@
+#include <ctime>
+
 #include "cli/command.h"
+#include "cli/governance_commands.h"
 
 namespace dossier::cli {
 
 // Registers the governance subcommands; each lives in its own cmd_*.cc file.
-void RegisterGovernance(CLI::App& /*app*/, const GlobalOptions& /*global*/,
-                        Action* /*action*/) {}
+void RegisterGovernance(CLI::App& app, const GlobalOptions& global,
+                        Action* action) {
+  RegisterRetentionCommand(app, global, action);
+  RegisterHoldCommand(app, global, action);
+  RegisterDestroyCommand(app, global, action);
+  RegisterBackupCommand(app, global, action);
+  RegisterRestoreCommand(app, global, action);
+}
+
+std::string LocalToday() {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  localtime_r(&now, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
+}
 
 }  // namespace dossier::cli

@@ -14,6 +14,7 @@ const char* ErrorCodeName(ErrorCode code) {
     case ErrorCode::kCatalog: return "catalog";
     case ErrorCode::kConflict: return "conflict";
     case ErrorCode::kInternal: return "internal";
+    case ErrorCode::kPermissionDenied: return "permission-denied";
   }
   return "internal";
 }

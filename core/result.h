@@ -22,6 +22,7 @@ enum class ErrorCode {
   kCatalog,          // the SQLite catalog reported an error
   kConflict,         // the change conflicts with existing state
   kInternal,         // a bug
+  kPermissionDenied, // not logged in, or the user's roles lack a permission
 };
 
 // Short stable name of a code, e.g. "not-found", for logs and JSON output.

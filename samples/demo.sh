@@ -10,8 +10,11 @@ step() { printf '\n== %s\n' "$*"; }
 run_ingest() { "$DOSSIER" ingest "$@" || [ $? -eq 10 ]; }
 
 rm -rf "$DEMO_ARCHIVE"
-step "dossier init $DEMO_ARCHIVE"
-"$DOSSIER" init "$DEMO_ARCHIVE"
+# A secured archive with one admin; each command below proves the password
+# through $DOSSIER_PASSWORD (a person would run `dossier login` once).
+export DOSSIER_USER=demo-admin DOSSIER_PASSWORD=demo-password
+step "dossier init $DEMO_ARCHIVE --admin $DOSSIER_USER"
+"$DOSSIER" init "$DEMO_ARCHIVE" --admin "$DOSSIER_USER"
 
 step "dossier customer add (a company and an English-speaking client)"
 ZH=$("$DOSSIER" customer add --name "上海明川贸易有限公司" --kind company | cut -f1)
@@ -52,7 +55,12 @@ while read -r id; do
 done < "$DEMO_ARCHIVE/.ids"
 rm -f "$DEMO_ARCHIVE/.ids"
 
+step "dossier log show --user demo-admin (the access log), dossier log verify"
+"$DOSSIER" log show --user demo-admin | tail -n 5
+"$DOSSIER" log verify
+
 step "Done"
 echo "Archive:        $DEMO_ARCHIVE (catalog.sqlite, objects/)"
 echo "Exported PDFs:  $DEMO_ARCHIVE/exported/"
-echo "Try:            DOSSIER_ARCHIVE=$DEMO_ARCHIVE $DOSSIER search 合同"
+echo "Try:            DOSSIER_ARCHIVE=$DEMO_ARCHIVE $DOSSIER login demo-admin   (password: demo-password)"
+echo "                DOSSIER_ARCHIVE=$DEMO_ARCHIVE $DOSSIER search 合同"

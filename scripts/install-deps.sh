@@ -20,6 +20,7 @@ poppler-utils qpdf libqpdf-dev python3-pikepdf
 default-jre-headless libpdfbox2-java libactivation-java libjaxb-api-java
 libsane-dev libsane1 sane-utils
 libphonenumber-dev
+libsodium-dev
 "
 
 # `install-deps.sh bench` also installs the peers the benchmarks compare with.

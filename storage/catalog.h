@@ -315,6 +315,8 @@ class Catalog {
 
  private:
   friend class Custody;  // storage/custody.h works on the same connection
+  friend class Access;   // storage/access.h works on the same connection
+  friend class Retention;  // storage/retention.h, same connection
   struct Impl;  // storage/catalog_impl.h
   explicit Catalog(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;

@@ -227,7 +227,14 @@ class Parser {
     switch (t.kind) {
       case Tok::kOpen: {
         if (Peek().kind == Tok::kClose) return Fail(t.pos, "'()' is empty");
+        // Each level recurses; a hostile query of thousands of '(' would
+        // overflow the stack.
+        if (depth_ >= kMaxDepth) {
+          return Fail(t.pos, "parentheses are nested too deeply");
+        }
+        ++depth_;
         auto inner = ParseOr();
+        --depth_;
         if (!inner) return inner;
         if (Peek().kind != Tok::kClose) {
           return Fail(t.pos, "'(' is never closed");
@@ -313,6 +320,8 @@ class Parser {
   MatchForm form_;
   std::vector<Token> tokens_;
   size_t next_ = 0;
+  static constexpr int kMaxDepth = 32;
+  int depth_ = 0;
 };
 
 }  // namespace

@@ -1,0 +1,166 @@
+// `dossier log show|verify|export`: the hash-chained access log
+// (storage/access.h, docs/access.md). Auditors and admins only.
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/command.h"
+#include "core/file_util.h"
+
+namespace dossier::cli {
+namespace {
+
+int ReportCheck(const storage::LogCheck& check, std::string_view what) {
+  if (!check.ok) {
+    fmt::print("{}: FAILED at entry {}: {}\n", what, check.first_bad,
+               check.problem);
+    return kExitVerifyFailed;
+  }
+  fmt::print("{}: ok, {} entries, head entry {} {}\n", what, check.entries,
+             check.head_seq, check.head_hash);
+  return kExitOk;
+}
+
+// The live chain, and with head set, that this earlier head is in it.
+Result<int> VerifyLive(storage::Access& access, const std::string& head) {
+  auto check = access.VerifyLog();
+  if (!check) return std::unexpected(check.error());
+  if (check->ok && !head.empty()) {
+    auto entries = access.ReadLog(storage::LogFilter{});
+    if (!entries) return std::unexpected(entries.error());
+    bool found = false;
+    for (const auto& e : *entries) found = found || e.hash == head;
+    if (!found) {
+      fmt::print("access log: FAILED: head {} is not in the chain: entries "
+                 "after it were cut off or rewritten\n",
+                 head);
+      return kExitVerifyFailed;
+    }
+  }
+  return ReportCheck(*check, "access log");
+}
+
+}  // namespace
+
+void RegisterLog(CLI::App& app, const GlobalOptions& global, Action* action) {
+  auto* cmd = app.add_subcommand(
+      "log", "The access log: who did what, when, with what outcome");
+  cmd->require_subcommand(1);
+  struct LogArgs {
+    storage::LogFilter filter;
+    bool json = false;
+    std::string file;
+    std::string head;
+    std::string key;
+    std::string to;
+    bool force = false;
+  };
+  auto args = std::make_shared<LogArgs>();
+  auto run = [&global, action](CLI::App* sub,
+                               std::function<Result<int>(storage::Access&)> body) {
+    sub->callback([&global, action, body] {
+      *action = [&global, body]() -> Result<int> {
+        auto archive = OpenArchive(global);
+        if (!archive) return std::unexpected(archive.error());
+        storage::Access access((*archive)->catalog());
+        return body(access);
+      };
+    });
+  };
+
+  auto* show = cmd->add_subcommand("show", "Show log entries, oldest first");
+  show->add_option("--user", args->filter.user, "Only this user's entries");
+  show->add_option("--record", args->filter.record,
+                   "Only entries naming this record (D000012, KH-…, OR…, L…)");
+  show->add_option("--since", args->filter.since,
+                   "From this time (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ, UTC)");
+  show->add_option("--until", args->filter.until,
+                   "Up to this time (a date includes the whole day)");
+  show->add_flag("--json", args->json, "One JSON object per line");
+  run(show, [args](storage::Access& access) -> Result<int> {
+    auto entries = access.ReadLog(args->filter);
+    if (!entries) return std::unexpected(entries.error());
+    for (const auto& e : *entries) {
+      if (args->json) {
+        nlohmann::json j{{"seq", e.seq},         {"at", e.at},
+                         {"actor", e.actor},     {"command", e.command},
+                         {"args", nlohmann::json::parse(e.args, nullptr, false)},
+                         {"records", e.records}, {"outcome", e.outcome},
+                         {"detail", e.detail},   {"hash", e.hash}};
+        fmt::print("{}\n", j.dump(-1, ' ', false,
+                                  nlohmann::json::error_handler_t::replace));
+      } else {
+        fmt::print("{}\t{}\t{}\t{}\t{}\t{}{}\n", e.seq, e.at, e.actor, e.outcome,
+                   e.command, e.args, e.detail.empty() ? "" : "\t" + e.detail);
+      }
+    }
+    return kExitOk;
+  });
+
+  auto* verify = cmd->add_subcommand(
+      "verify", "Check the hash chain; names the first modified, deleted, "
+                "inserted or reordered entry (exit 12)");
+  verify->add_option("--file", args->file,
+                     "Check an exported copy (dossier log export) instead");
+  verify->add_option("--head", args->head,
+                     "Also require this earlier head hash (from an export) "
+                     "to be in the chain: detects a cut-off tail");
+  verify->add_option("--key", args->key,
+                     "With --file: the public key the export must be signed "
+                     "with (default: this archive's, if the copy is from it)");
+  verify->callback([&global, args, action] {
+    *action = [&global, args]() -> Result<int> {
+      auto archive = OpenArchive(global);
+      if (!args->file.empty()) {
+        // A copy can be checked without any archive; with this archive,
+        // its key is expected unless --key names another.
+        auto text = ReadFile(args->file);
+        if (!text) return std::unexpected(text.error());
+        std::optional<std::string> key;
+        if (!args->key.empty()) key = args->key;
+        if (!key && archive) {
+          storage::Access access((*archive)->catalog());
+          auto doc = nlohmann::json::parse(*text, nullptr, false);
+          auto id = access.ArchiveId();
+          if (!id) return std::unexpected(id.error());
+          if (doc.is_object() && doc.value("archive_id", "") == *id) {
+            auto pub = access.SigningPublicKey();
+            if (!pub) return std::unexpected(pub.error());
+            key = *pub;
+          }
+        }
+        auto check = storage::VerifyLogExport(*text, key);
+        if (!check) return std::unexpected(check.error());
+        return ReportCheck(*check, args->file);
+      }
+      if (!archive) return std::unexpected(archive.error());
+      storage::Access access((*archive)->catalog());
+      return VerifyLive(access, args->head);
+    };
+  });
+
+  auto* exp = cmd->add_subcommand(
+      "export", "Write the whole log with its chain head, signed with the "
+                "archive's Ed25519 key");
+  exp->add_option("--to", args->to, "Output file (JSON)")->required();
+  exp->add_flag("--force", args->force, "Overwrite the file if it exists");
+  run(exp, [args](storage::Access& access) -> Result<int> {
+    std::error_code ec;
+    if (std::filesystem::exists(args->to, ec) && !args->force) {
+      return MakeError(ErrorCode::kConflict,
+                       args->to + ": exists (use --force to overwrite)");
+    }
+    auto text = access.ExportLog();
+    if (!text) return std::unexpected(text.error());
+    if (auto s = WriteFileAtomic(args->to, *text); !s) {
+      return std::unexpected(s.error());
+    }
+    auto check = storage::VerifyLogExport(*text, std::nullopt);
+    if (!check) return std::unexpected(check.error());
+    fmt::print("Exported {} entries to {}; head entry {} {}\n", check->entries,
+               args->to, check->head_seq, check->head_hash);
+    return kExitOk;
+  });
+}
+
+}  // namespace dossier::cli

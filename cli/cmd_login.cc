@@ -1,0 +1,162 @@
+// `dossier login [NAME]`, `dossier logout`, `dossier whoami`. A session
+// token goes to ~/.dossier/session-<archive-id> (mode 0600) or, with
+// --print-token, to stdout for $DOSSIER_SESSION. See docs/access.md.
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <unistd.h>
+
+#include <cstdlib>
+
+#include "cli/command.h"
+
+namespace dossier::cli {
+namespace {
+
+// Writes the token to a fresh 0600 file next to the target, then renames.
+Status WriteSessionFile(const std::filesystem::path& file,
+                        const std::string& token) {
+  std::error_code ec;
+  std::filesystem::create_directories(file.parent_path(), ec);
+  if (ec) {
+    return MakeError(ErrorCode::kIo,
+                     fmt::format("creating {}: {}", file.parent_path().string(),
+                                 ec.message()));
+  }
+  std::filesystem::permissions(file.parent_path(),
+                               std::filesystem::perms::owner_all,
+                               std::filesystem::perm_options::replace, ec);
+  const std::filesystem::path tmp =
+      file.string() + fmt::format(".tmp{}", ::getpid());
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                  0600);
+  if (fd < 0) {
+    return MakeError(ErrorCode::kIo,
+                     fmt::format("writing session file {}", tmp.string()));
+  }
+  const std::string text = token + "\n";
+  bool ok = ::write(fd, text.data(), text.size()) ==
+                static_cast<ssize_t>(text.size()) &&
+            ::fsync(fd) == 0;
+  ok = (::close(fd) == 0) && ok;
+  if (!ok || ::rename(tmp.c_str(), file.c_str()) != 0) {
+    ::unlink(tmp.c_str());
+    return MakeError(ErrorCode::kIo,
+                     fmt::format("writing session file {}", file.string()));
+  }
+  return Ok();
+}
+
+}  // namespace
+
+void RegisterLogin(CLI::App& app, const GlobalOptions& global, Action* action) {
+  struct LoginArgs {
+    std::string name;
+    bool password_stdin = false;
+    int hours = 8;
+    bool print_token = false;
+  };
+  auto args = std::make_shared<LoginArgs>();
+  auto* login = app.add_subcommand(
+      "login", "Log in to the archive: starts a session (default 8 hours)");
+  login->add_option("NAME", args->name,
+                    "User name (default: $DOSSIER_USER, else the login name)");
+  login->add_flag("--password-stdin", args->password_stdin,
+                  "Read the password from the first line of stdin (else "
+                  "$DOSSIER_PASSWORD, else asked on the terminal)");
+  login->add_option("--hours", args->hours, "Session length in hours (1-168)")
+      ->check(CLI::Range(1, 168));
+  login->add_flag("--print-token", args->print_token,
+                  "Print the session token for $DOSSIER_SESSION instead of "
+                  "writing the session file");
+  login->callback([&global, args, action] {
+    *action = [&global, args]() -> Result<int> {
+      auto archive = OpenArchive(global);
+      if (!archive) return std::unexpected(archive.error());
+      storage::Access access((*archive)->catalog());
+      auto open = access.IsOpenStation();
+      if (!open) return std::unexpected(open.error());
+      if (*open) {
+        return MakeError(ErrorCode::kConflict,
+                         fmt::format("archive {} is an open station (no users): "
+                                     "no login needed; secure it with `dossier "
+                                     "user add NAME --role admin`",
+                                     (*archive)->dir().string()));
+      }
+      const std::string name = args->name.empty() ? CurrentUser() : args->name;
+      NoteActor(name);
+      auto password =
+          ReadPassword(args->password_stdin, fmt::format("Password for {}: ", name));
+      if (!password) return std::unexpected(password.error());
+      auto session = access.CreateSession(name, *password, args->hours);
+      if (!session) return std::unexpected(session.error());
+      auto user = access.GetUser(name);
+      if (!user) return std::unexpected(user.error());
+      SetCurrentPrincipal(storage::Principal{name, user->roles, false});
+      if (args->print_token) {
+        fmt::print("{}\n", session->token);
+        return kExitOk;
+      }
+      auto id = access.ArchiveId();
+      if (!id) return std::unexpected(id.error());
+      const auto file = SessionFile(*id);
+      if (auto s = WriteSessionFile(file, session->token); !s) {
+        return std::unexpected(s.error());
+      }
+      fmt::print("Logged in as {} ({}) until {}\nSession file {}\n", name,
+                 fmt::join(user->roles, ", "), session->expires_at,
+                 file.string());
+      return kExitOk;
+    };
+  });
+
+  auto* logout = app.add_subcommand("logout", "End the current session");
+  logout->callback([&global, action] {
+    *action = [&global]() -> Result<int> {
+      auto archive = OpenArchive(global);
+      if (!archive) return std::unexpected(archive.error());
+      storage::Access access((*archive)->catalog());
+      if (const char* t = std::getenv("DOSSIER_SESSION"); t != nullptr && *t) {
+        if (auto s = access.EndSession(t); !s) return std::unexpected(s.error());
+        fmt::print("Session ended; unset DOSSIER_SESSION\n");
+        return kExitOk;
+      }
+      auto id = access.ArchiveId();
+      if (!id) return std::unexpected(id.error());
+      const auto file = SessionFile(*id);
+      std::error_code ec;
+      if (!std::filesystem::exists(file, ec)) {
+        fmt::print("No session file for this archive; nothing to end\n");
+        return kExitOk;
+      }
+      std::string token;
+      if (FILE* f = std::fopen(file.c_str(), "r"); f != nullptr) {
+        char buf[160] = {};
+        if (std::fgets(buf, sizeof buf, f) != nullptr) token = buf;
+        std::fclose(f);
+      }
+      while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) {
+        token.pop_back();
+      }
+      auto ended = access.EndSession(token);
+      std::filesystem::remove(file, ec);
+      if (!ended && ended.error().code != ErrorCode::kNotFound) {
+        return std::unexpected(ended.error());
+      }
+      fmt::print("Logged out; removed {}\n", file.string());
+      return kExitOk;
+    };
+  });
+
+  auto* whoami = app.add_subcommand("whoami", "Show the acting user and roles");
+  whoami->callback([action] {
+    *action = []() -> Result<int> {
+      const auto& p = CurrentPrincipal();
+      fmt::print("{}\t{}\t{}\n", p.user, fmt::join(p.roles, ","),
+                 p.open_station ? "open station" : "logged in");
+      return kExitOk;
+    };
+  });
+}
+
+}  // namespace dossier::cli

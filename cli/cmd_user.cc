@@ -1,0 +1,131 @@
+// `dossier user add|list|grant|revoke|disable|enable|passwd`: users and
+// their roles (storage/access.h). Each is a permission change and lands in
+// the access log through RunAsUser.
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "cli/command.h"
+
+namespace dossier::cli {
+
+void RegisterUser(CLI::App& app, const GlobalOptions& global, Action* action) {
+  auto* cmd = app.add_subcommand("user", "Users and roles (docs/access.md)");
+  cmd->require_subcommand(1);
+  struct UserArgs {
+    std::string name;
+    std::string role;
+    std::vector<std::string> roles;
+    bool password_stdin = false;
+  };
+  auto args = std::make_shared<UserArgs>();
+  std::vector<std::string> role_names(storage::Roles().begin(),
+                                      storage::Roles().end());
+  auto run = [&global, action](CLI::App* sub,
+                               std::function<Result<int>(storage::Access&)> body) {
+    sub->callback([&global, action, body] {
+      *action = [&global, body]() -> Result<int> {
+        auto archive = OpenArchive(global);
+        if (!archive) return std::unexpected(archive.error());
+        storage::Access access((*archive)->catalog());
+        return body(access);
+      };
+    });
+  };
+
+  auto* add = cmd->add_subcommand(
+      "add", "Add a user with a password and roles; the first user of an open "
+             "station must be an admin and secures the archive");
+  add->add_option("NAME", args->name, "User name")->required();
+  add->add_option("--role", args->roles, "Role (repeat for several)")
+      ->required()
+      ->check(CLI::IsMember(role_names));
+  add->add_flag("--password-stdin", args->password_stdin,
+                "Read the password from stdin (else $DOSSIER_PASSWORD, else "
+                "asked on the terminal)");
+  run(add, [args](storage::Access& access) -> Result<int> {
+    auto open = access.IsOpenStation();
+    if (!open) return std::unexpected(open.error());
+    auto password = ReadPassword(args->password_stdin,
+                                 fmt::format("Password for {}: ", args->name));
+    if (!password) return std::unexpected(password.error());
+    auto user = access.AddUser(args->name, *password, args->roles, CurrentUser());
+    if (!user) return std::unexpected(user.error());
+    fmt::print("{}\t{}\n", user->name, fmt::join(user->roles, ","));
+    if (*open) {
+      fmt::print("The archive is now secured: every command needs a login "
+                 "(dossier login {})\n",
+                 user->name);
+    }
+    return kExitOk;
+  });
+
+  auto* list = cmd->add_subcommand("list", "List users, roles and state");
+  run(list, [](storage::Access& access) -> Result<int> {
+    auto users = access.ListUsers();
+    if (!users) return std::unexpected(users.error());
+    for (const auto& u : *users) {
+      fmt::print("{}\t{}\t{}\tadded {} by {}\n", u.name, fmt::join(u.roles, ","),
+                 u.active ? "active" : "disabled", u.created_at, u.created_by);
+    }
+    return kExitOk;
+  });
+
+  for (bool grant : {true, false}) {
+    auto* sub = cmd->add_subcommand(grant ? "grant" : "revoke",
+                                    grant ? "Give a user a role"
+                                          : "Take a role from a user");
+    sub->add_option("NAME", args->name, "User name")->required();
+    sub->add_option("ROLE", args->role, "Role")->required()->check(
+        CLI::IsMember(role_names));
+    run(sub, [args, grant](storage::Access& access) -> Result<int> {
+      auto s = grant ? access.GrantRole(args->name, args->role, CurrentUser())
+                     : access.RevokeRole(args->name, args->role, CurrentUser());
+      if (!s) return std::unexpected(s.error());
+      auto user = access.GetUser(args->name);
+      if (!user) return std::unexpected(user.error());
+      fmt::print("{}\t{}\n", user->name, fmt::join(user->roles, ","));
+      return kExitOk;
+    });
+  }
+
+  for (bool enable : {true, false}) {
+    auto* sub = cmd->add_subcommand(
+        enable ? "enable" : "disable",
+        enable ? "Let a disabled user log in again"
+               : "Stop a user from logging in and end their sessions");
+    sub->add_option("NAME", args->name, "User name")->required();
+    run(sub, [args, enable](storage::Access& access) -> Result<int> {
+      if (auto s = access.SetActive(args->name, enable, CurrentUser()); !s) {
+        return std::unexpected(s.error());
+      }
+      fmt::print("{}\t{}\n", args->name, enable ? "active" : "disabled");
+      return kExitOk;
+    });
+  }
+
+  auto* passwd = cmd->add_subcommand(
+      "passwd", "Set a password (your own; another user's needs user.manage)");
+  passwd->add_option("NAME", args->name, "User name (default: yourself)");
+  passwd->add_flag("--password-stdin", args->password_stdin,
+                   "Read the new password from stdin");
+  run(passwd, [args](storage::Access& access) -> Result<int> {
+    const std::string name = args->name.empty() ? CurrentUser() : args->name;
+    if (name != CurrentUser()) {
+      if (auto s = storage::CheckPermission(CurrentPrincipal().roles,
+                                            "user.manage");
+          !s) {
+        return std::unexpected(s.error());
+      }
+    }
+    auto password = ReadPassword(args->password_stdin,
+                                 fmt::format("New password for {}: ", name));
+    if (!password) return std::unexpected(password.error());
+    if (auto s = access.SetPassword(name, *password, CurrentUser()); !s) {
+      return std::unexpected(s.error());
+    }
+    fmt::print("Password of {} changed; their sessions ended\n", name);
+    return kExitOk;
+  });
+}
+
+}  // namespace dossier::cli

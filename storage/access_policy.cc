@@ -1,0 +1,235 @@
+// The permission matrix and the command table (docs/access.md). Pure data:
+// changing a cell here changes who may do what, so the tests in
+// tests/access/ spell out every cell and must change with it.
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <array>
+#include <utility>
+
+#include "storage/access.h"
+
+namespace dossier::storage {
+namespace {
+
+constexpr std::array<std::string_view, 7> kRoles = {
+    "scanner", "clerk",   "reviewer", "archivist",
+    "records-manager", "auditor", "admin"};
+
+constexpr PermissionInfo kPermissions[] = {
+    {"document.ingest", "scan and ingest pages; scan profiles in use"},
+    {"document.read", "search and show documents; review queue"},
+    {"document.export", "export a document's PDF or text"},
+    {"document.verify", "check stored files (fixity, PDF/A)"},
+    {"customer.read", "show and list customer files and their history"},
+    {"customer.write", "open and change customer files and contacts"},
+    {"customer.pii", "see ID numbers and phone numbers unmasked"},
+    {"review.decide", "correct fields, approve, reject, replace documents"},
+    {"profile.manage", "add and remove scan profiles"},
+    {"location.read", "list locations, show originals, where"},
+    {"location.manage", "add rooms, cabinets, shelves, boxes"},
+    {"original.manage", "register and move paper originals"},
+    {"label.print", "print barcode labels"},
+    {"loan.read", "list loans and overdue loans"},
+    {"loan.request", "request and renew loans"},
+    {"loan.approve", "approve or reject loans, resolve flagged returns"},
+    {"loan.handle", "check out and take back originals"},
+    {"audit.run", "run cabinet audits (盘点)"},
+    {"audit.apply", "apply the moves an audit found"},
+    {"retention.manage", "retention rules, legal holds, destruction"},
+    {"backup.manage", "make, verify and restore backups"},
+    {"user.manage", "add users, grant and revoke roles"},
+    {"log.read", "read, verify and export the access log"},
+};
+
+// Role -> permissions; admin holds every permission (and kUnlisted).
+struct RoleGrant {
+  std::string_view role;
+  std::initializer_list<std::string_view> permissions;
+};
+
+const std::array<RoleGrant, 6>& Grants() {
+  static const std::array<RoleGrant, 6> kGrants = {{
+      {"scanner", {"document.ingest", "document.read", "customer.read"}},
+      {"clerk",
+       {"document.read", "document.export", "customer.read", "customer.write",
+        "customer.pii", "location.read", "loan.read", "loan.request"}},
+      {"reviewer",
+       {"document.read", "document.verify", "customer.read", "customer.pii",
+        "review.decide"}},
+      {"archivist",
+       {"document.read", "document.verify", "customer.read", "profile.manage",
+        "location.read", "location.manage", "original.manage", "label.print",
+        "loan.read", "loan.handle", "audit.run"}},
+      {"records-manager",
+       {"document.read", "customer.read", "location.read", "loan.read",
+        "loan.approve", "audit.apply", "retention.manage"}},
+      {"auditor",
+       {"document.read", "document.verify", "customer.read", "location.read",
+        "loan.read", "log.read"}},
+  }};
+  return kGrants;
+}
+
+constexpr std::pair<std::string_view, std::string_view> kCommands[] = {
+        {"login", kPublic},
+        {"logout", kAnyUser},
+        {"whoami", kAnyUser},
+        {"user passwd", kAnyUser},  // another user's password: user.manage
+        {"user add", "user.manage"},
+        {"user list", "user.manage"},
+        {"user grant", "user.manage"},
+        {"user revoke", "user.manage"},
+        {"user disable", "user.manage"},
+        {"user enable", "user.manage"},
+        {"log show", "log.read"},
+        {"log verify", "log.read"},
+        {"log export", "log.read"},
+        {"ingest", "document.ingest"},
+        {"scan", "document.ingest"},
+        {"watch", "document.ingest"},
+        {"cover", "document.ingest"},
+        {"profile list", "document.ingest"},
+        {"profile add", "profile.manage"},
+        {"profile remove", "profile.manage"},
+        {"search", "document.read"},
+        {"show", "document.read"},
+        {"export", "document.export"},
+        {"verify", "document.verify"},
+        {"customer add", "customer.write"},
+        {"customer update", "customer.write"},
+        {"customer link", "customer.write"},
+        {"customer contact add", "customer.write"},
+        {"customer show", "customer.read"},
+        {"customer list", "customer.read"},
+        {"history", "customer.read"},
+        {"review list", "document.read"},
+        {"review show", "document.read"},
+        {"review correct", "review.decide"},
+        {"review approve", "review.decide"},
+        {"review reject", "review.decide"},
+        {"review replace", "review.decide"},
+        {"location add", "location.manage"},
+        {"location add-cabinet", "location.manage"},
+        {"location list", "location.read"},
+        {"location tree", "location.read"},
+        {"location show", "location.read"},
+        {"where", "location.read"},
+        {"original show", "location.read"},
+        {"original register", "original.manage"},
+        {"original move", "original.manage"},
+        {"label print", "label.print"},
+        {"loan request", "loan.request"},
+        {"loan renew", "loan.request"},
+        {"loan approve", "loan.approve"},
+        {"loan reject", "loan.approve"},
+        {"loan resolve", "loan.approve"},
+        {"loan checkout", "loan.handle"},
+        {"loan return", "loan.handle"},
+        {"loan list", "loan.read"},
+        {"loan overdue", "loan.read"},
+        {"audit apply-moves", "audit.apply"},
+        {"audit", "audit.run"},  // start, scan, close, report, history
+        {"retention", "retention.manage"},
+        {"hold", "retention.manage"},
+        {"destroy", "retention.manage"},
+        {"backup", "backup.manage"},
+        {"restore", "backup.manage"},
+        {"init", kPublic},  // creates the archive and its first admin
+};
+
+}  // namespace
+
+std::span<const std::string_view> Roles() { return kRoles; }
+
+std::span<const PermissionInfo> Permissions() { return kPermissions; }
+
+bool IsRole(std::string_view role) {
+  return std::find(kRoles.begin(), kRoles.end(), role) != kRoles.end();
+}
+
+bool IsPermission(std::string_view permission) {
+  return std::any_of(std::begin(kPermissions), std::end(kPermissions),
+                     [&](const PermissionInfo& p) { return p.name == permission; });
+}
+
+bool RoleHasPermission(std::string_view role, std::string_view permission) {
+  if (role == "admin") {
+    return IsPermission(permission) || permission == kUnlisted;
+  }
+  for (const auto& grant : Grants()) {
+    if (grant.role != role) continue;
+    return std::find(grant.permissions.begin(), grant.permissions.end(),
+                     permission) != grant.permissions.end();
+  }
+  return false;
+}
+
+Status CheckPermission(std::span<const std::string> roles,
+                       std::string_view permission) {
+  if (permission == kPublic || permission == kAnyUser) return Ok();
+  for (const auto& role : roles) {
+    if (RoleHasPermission(role, permission)) return Ok();
+  }
+  if (roles.empty()) {
+    return MakeError(ErrorCode::kPermissionDenied,
+                     fmt::format("permission denied: user has no role, lacks "
+                                 "'{}'",
+                                 permission));
+  }
+  return MakeError(
+      ErrorCode::kPermissionDenied,
+      fmt::format("permission denied: role{} {} lack{} '{}'",
+                  roles.size() > 1 ? "s" : "", fmt::join(roles, ", "),
+                  roles.size() > 1 ? "" : "s", permission));
+}
+
+std::string_view PermissionForCommand(std::string_view command_path) {
+  for (const auto& [path, permission] : kCommands) {
+    if (path == command_path) return permission;
+  }
+  std::string_view first = command_path.substr(0, command_path.find(' '));
+  for (const auto& [path, permission] : kCommands) {
+    if (path == first) return permission;
+  }
+  return kUnlisted;
+}
+
+std::span<const std::pair<std::string_view, std::string_view>>
+CommandPermissions() {
+  return kCommands;
+}
+
+bool IsSensitiveField(std::string_view field) {
+  for (std::string_view name : {"id_number", "phone", "mobile"}) {
+    if (field == name) return true;
+    if (field.size() > name.size() + 1 && field.ends_with(name) &&
+        field[field.size() - name.size() - 1] == '_') {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string MaskValue(std::string_view value) {
+  // Keeps what identifies the kind of number (region code of an ID card,
+  // country code and carrier prefix of a phone) and the last four
+  // characters, as printed on receipts; ASCII-only values are expected.
+  const size_t n = value.size();
+  if (n <= 4) return std::string(n, '*');
+  size_t keep_front = 0;
+  if (n >= 15) {
+    keep_front = 6;  // ID card: the six-digit region code
+  } else if (value.front() == '+' && n >= 11) {
+    keep_front = n - 8;  // +86 138 ****: country code and prefix
+  } else if (n >= 8) {
+    keep_front = 3;
+  }
+  std::string masked(value.substr(0, keep_front));
+  masked.append(n - keep_front - 4, '*');
+  masked.append(value.substr(n - 4));
+  return masked;
+}
+
+}  // namespace dossier::storage

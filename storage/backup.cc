@@ -1,0 +1,612 @@
+// Backup, verification by restore, restore, and the file-store sweep
+// (storage/backup.h).
+#include "storage/backup.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <system_error>
+#include <thread>
+
+#include "core/file_util.h"
+#include "core/hash.h"
+#include "storage/archive.h"
+#include "storage/catalog_impl.h"
+#include "storage/sqlite_util.h"
+
+namespace dossier::storage {
+namespace {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+#define BACKUP_TRY(expr)                                           \
+  do {                                                             \
+    if (auto _s = (expr); !_s) return std::unexpected(_s.error()); \
+  } while (0)
+
+constexpr char kBackupMarker[] = "dossier-backup";
+constexpr char kBackupMarkerText[] = "dossier backup format 1\n";
+constexpr char kManifest[] = "manifest.json";
+constexpr char kCatalog[] = "catalog.sqlite";
+constexpr char kArchiveMarker[] = "dossier-archive";
+constexpr char kObjects[] = "objects";
+constexpr int kManifestFormat = 1;
+
+bool IsSha256Hex(std::string_view s) {
+  return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
+// "objects/ab/<sha>.pdf" -> "<sha>" when the name is a store object.
+std::optional<std::string> ObjectSha(const fs::path& file) {
+  std::string name = file.filename().string();
+  if (!name.ends_with(".pdf")) return std::nullopt;
+  name.resize(name.size() - 4);
+  if (!IsSha256Hex(name)) return std::nullopt;
+  if (file.parent_path().filename().string() != name.substr(0, 2)) {
+    return std::nullopt;
+  }
+  return name;
+}
+
+std::string ObjectRelPath(const std::string& sha) {
+  return std::string(kObjects) + "/" + sha.substr(0, 2) + "/" + sha + ".pdf";
+}
+
+Error IoError(const fs::path& path, std::string_view what,
+              const std::error_code& ec) {
+  return Error{ErrorCode::kIo,
+               fmt::format("{}: {}: {}", path.string(), what, ec.message())};
+}
+
+// Opens a catalog file for reading with the busy timeout, without the
+// Catalog's configuration and migrations (the archive may be of an older
+// schema, and backing up must not change it).
+Result<Database> OpenForCopy(const fs::path& path, int flags) {
+  auto db = Database::Open(path, flags);
+  if (!db) return std::unexpected(db.error());
+  int rc = sqlite3_busy_timeout(db->get(), 10'000);
+  if (rc != SQLITE_OK) {
+    return std::unexpected(db->ErrorFor(rc, "setting the busy timeout"));
+  }
+  return db;
+}
+
+// Copies the catalog at src into dest (a new file) with the online backup
+// API: one read snapshot of the source, so writers go on meanwhile (WAL).
+// The copy is switched to rollback-journal mode so it is one self-contained
+// file; opening it as a catalog switches it back to WAL.
+Status CopyCatalog(const fs::path& src, const fs::path& dest) {
+  auto source = OpenForCopy(src, SQLITE_OPEN_READWRITE);
+  if (!source) return std::unexpected(source.error());
+  {
+    auto target = OpenForCopy(dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    if (!target) return std::unexpected(target.error());
+    sqlite3_backup* backup =
+        sqlite3_backup_init(target->get(), "main", source->get(), "main");
+    if (backup == nullptr) {
+      return std::unexpected(target->LastError("starting the online backup of " +
+                                               src.string()));
+    }
+    int rc = SQLITE_OK;
+    for (int attempt = 0; attempt < 200; ++attempt) {
+      rc = sqlite3_backup_step(backup, -1);  // all pages in one snapshot
+      if (rc != SQLITE_BUSY && rc != SQLITE_LOCKED) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    const int finish = sqlite3_backup_finish(backup);
+    if (rc != SQLITE_DONE) {
+      return std::unexpected(source->ErrorFor(
+          rc, "copying the catalog " + src.string() + " (online backup)"));
+    }
+    if (finish != SQLITE_OK) {
+      return std::unexpected(target->ErrorFor(
+          finish, "finishing the online backup of " + src.string()));
+    }
+    BACKUP_TRY(target->Exec("PRAGMA journal_mode = DELETE",
+                            "making the catalog copy self-contained"));
+  }
+  return Ok();
+}
+
+struct FileEntry {
+  std::string path;  // relative, '/' separated
+  std::int64_t size = 0;
+  std::string sha256;
+};
+
+// Copies one file to dest atomically, hashing the bytes; when expected_sha
+// is set the bytes must match it (nothing is written otherwise).
+Result<FileEntry> CopyChecked(const fs::path& from, const fs::path& to,
+                              const std::string& rel,
+                              const std::string& expected_sha) {
+  auto bytes = ReadFile(from);
+  if (!bytes) return std::unexpected(bytes.error());
+  FileEntry e{rel, static_cast<std::int64_t>(bytes->size()), Sha256Hex(*bytes)};
+  if (!expected_sha.empty() && e.sha256 != expected_sha) {
+    return MakeError(ErrorCode::kCorruptInput,
+                     fmt::format("{}: checksum mismatch: SHA-256 is {}, "
+                                 "expected {}",
+                                 from.string(), e.sha256, expected_sha));
+  }
+  BACKUP_TRY(WriteFileAtomic(to, *bytes));
+  return e;
+}
+
+json EntryJson(const FileEntry& e) {
+  return json{{"path", e.path}, {"size", e.size}, {"sha256", e.sha256}};
+}
+
+std::string NowIso() { return CurrentUtc().iso8601; }
+
+bool IsEmptyDir(const fs::path& dir) {
+  std::error_code ec;
+  return fs::is_directory(dir, ec) && fs::is_empty(dir, ec);
+}
+
+}  // namespace
+
+Result<BackupReport> BackupArchive(const fs::path& archive_dir,
+                                   const fs::path& to) {
+  std::error_code ec;
+  if (!fs::is_regular_file(archive_dir / kArchiveMarker, ec) ||
+      !fs::is_regular_file(archive_dir / kCatalog, ec)) {
+    return MakeError(ErrorCode::kNotFound,
+                     fmt::format("no archive at {} to back up",
+                                 archive_dir.string()));
+  }
+  if (to.empty()) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "backup: the destination folder is empty");
+  }
+  if (fs::exists(to, ec)) {
+    if (fs::equivalent(to, archive_dir, ec)) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       fmt::format("backup: {} is the archive itself; back up "
+                                   "to another disk or share",
+                                   to.string()));
+    }
+    if (!IsEmptyDir(to) && !fs::exists(to / kBackupMarker, ec)) {
+      return MakeError(ErrorCode::kConflict,
+                       fmt::format("backup: {} is neither empty nor a Dossier "
+                                   "backup; choose another folder",
+                                   to.string()));
+    }
+  }
+  fs::create_directories(to / kObjects, ec);
+  if (ec) return std::unexpected(IoError(to / kObjects, "cannot create", ec));
+  BACKUP_TRY(WriteFileAtomic(to / kBackupMarker,
+                             std::string_view(kBackupMarkerText)));
+
+  BackupReport report;
+  report.to = to;
+  const std::string created_at = NowIso();
+
+  // 1. The catalog snapshot, first: every object it names exists already.
+  const fs::path tmp_catalog =
+      to / fmt::format(".tmp-catalog-{}.sqlite", ::getpid());
+  fs::remove(tmp_catalog, ec);
+  if (auto s = CopyCatalog(archive_dir / kCatalog, tmp_catalog); !s) {
+    fs::remove(tmp_catalog, ec);
+    return std::unexpected(s.error());
+  }
+  std::map<std::string, std::vector<std::string>> referenced;  // sha -> docs
+  {
+    auto copy = OpenForCopy(tmp_catalog, SQLITE_OPEN_READONLY);
+    if (!copy) return std::unexpected(copy.error());
+    auto version = copy->QueryInt("PRAGMA user_version",
+                                  "reading the backed-up schema version");
+    if (!version) return std::unexpected(version.error());
+    report.schema_version = static_cast<int>(*version);
+    auto docs = copy->Prepare(
+        "SELECT id, pdf_sha256, status FROM documents ORDER BY id",
+        "listing the backed-up documents");
+    if (!docs) return std::unexpected(docs.error());
+    while (true) {
+      auto row = docs->Step();
+      if (!row) return std::unexpected(row.error());
+      if (!*row) break;
+      ++report.documents;
+      if (docs->ColumnText(2) == "destroyed") continue;
+      referenced[docs->ColumnText(1)].push_back(DisplayId(docs->ColumnInt64(0)));
+    }
+  }
+  auto catalog_bytes = ReadFile(tmp_catalog);
+  if (!catalog_bytes) return std::unexpected(catalog_bytes.error());
+  FileEntry catalog_entry{kCatalog,
+                          static_cast<std::int64_t>(catalog_bytes->size()),
+                          Sha256Hex(*catalog_bytes)};
+  catalog_bytes->clear();
+  if (::rename(tmp_catalog.c_str(), (to / kCatalog).c_str()) != 0) {
+    return MakeError(ErrorCode::kIo,
+                     fmt::format("{}: cannot rename into place",
+                                 (to / kCatalog).string()));
+  }
+
+  // 2. The archive marker (so a restore is a complete archive).
+  auto marker = CopyChecked(archive_dir / kArchiveMarker, to / kArchiveMarker,
+                            kArchiveMarker, "");
+  if (!marker) return std::unexpected(marker.error());
+
+  // 3. Objects, incrementally by content hash.
+  std::vector<FileEntry> objects;
+  std::set<std::string> in_source;
+  const fs::path src_objects = archive_dir / kObjects;
+  if (fs::is_directory(src_objects, ec)) {
+    for (auto it = fs::recursive_directory_iterator(src_objects, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      if (!it->is_regular_file(ec)) continue;
+      auto sha = ObjectSha(it->path());
+      if (!sha) continue;  // temporaries of writes in progress
+      in_source.insert(*sha);
+    }
+    if (ec) return std::unexpected(IoError(src_objects, "cannot list", ec));
+  }
+  for (const auto& [sha, docs] : referenced) {
+    if (!in_source.contains(sha) && !fs::exists(to / ObjectRelPath(sha), ec)) {
+      report.problems.push_back(fmt::format(
+          "{}: its file {} is missing from the archive (run `dossier verify`)",
+          fmt::join(docs, ", "), sha));
+    }
+  }
+  for (const std::string& sha : in_source) {
+    const std::string rel = ObjectRelPath(sha);
+    const fs::path dest = to / rel;
+    const fs::path src = archive_dir / rel;
+    if (fs::is_regular_file(dest, ec) &&
+        fs::file_size(dest, ec) == fs::file_size(src, ec) && !ec) {
+      ++report.objects_skipped;
+      objects.push_back({rel, static_cast<std::int64_t>(fs::file_size(dest, ec)),
+                         sha});
+      continue;
+    }
+    auto copied = CopyChecked(src, dest, rel, sha);
+    if (!copied) {
+      if (copied.error().code == ErrorCode::kNotFound) continue;  // destroyed
+      report.problems.push_back(
+          fmt::format("{}{}", copied.error().message,
+                      referenced.contains(sha)
+                          ? fmt::format(" (file of {}; not copied)",
+                                        fmt::join(referenced[sha], ", "))
+                          : ""));
+      // A good copy from an earlier backup stays listed.
+      if (fs::is_regular_file(dest, ec)) {
+        objects.push_back(
+            {rel, static_cast<std::int64_t>(fs::file_size(dest, ec)), sha});
+      }
+      continue;
+    }
+    ++report.objects_copied;
+    report.bytes_copied += copied->size;
+    objects.push_back(std::move(*copied));
+  }
+  // Objects in the backup that the archive no longer has and the snapshot
+  // does not name: files of destroyed documents. Destruction purges them
+  // from backups too.
+  std::set<std::string> listed;
+  for (const auto& o : objects) listed.insert(o.sha256);
+  std::vector<fs::path> stale;
+  for (auto it = fs::recursive_directory_iterator(to / kObjects, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (!it->is_regular_file(ec)) continue;
+    auto sha = ObjectSha(it->path());
+    if (!sha) {
+      stale.push_back(it->path());  // a temporary of an interrupted backup
+      continue;
+    }
+    if (listed.contains(*sha)) continue;
+    if (referenced.contains(*sha)) {
+      objects.push_back({ObjectRelPath(*sha),
+                         static_cast<std::int64_t>(fs::file_size(it->path(), ec)),
+                         *sha});
+      continue;
+    }
+    stale.push_back(it->path());
+    ++report.objects_removed;
+  }
+  for (const auto& p : stale) fs::remove(p, ec);
+  report.objects = static_cast<int>(objects.size());
+
+  // 4. The manifest, last.
+  json files = json::array();
+  files.push_back(EntryJson(catalog_entry));
+  files.push_back(EntryJson(*marker));
+  std::sort(objects.begin(), objects.end(),
+            [](const FileEntry& a, const FileEntry& b) { return a.path < b.path; });
+  for (const auto& o : objects) files.push_back(EntryJson(o));
+  json manifest{{"format", kManifestFormat},
+                {"created_at", created_at},
+                {"source", fs::absolute(archive_dir).lexically_normal().string()},
+                {"schema_version", report.schema_version},
+                {"documents", report.documents},
+                {"files", files}};
+  BACKUP_TRY(WriteFileAtomic(to / kManifest, manifest.dump(1) + "\n"));
+  return report;
+}
+
+namespace {
+
+struct Manifest {
+  std::string created_at;
+  int schema_version = 0;
+  std::vector<FileEntry> files;
+};
+
+Result<Manifest> ReadManifest(const fs::path& backup) {
+  std::error_code ec;
+  if (!fs::is_regular_file(backup / kBackupMarker, ec)) {
+    return MakeError(ErrorCode::kNotFound,
+                     fmt::format("{} is not a Dossier backup (no {})",
+                                 backup.string(), kBackupMarker));
+  }
+  auto text = ReadFile(backup / kManifest);
+  if (!text) {
+    return MakeError(text.error().code,
+                     fmt::format("{}: no manifest; the backup never finished "
+                                 "({})",
+                                 backup.string(), text.error().message));
+  }
+  json j = json::parse(*text, nullptr, false);
+  const std::string name = (backup / kManifest).string();
+  if (j.is_discarded() || !j.is_object() || !j.contains("files") ||
+      !j["files"].is_array()) {
+    return MakeError(ErrorCode::kCorruptInput, name + ": not a valid manifest");
+  }
+  if (j.value("format", 0) != kManifestFormat) {
+    return MakeError(ErrorCode::kUnsupported,
+                     fmt::format("{}: manifest format {} is not {}", name,
+                                 j.value("format", 0), kManifestFormat));
+  }
+  Manifest m;
+  m.created_at = j.value("created_at", "");
+  m.schema_version = j.value("schema_version", 0);
+  for (const auto& f : j["files"]) {
+    if (!f.is_object() || !f.contains("path") || !f["path"].is_string() ||
+        !f.contains("sha256") || !f["sha256"].is_string()) {
+      return MakeError(ErrorCode::kCorruptInput,
+                       name + ": a file entry lacks path or sha256");
+    }
+    FileEntry e{f["path"].get<std::string>(), f.value("size", std::int64_t{0}),
+                f["sha256"].get<std::string>()};
+    // Paths are relative and stay inside the backup.
+    const fs::path p(e.path);
+    if (p.is_absolute() || e.path.find("..") != std::string::npos ||
+        e.path.empty()) {
+      return MakeError(ErrorCode::kCorruptInput,
+                       fmt::format("{}: refusing file path '{}'", name, e.path));
+    }
+    m.files.push_back(std::move(e));
+  }
+  return m;
+}
+
+// Copies every manifest file into dest, checking sizes and checksums.
+// Problems are collected; returns the number of files checked.
+int CopyAll(const fs::path& backup, const Manifest& m, const fs::path& dest,
+            std::vector<std::string>* problems) {
+  int checked = 0;
+  std::set<std::string> listed;
+  for (const FileEntry& e : m.files) {
+    listed.insert(e.path);
+    ++checked;
+    auto copied = CopyChecked(backup / e.path, dest / e.path, e.path, e.sha256);
+    if (!copied) {
+      problems->push_back(copied.error().message);
+    } else if (copied->size != e.size) {
+      problems->push_back(fmt::format("{}: size {} differs from the manifest's "
+                                      "{}",
+                                      (backup / e.path).string(), copied->size,
+                                      e.size));
+    }
+  }
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(backup / kObjects, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (!it->is_regular_file(ec)) continue;
+    const std::string rel =
+        it->path().lexically_relative(backup).generic_string();
+    if (!ObjectSha(it->path())) continue;
+    if (!listed.contains(rel)) {
+      problems->push_back(fmt::format("{}: not in the manifest",
+                                      it->path().string()));
+    }
+  }
+  return checked;
+}
+
+// Checks a restored archive: integrity, foreign keys, and opening it (which
+// upgrades the schema); every live document's file must be present.
+void CheckRestored(const fs::path& dir, BackupCheck* check) {
+  {
+    auto db = OpenForCopy(dir / kCatalog, SQLITE_OPEN_READWRITE);
+    if (!db) {
+      check->problems.push_back(db.error().message);
+      return;
+    }
+    auto q = db->Prepare("PRAGMA integrity_check", "checking integrity");
+    if (!q) {
+      check->problems.push_back(q.error().message);
+      return;
+    }
+    std::string answer;
+    while (true) {
+      auto row = q->Step();
+      if (!row) {
+        check->problems.push_back(row.error().message);
+        return;
+      }
+      if (!*row) break;
+      answer += (answer.empty() ? "" : "; ") + q->ColumnText(0);
+    }
+    check->integrity = answer;
+    if (answer != "ok") {
+      check->problems.push_back("catalog integrity_check: " + answer);
+    }
+    auto fk = db->Prepare("PRAGMA foreign_key_check", "checking foreign keys");
+    if (fk) {
+      auto row = fk->Step();
+      if (row && *row) {
+        check->problems.push_back(fmt::format(
+            "catalog foreign_key_check: a row of {} points at a missing {}",
+            fk->ColumnText(0), fk->ColumnText(2)));
+      }
+    }
+  }
+  auto archive = Archive::Open(dir);
+  if (!archive) {
+    check->problems.push_back("opening the restored archive: " +
+                              archive.error().message);
+    return;
+  }
+  check->restored_schema = (*archive)->catalog().SchemaVersion();
+  auto docs = (*archive)->catalog().ListDocuments("");
+  if (!docs) {
+    check->problems.push_back(docs.error().message);
+    return;
+  }
+  for (const DocumentRecord& d : *docs) {
+    ++check->documents;
+    if (d.status == "destroyed") {
+      ++check->destroyed;
+      continue;
+    }
+    if (!(*archive)->files().Contains(d.pdf_sha256)) {
+      check->problems.push_back(fmt::format("{}: its file {} is not in the "
+                                            "backup",
+                                            d.display_id, d.pdf_sha256));
+    }
+  }
+}
+
+}  // namespace
+
+Result<BackupCheck> VerifyBackup(const fs::path& backup,
+                                 const fs::path& scratch_parent) {
+  auto manifest = ReadManifest(backup);
+  if (!manifest) return std::unexpected(manifest.error());
+  std::error_code ec;
+  fs::path parent = scratch_parent.empty() ? fs::temp_directory_path(ec)
+                                           : scratch_parent;
+  std::string pattern = (parent / "dossier-restore-test-XXXXXX").string();
+  if (::mkdtemp(pattern.data()) == nullptr) {
+    return MakeError(ErrorCode::kIo,
+                     fmt::format("{}: cannot create a scratch folder",
+                                 parent.string()));
+  }
+  const fs::path scratch(pattern);
+  BackupCheck check;
+  check.backup = backup;
+  check.created_at = manifest->created_at;
+  check.schema_version = manifest->schema_version;
+  check.files_checked = CopyAll(backup, *manifest, scratch, &check.problems);
+  if (check.problems.empty()) CheckRestored(scratch, &check);
+  fs::remove_all(scratch, ec);
+  return check;
+}
+
+Result<BackupCheck> RestoreBackup(const fs::path& backup,
+                                  const fs::path& new_archive) {
+  auto manifest = ReadManifest(backup);
+  if (!manifest) return std::unexpected(manifest.error());
+  std::error_code ec;
+  const bool existed = fs::exists(new_archive, ec);
+  if (existed && !IsEmptyDir(new_archive)) {
+    return MakeError(ErrorCode::kConflict,
+                     fmt::format("restore: {} exists and is not empty; restore "
+                                 "into a new folder",
+                                 new_archive.string()));
+  }
+  auto cleanup = [&] {
+    if (existed) {
+      for (const auto& e : fs::directory_iterator(new_archive, ec)) {
+        fs::remove_all(e.path(), ec);
+      }
+    } else {
+      fs::remove_all(new_archive, ec);
+    }
+  };
+  BackupCheck check;
+  check.backup = backup;
+  check.created_at = manifest->created_at;
+  check.schema_version = manifest->schema_version;
+  check.files_checked = CopyAll(backup, *manifest, new_archive, &check.problems);
+  if (!check.problems.empty()) {
+    cleanup();
+    return MakeError(ErrorCode::kCorruptInput,
+                     fmt::format("restore from {} refused, nothing restored: {}",
+                                 backup.string(),
+                                 fmt::join(check.problems, "; ")));
+  }
+  CheckRestored(new_archive, &check);
+  if (!check.problems.empty()) {
+    cleanup();
+    return MakeError(ErrorCode::kCorruptInput,
+                     fmt::format("restore from {} refused, nothing restored: {}",
+                                 backup.string(),
+                                 fmt::join(check.problems, "; ")));
+  }
+  return check;
+}
+
+Result<SweepReport> SweepFileStore(const fs::path& archive_dir,
+                                   std::chrono::seconds min_age,
+                                   bool dry_run) {
+  std::error_code ec;
+  if (!fs::is_regular_file(archive_dir / kArchiveMarker, ec)) {
+    return MakeError(ErrorCode::kNotFound,
+                     fmt::format("no archive at {}", archive_dir.string()));
+  }
+  // The set of named files first: a file written after this read is newer
+  // than min_age (unless min_age is 0, see the header).
+  std::set<std::string> named;
+  {
+    auto db = OpenForCopy(archive_dir / kCatalog, SQLITE_OPEN_READWRITE);
+    if (!db) return std::unexpected(db.error());
+    auto q = db->Prepare(
+        "SELECT pdf_sha256 FROM documents WHERE status <> 'destroyed'",
+        "listing the files documents name");
+    if (!q) return std::unexpected(q.error());
+    while (true) {
+      auto row = q->Step();
+      if (!row) return std::unexpected(row.error());
+      if (!*row) break;
+      named.insert(q->ColumnText(0));
+    }
+  }
+  SweepReport report;
+  const auto now = fs::file_time_type::clock::now();
+  std::vector<fs::path> doomed;
+  for (auto it = fs::recursive_directory_iterator(archive_dir / kObjects, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (!it->is_regular_file(ec)) continue;
+    auto mtime = fs::last_write_time(it->path(), ec);
+    if (ec || now - mtime < min_age) continue;
+    const std::string name = it->path().filename().string();
+    if (name.starts_with(".tmp-")) {
+      ++report.temporaries_removed;
+      doomed.push_back(it->path());
+    } else if (auto sha = ObjectSha(it->path()); sha && !named.contains(*sha)) {
+      ++report.orphans_removed;
+      doomed.push_back(it->path());
+    }
+  }
+  if (ec) {
+    return std::unexpected(IoError(archive_dir / kObjects, "cannot list", ec));
+  }
+  for (const auto& p : doomed) {
+    report.removed.push_back(p.string());
+    if (!dry_run) fs::remove(p, ec);
+  }
+  return report;
+}
+
+}  // namespace dossier::storage

@@ -1,0 +1,77 @@
+// The governance commands end to end through the `dossier` binary: rules,
+// due list, holds, refusals with exit codes, backup, its restore test and
+// restore, and the sweep.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "tests/support/test_support.h"
+
+namespace dossier::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+class GovernanceCli : public ::testing::Test {
+ protected:
+  CommandResult Run(const std::string& args, const std::string& user = "clerk") {
+    return RunCommand("DOSSIER_USER=" + user + " " +
+                      ShellQuote(DossierBinary().string()) + " --archive " +
+                      ShellQuote((dir_.path() / "archive").string()) + " " +
+                      args + " 2>&1");
+  }
+  TempDir dir_;
+};
+
+TEST_F(GovernanceCli, RetentionHoldsBackupAndRestore) {
+  ASSERT_EQ(Run("init").exit_code, 0);
+  auto customer = Run("customer add --name 明川贸易 --kind company");
+  ASSERT_EQ(customer.exit_code, 0) << customer.out;
+  const std::string code =
+      customer.out.substr(0, customer.out.find_first_of(" \t\n"));
+  ASSERT_EQ(code.size(), 16u) << customer.out;
+
+  auto rule = Run("retention rule set contract --from contract-end --years 10");
+  EXPECT_EQ(rule.exit_code, 0) << rule.out;
+  EXPECT_EQ(Run("retention rule set poster --from filing --years 1").exit_code, 2);
+  auto list = Run("retention rule list");
+  EXPECT_NE(list.out.find("contract-end"), std::string::npos) << list.out;
+  EXPECT_EQ(Run("retention relationship-end " + code + " --on 2020-01-31").exit_code,
+            0);
+  auto due = Run("retention due --today 2026-01-01");
+  EXPECT_EQ(due.exit_code, 0) << due.out;
+  EXPECT_NE(due.out.find("0 document(s) due"), std::string::npos) << due.out;
+
+  auto hold = Run("hold add " + code + " --reason 'court order 17'");
+  EXPECT_EQ(hold.exit_code, 0) << hold.out;
+  EXPECT_NE(hold.out.find("H000001"), std::string::npos);
+  EXPECT_EQ(Run("hold add D000099 --reason x").exit_code, 3);
+  EXPECT_EQ(Run("hold release H000001 --reason done").exit_code, 0);
+  EXPECT_EQ(Run("hold release H000001 --reason again").exit_code, 7);
+  auto propose = Run("destroy propose --today 2026-01-01");
+  EXPECT_EQ(propose.exit_code, 2) << propose.out;
+  EXPECT_NE(propose.out.find("nothing to propose"), std::string::npos);
+  EXPECT_EQ(Run("destroy approve DB000001").exit_code, 3);
+
+  const fs::path backup = dir_.path() / "share" / "dossier-backup";
+  auto b = Run("backup --to " + ShellQuote(backup.string()));
+  EXPECT_EQ(b.exit_code, 0) << b.out;
+  EXPECT_TRUE(fs::exists(backup / "manifest.json"));
+  auto v = Run("backup verify " + ShellQuote(backup.string()));
+  EXPECT_EQ(v.exit_code, 0) << v.out;
+  EXPECT_NE(v.out.find("Backup OK"), std::string::npos) << v.out;
+  auto r = Run("restore " + ShellQuote(backup.string()) + " --to " +
+               ShellQuote((dir_.path() / "new").string()));
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  auto shown = RunCommand(ShellQuote(DossierBinary().string()) + " --archive " +
+                          ShellQuote((dir_.path() / "new").string()) +
+                          " customer show " + code + " 2>&1");
+  EXPECT_EQ(shown.exit_code, 0) << shown.out;
+  EXPECT_EQ(Run("backup verify " + ShellQuote(dir_.path().string())).exit_code, 3);
+  EXPECT_EQ(Run("backup").exit_code, 2);
+  auto sweep = Run("backup sweep --dry-run");
+  EXPECT_EQ(sweep.exit_code, 0) << sweep.out;
+}
+
+}  // namespace
+}  // namespace dossier::testing
