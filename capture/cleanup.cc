@@ -72,7 +72,111 @@ cv::Mat RotateSmall(const cv::Mat& m, double degrees_ccw, const cv::Scalar& fill
   return out;
 }
 
+// Warnings a reviewer should see; they never stop the page.
+void AddQualityWarnings(CleanPage& page) {
+  cv::Mat small;
+  const double scale = std::min(1.0, 150.0 / std::max(page.dpi, 1.0));
+  cv::resize(page.gray, small, {}, scale, scale, cv::INTER_AREA);
+  cv::Scalar mean = cv::mean(small);
+  if (mean[0] < 110) {
+    page.warnings.push_back(
+        {"too-dark", fmt::format("{}: the page is very dark (mean grey {:.0f} of "
+                                 "255); rescan lighter",
+                                 PageName(page), mean[0])});
+  }
+  // Darkest ink: the 0.5th percentile of grey. Faint scans never get dark.
+  std::vector<uchar> values(small.begin<uchar>(), small.end<uchar>());
+  std::nth_element(values.begin(), values.begin() + values.size() / 200, values.end());
+  const int darkest = values[values.size() / 200];
+  if (darkest > 150) {
+    page.warnings.push_back(
+        {"too-light", fmt::format("{}: the print is very faint (darkest ink grey "
+                                  "{} of 255); rescan darker",
+                                  PageName(page), darkest)});
+  }
+  // Sharpness: variance of the Laplacian at 150 dpi; text scans score
+  // hundreds, a blurred one a few tens.
+  cv::Mat lap;
+  cv::Laplacian(small, lap, CV_64F);
+  cv::Scalar m, sd;
+  cv::meanStdDev(lap, m, sd);
+  if (sd[0] * sd[0] < 30) {
+    page.warnings.push_back(
+        {"blurred", fmt::format("{}: the scan looks blurred (sharpness {:.0f}); "
+                                "check the focus or the glass",
+                                PageName(page), sd[0] * sd[0])});
+  }
+  // Text cut off: glyph-sized ink touching the image edge.
+  cv::Mat ink = InkMask(page.gray, page.dpi);
+  cv::Mat labels, stats, centroids;
+  int n = cv::connectedComponentsWithStats(ink, labels, stats, centroids, 8);
+  int touching = 0;
+  const int max_glyph = static_cast<int>(page.dpi / 4);  // about 6 mm
+  for (int i = 1; i < n; ++i) {
+    int x = stats.at<int>(i, cv::CC_STAT_LEFT), y = stats.at<int>(i, cv::CC_STAT_TOP);
+    int w = stats.at<int>(i, cv::CC_STAT_WIDTH), h = stats.at<int>(i, cv::CC_STAT_HEIGHT);
+    bool at_edge = x <= 1 || y <= 1 || x + w >= ink.cols - 1 || y + h >= ink.rows - 1;
+    bool glyph = h >= 6 && h <= max_glyph && w <= max_glyph;
+    if (at_edge && glyph) ++touching;
+  }
+  if (touching >= 5) {
+    page.warnings.push_back(
+        {"cut-off", fmt::format("{}: {} marks touch the edge of the image; text "
+                                "may be cut off",
+                                PageName(page), touching)});
+  }
+}
+
 }  // namespace
+
+ScannerMarks RemoveScannerMarks(const cv::Mat& gray, double dpi) {
+  ScannerMarks out;
+  out.gray = gray.clone();
+  cv::Mat dark = gray < 80;
+  cv::Mat labels, stats, centroids;
+  int n = cv::connectedComponentsWithStats(dark, labels, stats, centroids, 8);
+  const double page_area = static_cast<double>(gray.total());
+  const double mm = dpi / 25.4;
+  std::vector<uchar> remove(n, 0);
+  for (int i = 1; i < n; ++i) {
+    int x = stats.at<int>(i, cv::CC_STAT_LEFT), y = stats.at<int>(i, cv::CC_STAT_TOP);
+    int w = stats.at<int>(i, cv::CC_STAT_WIDTH), h = stats.at<int>(i, cv::CC_STAT_HEIGHT);
+    int area = stats.at<int>(i, cv::CC_STAT_AREA);
+    bool touches = x == 0 || y == 0 || x + w == gray.cols || y + h == gray.rows;
+    // A border: dark, touching the edge, long along it and filled.
+    bool long_strip = (h > gray.rows / 3 && w < gray.cols / 6) ||
+                      (w > gray.cols / 3 && h < gray.rows / 6);
+    if (touches && long_strip && area > 0.002 * page_area &&
+        area > 0.5 * static_cast<double>(w) * h) {
+      remove[i] = 1;
+      ++out.borders;
+      continue;
+    }
+    // A punch hole: a filled disc 4-9 mm wide within 25 mm of an edge.
+    double cx = x + w / 2.0, cy = y + h / 2.0;
+    bool near_edge = cx < 25 * mm || cy < 25 * mm || cx > gray.cols - 25 * mm ||
+                     cy > gray.rows - 25 * mm;
+    bool disc_size = w > 4 * mm && w < 9 * mm && h > 4 * mm && h < 9 * mm &&
+                     std::abs(w - h) < 1.5 * mm;
+    double fill = area / (3.14159 * w * h / 4.0);
+    if (!touches && near_edge && disc_size && fill > 0.8 && fill < 1.15) {
+      remove[i] = 1;
+      ++out.holes;
+    }
+  }
+  if (out.borders + out.holes == 0) return out;
+  // Grow the removed areas a little: their grey fringe is not ink either.
+  cv::Mat mask(gray.size(), CV_8UC1, cv::Scalar(0));
+  for (int y = 0; y < gray.rows; ++y) {
+    const int* l = labels.ptr<int>(y);
+    uchar* m = mask.ptr<uchar>(y);
+    for (int x = 0; x < gray.cols; ++x) m[x] = remove[l[x]] ? 255 : 0;
+  }
+  int grow = std::max(1, static_cast<int>(mm));
+  cv::dilate(mask, mask, cv::getStructuringElement(cv::MORPH_ELLIPSE, {2 * grow + 1, 2 * grow + 1}));
+  out.gray.setTo(cv::Scalar(255), mask);
+  return out;
+}
 
 Result<CleanPage> Prepare(const RawPage& raw, const CleanupOptions& options) {
   CleanPage page;
@@ -97,7 +201,18 @@ Result<CleanPage> Prepare(const RawPage& raw, const CleanupOptions& options) {
       return MakeError(ErrorCode::kUnsupported,
                        PageName(page) + ": unsupported channel count");
     }
+    if (options.remove_scanner_marks) {
+      ScannerMarks marks = RemoveScannerMarks(page.gray, page.dpi);
+      if (marks.borders + marks.holes > 0) {
+        page.gray = std::move(marks.gray);
+        page.warnings.push_back(
+            {"scanner-marks",
+             fmt::format("{}: removed {} dark border area(s) and {} punch hole(s)",
+                         PageName(page), marks.borders, marks.holes)});
+      }
+    }
     page.blank = DetectBlank(page.gray, page.dpi, options.blank_ink_fraction);
+    if (!page.blank) AddQualityWarnings(page);
   } catch (const cv::Exception& e) {
     return MakeError(ErrorCode::kCorruptInput,
                      PageName(page) + ": image processing failed: " + e.what());

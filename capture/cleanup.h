@@ -41,9 +41,23 @@ struct CleanupOptions {
   double blank_ink_fraction = 0.0008;
   // Fraction of clearly coloured pixels above which colour is kept.
   double color_fraction = 0.0005;
+  // Paint dark scanner borders and punch holes white before OCR.
+  bool remove_scanner_marks = true;
 };
 
-// Grayscale conversion, colour and blank detection, quality warnings.
+// Dark areas a scanner adds: borders connected to the image edge and round
+// punch holes near an edge. Returns a copy with them painted white and how
+// many areas were removed. Content inside the page is never touched.
+struct ScannerMarks {
+  cv::Mat gray;
+  int borders = 0;
+  int holes = 0;
+};
+ScannerMarks RemoveScannerMarks(const cv::Mat& gray, double dpi);
+
+// Grayscale conversion, scanner-mark removal, colour and blank detection,
+// quality warnings (low dpi, too dark, too light, blurred, text cut off at
+// an edge).
 Result<CleanPage> Prepare(const RawPage& raw, const CleanupOptions& options);
 
 // Rotates by a multiple of 90 degrees clockwise (exact, no resampling).

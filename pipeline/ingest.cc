@@ -220,6 +220,14 @@ void Commit(storage::Archive& archive, const IngestOptions& options,
     outcome.error = record.error();
     return;
   }
+  if (record->pdf_sha256 != *sha) {
+    // Another process stored the same input between our check and our
+    // insert; the catalog kept its document. Our PDF is left unreferenced
+    // for `dossier backup sweep` to remove.
+    outcome.duplicate = true;
+    outcome.record = std::move(*record);
+    return;
+  }
   outcome.stored = true;
   outcome.record = std::move(*record);
   // The check made on write is kept with the document (shown by `show`).

@@ -128,3 +128,55 @@ TEST(Prepare, WarnsAboutLowResolution) {
 
 }  // namespace
 }  // namespace dossier::capture
+
+namespace dossier::capture {
+namespace {
+
+TEST(RemoveScannerMarks, PaintsBordersAndPunchHolesButNotText) {
+  cv::Mat page = SkewedTextPage(0.0);
+  page(cv::Rect(0, 0, 60, page.rows)).setTo(cv::Scalar(20));  // dark left border
+  const double mm = 300 / 25.4;
+  for (int y : {1000, 2500}) {
+    cv::circle(page, {static_cast<int>(12 * mm), y}, static_cast<int>(3 * mm),
+               cv::Scalar(10), cv::FILLED);
+  }
+  ScannerMarks marks = RemoveScannerMarks(page, 300);
+  EXPECT_EQ(marks.borders, 1);
+  EXPECT_EQ(marks.holes, 2);
+  EXPECT_EQ(marks.gray.at<uchar>(1754, 30), 255);
+  EXPECT_EQ(marks.gray.at<uchar>(1000, static_cast<int>(12 * mm)), 255);
+  // The text lines are untouched.
+  cv::Mat text_before = page(cv::Rect(200, 250, 2000, 2900));
+  cv::Mat text_after = marks.gray(cv::Rect(200, 250, 2000, 2900));
+  EXPECT_EQ(cv::countNonZero(text_before != text_after), 0);
+}
+
+TEST(Prepare, WarnsAboutBlurredDarkAndCutOffPages) {
+  cv::Mat sharp = SkewedTextPage(0.0);
+  auto ok = Prepare(Raw(sharp), {});
+  ASSERT_TRUE(ok.has_value());
+  for (const auto& w : ok->warnings) ADD_FAILURE() << "unexpected " << w.code;
+
+  cv::Mat blurred;
+  cv::GaussianBlur(sharp, blurred, {0, 0}, 6.0);
+  auto b = Prepare(Raw(blurred), {});
+  ASSERT_TRUE(b.has_value());
+  EXPECT_TRUE(std::any_of(b->warnings.begin(), b->warnings.end(),
+                          [](const Warning& w) { return w.code == "blurred"; }));
+
+  cv::Mat dark = sharp * 0.35;
+  auto d = Prepare(Raw(dark), {});
+  ASSERT_TRUE(d.has_value());
+  EXPECT_TRUE(std::any_of(d->warnings.begin(), d->warnings.end(),
+                          [](const Warning& w) { return w.code == "too-dark"; }));
+
+  // Text lines run off the right edge.
+  cv::Mat cut = sharp(cv::Rect(0, 0, 1500, sharp.rows)).clone();
+  auto c = Prepare(Raw(cut), {});
+  ASSERT_TRUE(c.has_value());
+  EXPECT_TRUE(std::any_of(c->warnings.begin(), c->warnings.end(),
+                          [](const Warning& w) { return w.code == "cut-off"; }));
+}
+
+}  // namespace
+}  // namespace dossier::capture
