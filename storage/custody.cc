@@ -240,14 +240,9 @@ Result<std::vector<std::int64_t>> Subtree(const Database& db,
       "listing a location subtree");
   if (!stmt) return std::unexpected(stmt.error());
   stmt->Bind(1, id);
-  std::vector<std::int64_t> ids;
-  while (true) {
-    auto row = stmt->Step();
-    if (!row) return std::unexpected(row.error());
-    if (!*row) break;
-    ids.push_back(stmt->ColumnInt64(0));
-  }
-  return ids;
+  auto ids = stmt->CollectInt64s();
+  if (!ids) return std::unexpected(ids.error());
+  return std::move(*ids);
 }
 
 Result<HistoryWriter> HistoryWriter::Make(const Database& db) {

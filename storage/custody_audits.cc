@@ -352,15 +352,10 @@ Result<std::vector<Audit>> Custody::AuditHistory(const std::string& location) {
       "listing audits of " + loc->code);
   if (!stmt) return std::unexpected(stmt.error());
   stmt->Bind(1, loc->id);
-  std::vector<std::int64_t> ids;
-  while (true) {
-    auto row = stmt->Step();
-    if (!row) return std::unexpected(row.error());
-    if (!*row) break;
-    ids.push_back(stmt->ColumnInt64(0));
-  }
+  auto ids = stmt->CollectInt64s();
+  if (!ids) return std::unexpected(ids.error());
   std::vector<Audit> audits;
-  for (std::int64_t id : ids) {
+  for (std::int64_t id : *ids) {
     auto a = ReadAuditById(db, AuditId(id));
     if (!a) return std::unexpected(a.error());
     audits.push_back(std::move(*a));

@@ -630,15 +630,10 @@ static Result<std::vector<Loan>> QueryLoans(const Database& db,
                          "listing loans");
   if (!stmt) return std::unexpected(stmt.error());
   if (!param.empty()) stmt->Bind(1, param);
-  std::vector<std::int64_t> ids;
-  while (true) {
-    auto row = stmt->Step();
-    if (!row) return std::unexpected(row.error());
-    if (!*row) break;
-    ids.push_back(stmt->ColumnInt64(0));
-  }
+  auto ids = stmt->CollectInt64s();
+  if (!ids) return std::unexpected(ids.error());
   std::vector<Loan> loans;
-  for (std::int64_t id : ids) {
+  for (std::int64_t id : *ids) {
     auto row = ReadLoanRow(db, policy, LoanId(id));
     if (!row) return std::unexpected(row.error());
     loans.push_back(std::move(row->loan));

@@ -606,15 +606,10 @@ Result<std::vector<LegalHold>> Retention::ListHolds(bool active_only) {
                             "ORDER BY id",
                         "listing legal holds");
   if (!q) return std::unexpected(q.error());
-  std::vector<std::int64_t> ids;
-  while (true) {
-    auto row = q->Step();
-    if (!row) return std::unexpected(row.error());
-    if (!*row) break;
-    ids.push_back(q->ColumnInt64(0));
-  }
+  auto ids = q->CollectInt64s();
+  if (!ids) return std::unexpected(ids.error());
   std::vector<LegalHold> out;
-  for (std::int64_t id : ids) {
+  for (std::int64_t id : *ids) {
     auto h = LoadHold(*db_, id);
     if (!h) return std::unexpected(h.error());
     out.push_back(std::move(*h));
@@ -1077,15 +1072,10 @@ Result<std::vector<DestructionBatch>> Retention::ListBatches() {
   auto q = db_->Prepare("SELECT id FROM destruction_batches ORDER BY id",
                         "listing destruction batches");
   if (!q) return std::unexpected(q.error());
-  std::vector<std::int64_t> ids;
-  while (true) {
-    auto row = q->Step();
-    if (!row) return std::unexpected(row.error());
-    if (!*row) break;
-    ids.push_back(q->ColumnInt64(0));
-  }
+  auto ids = q->CollectInt64s();
+  if (!ids) return std::unexpected(ids.error());
   std::vector<DestructionBatch> out;
-  for (std::int64_t id : ids) {
+  for (std::int64_t id : *ids) {
     auto b = LoadBatch(*db_, id);
     if (!b) return std::unexpected(b.error());
     out.push_back(std::move(*b));

@@ -171,4 +171,14 @@ Status Transaction::Commit() {
   return status;
 }
 
+Result<std::vector<std::int64_t>> Statement::CollectInt64s() {
+  std::vector<std::int64_t> values;
+  while (true) {
+    auto row = Step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) return values;
+    values.push_back(ColumnInt64(0));
+  }
+}
+
 }  // namespace dossier::storage

@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 #include <string_view>
 
 #include "core/result.h"
@@ -53,6 +54,9 @@ class Statement {
   Result<bool> Step();
   // Steps to completion, ignoring rows; for INSERT/UPDATE/DDL.
   Status Run();
+  // Steps to completion, collecting column 0 of every row as an integer
+  // (e.g. the ids of the records a query selects).
+  Result<std::vector<std::int64_t>> CollectInt64s();
   // Makes the statement reusable with new bindings.
   void Reset();
 
