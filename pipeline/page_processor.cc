@@ -17,17 +17,21 @@ constexpr float kSureOrientation = 4.0f;
 
 // Tesseract reads best when glyphs are about 20 pixels or more high. Pages
 // whose print is smaller in the image (low-resolution scans, small print)
-// are enlarged for OCR, up to kMaxUpscale and kMaxOcrPixels.
+// are enlarged for OCR, up to kMaxUpscale and kMaxOcrPixels; images above
+// kMaxOcrPixels are reduced to it.
 constexpr double kMinGlyphHeight = 12.0;
 constexpr double kTargetGlyphHeight = 20.0;
 constexpr double kMaxUpscale = 3.0;
-constexpr double kMaxOcrPixels = 16e6;
+constexpr double kMaxOcrPixels = 12e6;
 
 double OcrScaleFactor(const capture::CleanPage& page) {
+  const double pixels = static_cast<double>(page.gray.total());
+  // Very large images (600 dpi and up) are reduced: their print is far
+  // bigger than OCR needs, and their copies would dominate memory.
+  if (pixels > kMaxOcrPixels) return std::sqrt(kMaxOcrPixels / pixels);
   const double glyph = capture::MedianGlyphHeight(page.gray, page.dpi);
   if (glyph <= 0 || glyph >= kMinGlyphHeight) return 1.0;
   double factor = std::min(kMaxUpscale, kTargetGlyphHeight / glyph);
-  const double pixels = static_cast<double>(page.gray.total());
   factor = std::min(factor, std::sqrt(kMaxOcrPixels / pixels));
   return factor > 1.2 ? factor : 1.0;
 }
@@ -78,7 +82,7 @@ Result<PageResult> ProcessPage(ocr::Engine& engine, const capture::RawPage& raw,
   PageResult result;
   Candidate best;
   const double ocr_scale = prepared->blank ? 1.0 : OcrScaleFactor(*prepared);
-  if (ocr_scale > 1.0) {
+  if (ocr_scale != 1.0) {
     prepared = capture::Rescale(*prepared, ocr_scale);
   }
   if (prepared->blank) {
@@ -123,8 +127,10 @@ Result<PageResult> ProcessPage(ocr::Engine& engine, const capture::RawPage& raw,
   }
 
   const capture::CleanPage& page = best.page;
-  // The archive keeps the scan's own resolution; the OCR boxes, found on
-  // the enlarged copy, are scaled back by the PDF writer.
+  // An enlarged copy is only for OCR: the archive keeps the scan's own
+  // resolution and the PDF writer scales the OCR boxes back. A reduced one
+  // (still above 300 dpi) is archived as it is, with its dpi scaled, so the
+  // page keeps its paper size.
   result.image = capture::EncodeForArchive(
       ocr_scale > 1.0 ? capture::Rescale(page, 1.0 / ocr_scale) : page, encode);
   result.ocr = std::move(best.ocr);
