@@ -130,8 +130,8 @@ Result<std::vector<std::string>> Blockers(const Database& db,
                                           std::int64_t customer_id,
                                           std::int64_t except_batch) {
   std::vector<std::string> out;
-  const std::string what = "checking what blocks destroying " +
-                           DisplayId(document_id);
+  const std::string what =
+      "checking what blocks destroying " + DisplayId(document_id);
   auto holds = db.Prepare(
       "SELECT h.id, h.reason, COALESCE(c.code, '') FROM legal_holds h "
       "LEFT JOIN customers c ON c.id = h.customer_id "
@@ -140,15 +140,14 @@ Result<std::vector<std::string>> Blockers(const Database& db,
       what);
   if (!holds) return std::unexpected(holds.error());
   holds->Bind(1, document_id).Bind(2, customer_id);
-  while (true) {
-    auto row = holds->Step();
-    if (!row) return std::unexpected(row.error());
-    if (!*row) break;
-    std::string on = holds->ColumnText(2);
-    out.push_back(fmt::format("legal hold {}{} ({})",
-                              HoldId(holds->ColumnInt64(0)),
-                              on.empty() ? "" : " on customer " + on,
-                              holds->ColumnText(1)));
+  if (auto s = holds->ForEachRow([&] {
+        std::string on = holds->ColumnText(2);
+        out.push_back(fmt::format(
+            "legal hold {}{} ({})", HoldId(holds->ColumnInt64(0)),
+            on.empty() ? "" : " on customer " + on, holds->ColumnText(1)));
+      });
+      !s) {
+    return std::unexpected(s.error());
   }
   auto loans = db.Prepare(
       "SELECT l.id, l.status FROM loans l WHERE (l.document_id = ?1 OR "
@@ -157,13 +156,14 @@ Result<std::vector<std::string>> Blockers(const Database& db,
       what);
   if (!loans) return std::unexpected(loans.error());
   loans->Bind(1, document_id);
-  while (true) {
-    auto row = loans->Step();
-    if (!row) return std::unexpected(row.error());
-    if (!*row) break;
-    out.push_back(fmt::format("open loan {} ({})",
-                              custody_internal::LoanId(loans->ColumnInt64(0)),
-                              loans->ColumnText(1)));
+  if (auto s = loans->ForEachRow([&] {
+        out.push_back(
+            fmt::format("open loan {} ({})",
+                        custody_internal::LoanId(loans->ColumnInt64(0)),
+                        loans->ColumnText(1)));
+      });
+      !s) {
+    return std::unexpected(s.error());
   }
   auto originals = db.Prepare(
       "SELECT barcode, state FROM originals WHERE document_id = ?1 AND "
@@ -171,12 +171,12 @@ Result<std::vector<std::string>> Blockers(const Database& db,
       what);
   if (!originals) return std::unexpected(originals.error());
   originals->Bind(1, document_id);
-  while (true) {
-    auto row = originals->Step();
-    if (!row) return std::unexpected(row.error());
-    if (!*row) break;
-    out.push_back(fmt::format("original {} is {}", originals->ColumnText(0),
-                              originals->ColumnText(1)));
+  if (auto s = originals->ForEachRow([&] {
+        out.push_back(fmt::format("original {} is {}", originals->ColumnText(0),
+                                  originals->ColumnText(1)));
+      });
+      !s) {
+    return std::unexpected(s.error());
   }
   auto batches = db.Prepare(
       "SELECT b.id FROM destruction_items i JOIN destruction_batches b ON "
@@ -185,12 +185,12 @@ Result<std::vector<std::string>> Blockers(const Database& db,
       what);
   if (!batches) return std::unexpected(batches.error());
   batches->Bind(1, document_id).Bind(2, except_batch);
-  while (true) {
-    auto row = batches->Step();
-    if (!row) return std::unexpected(row.error());
-    if (!*row) break;
-    out.push_back("already proposed in batch " +
-                  BatchId(batches->ColumnInt64(0)));
+  if (auto s = batches->ForEachRow([&] {
+        out.push_back("already proposed in batch " +
+                      BatchId(batches->ColumnInt64(0)));
+      });
+      !s) {
+    return std::unexpected(s.error());
   }
   return out;
 }
@@ -198,9 +198,9 @@ Result<std::vector<std::string>> Blockers(const Database& db,
 Result<std::int64_t> BatchRowId(const Database& db, const std::string& text) {
   auto id = ParseDisplayId(text, "DB");
   if (!id) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     fmt::format("'{}' is not a destruction batch id (DB000001)",
-                                 text));
+    return MakeError(
+        ErrorCode::kInvalidArgument,
+        fmt::format("'{}' is not a destruction batch id (DB000001)", text));
   }
   auto stmt = db.Prepare("SELECT 1 FROM destruction_batches WHERE id = ?1",
                          "looking up batch " + text);
@@ -209,7 +209,8 @@ Result<std::int64_t> BatchRowId(const Database& db, const std::string& text) {
   auto row = stmt->Step();
   if (!row) return std::unexpected(row.error());
   if (!*row) {
-    return MakeError(ErrorCode::kNotFound, "no destruction batch " + BatchId(*id));
+    return MakeError(ErrorCode::kNotFound,
+                     "no destruction batch " + BatchId(*id));
   }
   return *id;
 }
@@ -226,7 +227,9 @@ Result<DestructionBatch> LoadBatch(const Database& db, std::int64_t id) {
   b->Bind(1, id);
   auto row = b->Step();
   if (!row) return std::unexpected(row.error());
-  if (!*row) return MakeError(ErrorCode::kNotFound, "no destruction batch " + BatchId(id));
+  if (!*row)
+    return MakeError(ErrorCode::kNotFound,
+                     "no destruction batch " + BatchId(id));
   DestructionBatch batch;
   batch.id = id;
   batch.display_id = BatchId(id);
@@ -249,28 +252,28 @@ Result<DestructionBatch> LoadBatch(const Database& db, std::int64_t id) {
       what);
   if (!items) return std::unexpected(items.error());
   items->Bind(1, id);
-  while (true) {
-    auto r = items->Step();
-    if (!r) return std::unexpected(r.error());
-    if (!*r) break;
-    DestructionItem i;
-    i.document = items->ColumnText(0);
-    i.archive_number = items->ColumnText(1);
-    i.customer_code = items->ColumnText(2);
-    i.customer_name = items->ColumnText(3);
-    i.type = items->ColumnText(4);
-    i.title = items->ColumnText(5);
-    i.page_count = items->ColumnInt(6);
-    i.pdf_sha256 = items->ColumnText(7);
-    i.created_at = items->ColumnText(8);
-    i.filed_at = items->ColumnText(9);
-    i.event = items->ColumnText(10);
-    i.event_date = items->ColumnText(11);
-    i.retention_years = items->ColumnInt(12);
-    i.due_on = items->ColumnText(13);
-    i.destroyed_at = items->ColumnText(14);
-    i.file_purged_at = items->ColumnText(15);
-    batch.items.push_back(std::move(i));
+  if (auto s = items->ForEachRow([&] {
+        DestructionItem i;
+        i.document = items->ColumnText(0);
+        i.archive_number = items->ColumnText(1);
+        i.customer_code = items->ColumnText(2);
+        i.customer_name = items->ColumnText(3);
+        i.type = items->ColumnText(4);
+        i.title = items->ColumnText(5);
+        i.page_count = items->ColumnInt(6);
+        i.pdf_sha256 = items->ColumnText(7);
+        i.created_at = items->ColumnText(8);
+        i.filed_at = items->ColumnText(9);
+        i.event = items->ColumnText(10);
+        i.event_date = items->ColumnText(11);
+        i.retention_years = items->ColumnInt(12);
+        i.due_on = items->ColumnText(13);
+        i.destroyed_at = items->ColumnText(14);
+        i.file_purged_at = items->ColumnText(15);
+        batch.items.push_back(std::move(i));
+      });
+      !s) {
+    return std::unexpected(s.error());
   }
 
   auto originals = db.Prepare(
@@ -285,18 +288,18 @@ Result<DestructionBatch> LoadBatch(const Database& db, std::int64_t id) {
       what);
   if (!originals) return std::unexpected(originals.error());
   originals->Bind(1, id);
-  while (true) {
-    auto r = originals->Step();
-    if (!r) return std::unexpected(r.error());
-    if (!*r) break;
-    ShreddingRecord s;
-    s.barcode = originals->ColumnText(0);
-    s.document = DisplayId(originals->ColumnInt64(1));
-    s.shredded_by = originals->ColumnText(2);
-    s.witness = originals->ColumnText(3);
-    s.shredded_at = originals->ColumnText(4);
-    s.method = originals->ColumnText(5);
-    batch.originals.push_back(std::move(s));
+  if (auto s = originals->ForEachRow([&] {
+        ShreddingRecord s;
+        s.barcode = originals->ColumnText(0);
+        s.document = DisplayId(originals->ColumnInt64(1));
+        s.shredded_by = originals->ColumnText(2);
+        s.witness = originals->ColumnText(3);
+        s.shredded_at = originals->ColumnText(4);
+        s.method = originals->ColumnText(5);
+        batch.originals.push_back(std::move(s));
+      });
+      !s) {
+    return std::unexpected(s.error());
   }
   return batch;
 }
@@ -305,9 +308,9 @@ Status SetBatchStatus(const Database& db, std::int64_t id,
                       const std::string& old_status,
                       const std::string& new_status, const std::string& actor,
                       const std::string& at) {
-  auto stmt = db.Prepare(
-      "UPDATE destruction_batches SET status = ?2 WHERE id = ?1",
-      "changing the status of batch " + BatchId(id));
+  auto stmt =
+      db.Prepare("UPDATE destruction_batches SET status = ?2 WHERE id = ?1",
+                 "changing the status of batch " + BatchId(id));
   if (!stmt) return std::unexpected(stmt.error());
   stmt->Bind(1, id).Bind(2, new_status);
   RETENTION_TRY(stmt->Run());
@@ -325,7 +328,8 @@ Retention::Retention(Catalog& catalog, FileStore& files)
 Result<RetentionRule> Retention::SetRule(const std::string& type,
                                          const std::string& event, int years,
                                          const std::string& actor) {
-  if (std::find(std::begin(kTypes), std::end(kTypes), type) == std::end(kTypes)) {
+  if (std::find(std::begin(kTypes), std::end(kTypes), type) ==
+      std::end(kTypes)) {
     return MakeError(ErrorCode::kInvalidArgument,
                      fmt::format("retention rule: unknown document type '{}' "
                                  "(contract, form, id-copy, correspondence, "
@@ -396,12 +400,12 @@ Result<std::vector<RetentionRule>> Retention::ListRules() {
       "listing retention rules");
   if (!q) return std::unexpected(q.error());
   std::vector<RetentionRule> out;
-  while (true) {
-    auto row = q->Step();
-    if (!row) return std::unexpected(row.error());
-    if (!*row) break;
-    out.push_back({q->ColumnText(0), q->ColumnText(1), q->ColumnInt(2),
-                   q->ColumnText(3), q->ColumnText(4)});
+  if (auto s = q->ForEachRow([&] {
+        out.push_back({q->ColumnText(0), q->ColumnText(1), q->ColumnInt(2),
+                       q->ColumnText(3), q->ColumnText(4)});
+      });
+      !s) {
+    return std::unexpected(s.error());
   }
   return out;
 }
@@ -437,8 +441,8 @@ Status Retention::SetRelationshipEnd(const std::string& customer_code,
   if (!up) return std::unexpected(up.error());
   up->Bind(1, *id).Bind(2, date);
   RETENTION_TRY(up->Run());
-  RETENTION_TRY(WriteHistory(db, "customers", *id, "relationship_ended_on",
-                             old, date, actor, CurrentUtc().iso8601));
+  RETENTION_TRY(WriteHistory(db, "customers", *id, "relationship_ended_on", old,
+                             date, actor, CurrentUtc().iso8601));
   return tx->Commit();
 }
 
@@ -453,12 +457,12 @@ Result<std::vector<RetentionStatus>> Retention::Due(const std::string& today,
                       "listing documents due for destruction");
   if (!q) return std::unexpected(q.error());
   std::vector<Candidate> candidates;
-  while (true) {
-    auto row = q->Step();
-    if (!row) return std::unexpected(row.error());
-    if (!*row) break;
-    Candidate c = ReadCandidate(*q, today);
-    if (all || c.status.due) candidates.push_back(std::move(c));
+  if (auto s = q->ForEachRow([&] {
+        Candidate c = ReadCandidate(*q, today);
+        if (all || c.status.due) candidates.push_back(std::move(c));
+      });
+      !s) {
+    return std::unexpected(s.error());
   }
   std::vector<RetentionStatus> out;
   for (Candidate& c : candidates) {
@@ -493,11 +497,13 @@ Result<LegalHold> LoadHold(const Database& db, std::int64_t id) {
   q->Bind(1, id);
   auto row = q->Step();
   if (!row) return std::unexpected(row.error());
-  if (!*row) return MakeError(ErrorCode::kNotFound, "no legal hold " + HoldId(id));
+  if (!*row)
+    return MakeError(ErrorCode::kNotFound, "no legal hold " + HoldId(id));
   LegalHold h;
   h.id = id;
   h.display_id = HoldId(id);
-  h.target = q->ColumnIsNull(0) ? q->ColumnText(1) : DisplayId(q->ColumnInt64(0));
+  h.target =
+      q->ColumnIsNull(0) ? q->ColumnText(1) : DisplayId(q->ColumnInt64(0));
   h.reason = q->ColumnText(2);
   h.placed_by = q->ColumnText(3);
   h.placed_at = q->ColumnText(4);
@@ -549,8 +555,14 @@ Result<LegalHold> Retention::AddHold(const std::string& target,
       "placed_at) VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
       what);
   if (!ins) return std::unexpected(ins.error());
-  if (document_id) ins->Bind(1, *document_id); else ins->BindNull(1);
-  if (customer_id) ins->Bind(2, *customer_id); else ins->BindNull(2);
+  if (document_id)
+    ins->Bind(1, *document_id);
+  else
+    ins->BindNull(1);
+  if (customer_id)
+    ins->Bind(2, *customer_id);
+  else
+    ins->BindNull(2);
   ins->Bind(3, clean_reason).Bind(4, actor).Bind(5, now);
   auto row = ins->Step();
   if (!row) return std::unexpected(row.error());
@@ -567,8 +579,9 @@ Result<LegalHold> Retention::ReleaseHold(const std::string& hold,
                                          const std::string& actor) {
   auto id = ParseDisplayId(hold, "H");
   if (!id) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     fmt::format("'{}' is not a legal hold id (H000001)", hold));
+    return MakeError(
+        ErrorCode::kInvalidArgument,
+        fmt::format("'{}' is not a legal hold id (H000001)", hold));
   }
   const std::string clean_reason = TrimAscii(reason);
   if (clean_reason.empty()) {
@@ -582,9 +595,10 @@ Result<LegalHold> Retention::ReleaseHold(const std::string& hold,
   auto h = LoadHold(db, *id);
   if (!h) return std::unexpected(h.error());
   if (!h->active()) {
-    return MakeError(ErrorCode::kConflict,
-                     fmt::format("{} was already released on {} by {}",
-                                 h->display_id, h->released_at, h->released_by));
+    return MakeError(
+        ErrorCode::kConflict,
+        fmt::format("{} was already released on {} by {}", h->display_id,
+                    h->released_at, h->released_by));
   }
   const std::string now = CurrentUtc().iso8601;
   auto up = db.Prepare(
@@ -668,12 +682,12 @@ Result<DestructionBatch> Retention::Propose(
   if (documents.empty()) {
     auto q = db.Prepare(std::string(kCandidateSelect) + "ORDER BY d.id", what);
     if (!q) return std::unexpected(q.error());
-    while (true) {
-      auto row = q->Step();
-      if (!row) return std::unexpected(row.error());
-      if (!*row) break;
-      Candidate c = ReadCandidate(*q, today);
-      if (c.status.due) chosen.push_back(std::move(c));
+    if (auto s = q->ForEachRow([&] {
+          Candidate c = ReadCandidate(*q, today);
+          if (c.status.due) chosen.push_back(std::move(c));
+        });
+        !s) {
+      return std::unexpected(s.error());
     }
     std::vector<Candidate> free;
     for (Candidate& c : chosen) {
@@ -698,7 +712,8 @@ Result<DestructionBatch> Retention::Propose(
         problems.push_back(doc->display_id + " is already destroyed");
         continue;
       }
-      auto q = db.Prepare(std::string(kCandidateSelect) + "AND d.id = ?1", what);
+      auto q =
+          db.Prepare(std::string(kCandidateSelect) + "AND d.id = ?1", what);
       if (!q) return std::unexpected(q.error());
       q->Bind(1, doc->id);
       auto row = q->Step();
@@ -718,8 +733,8 @@ Result<DestructionBatch> Retention::Propose(
         continue;
       }
       if (!c.status.due) {
-        problems.push_back(fmt::format("{} is not due until {}", doc->display_id,
-                                       c.status.due_on));
+        problems.push_back(fmt::format("{} is not due until {}",
+                                       doc->display_id, c.status.due_on));
         continue;
       }
       auto b = Blockers(db, c.id, c.customer_id, 0);
@@ -758,12 +773,22 @@ Result<DestructionBatch> Retention::Propose(
   if (!item) return std::unexpected(item.error());
   for (const Candidate& c : chosen) {
     const RetentionStatus& s = c.status;
-    item->Bind(1, batch_id).Bind(2, c.id).Bind(3, s.document)
-        .Bind(4, s.archive_number).Bind(5, s.customer_code)
-        .Bind(6, c.customer_name).Bind(7, s.type).Bind(8, s.title)
-        .Bind(9, c.page_count).Bind(10, c.pdf_sha256).Bind(11, c.created_at)
-        .Bind(12, c.filed_at).Bind(13, s.event).Bind(14, s.event_date)
-        .Bind(15, s.years).Bind(16, s.due_on);
+    item->Bind(1, batch_id)
+        .Bind(2, c.id)
+        .Bind(3, s.document)
+        .Bind(4, s.archive_number)
+        .Bind(5, s.customer_code)
+        .Bind(6, c.customer_name)
+        .Bind(7, s.type)
+        .Bind(8, s.title)
+        .Bind(9, c.page_count)
+        .Bind(10, c.pdf_sha256)
+        .Bind(11, c.created_at)
+        .Bind(12, c.filed_at)
+        .Bind(13, s.event)
+        .Bind(14, s.event_date)
+        .Bind(15, s.years)
+        .Bind(16, s.due_on);
     RETENTION_TRY(item->Run());
     item->Reset();
   }
@@ -828,9 +853,9 @@ Result<DestructionBatch> Retention::Approve(const std::string& batch_text,
     if (!problems.empty()) {
       std::string list;
       for (const auto& p : problems) list += "\n  " + p;
-      return MakeError(ErrorCode::kConflict,
-                       batch->display_id + " not approved; nothing changed:" +
-                           list);
+      return MakeError(
+          ErrorCode::kConflict,
+          batch->display_id + " not approved; nothing changed:" + list);
     }
     const std::string now = CurrentUtc().iso8601;
     for (const DestructionItem& item : batch->items) {
@@ -880,7 +905,8 @@ Result<DestructionBatch> Retention::Approve(const std::string& batch_text,
     if (!up) return std::unexpected(up.error());
     up->Bind(1, *id).Bind(2, actor).Bind(3, now);
     RETENTION_TRY(up->Run());
-    const std::string next = batch->originals.empty() ? "completed" : "approved";
+    const std::string next =
+        batch->originals.empty() ? "completed" : "approved";
     RETENTION_TRY(SetBatchStatus(db, *id, "proposed", next, actor, now));
     RETENTION_TRY(tx->Commit());
   }
@@ -906,11 +932,12 @@ Result<int> Retention::FinishPurges() {
     bool shared;
   };
   std::vector<Pending> pending;
-  while (true) {
-    auto row = q->Step();
-    if (!row) return std::unexpected(row.error());
-    if (!*row) break;
-    pending.push_back({q->ColumnInt64(0), q->ColumnText(1), q->ColumnInt(2) != 0});
+  if (auto s = q->ForEachRow([&] {
+        pending.push_back(
+            {q->ColumnInt64(0), q->ColumnText(1), q->ColumnInt(2) != 0});
+      });
+      !s) {
+    return std::unexpected(s.error());
   }
   q->Reset();
   int removed = 0;
@@ -919,11 +946,11 @@ Result<int> Retention::FinishPurges() {
       std::error_code ec;
       std::filesystem::remove(files_.PathFor(p.sha256), ec);
       if (ec) {
-        return MakeError(ErrorCode::kIo,
-                         fmt::format("{}: cannot remove the destroyed "
-                                     "document's file: {}",
-                                     files_.PathFor(p.sha256).string(),
-                                     ec.message()));
+        return MakeError(
+            ErrorCode::kIo,
+            fmt::format("{}: cannot remove the destroyed "
+                        "document's file: {}",
+                        files_.PathFor(p.sha256).string(), ec.message()));
       }
       ++removed;
     }
@@ -981,8 +1008,9 @@ Result<DestructionBatch> Retention::RecordShredding(
                      what + ": who shredded it and a witness are required");
   }
   if (witness == actor) {
-    return MakeError(ErrorCode::kConflict,
-                     what + ": the witness must be someone other than " + actor);
+    return MakeError(
+        ErrorCode::kConflict,
+        what + ": the witness must be someone other than " + actor);
   }
   std::string at = TrimAscii(request.at);
   const std::string now = CurrentUtc().iso8601;
@@ -1007,14 +1035,13 @@ Result<DestructionBatch> Retention::RecordShredding(
                                  "the destruction is approved",
                                  what, batch->display_id, batch->status));
   }
-  auto it = std::find_if(batch->originals.begin(), batch->originals.end(),
-                         [&](const ShreddingRecord& s) {
-                           return s.barcode == barcode;
-                         });
+  auto it = std::find_if(
+      batch->originals.begin(), batch->originals.end(),
+      [&](const ShreddingRecord& s) { return s.barcode == barcode; });
   if (it == batch->originals.end()) {
-    return MakeError(ErrorCode::kNotFound,
-                     fmt::format("{}: not an original of {}", what,
-                                 batch->display_id));
+    return MakeError(
+        ErrorCode::kNotFound,
+        fmt::format("{}: not an original of {}", what, batch->display_id));
   }
   if (!it->shredded_by.empty()) {
     return MakeError(ErrorCode::kConflict,
@@ -1023,8 +1050,8 @@ Result<DestructionBatch> Retention::RecordShredding(
   }
   auto original = custody_internal::FindOriginal(db, barcode);
   if (!original) return std::unexpected(original.error());
-  auto up = db.Prepare(
-      "UPDATE originals SET state = 'destroyed' WHERE id = ?1", what);
+  auto up = db.Prepare("UPDATE originals SET state = 'destroyed' WHERE id = ?1",
+                       what);
   if (!up) return std::unexpected(up.error());
   up->Bind(1, original->id);
   if (auto s = up->Run(); !s) {
@@ -1044,15 +1071,20 @@ Result<DestructionBatch> Retention::RecordShredding(
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
       what);
   if (!ins) return std::unexpected(ins.error());
-  ins->Bind(1, *id).Bind(2, original->id).Bind(3, barcode).Bind(4, actor)
-      .Bind(5, witness).Bind(6, at).Bind(7, TrimAscii(request.method))
-      .Bind(8, actor).Bind(9, now);
+  ins->Bind(1, *id)
+      .Bind(2, original->id)
+      .Bind(3, barcode)
+      .Bind(4, actor)
+      .Bind(5, witness)
+      .Bind(6, at)
+      .Bind(7, TrimAscii(request.method))
+      .Bind(8, actor)
+      .Bind(9, now);
   RETENTION_TRY(ins->Run());
   const bool last =
-      std::count_if(batch->originals.begin(), batch->originals.end(),
-                    [](const ShreddingRecord& s) {
-                      return s.shredded_by.empty();
-                    }) == 1;
+      std::count_if(
+          batch->originals.begin(), batch->originals.end(),
+          [](const ShreddingRecord& s) { return s.shredded_by.empty(); }) == 1;
   if (last) {
     RETENTION_TRY(SetBatchStatus(db, *id, "approved", "completed", actor, now));
   }

@@ -181,4 +181,13 @@ Result<std::vector<std::int64_t>> Statement::CollectInt64s() {
   }
 }
 
+Status Statement::ForEachRow(const std::function<void()>& on_row) {
+  while (true) {
+    auto row = Step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) return Ok();
+    on_row();
+  }
+}
+
 }  // namespace dossier::storage

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <functional>
 #include <string>
 #include <vector>
 #include <string_view>
@@ -57,6 +58,8 @@ class Statement {
   // Steps to completion, collecting column 0 of every row as an integer
   // (e.g. the ids of the records a query selects).
   Result<std::vector<std::int64_t>> CollectInt64s();
+  // Steps to completion, calling on_row for each row while it is current.
+  Status ForEachRow(const std::function<void()>& on_row);
   // Makes the statement reusable with new bindings.
   void Reset();
 
