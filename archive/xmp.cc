@@ -4,6 +4,8 @@
 #include <ctime>
 #include <regex>
 
+#include "core/clock.h"
+
 namespace dossier::archive {
 namespace {
 
@@ -78,17 +80,8 @@ Result<Timestamp> ParseIso8601(std::string_view text) {
 }
 
 Timestamp NowUtc() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  Timestamp t;
-  t.year = tm.tm_year + 1900;
-  t.month = tm.tm_mon + 1;
-  t.day = tm.tm_mday;
-  t.hour = tm.tm_hour;
-  t.minute = tm.tm_min;
-  t.second = tm.tm_sec;
-  return t;
+  auto parsed = ParseIso8601(NowIso8601());
+  return parsed ? *parsed : Timestamp{};
 }
 
 std::string FormatXmpDate(const Timestamp& t) {

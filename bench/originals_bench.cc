@@ -24,12 +24,12 @@
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using SteadyClock = std::chrono::steady_clock;
 using dossier::storage::Catalog;
 using dossier::storage::Custody;
 
-double Ms(Clock::time_point since) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - since).count();
+double Ms(SteadyClock::time_point since) {
+  return std::chrono::duration<double, std::milli>(SteadyClock::now() - since).count();
 }
 
 template <typename T>
@@ -119,7 +119,7 @@ int main(int argc, char** argv) {
   auto catalog = std::move(*Must(Catalog::Create(db), "creating the catalog"));
   Custody custody(*catalog);
   const int customers = 200;
-  auto t = Clock::now();
+  auto t = SteadyClock::now();
   std::vector<std::string> customer_codes;
   for (int i = 0; i < customers; ++i) {
     customer_codes.push_back(
@@ -129,7 +129,7 @@ int main(int argc, char** argv) {
   }
   InsertDocuments(db, customers, originals);
   const double docs_ms = Ms(t);
-  t = Clock::now();
+  t = SteadyClock::now();
   Must(custody.AddLocation({"R1", "room", "", "档案室", 0, "restricted"}, "bench"),
        "adding the room");
   std::vector<std::string> boxes;
@@ -142,7 +142,7 @@ int main(int argc, char** argv) {
     }
   }
   const double locations_ms = Ms(t);
-  t = Clock::now();
+  t = SteadyClock::now();
   std::vector<dossier::storage::RegisterRequest> requests;
   requests.reserve(originals);
   const int per_box = (originals + kBoxCount - 1) / kBoxCount;
@@ -168,10 +168,10 @@ int main(int argc, char** argv) {
     for (int i = 0; i < 10; ++i) scans.push_back("OR9" + std::to_string(1000000 + i) + "X");
     for (int i = 0; i < 5; ++i) scans.push_back(scans[i]);
     auto audit = *Must(custody.StartAudit("R1-01", "auditor"), "starting");
-    t = Clock::now();
+    t = SteadyClock::now();
     Must(custody.AddScans(audit.display_id, scans, "bench"), "scanning");
     const double scan_ms = Ms(t);
-    t = Clock::now();
+    t = SteadyClock::now();
     auto closed = *Must(custody.CloseAudit(audit.display_id, "auditor"), "closing");
     const double ms = Ms(t);
     add("audit one cabinet: record " + std::to_string(scans.size()) + " scans",
@@ -194,10 +194,10 @@ int main(int argc, char** argv) {
     for (int i = 0; i < 50; ++i) scans.push_back("OR8" + std::to_string(1000000 + i) + "X");
     std::shuffle(scans.begin(), scans.end(), rng);
     auto audit = *Must(custody.StartAudit("R1", "auditor"), "starting");
-    t = Clock::now();
+    t = SteadyClock::now();
     Must(custody.AddScans(audit.display_id, scans, "bench"), "scanning");
     const double scan_ms = Ms(t);
-    t = Clock::now();
+    t = SteadyClock::now();
     auto closed = *Must(custody.CloseAudit(audit.display_id, "auditor"), "closing");
     const double ms = Ms(t);
     add("audit whole archive: record " + std::to_string(scans.size()) + " scans",
@@ -215,7 +215,7 @@ int main(int argc, char** argv) {
     for (int i = 0; i < 1000; ++i) {
       const std::string key = i % 2 == 0 ? barcodes[pick(rng)]
                                          : "D" + std::to_string(pick(rng) + 1);
-      t = Clock::now();
+      t = SteadyClock::now();
       Must(custody.Where(key), "where");
       times.push_back(Ms(t));
     }
@@ -225,7 +225,7 @@ int main(int argc, char** argv) {
     add("where (barcode or document): mean", fmt_ms(sum / times.size()), "< 5 ms");
     add("where: p99", fmt_ms(times[times.size() * 99 / 100]), "< 5 ms");
     // A customer with 500 originals, each with its history.
-    t = Clock::now();
+    t = SteadyClock::now();
     Must(custody.Where(customer_codes[0]), "where customer");
     add("where (customer, " + std::to_string(originals / customers) + " originals)",
         fmt_ms(Ms(t)));
@@ -243,7 +243,7 @@ int main(int argc, char** argv) {
       options.stock = *dossier::archive::FindLabelStock(stock);
       options.symbology = qr ? dossier::archive::Symbology::kQrCode
                              : dossier::archive::Symbology::kCode128;
-      t = Clock::now();
+      t = SteadyClock::now();
       auto pdf = Must(dossier::archive::WriteLabelSheet(labels, options), "labels");
       const double ms = Ms(t);
       char buf[96];

@@ -31,11 +31,11 @@
 
 namespace fs = std::filesystem;
 using namespace dossier;
-using Clock = std::chrono::steady_clock;
+using SteadyClock = std::chrono::steady_clock;
 
 namespace {
 
-double Ms(Clock::time_point a, Clock::time_point b) {
+double Ms(SteadyClock::time_point a, SteadyClock::time_point b) {
   return std::chrono::duration<double, std::milli>(b - a).count();
 }
 
@@ -237,7 +237,7 @@ int main(int argc, char** argv) {
     }
     const std::string text = NormalizeText(MakePage(rng, p % kPagesPerDocument + 1));
     text_bytes += static_cast<std::int64_t>(text.size());
-    auto t0 = Clock::now();
+    auto t0 = SteadyClock::now();
     sqlite3_bind_int64(page_stmt, 1, document_id);
     sqlite3_bind_int(page_stmt, 2, p % kPagesPerDocument + 1);
     sqlite3_bind_text(page_stmt, 3, text.data(), static_cast<int>(text.size()),
@@ -254,32 +254,32 @@ int main(int argc, char** argv) {
       return 1;
     }
     sqlite3_reset(fts_stmt);
-    auto t1 = Clock::now();
+    auto t1 = SteadyClock::now();
     sqlite3_bind_int64(tri_stmt, 1, page_id);
     sqlite3_bind_text(tri_stmt, 2, text.data(), static_cast<int>(text.size()),
                       SQLITE_STATIC);
     sqlite3_step(tri_stmt);
     sqlite3_reset(tri_stmt);
-    auto t2 = Clock::now();
+    auto t2 = SteadyClock::now();
     ours_ms += Ms(t0, t1);
     tri_ms += Ms(t1, t2);
     page_tokens.AddPage(text);
     if ((p + 1) % 20000 == 0) {
-      auto c0 = Clock::now();
+      auto c0 = SteadyClock::now();
       Exec(raw, "COMMIT; BEGIN");
-      auto c1 = Clock::now();
+      auto c1 = SteadyClock::now();
       Exec(tri, "COMMIT; BEGIN");
       ours_ms += Ms(c0, c1);
-      tri_ms += Ms(c1, Clock::now());
+      tri_ms += Ms(c1, SteadyClock::now());
     }
   }
   Exec(raw, "COMMIT");
   Exec(tri, "COMMIT");
-  auto o0 = Clock::now();
+  auto o0 = SteadyClock::now();
   Exec(raw, "INSERT INTO page_fts(page_fts) VALUES ('optimize')");
-  auto o1 = Clock::now();
+  auto o1 = SteadyClock::now();
   Exec(tri, "INSERT INTO tri(tri) VALUES ('optimize')");
-  const double ours_opt = Ms(o0, o1), tri_opt = Ms(o1, Clock::now());
+  const double ours_opt = Ms(o0, o1), tri_opt = Ms(o1, SteadyClock::now());
   for (auto* s : {doc_stmt, page_stmt, fts_stmt}) sqlite3_finalize(s);
   sqlite3_finalize(tri_stmt);
   Exec(raw, "PRAGMA wal_checkpoint(TRUNCATE)");
@@ -336,9 +336,9 @@ int main(int argc, char** argv) {
     for (const std::string& q : qc.queries) {
       for (int rep = 0; rep < kReps; ++rep) {
         storage::SearchQuery sq{q, "", 20};
-        auto t0 = Clock::now();
+        auto t0 = SteadyClock::now();
         auto hits = (*catalog)->Search(sq);
-        auto t1 = Clock::now();
+        auto t1 = SteadyClock::now();
         if (!hits) {
           fmt::print(stderr, "{}: {}\n", q, hits.error().message);
           return 1;
@@ -346,9 +346,9 @@ int main(int argc, char** argv) {
         plain.push_back(Ms(t0, t1));
         sq.customer_code = codes[rep * 37 % kCustomers];
         sq.types = {"contract"};
-        t0 = Clock::now();
+        t0 = SteadyClock::now();
         auto fhits = (*catalog)->Search(sq);
-        filtered.push_back(Ms(t0, Clock::now()));
+        filtered.push_back(Ms(t0, SteadyClock::now()));
         // Trigram: the query as one quoted string, as a user would type it.
         std::string tq = "\"" + q + "\"";
         std::erase(tq, '\\');
@@ -356,10 +356,10 @@ int main(int argc, char** argv) {
           tq = q;
         }
         sqlite3_bind_text(tri_top, 1, tq.c_str(), -1, SQLITE_TRANSIENT);
-        t0 = Clock::now();
+        t0 = SteadyClock::now();
         while (sqlite3_step(tri_top) == SQLITE_ROW) {
         }
-        trigram.push_back(Ms(t0, Clock::now()));
+        trigram.push_back(Ms(t0, SteadyClock::now()));
         sqlite3_reset(tri_top);
         if (rep == 0) {
           sqlite3_bind_text(tri_count, 1, tq.c_str(), -1, SQLITE_TRANSIENT);

@@ -4,6 +4,7 @@
 
 #include "archive/certificate.h"
 #include "cli/governance_commands.h"
+#include "core/clock.h"
 #include "core/file_util.h"
 #include "core/hash.h"
 #include "storage/retention.h"
@@ -11,14 +12,6 @@
 namespace dossier::cli {
 namespace {
 
-std::string UtcNowIso() {
-  std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 void PrintBatch(const storage::DestructionBatch& b) {
   fmt::print("{}  {:<9} proposed {} by {}{}  {}\n", b.display_id, b.status,
@@ -58,9 +51,10 @@ Result<std::filesystem::path> IssueCertificate(
   data.batch_id = b.display_id;
   data.status = b.status;
   data.reason = b.reason;
-  data.proposed = b.proposed_at + " by " + b.proposed_by;
-  data.approved = b.approved_at + " by " + b.approved_by;
-  data.issued_at = UtcNowIso();
+  const TimeZone zone = archive.catalog().Zone();
+  data.proposed = zone.DisplayUtc(b.proposed_at) + " by " + b.proposed_by;
+  data.approved = zone.DisplayUtc(b.approved_at) + " by " + b.approved_by;
+  data.issued_at = zone.Display(Now());
   data.issued_by = CurrentUser();
   data.archive_name = std::filesystem::absolute(archive.dir()).string();
   data.font_path = font;
@@ -70,11 +64,11 @@ Result<std::filesystem::path> IssueCertificate(
          i.type, i.title, i.page_count, i.filed_at,
          fmt::format("{} {} + {} years", i.event, i.event_date,
                      i.retention_years),
-         i.due_on, i.destroyed_at, i.pdf_sha256});
+         i.due_on, zone.DisplayUtc(i.destroyed_at), i.pdf_sha256});
   }
   for (const auto& o : b.originals) {
     data.originals.push_back({o.barcode, o.document, o.shredded_by, o.witness,
-                              o.shredded_at, o.method});
+                              zone.DisplayUtc(o.shredded_at), o.method});
   }
   auto pdf = archive::WriteDestructionCertificatePdf(data);
   if (!pdf) return std::unexpected(pdf.error());
@@ -116,7 +110,7 @@ void RegisterDestroyCommand(CLI::App& app, const GlobalOptions& global,
       auto archive = OpenArchive(global);
       if (!archive) return std::unexpected(archive.error());
       storage::Retention retention((*archive)->catalog(), (*archive)->files());
-      auto b = retention.Propose(*docs, today->empty() ? LocalToday() : *today,
+      auto b = retention.Propose(*docs, today->empty() ? LocalToday((*archive)->catalog()) : *today,
                                  *reason, CurrentUser());
       if (!b) return std::unexpected(b.error());
       PrintBatch(*b);

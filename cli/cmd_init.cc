@@ -2,6 +2,7 @@
 
 #include <iostream>
 
+#include "app/session.h"
 #include "cli/command.h"
 
 namespace dossier::cli {
@@ -35,38 +36,18 @@ void RegisterInit(CLI::App& app, const GlobalOptions& global, Action* action) {
       std::filesystem::path target = args->dir.empty()
                                          ? ArchiveDir(global)
                                          : std::filesystem::path(args->dir);
-      std::string password;
+      app::InitInput input{target, args->admin, ""};
       if (!args->admin.empty()) {
         // Asked before anything is created, so a bad password leaves no
         // half-made archive.
         auto p = ReadPassword(args->password_stdin,
                               fmt::format("Password for {}: ", args->admin));
         if (!p) return std::unexpected(p.error());
-        if (p->size() < 8) {
-          return MakeError(ErrorCode::kInvalidArgument,
-                           fmt::format("password for user {} is too short (at "
-                                       "least 8 characters)",
-                                       args->admin));
-        }
-        password = std::move(*p);
+        input.password = std::move(*p);
       }
-      auto archive = storage::Archive::Init(target);
-      if (!archive) return std::unexpected(archive.error());
-      storage::Access access((*archive)->catalog());
-      if (!args->admin.empty()) {
-        auto user = access.AddUser(args->admin, password, {"admin"},
-                                   args->admin);
-        if (!user) return std::unexpected(user.error());
-        SetCurrentPrincipal(storage::Principal{args->admin, {"admin"}, false});
-      }
-      if (auto s = AppendCommandLog(
-              access, "ok",
-              args->admin.empty() ? "open station"
-                                  : "first admin " + args->admin);
-          !s) {
-        return std::unexpected(s.error());
-      }
-      fmt::print("Created archive in {}\n", (*archive)->dir().string());
+      auto station = app::InitArchive(input, ClaimedUser(), CurrentCaller().channel);
+      if (!station) return std::unexpected(station.error());
+      fmt::print("Created archive in {}\n", (*station)->archive().dir().string());
       if (args->admin.empty()) {
         std::cerr << "Open station: no passwords; $DOSSIER_USER (or the login "
                      "name) acts as admin. Secure it with `dossier user add "

@@ -1,22 +1,13 @@
 #include <fmt/format.h>
 
-#include <ctime>
 #include <iostream>
 
+#include "app/loans.h"
 #include "cli/custody_commands.h"
 #include "core/file_util.h"
 
 namespace dossier::cli {
 namespace {
-
-std::string Today() {
-  std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  localtime_r(&now, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
-}
 
 void PrintLoan(const storage::Loan& l) {
   fmt::print("{}  {:<17} {:<10} {:<12} due {}{}  {} -> {}{}  {}\n",
@@ -28,25 +19,24 @@ void PrintLoan(const storage::Loan& l) {
              l.purpose);
 }
 
-// Runs fn(custody) on the archive and prints the loan it returns.
+// Runs fn(station) and prints the loan it returns.
 template <typename Fn>
 Action LoanAction(const GlobalOptions& global, Fn fn) {
-  return [&global, fn]() -> Result<int> {
-    auto archive = OpenArchive(global);
-    if (!archive) return std::unexpected(archive.error());
-    storage::Custody custody((*archive)->catalog());
-    auto loan = fn(custody, **archive);
+  return AppAction([&global, fn]() -> Result<int> {
+    auto station = OpenStation(global);
+    if (!station) return std::unexpected(station.error());
+    auto loan = fn(**station);
     if (!loan) return std::unexpected(loan.error());
     PrintLoan(*loan);
     for (const auto& a : loan->approvals) {
       fmt::print("    round {}: {} {} at {} {}\n", a.round, a.approver,
-                 a.decision, a.at, a.note);
+                 a.decision, (*station)->Zone().DisplayUtc(a.at), a.note);
     }
     if (loan->status == "requested" || loan->status == "renewal-requested") {
       fmt::print("    needs {} approval(s) this round\n", loan->approvals_needed);
     }
     return kExitOk;
-  };
+  });
 }
 
 std::string FirstScan(const std::string& given) {
@@ -64,7 +54,7 @@ void RegisterLoanCommand(CLI::App& app, const GlobalOptions& global,
 
   auto* request = cmd->add_subcommand("request", "Ask to borrow an original "
                                                  "(or an electronic copy)");
-  auto req = std::make_shared<storage::LoanRequest>();
+  auto req = std::make_shared<app::LoanInput>();
   request->add_option("ITEM", req->item,
                       "Original barcode, or document id")->required();
   request->add_option("--purpose", req->purpose, "Why")->required();
@@ -76,11 +66,8 @@ void RegisterLoanCommand(CLI::App& app, const GlobalOptions& global,
   request->add_flag("--electronic", req->electronic,
                     "An electronic copy of the document, not the paper");
   request->callback([&global, req, action] {
-    *action = LoanAction(global, [req](storage::Custody& c, storage::Archive&) {
-      storage::LoanRequest r = *req;
-      r.requester = CurrentUser();
-      if (r.recipient.empty()) r.recipient = r.requester;
-      return c.RequestLoan(r);
+    *action = LoanAction(global, [req](app::Station& st) {
+      return app::RequestLoan(st, CurrentCaller(), *req);
     });
   });
 
@@ -90,18 +77,16 @@ void RegisterLoanCommand(CLI::App& app, const GlobalOptions& global,
   approve->add_option("LOAN", *loan_id, "Loan id, e.g. L000003")->required();
   approve->add_option("--note", *note, "Comment");
   approve->callback([&global, loan_id, note, action] {
-    *action = LoanAction(global, [loan_id, note](storage::Custody& c,
-                                                 storage::Archive&) {
-      return c.ApproveLoan(*loan_id, CurrentUser(), *note);
+    *action = LoanAction(global, [loan_id, note](app::Station& st) {
+      return app::ApproveLoan(st, CurrentCaller(), *loan_id, *note);
     });
   });
   auto* reject = cmd->add_subcommand("reject", "Reject a loan or renewal");
   reject->add_option("LOAN", *loan_id, "Loan id")->required();
   reject->add_option("--note", *note, "Why")->required();
   reject->callback([&global, loan_id, note, action] {
-    *action = LoanAction(global, [loan_id, note](storage::Custody& c,
-                                                 storage::Archive&) {
-      return c.RejectLoan(*loan_id, CurrentUser(), *note);
+    *action = LoanAction(global, [loan_id, note](app::Station& st) {
+      return app::RejectLoan(st, CurrentCaller(), *loan_id, *note);
     });
   });
 
@@ -115,29 +100,10 @@ void RegisterLoanCommand(CLI::App& app, const GlobalOptions& global,
                        "Scanned barcode (default: read from stdin)");
   checkout->add_option("--to", *to, "Electronic copy: the PDF file to write");
   checkout->callback([&global, loan_id, barcode, to, action] {
-    *action = LoanAction(global, [loan_id, barcode, to](
-                                     storage::Custody& c,
-                                     storage::Archive& archive)
-                                     -> Result<storage::Loan> {
-      auto loan = c.GetLoan(*loan_id);
-      if (!loan) return loan;
-      if (loan->kind == "electronic") {
-        if (to->empty()) {
-          return MakeError(ErrorCode::kInvalidArgument,
-                           "an electronic copy needs --to FILE");
-        }
-        auto doc = archive.catalog().GetDocument(loan->document_display_id);
-        if (!doc) return std::unexpected(doc.error());
-        auto bytes = archive.files().Get(doc->pdf_sha256);
-        if (!bytes) return std::unexpected(bytes.error());
-        auto out = c.CheckoutLoan(*loan_id, "", CurrentUser());
-        if (!out) return out;
-        if (auto s = WriteFileAtomic(*to, *bytes); !s) {
-          return std::unexpected(s.error());
-        }
-        return out;
-      }
-      return c.CheckoutLoan(*loan_id, FirstScan(*barcode), CurrentUser());
+    *action = LoanAction(global, [loan_id, barcode, to](app::Station& st) {
+      // A paper loan's barcode is scanned; an electronic copy has none.
+      const std::string scanned = to->empty() ? FirstScan(*barcode) : *barcode;
+      return app::CheckoutLoan(st, CurrentCaller(), *loan_id, scanned, *to);
     });
   });
 
@@ -147,9 +113,8 @@ void RegisterLoanCommand(CLI::App& app, const GlobalOptions& global,
   renew->add_option("LOAN", *loan_id, "Loan id")->required();
   renew->add_option("--due", *due, "New due date YYYY-MM-DD")->required();
   renew->callback([&global, loan_id, due, action] {
-    *action = LoanAction(global, [loan_id, due](storage::Custody& c,
-                                                storage::Archive&) {
-      return c.RequestRenewal(*loan_id, *due, CurrentUser());
+    *action = LoanAction(global, [loan_id, due](app::Station& st) {
+      return app::RenewLoan(st, CurrentCaller(), *loan_id, *due);
     });
   });
 
@@ -163,9 +128,9 @@ void RegisterLoanCommand(CLI::App& app, const GlobalOptions& global,
   ret->add_option("--pages", *pages, "Pages counted")->required();
   ret->add_option("--condition", *condition, "Condition note")->required();
   ret->callback([&global, loan_id, barcode, pages, condition, action] {
-    *action = LoanAction(global, [=](storage::Custody& c, storage::Archive&) {
-      return c.ReturnLoan(
-          {*loan_id, FirstScan(*barcode), *pages, *condition, CurrentUser()});
+    *action = LoanAction(global, [=](app::Station& st) {
+      return app::ReturnLoan(st, CurrentCaller(),
+                             {*loan_id, FirstScan(*barcode), *pages, *condition});
     });
   });
 
@@ -174,9 +139,8 @@ void RegisterLoanCommand(CLI::App& app, const GlobalOptions& global,
   resolve->add_option("LOAN", *loan_id, "Loan id")->required();
   resolve->add_option("--note", *note, "What was found")->required();
   resolve->callback([&global, loan_id, note, action] {
-    *action = LoanAction(global, [loan_id, note](storage::Custody& c,
-                                                 storage::Archive&) {
-      return c.ResolveReturn(*loan_id, CurrentUser(), *note);
+    *action = LoanAction(global, [loan_id, note](app::Station& st) {
+      return app::ResolveReturn(st, CurrentCaller(), *loan_id, *note);
     });
   });
 
@@ -188,22 +152,23 @@ void RegisterLoanCommand(CLI::App& app, const GlobalOptions& global,
   auto today = std::make_shared<std::string>();
   overdue->add_option("--today", *today, "Date to compare with (default: today)");
   auto print_all = [&global](auto fetch) -> Action {
-    return [&global, fetch]() -> Result<int> {
-      auto archive = OpenArchive(global);
-      if (!archive) return std::unexpected(archive.error());
-      storage::Custody custody((*archive)->catalog());
-      auto loans = fetch(custody);
+    return AppAction([&global, fetch]() -> Result<int> {
+      auto station = OpenStation(global);
+      if (!station) return std::unexpected(station.error());
+      auto loans = fetch(**station);
       if (!loans) return std::unexpected(loans.error());
       for (const auto& l : *loans) PrintLoan(l);
       return kExitOk;
-    };
+    });
   };
   list->callback([status, action, print_all] {
-    *action = print_all([status](storage::Custody& c) { return c.ListLoans(*status); });
+    *action = print_all([status](app::Station& st) {
+      return app::ListLoans(st, CurrentCaller(), *status);
+    });
   });
   overdue->callback([today, action, print_all] {
-    *action = print_all([today](storage::Custody& c) {
-      return c.OverdueLoans(today->empty() ? Today() : *today);
+    *action = print_all([today](app::Station& st) {
+      return app::OverdueLoans(st, CurrentCaller(), *today);
     });
   });
 }

@@ -8,6 +8,7 @@
 
 #include <cstdlib>
 
+#include "app/session.h"
 #include "cli/command.h"
 
 namespace dossier::cli {
@@ -70,54 +71,53 @@ void RegisterLogin(CLI::App& app, const GlobalOptions& global, Action* action) {
                   "Print the session token for $DOSSIER_SESSION instead of "
                   "writing the session file");
   login->callback([&global, args, action] {
-    *action = [&global, args]() -> Result<int> {
-      auto archive = OpenArchive(global);
-      if (!archive) return std::unexpected(archive.error());
-      storage::Access access((*archive)->catalog());
-      auto open = access.IsOpenStation();
+    *action = AppAction([&global, args]() -> Result<int> {
+      auto station = OpenStation(global);
+      if (!station) return std::unexpected(station.error());
+      auto open = (*station)->access().IsOpenStation();
       if (!open) return std::unexpected(open.error());
-      if (*open) {
-        return MakeError(ErrorCode::kConflict,
-                         fmt::format("archive {} is an open station (no users): "
-                                     "no login needed; secure it with `dossier "
-                                     "user add NAME --role admin`",
-                                     (*archive)->dir().string()));
-      }
       const std::string name = args->name.empty() ? CurrentUser() : args->name;
-      NoteActor(name);
-      auto password =
-          ReadPassword(args->password_stdin, fmt::format("Password for {}: ", name));
-      if (!password) return std::unexpected(password.error());
-      auto session = access.CreateSession(name, *password, args->hours);
-      if (!session) return std::unexpected(session.error());
-      auto user = access.GetUser(name);
-      if (!user) return std::unexpected(user.error());
-      SetCurrentPrincipal(storage::Principal{name, user->roles, false});
+      // No password is asked of an open station: Login refuses it.
+      std::string password_text;
+      if (!*open) {
+        auto password = ReadPassword(args->password_stdin,
+                                     fmt::format("Password for {}: ", name));
+        if (!password) return std::unexpected(password.error());
+        password_text = std::move(*password);
+      }
+      auto login = app::Login(**station, CurrentCaller().channel, name,
+                              password_text, args->hours);
+      if (!login) return std::unexpected(login.error());
+      const auto& session = login->session;
+      const auto& user = login->user;
       if (args->print_token) {
-        fmt::print("{}\n", session->token);
+        fmt::print("{}\n", session.token);
         return kExitOk;
       }
-      auto id = access.ArchiveId();
+      auto id = (*station)->access().ArchiveId();
       if (!id) return std::unexpected(id.error());
       const auto file = SessionFile(*id);
-      if (auto s = WriteSessionFile(file, session->token); !s) {
+      if (auto s = WriteSessionFile(file, session.token); !s) {
         return std::unexpected(s.error());
       }
       fmt::print("Logged in as {} ({}) until {}\nSession file {}\n", name,
-                 fmt::join(user->roles, ", "), session->expires_at,
+                 fmt::join(user.roles, ", "),
+                 (*station)->Zone().DisplayUtc(session.expires_at),
                  file.string());
       return kExitOk;
-    };
+    });
   });
 
   auto* logout = app.add_subcommand("logout", "End the current session");
   logout->callback([&global, action] {
-    *action = [&global]() -> Result<int> {
-      auto archive = OpenArchive(global);
-      if (!archive) return std::unexpected(archive.error());
-      storage::Access access((*archive)->catalog());
+    *action = AppAction([&global]() -> Result<int> {
+      auto station = OpenStation(global);
+      if (!station) return std::unexpected(station.error());
+      storage::Access& access = (*station)->access();
       if (const char* t = std::getenv("DOSSIER_SESSION"); t != nullptr && *t) {
-        if (auto s = access.EndSession(t); !s) return std::unexpected(s.error());
+        if (auto s = app::Logout(**station, CurrentCaller(), t); !s) {
+          return std::unexpected(s.error());
+        }
         fmt::print("Session ended; unset DOSSIER_SESSION\n");
         return kExitOk;
       }
@@ -138,14 +138,14 @@ void RegisterLogin(CLI::App& app, const GlobalOptions& global, Action* action) {
       while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) {
         token.pop_back();
       }
-      auto ended = access.EndSession(token);
+      auto ended = app::Logout(**station, CurrentCaller(), token);
       std::filesystem::remove(file, ec);
       if (!ended && ended.error().code != ErrorCode::kNotFound) {
         return std::unexpected(ended.error());
       }
       fmt::print("Logged out; removed {}\n", file.string());
       return kExitOk;
-    };
+    });
   });
 
   auto* whoami = app.add_subcommand("whoami", "Show the acting user and roles");

@@ -91,7 +91,7 @@ void RegisterRetentionCommand(CLI::App& app, const GlobalOptions& global,
       if (!archive) return std::unexpected(archive.error());
       storage::Retention retention((*archive)->catalog(), (*archive)->files());
       auto list =
-          retention.Due(today->empty() ? LocalToday() : *today, *all);
+          retention.Due(today->empty() ? LocalToday((*archive)->catalog()) : *today, *all);
       if (!list) return std::unexpected(list.error());
       int due_count = 0;
       for (const auto& s : *list) {

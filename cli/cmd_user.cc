@@ -1,9 +1,9 @@
 // `dossier user add|list|grant|revoke|disable|enable|passwd`: users and
-// their roles (storage/access.h). Each is a permission change and lands in
-// the access log through RunAsUser.
+// their roles: app/users.h, which checks, records and logs each change.
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "app/users.h"
 #include "cli/command.h"
 
 namespace dossier::cli {
@@ -18,17 +18,16 @@ void RegisterUser(CLI::App& app, const GlobalOptions& global, Action* action) {
     bool password_stdin = false;
   };
   auto args = std::make_shared<UserArgs>();
-  std::vector<std::string> role_names(storage::Roles().begin(),
-                                      storage::Roles().end());
+  std::vector<std::string> role_names(governance::Roles().begin(),
+                                      governance::Roles().end());
   auto run = [&global, action](CLI::App* sub,
-                               std::function<Result<int>(storage::Access&)> body) {
+                               std::function<Result<int>(app::Station&)> body) {
     sub->callback([&global, action, body] {
-      *action = [&global, body]() -> Result<int> {
-        auto archive = OpenArchive(global);
-        if (!archive) return std::unexpected(archive.error());
-        storage::Access access((*archive)->catalog());
-        return body(access);
-      };
+      *action = AppAction([&global, body]() -> Result<int> {
+        auto station = OpenStation(global);
+        if (!station) return std::unexpected(station.error());
+        return body(**station);
+      });
     });
   };
 
@@ -42,26 +41,26 @@ void RegisterUser(CLI::App& app, const GlobalOptions& global, Action* action) {
   add->add_flag("--password-stdin", args->password_stdin,
                 "Read the password from stdin (else $DOSSIER_PASSWORD, else "
                 "asked on the terminal)");
-  run(add, [args](storage::Access& access) -> Result<int> {
-    auto open = access.IsOpenStation();
-    if (!open) return std::unexpected(open.error());
+  run(add, [args](app::Station& station) -> Result<int> {
     auto password = ReadPassword(args->password_stdin,
                                  fmt::format("Password for {}: ", args->name));
     if (!password) return std::unexpected(password.error());
-    auto user = access.AddUser(args->name, *password, args->roles, CurrentUser());
-    if (!user) return std::unexpected(user.error());
-    fmt::print("{}\t{}\n", user->name, fmt::join(user->roles, ","));
-    if (*open) {
+    auto added = app::AddUser(station, CurrentCaller(), args->name, *password,
+                              args->roles);
+    if (!added) return std::unexpected(added.error());
+    const auto& user = added->user;
+    fmt::print("{}\t{}\n", user.name, fmt::join(user.roles, ","));
+    if (added->secured_archive) {
       fmt::print("The archive is now secured: every command needs a login "
                  "(dossier login {})\n",
-                 user->name);
+                 user.name);
     }
     return kExitOk;
   });
 
   auto* list = cmd->add_subcommand("list", "List users, roles and state");
-  run(list, [](storage::Access& access) -> Result<int> {
-    auto users = access.ListUsers();
+  run(list, [](app::Station& station) -> Result<int> {
+    auto users = app::ListUsers(station, CurrentCaller());
     if (!users) return std::unexpected(users.error());
     for (const auto& u : *users) {
       fmt::print("{}\t{}\t{}\tadded {} by {}\n", u.name, fmt::join(u.roles, ","),
@@ -77,11 +76,11 @@ void RegisterUser(CLI::App& app, const GlobalOptions& global, Action* action) {
     sub->add_option("NAME", args->name, "User name")->required();
     sub->add_option("ROLE", args->role, "Role")->required()->check(
         CLI::IsMember(role_names));
-    run(sub, [args, grant](storage::Access& access) -> Result<int> {
-      auto s = grant ? access.GrantRole(args->name, args->role, CurrentUser())
-                     : access.RevokeRole(args->name, args->role, CurrentUser());
-      if (!s) return std::unexpected(s.error());
-      auto user = access.GetUser(args->name);
+    run(sub, [args, grant](app::Station& station) -> Result<int> {
+      auto user = grant ? app::GrantRole(station, CurrentCaller(), args->name,
+                                         args->role)
+                        : app::RevokeRole(station, CurrentCaller(), args->name,
+                                          args->role);
       if (!user) return std::unexpected(user.error());
       fmt::print("{}\t{}\n", user->name, fmt::join(user->roles, ","));
       return kExitOk;
@@ -94,9 +93,10 @@ void RegisterUser(CLI::App& app, const GlobalOptions& global, Action* action) {
         enable ? "Let a disabled user log in again"
                : "Stop a user from logging in and end their sessions");
     sub->add_option("NAME", args->name, "User name")->required();
-    run(sub, [args, enable](storage::Access& access) -> Result<int> {
-      if (auto s = access.SetActive(args->name, enable, CurrentUser()); !s) {
-        return std::unexpected(s.error());
+    run(sub, [args, enable](app::Station& station) -> Result<int> {
+      auto user = app::SetUserActive(station, CurrentCaller(), args->name, enable);
+      if (!user) {
+        return std::unexpected(user.error());
       }
       fmt::print("{}\t{}\n", args->name, enable ? "active" : "disabled");
       return kExitOk;
@@ -108,19 +108,13 @@ void RegisterUser(CLI::App& app, const GlobalOptions& global, Action* action) {
   passwd->add_option("NAME", args->name, "User name (default: yourself)");
   passwd->add_flag("--password-stdin", args->password_stdin,
                    "Read the new password from stdin");
-  run(passwd, [args](storage::Access& access) -> Result<int> {
+  run(passwd, [args](app::Station& station) -> Result<int> {
     const std::string name = args->name.empty() ? CurrentUser() : args->name;
-    if (name != CurrentUser()) {
-      if (auto s = storage::CheckPermission(CurrentPrincipal().roles,
-                                            "user.manage");
-          !s) {
-        return std::unexpected(s.error());
-      }
-    }
     auto password = ReadPassword(args->password_stdin,
                                  fmt::format("New password for {}: ", name));
     if (!password) return std::unexpected(password.error());
-    if (auto s = access.SetPassword(name, *password, CurrentUser()); !s) {
+    if (auto s = app::SetPassword(station, CurrentCaller(), name, *password);
+        !s) {
       return std::unexpected(s.error());
     }
     fmt::print("Password of {} changed; their sessions ended\n", name);

@@ -11,18 +11,16 @@
 #include <algorithm>
 #include <cstdlib>
 #include <iostream>
-#include <regex>
 
 namespace dossier::cli {
 namespace {
 
-// What RunAsUser knows about the running command, for its log entry.
+// The running command: its station, caller and kind of action.
 struct CommandState {
-  std::string path;                  // "loan approve"
-  std::vector<std::string> args;     // secrets redacted
-  std::vector<std::string> records;  // ids named on the command line
-  storage::Principal principal;
-  std::string claimed_actor;         // a failed login's name
+  std::unique_ptr<app::Station> station;
+  std::optional<Error> station_error;
+  app::Caller caller;
+  bool app_action = false;
 };
 
 CommandState& State() {
@@ -44,12 +42,6 @@ const std::optional<std::string>& EnvPassword() {
   return password;
 }
 
-std::string EnvUser() {
-  if (const char* u = std::getenv("DOSSIER_USER"); u != nullptr && *u) return u;
-  if (const passwd* pw = ::getpwuid(::geteuid()); pw != nullptr) return pw->pw_name;
-  return "unknown";
-}
-
 std::string CommandPath(const CLI::App& app) {
   std::string path;
   const CLI::App* current = &app;
@@ -61,89 +53,6 @@ std::string CommandPath(const CLI::App& app) {
     path += current->get_name();
   }
   return path;
-}
-
-bool IsSecretOption(std::string_view option) {
-  for (std::string_view word : {"password", "token", "secret"}) {
-    if (option.find(word) != std::string_view::npos) return true;
-  }
-  return false;
-}
-
-// Options named like secrets lose their value; --password-stdin is a flag
-// and is kept (its value never is on the command line). Values of options
-// named like sensitive fields (--id-number, --phone) are masked: the log's
-// readers need not see them.
-std::vector<std::string> Redact(const std::vector<std::string>& args) {
-  std::vector<std::string> out;
-  bool redact_next = false;
-  bool mask_next = false;
-  for (const auto& arg : args) {
-    if (redact_next || mask_next) {
-      out.push_back(redact_next ? "(redacted)" : storage::MaskValue(arg));
-      redact_next = mask_next = false;
-      continue;
-    }
-    if (arg.starts_with("--")) {
-      std::string field = arg.substr(2, arg.find('=') - 2);
-      std::replace(field.begin(), field.end(), '-', '_');
-      if (storage::IsSensitiveField(field)) {
-        auto eq = arg.find('=');
-        if (eq == std::string::npos) {
-          mask_next = true;
-          out.push_back(arg);
-        } else {
-          out.push_back(arg.substr(0, eq + 1) +
-                        storage::MaskValue(arg.substr(eq + 1)));
-        }
-        continue;
-      }
-    }
-    if (arg.starts_with("--") && IsSecretOption(arg) &&
-        !arg.ends_with("-stdin")) {
-      auto eq = arg.find('=');
-      if (eq == std::string::npos) {
-        redact_next = true;
-        out.push_back(arg);
-      } else {
-        out.push_back(arg.substr(0, eq + 1) + "(redacted)");
-      }
-      continue;
-    }
-    out.push_back(arg);
-  }
-  return out;
-}
-
-// Record ids on the command line: documents, customers, originals,
-// locations, loans, audits, archive numbers.
-std::vector<std::string> RecordsIn(const std::vector<std::string>& args) {
-  static const std::regex kId(
-      R"(D\d{1,9}|KH-\d{4}-\d{6}-[0-9A-Z]|OR\d{8}[0-9A-Z]|LC\d{6}[0-9A-Z]|)"
-      R"(L\d{6}|AU\d{6}|DA-\d{4}-[A-Z]{2}-\d{6}-[0-9A-Z])",
-      std::regex::icase);
-  std::vector<std::string> ids;
-  for (const auto& arg : args) {
-    std::string value = arg;
-    if (arg.starts_with("--")) {
-      auto eq = arg.find('=');
-      if (eq == std::string::npos) continue;
-      value = arg.substr(eq + 1);
-    }
-    if (!std::regex_match(value, kId)) continue;
-    std::transform(value.begin(), value.end(), value.begin(),
-                   [](unsigned char c) { return std::toupper(c); });
-    if (std::find(ids.begin(), ids.end(), value) == ids.end()) {
-      ids.push_back(value);
-    }
-  }
-  return ids;
-}
-
-std::string OutcomeOf(const Error& error) {
-  return error.code == ErrorCode::kPermissionDenied
-             ? "denied"
-             : std::string("error:") + ErrorCodeName(error.code);
 }
 
 Result<std::string> ReadSessionToken(const std::filesystem::path& file) {
@@ -175,40 +84,26 @@ Result<std::string> ReadSessionToken(const std::filesystem::path& file) {
   return token;
 }
 
-Result<storage::Principal> Authenticate(storage::Access& access) {
-  auto open = access.IsOpenStation();
+// What the environment says about who is asking.
+Result<app::Credentials> CliCredentials(app::Station& station) {
+  app::Credentials c;
+  c.user = ClaimedUser();
+  const char* env_user = std::getenv("DOSSIER_USER");
+  c.user_given = env_user != nullptr && *env_user;
+  auto open = station.access().IsOpenStation();
   if (!open) return std::unexpected(open.error());
-  if (*open) return access.OpenStationPrincipal(EnvUser());
-  Result<storage::Principal> who;
+  if (*open) return c;
   if (const char* t = std::getenv("DOSSIER_SESSION"); t != nullptr && *t) {
-    who = access.ResumeSession(t);
+    c.session = t;
   } else if (EnvPassword()) {
-    NoteActor(EnvUser());
-    who = access.CheckPassword(EnvUser(), *EnvPassword());
+    c.password = *EnvPassword();
   } else {
-    auto id = access.ArchiveId();
+    auto id = station.access().ArchiveId();
     if (!id) return std::unexpected(id.error());
     auto token = ReadSessionToken(SessionFile(*id));
-    if (!token) return std::unexpected(token.error());
-    who = access.ResumeSession(*token);
+    if (token) c.session = *token;  // none: Authenticate refuses and logs
   }
-  if (!who) return who;
-  const char* env_user = std::getenv("DOSSIER_USER");
-  if (env_user != nullptr && *env_user && who->user != env_user) {
-    NoteActor(who->user);
-    return MakeError(ErrorCode::kPermissionDenied,
-                     fmt::format("DOSSIER_USER is {} but the session belongs "
-                                 "to {}: unset DOSSIER_USER or log in as {}",
-                                 env_user, who->user, env_user));
-  }
-  return who;
-}
-
-std::string LogActor() {
-  const CommandState& st = State();
-  if (!st.principal.user.empty()) return st.principal.user;
-  if (!st.claimed_actor.empty()) return st.claimed_actor;
-  return EnvUser();
+  return c;
 }
 
 }  // namespace
@@ -236,97 +131,74 @@ std::filesystem::path ArchiveDir(const GlobalOptions& global) {
   return storage::ResolveArchiveDir(explicit_dir);
 }
 
-Result<std::unique_ptr<storage::Archive>> OpenArchive(const GlobalOptions& global) {
-  return storage::Archive::Open(ArchiveDir(global));
+Result<app::Station*> OpenStation(const GlobalOptions& global) {
+  CommandState& st = State();
+  if (!st.station) {
+    if (st.station_error) return std::unexpected(*st.station_error);
+    auto station = app::Station::Open(ArchiveDir(global));
+    if (!station) {
+      st.station_error = station.error();
+      return std::unexpected(station.error());
+    }
+    st.station = std::move(*station);
+  }
+  return st.station.get();
+}
+
+Result<storage::Archive*> OpenArchive(const GlobalOptions& global) {
+  auto station = OpenStation(global);
+  if (!station) return std::unexpected(station.error());
+  return &(*station)->archive();
+}
+
+const app::Caller& CurrentCaller() { return State().caller; }
+
+std::string ClaimedUser() {
+  if (const char* u = std::getenv("DOSSIER_USER"); u != nullptr && *u) return u;
+  if (const passwd* pw = ::getpwuid(::geteuid()); pw != nullptr) return pw->pw_name;
+  return "unknown";
 }
 
 std::string CurrentUser() {
-  const auto& principal = State().principal;
-  return principal.user.empty() ? EnvUser() : principal.user;
+  const auto& principal = State().caller.principal;
+  return principal.user.empty() ? ClaimedUser() : principal.user;
 }
 
-const storage::Principal& CurrentPrincipal() { return State().principal; }
+const app::Principal& CurrentPrincipal() { return State().caller.principal; }
 
-void SetCurrentPrincipal(storage::Principal principal) {
-  State().principal = std::move(principal);
+Action AppAction(Action action) {
+  State().app_action = true;
+  return action;
 }
 
-void NoteActor(const std::string& name) { State().claimed_actor = name; }
-
-void NoteRecord(const std::string& id) {
-  auto& records = State().records;
-  if (std::find(records.begin(), records.end(), id) == records.end()) {
-    records.push_back(id);
-  }
-}
-
-Status AppendCommandLog(storage::Access& access, const std::string& outcome,
-                        const std::string& detail) {
-  const CommandState& st = State();
-  auto entry = access.AppendLog(storage::NewLogEntry{
-      LogActor(), st.path, st.args, st.records, outcome, detail});
-  if (!entry) return std::unexpected(entry.error());
-  return Ok();
-}
-
-Result<int> RunAsUser(const CLI::App& app, const std::vector<std::string>& args,
-                      const GlobalOptions& global, const Action& action) {
+Result<int> RunCommand(const CLI::App& app, const std::vector<std::string>& args,
+                       const GlobalOptions& global, const Action& action) {
   EnvPassword();  // taken out of the environment before anything runs
   CommandState& st = State();
-  st.path = CommandPath(app);
-  st.args = Redact(args);
-  st.records = RecordsIn(args);
-  if (st.path == "init") return action();
-  auto archive = storage::Archive::Open(ArchiveDir(global));
-  if (!archive) return action();
-  storage::Access access((*archive)->catalog());
-
-  const std::string permission(storage::PermissionForCommand(st.path));
-  if (permission != storage::kPublic) {
-    auto who = Authenticate(access);
-    Status allowed = who ? storage::CheckPermission(who->roles, permission)
-                         : Status(std::unexpected(who.error()));
-    if (who) st.principal = *who;
-    if (!allowed) {
-      if (auto s = AppendCommandLog(access, OutcomeOf(allowed.error()),
-                                    allowed.error().message);
-          !s) {
-        std::cerr << "dossier: error: " << s.error().message << "\n";
-      }
-      return std::unexpected(allowed.error());
-    }
+  st.caller.channel = app::Channel{"cli", args};
+  const std::string path = CommandPath(app);
+  const std::string operation = OperationForCommand(path);
+  if (operation == "archive.init") return action();
+  auto station = OpenStation(global);
+  if (!station) return action();
+  if (governance::PermissionForOperation(operation) != governance::kPublic) {
+    auto credentials = CliCredentials(**station);
+    if (!credentials) return std::unexpected(credentials.error());
+    auto who = app::Authenticate(**station, *credentials, st.caller.channel,
+                                 operation.empty() ? path : operation);
+    if (!who) return std::unexpected(who.error());
+    st.caller.principal = *who;
+    st.caller.principal.station = "cli";
   }
-
-  Result<int> result = action();
-  std::string outcome = "ok";
-  std::string detail;
-  if (!result) {
-    outcome = OutcomeOf(result.error());
-    detail = result.error().message;
-  } else if (*result != kExitOk) {
-    detail = fmt::format("exit {}", *result);
-  }
-  if (auto s = AppendCommandLog(access, outcome, detail); !s) {
-    if (result) return std::unexpected(s.error());
-    std::cerr << "dossier: error: " << s.error().message << "\n";
-  }
-  return result;
-}
-
-bool MayViewSensitive() {
-  const auto& principal = State().principal;
-  if (principal.user.empty()) return true;  // no archive: nothing to show
-  return std::any_of(principal.roles.begin(), principal.roles.end(),
-                     [](const std::string& role) {
-                       return storage::RoleHasPermission(role, "customer.pii");
-                     });
+  if (st.app_action) return action();
+  return app::Run(**station, st.caller, operation.empty() ? path : operation,
+                  action);
 }
 
 std::string ShowField(std::string_view field, const std::string& value) {
-  if (value.empty() || !storage::IsSensitiveField(field) || MayViewSensitive()) {
-    return value;
-  }
-  return storage::MaskValue(value);
+  const auto& principal = State().caller.principal;
+  if (principal.user.empty()) return value;  // no archive: nothing to show
+  return governance::MaskFor(principal, field, value);
 }
 
 Result<std::string> ReadPassword(bool from_stdin, const std::string& prompt) {

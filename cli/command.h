@@ -8,8 +8,14 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
+#include "app/station.h"
+#include "cli/operations.h"
 #include "core/result.h"
 #include "storage/access.h"
 #include "storage/archive.h"
@@ -66,50 +72,47 @@ void RegisterUser(CLI::App& app, const GlobalOptions& global, Action* action);
 void RegisterLog(CLI::App& app, const GlobalOptions& global, Action* action);
 
 std::filesystem::path ArchiveDir(const GlobalOptions& global);
-Result<std::unique_ptr<storage::Archive>> OpenArchive(const GlobalOptions& global);
 
-// The user the command acts as: the authenticated user (RunAsUser); before
-// that, or without an archive, $DOSSIER_USER, else the login name.
-std::string CurrentUser();
-
-// --- Access control (command.cc; docs/access.md) ---------------------------
+// --- The application layer (app/station.h) ----------------------------------
 //
-// Runs the chosen subcommand's action as an authenticated user:
-//   1. the subcommand path ("loan approve") gives the permission it needs
-//      (storage::PermissionForCommand);
-//   2. the archive is opened; if it cannot be, the action runs unguarded
-//      (it needs no archive, or fails the same way itself); `init` runs
-//      unguarded and logs itself;
-//   3. the user is known: on an open station (no users) $DOSSIER_USER or
-//      the login name, as admin; on a secured archive $DOSSIER_SESSION, else
+// RunCommand opens the archive once (an app::Station), authenticates the
+// user and runs the chosen subcommand's action:
+//   1. the subcommand path ("loan approve") names an app operation
+//      (OperationForCommand, a naming table only: the permission each
+//      operation needs is governance's, checked in app/);
+//   2. `init` runs without a station and logs itself; if the archive cannot
+//      be opened, the action runs without one (it needs none, or fails the
+//      same way itself);
+//   3. credentials: on a secured archive $DOSSIER_SESSION, else
 //      $DOSSIER_PASSWORD for $DOSSIER_USER (or the login name), else the
-//      session file written by `dossier login`;
-//   4. refusals (not logged in, missing permission) are logged and returned
-//      as kPermissionDenied; otherwise the action runs and its outcome is
-//      appended to the access log.
-// args: the command line after the program name (secrets are redacted
+//      session file written by `dossier login`; on an open station
+//      $DOSSIER_USER or the login name (app::Authenticate);
+//   4. an action made with AppAction calls app functions, which check and
+//      log themselves; any other runs inside app::Run under its operation.
+// args: the command line after the program name (the app redacts secrets
 // before logging).
-Result<int> RunAsUser(const CLI::App& app, const std::vector<std::string>& args,
-                      const GlobalOptions& global, const Action& action);
+Result<int> RunCommand(const CLI::App& app, const std::vector<std::string>& args,
+                       const GlobalOptions& global, const Action& action);
 
-// The principal of the running command; empty user before RunAsUser.
-const storage::Principal& CurrentPrincipal();
-// For login: the principal from here on (also names the log entry's actor).
-void SetCurrentPrincipal(storage::Principal principal);
-// For a failed login: the claimed name the log entry should carry.
-void NoteActor(const std::string& name);
-// Adds a record id (D000012, KH-…, OR…) to the running command's log entry,
-// for ids not given on the command line.
-void NoteRecord(const std::string& id);
-// Appends the running command's entry with this outcome (for commands that
-// run unguarded, such as init, once their archive exists).
-Status AppendCommandLog(storage::Access& access, const std::string& outcome,
-                        const std::string& detail);
+// Marks the chosen subcommand's action as calling app functions (which
+// authorize and log themselves). Call from the subcommand's callback.
+Action AppAction(Action action);
 
-// Whether the current principal may see ID numbers and phone numbers.
-bool MayViewSensitive();
-// value, masked (storage::MaskValue) when field is sensitive and the
-// current principal lacks 'customer.pii'.
+// The open station of the running command (opened once); its error if the
+// archive cannot be opened.
+Result<app::Station*> OpenStation(const GlobalOptions& global);
+// The archive of the open station.
+Result<storage::Archive*> OpenArchive(const GlobalOptions& global);
+// Who runs the command, and through what (for app calls).
+const app::Caller& CurrentCaller();
+// The user the command acts as: the authenticated user; before that, or
+// without an archive, $DOSSIER_USER, else the login name.
+std::string CurrentUser();
+// The name given by $DOSSIER_USER, else the login name.
+std::string ClaimedUser();
+const app::Principal& CurrentPrincipal();
+
+// value as the current principal may see it (governance::MaskFor).
 std::string ShowField(std::string_view field, const std::string& value);
 
 // A password: one line from stdin with from_stdin; else $DOSSIER_PASSWORD

@@ -15,6 +15,6 @@ void RegisterBackupCommand(CLI::App& app, const GlobalOptions& global, Action* a
 void RegisterRestoreCommand(CLI::App& app, const GlobalOptions& global, Action* action);
 
 // Today's local date, YYYY-MM-DD.
-std::string LocalToday();
+std::string LocalToday(storage::Catalog& catalog);
 
 }  // namespace dossier::cli

@@ -1,7 +1,7 @@
 // The `dossier` command: parses arguments, runs the chosen subcommand's
-// action as the authenticated user (permission check and access log in
-// RunAsUser, command.h) and maps its error to an exit code. The work is in
-// the libraries.
+// action through the application layer (authentication in RunCommand,
+// permission and access log in app/) and maps its error to an exit code.
+// The work is in the libraries.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
@@ -48,7 +48,7 @@ int main(int argc, char** argv) {
     return rc == 0 ? kExitOk : kExitUsage;
   }
   if (!action) return kExitUsage;
-  auto result = RunAsUser(app, std::vector<std::string>(argv + 1, argv + argc),
+  auto result = RunCommand(app, std::vector<std::string>(argv + 1, argv + argc),
                           global, action);
   if (!result) {
     std::cerr << "dossier: error: " << result.error().message << "\n";

@@ -15,13 +15,8 @@ void RegisterGovernance(CLI::App& app, const GlobalOptions& global,
   RegisterRestoreCommand(app, global, action);
 }
 
-std::string LocalToday() {
-  std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  localtime_r(&now, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
+std::string LocalToday(storage::Catalog& catalog) {
+  return catalog.Zone().Today();
 }
 
 }  // namespace dossier::cli

@@ -15,7 +15,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using SteadyClock = std::chrono::steady_clock;
 
 bool Ignored(const fs::path& p) {
   const std::string name = p.filename().string();
@@ -29,7 +29,7 @@ bool Ignored(const fs::path& p) {
 struct Seen {
   std::uintmax_t size = 0;
   fs::file_time_type mtime;
-  Clock::time_point since;  // first seen with this size and mtime
+  SteadyClock::time_point since;  // first seen with this size and mtime
 };
 
 // Regular files in DIR and in its customer sub-folders, relative paths.
@@ -117,7 +117,7 @@ Result<WatchReport> RunHotFolder(storage::Archive& archive,
   auto stopped = [&] {
     return options.stop != nullptr && options.stop->load();
   };
-  const auto settle = std::chrono::duration_cast<Clock::duration>(
+  const auto settle = std::chrono::duration_cast<SteadyClock::duration>(
       std::chrono::duration<double>(options.settle_seconds));
 
   WatchReport report;
@@ -125,7 +125,7 @@ Result<WatchReport> RunHotFolder(storage::Archive& archive,
   while (!stopped()) {
     auto inputs = ListInputs(options.dir);
     if (inputs.empty() && options.once) break;
-    const auto now = Clock::now();
+    const auto now = SteadyClock::now();
     const auto wall_now = fs::file_time_type::clock::now();
     std::map<fs::path, Seen> next_seen;
     std::vector<fs::path> ready;
@@ -206,9 +206,9 @@ Result<WatchReport> RunHotFolder(storage::Archive& archive,
     if (!ready.empty()) continue;  // look again at once
     // Sleep in small steps so a stop request is seen quickly.
     const auto wake =
-        Clock::now() + std::chrono::duration_cast<Clock::duration>(
+        SteadyClock::now() + std::chrono::duration_cast<SteadyClock::duration>(
                            std::chrono::duration<double>(options.poll_seconds));
-    while (Clock::now() < wake && !stopped()) {
+    while (SteadyClock::now() < wake && !stopped()) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
   }

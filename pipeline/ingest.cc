@@ -10,6 +10,7 @@
 #include <mutex>
 #include <thread>
 
+#include "core/clock.h"
 #include "capture/cover_sheet.h"
 #include "core/hash.h"
 #include "fields/extract.h"
@@ -47,14 +48,7 @@ int IngestReport::warnings() const {
 
 namespace {
 
-std::string NowIso() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string NowIso() { return NowIso8601(); }
 
 // Work item for a worker: one page of one planned document.
 struct PageTask {

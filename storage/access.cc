@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <ctime>
 
+#include "core/clock.h"
 #include "core/hash.h"
 #include "storage/access.h"
 #include "storage/access_internal.h"
@@ -62,12 +63,7 @@ Result<std::string> HashPassword(const std::string& password) {
 }
 
 std::string IsoUtcIn(int hours) {
-  std::time_t t = std::time(nullptr) + static_cast<std::time_t>(hours) * 3600;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
+  return FormatUtc(Now() + std::chrono::hours(hours));
 }
 
 Error LoginFailed(const std::string& name) {
@@ -146,7 +142,7 @@ Result<Principal> Access::OpenStationPrincipal(const std::string& name) {
     return MakeError(ErrorCode::kConflict,
                      "the archive has users: log in (dossier login NAME)");
   }
-  return Principal{name, {"admin"}, true};
+  return Principal{name, {"admin"}, true, "open-station", ""};
 }
 
 Result<std::vector<std::string>> Access::RolesOf(std::int64_t user_id) {
@@ -434,7 +430,7 @@ Result<Principal> Access::CheckPassword(const std::string& name,
   }
   auto roles = RolesOf(user.id);
   if (!roles) return std::unexpected(roles.error());
-  return Principal{name, std::move(*roles), false};
+  return Principal{name, std::move(*roles), false, "password", ""};
 }
 
 Result<NewSession> Access::CreateSession(const std::string& name,
@@ -500,7 +496,7 @@ Result<Principal> Access::ResumeSession(const std::string& token) {
   }
   auto roles = RolesOf(stmt->ColumnInt64(0));
   if (!roles) return std::unexpected(roles.error());
-  return Principal{name, std::move(*roles), false};
+  return Principal{name, std::move(*roles), false, "session", ""};
 }
 
 Status Access::EndSession(const std::string& token) {

@@ -28,50 +28,22 @@
 #include <vector>
 
 #include "core/result.h"
+#include "governance/policy.h"
 #include "storage/catalog.h"
 
 namespace dossier::storage {
 
 class Database;  // storage/sqlite_util.h
 
-// --- Roles and permissions (pure; docs/access.md) ----------------------------
-
-struct PermissionInfo {
-  std::string_view name;         // e.g. "loan.approve"
-  std::string_view description;
-};
-
-// The seven roles, in the documented order.
-std::span<const std::string_view> Roles();
-// Every permission, in the documented order.
-std::span<const PermissionInfo> Permissions();
-bool IsRole(std::string_view role);
-bool IsPermission(std::string_view permission);
-// The matrix: true if the role grants the permission. Unknown names: false.
-bool RoleHasPermission(std::string_view role, std::string_view permission);
-// Ok if any role grants the permission; else kPermissionDenied naming the
-// roles and the permission: "permission denied: role clerk lacks
-// 'loan.approve'".
-Status CheckPermission(std::span<const std::string> roles,
-                       std::string_view permission);
-
-// Permissions of the CLI: what a subcommand path ("loan approve", "search")
-// needs. kPublic: no login needed (login itself); kAnyUser: any logged-in
-// user (logout, whoami, own password). A path not in the table falls back to
-// its first word ("hold add" -> "hold"); unknown commands need kUnlisted,
-// which only admin holds.
-inline constexpr std::string_view kPublic = "";
-inline constexpr std::string_view kAnyUser = "any-user";
-inline constexpr std::string_view kUnlisted = "unlisted-command";
-std::string_view PermissionForCommand(std::string_view command_path);
-// The command table, for documentation and tests: {path, permission}.
-std::span<const std::pair<std::string_view, std::string_view>> CommandPermissions();
-
-// Field masking. Sensitive: id_number, phone, mobile and names ending in
-// _id_number, _phone or _mobile. Roles without "customer.pii" see them
-// masked: 110105********002X, +86138****8000.
-bool IsSensitiveField(std::string_view field);
-std::string MaskValue(std::string_view value);
+// Roles, permissions and masking are governance's policy
+// (governance/policy.h); the names are used here as before.
+using governance::CheckPermission;
+using governance::IsRole;
+using governance::IsSensitiveField;
+using governance::MaskValue;
+using governance::Principal;
+using governance::RoleHasPermission;
+using governance::Roles;
 
 // --- Users and sessions ------------------------------------------------------
 
@@ -84,12 +56,6 @@ struct User {
   std::string created_by;
 };
 
-// Who a command acts as.
-struct Principal {
-  std::string user;
-  std::vector<std::string> roles;
-  bool open_station = false;  // trusted name on an open station
-};
 
 struct NewSession {
   std::string token;       // 64 hex digits; shown once, stored hashed

@@ -8,6 +8,7 @@
 #include <ctime>
 #include <system_error>
 
+#include "core/clock.h"
 #include "storage/catalog_impl.h"
 #include "storage/coding_rule.h"
 #include "storage/schema.h"
@@ -95,12 +96,9 @@ Customer ReadCustomer(const Statement& stmt) {
 std::string TrimAscii(std::string_view s) { return Trim(s); }
 
 UtcNow CurrentUtc() {
-  std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return UtcNow{buf, tm.tm_year + 1900};
+  const TimePoint now = Now();
+  const std::string iso = FormatUtc(now);
+  return UtcNow{iso, std::stoi(iso.substr(0, 4))};
 }
 
 Status WriteHistory(const Database& db, std::string_view table,
@@ -206,7 +204,9 @@ Result<Customer> Catalog::AddCustomer(const std::string& name,
   auto tx = Transaction::Begin(db, what);
   if (!tx) return std::unexpected(tx.error());
 
+  // The code's year is the archive's local year of filing.
   UtcNow now = CurrentUtc();
+  now.year = Zone().LocalYear(Now());
   auto next = db.Prepare(
       "INSERT INTO code_sequence (year, last_sequence) VALUES (?1, 1) "
       "ON CONFLICT (year) DO UPDATE SET last_sequence = last_sequence + 1 "

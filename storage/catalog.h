@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/clock.h"
 #include "core/result.h"
 #include "core/types.h"
 
@@ -305,6 +306,14 @@ class Catalog {
   Result<std::optional<std::string>> GetSetting(const std::string& section);
   Status PutSetting(const std::string& section, const std::string& json_value,
                     const std::string& actor);
+
+  // The archive's time zone: the "site" setting's "timezone" (an IANA
+  // name), else the machine's zone. Times are stored in UTC and shown, and
+  // calendar days (due dates, overdue, retention) reckoned, in this zone.
+  TimeZone Zone();
+  // Sets the zone (kInvalidArgument for a name ICU does not know); the old
+  // value is kept in history like every setting.
+  Status SetZone(const std::string& name, const std::string& actor);
 
   // Fixity and PDF/A check results of a document's stored file, kept as a
   // log: one row per check, at ingest ("ingest") and by `dossier verify`.

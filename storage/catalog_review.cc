@@ -259,7 +259,8 @@ Result<DocumentRecord> Catalog::ApproveDocument(const std::string& id,
                                  "them first){}",
                                  doc->display_id, problems));
   }
-  const UtcNow now = CurrentUtc();
+  UtcNow now = CurrentUtc();
+  now.year = Zone().LocalYear(Now());  // the archive's local year
   const std::string type_code(TypeCode(doc->type));
   auto next = db.Prepare(
       "INSERT INTO archive_sequence (year, type_code, last_sequence) "

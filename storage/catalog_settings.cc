@@ -63,4 +63,31 @@ Status Catalog::PutSetting(const std::string& section, const std::string& json_v
   return tx->Commit();
 }
 
+TimeZone Catalog::Zone() {
+  auto value = GetSetting("site");
+  if (value && *value) {
+    auto j = nlohmann::json::parse(**value, nullptr, false);
+    if (j.is_object() && j.contains("timezone") && j["timezone"].is_string()) {
+      if (auto zone = TimeZone::Named(j["timezone"].get<std::string>())) {
+        return *zone;
+      }
+    }
+  }
+  return TimeZone::Machine();
+}
+
+Status Catalog::SetZone(const std::string& name, const std::string& actor) {
+  auto zone = TimeZone::Named(name);
+  if (!zone) return std::unexpected(zone.error());
+  nlohmann::json site = nlohmann::json::object();
+  auto value = GetSetting("site");
+  if (!value) return std::unexpected(value.error());
+  if (*value) {
+    auto j = nlohmann::json::parse(**value, nullptr, false);
+    if (j.is_object()) site = j;
+  }
+  site["timezone"] = zone->name();
+  return PutSetting("site", site.dump(), actor);
+}
+
 }  // namespace dossier::storage

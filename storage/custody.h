@@ -296,7 +296,8 @@ class Custody {
   Result<Loan> GetLoan(const std::string& loan);
   // status empty: all loans; "open": not rejected/returned/exported.
   Result<std::vector<Loan>> ListLoans(const std::string& status);
-  // Out (checked-out or renewal-requested) with due_date < today.
+  // Out (checked-out or renewal-requested) with due_date < today; today
+  // empty: today in the archive's time zone.
   Result<std::vector<Loan>> OverdueLoans(const std::string& today);
   // Whether `user` may export an electronic copy of the document now. With
   // export_requires_approval, needs an approved electronic loan requested by

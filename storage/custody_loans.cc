@@ -68,7 +68,6 @@ bool IsDate(std::string_view d) {
   return month >= 1 && month <= 12 && day >= 1 && day <= 31;
 }
 
-std::string Today() { return CurrentUtc().iso8601.substr(0, 10); }
 
 struct LoanRow {
   Loan loan;
@@ -251,7 +250,7 @@ Result<Loan> Custody::RequestLoan(const LoanRequest& request) {
                      "loan of " + item + ": due date '" + request.due_date +
                          "' must be YYYY-MM-DD");
   }
-  if (request.due_date < Today()) {
+  if (request.due_date < catalog_.Zone().Today()) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "loan of " + item + ": due date " + request.due_date +
                          " is in the past");
@@ -654,7 +653,9 @@ Result<std::vector<Loan>> Custody::ListLoans(const std::string& status) {
   return QueryLoans(*db_, *policy, "WHERE n.status = ?1", status);
 }
 
-Result<std::vector<Loan>> Custody::OverdueLoans(const std::string& today) {
+Result<std::vector<Loan>> Custody::OverdueLoans(const std::string& given_today) {
+  const std::string today =
+      given_today.empty() ? catalog_.Zone().Today() : given_today;
   if (!IsDate(today)) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "date '" + today + "' must be YYYY-MM-DD");

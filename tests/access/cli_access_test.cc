@@ -8,7 +8,9 @@
 #include <regex>
 #include <set>
 
+#include "cli/operations.h"
 #include "core/file_util.h"
+#include "governance/policy.h"
 #include "storage/access.h"
 #include "tests/storage/test_util.h"
 #include "tests/support/test_support.h"
@@ -86,8 +88,8 @@ TEST_F(CliAccess, OpenStationTrustsDossierUserAsAdminAndLogsIt) {
   EXPECT_NE(who.out.find("ann\tadmin\topen station"), std::string::npos) << who.out;
   auto log = Dossier("log show --user ann", "DOSSIER_USER=auditor1");
   ASSERT_EQ(log.exit_code, 0) << log.out;
-  EXPECT_NE(log.out.find("ann\tok\tcustomer add"), std::string::npos) << log.out;
-  EXPECT_NE(log.out.find("ann\tok\twhoami"), std::string::npos) << log.out;
+  EXPECT_NE(log.out.find("ann\tok\tcustomer.add"), std::string::npos) << log.out;
+  EXPECT_NE(log.out.find("ann\tok\tsession.whoami"), std::string::npos) << log.out;
   auto login = Dossier("login ann --password-stdin", "", "whatever-1");
   EXPECT_EQ(login.exit_code, 7) << login.out;
   EXPECT_NE(login.out.find("open station"), std::string::npos);
@@ -156,8 +158,8 @@ TEST_F(CliAccess, SecuredArchiveNeedsALogin) {
   // Failed and successful logins are in the log, passwords are not.
   auto log = Dossier("log show", kBoss);
   ASSERT_EQ(log.exit_code, 0) << log.out;
-  EXPECT_NE(log.out.find("boss\tdenied\tcustomer list"), std::string::npos) << log.out;
-  EXPECT_NE(log.out.find("boss\tok\tlogin"), std::string::npos);
+  EXPECT_NE(log.out.find("boss\tdenied\tcustomer.list"), std::string::npos) << log.out;
+  EXPECT_NE(log.out.find("boss\tok\tsession.login"), std::string::npos);
   EXPECT_EQ(log.out.find("boss-pass-1"), std::string::npos);
   EXPECT_EQ(log.out.find("nope-nope"), std::string::npos);
 }
@@ -196,11 +198,11 @@ TEST_F(CliAccess, RefusalsNameTheMissingPermission) {
   // The auditor reads the log; each refusal is in it, with the record.
   auto read = Dossier("log show --user clerk", As(auditor));
   ASSERT_EQ(read.exit_code, 0) << read.out;
-  EXPECT_NE(read.out.find("clerk\tdenied\tlog show"), std::string::npos) << read.out;
-  EXPECT_NE(read.out.find("clerk\tdenied\tloan approve"), std::string::npos);
+  EXPECT_NE(read.out.find("clerk\tdenied\tlog.show"), std::string::npos) << read.out;
+  EXPECT_NE(read.out.find("clerk\tdenied\tloan.approve"), std::string::npos);
   auto rec = Dossier("log show --record L000001", As(auditor));
-  EXPECT_NE(rec.out.find("loan approve"), std::string::npos) << rec.out;
-  EXPECT_EQ(rec.out.find("log show"), std::string::npos) << rec.out;
+  EXPECT_NE(rec.out.find("loan.approve"), std::string::npos) << rec.out;
+  EXPECT_EQ(rec.out.find("log.show"), std::string::npos) << rec.out;
   // Revoked permissions take effect at once.
   ASSERT_EQ(Dossier("user revoke auditor auditor", kBoss).exit_code, 0);
   EXPECT_EQ(Dossier("log show", As(auditor)).exit_code, 13);
@@ -251,9 +253,9 @@ TEST_F(CliAccess, LogVerifyAndSignedExport) {
 
   {  // an edited copy
     std::string text = *ReadFile(copy);
-    auto pos = text.find("\"customer list\"");
+    auto pos = text.find("\"customer.list\"");
     ASSERT_NE(pos, std::string::npos);
-    text.replace(pos, 15, "\"customer show\"");
+    text.replace(pos, 15, "\"customer.show\"");
     ASSERT_TRUE(WriteFileAtomic(tmp_.path() / "edited.json", text));
     auto bad = Dossier("log verify --file " +
                            ShellQuote((tmp_.path() / "edited.json").string()),
@@ -286,8 +288,8 @@ TEST_F(CliAccess, LogVerifyAndSignedExport) {
   EXPECT_EQ(Dossier("log verify --head " + head, kBoss).exit_code, 12);
 }
 
-// Every runnable subcommand `dossier --help` lists (recursively) has a
-// documented permission.
+// Every runnable subcommand `dossier --help` lists (recursively) runs an
+// app operation with a documented permission.
 std::set<std::string> Subcommands(const std::string& path) {
   auto help = RunCommand(ShellQuote(testing::DossierBinary().string()) + " " +
                          path + " --help");
@@ -307,7 +309,11 @@ void ExpectPermissions(const std::string& path, int* leaves) {
   auto subs = Subcommands(path);
   if (subs.empty()) {
     ++*leaves;
-    EXPECT_NE(storage::PermissionForCommand(path), storage::kUnlisted) << path;
+    const std::string operation = cli::OperationForCommand(path);
+    EXPECT_FALSE(operation.empty()) << path << " names no app operation";
+    EXPECT_NE(governance::PermissionForOperation(operation),
+              governance::kUnlisted)
+        << path << " -> " << operation;
     return;
   }
   for (const auto& sub : subs) {
@@ -315,7 +321,7 @@ void ExpectPermissions(const std::string& path, int* leaves) {
   }
 }
 
-TEST_F(CliAccess, EveryCommandInHelpHasAPermission) {
+TEST_F(CliAccess, EveryCommandInHelpRunsAnOperationWithAPermission) {
   int leaves = 0;
   ExpectPermissions("", &leaves);
   EXPECT_GT(leaves, 50);

@@ -1,5 +1,5 @@
 // The permission matrix, cell by cell (docs/access.md). The expected table
-// is written out here independently of storage/access_policy.cc: a change
+// is written out here independently of governance/policy.cc: a change
 // to either must be a deliberate change to both.
 #include <gtest/gtest.h>
 
@@ -7,9 +7,9 @@
 #include <set>
 #include <string>
 
-#include "storage/access.h"
+#include "governance/policy.h"
 
-namespace dossier::storage {
+namespace dossier::governance {
 namespace {
 
 // role -> permissions it holds; admin holds all.
@@ -112,23 +112,27 @@ TEST(Matrix, SeveralRolesUnionAndNameAllInRefusal) {
   EXPECT_FALSE(CheckPermission(std::vector<std::string>{}, "document.read"));
 }
 
-TEST(Commands, EveryCommandNeedsAKnownPermission) {
-  for (const auto& [path, permission] : CommandPermissions()) {
-    EXPECT_TRUE(permission == kPublic || permission == kAnyUser ||
-                IsPermission(permission))
-        << path << " -> " << permission;
+TEST(Operations, EveryOperationNeedsAKnownPermission) {
+  std::set<std::string> names;
+  for (const auto& op : Operations()) {
+    EXPECT_TRUE(op.permission == kPublic || op.permission == kAnyUser ||
+                IsPermission(op.permission))
+        << op.name << " -> " << op.permission;
+    EXPECT_TRUE(names.insert(std::string(op.name)).second)
+        << op.name << " is listed twice";
   }
-  EXPECT_EQ(PermissionForCommand("loan approve"), "loan.approve");
-  EXPECT_EQ(PermissionForCommand("audit start"), "audit.run");
-  EXPECT_EQ(PermissionForCommand("audit apply-moves"), "audit.apply");
-  EXPECT_EQ(PermissionForCommand("hold add"), "retention.manage");
-  EXPECT_EQ(PermissionForCommand("destroy approve"), "retention.manage");
-  EXPECT_EQ(PermissionForCommand("retention due"), "retention.manage");
-  EXPECT_EQ(PermissionForCommand("backup verify"), "backup.manage");
-  EXPECT_EQ(PermissionForCommand("restore"), "backup.manage");
-  EXPECT_EQ(PermissionForCommand("log show"), "log.read");
-  EXPECT_EQ(PermissionForCommand("login"), kPublic);
-  EXPECT_EQ(PermissionForCommand("no-such-command"), kUnlisted);
+  EXPECT_EQ(PermissionForOperation("loan.approve"), "loan.approve");
+  EXPECT_EQ(PermissionForOperation("loan.reject"), "loan.approve");
+  EXPECT_EQ(PermissionForOperation("audit.start"), "audit.run");
+  EXPECT_EQ(PermissionForOperation("audit.apply-moves"), "audit.apply");
+  EXPECT_EQ(PermissionForOperation("hold.add"), "retention.manage");
+  EXPECT_EQ(PermissionForOperation("destroy.approve"), "retention.manage");
+  EXPECT_EQ(PermissionForOperation("retention.due"), "retention.manage");
+  EXPECT_EQ(PermissionForOperation("backup.verify"), "backup.manage");
+  EXPECT_EQ(PermissionForOperation("backup.restore"), "backup.manage");
+  EXPECT_EQ(PermissionForOperation("log.show"), "log.read");
+  EXPECT_EQ(PermissionForOperation("session.login"), kPublic);
+  EXPECT_EQ(PermissionForOperation("no.such-operation"), kUnlisted);
   EXPECT_TRUE(RoleHasPermission("admin", kUnlisted));
   for (auto role : Roles()) {
     if (role != "admin") {
@@ -137,34 +141,32 @@ TEST(Commands, EveryCommandNeedsAKnownPermission) {
   }
 }
 
-// Role x command: who may run each command, for a few commands the brief
-// names (the full table is in docs/access.md and follows from the matrix).
-TEST(Commands, RoleByCommand) {
+TEST(Operations, RoleByOperation) {
   struct Row {
-    const char* command;
+    const char* operation;
     std::set<std::string> roles;  // besides admin
   };
   const Row rows[] = {
-      {"search", {"scanner", "clerk", "reviewer", "archivist",
-                  "records-manager", "auditor"}},
-      {"export", {"clerk"}},
-      {"ingest", {"scanner"}},
-      {"review approve", {"reviewer"}},
-      {"loan approve", {"records-manager"}},
-      {"loan checkout", {"archivist"}},
-      {"original move", {"archivist"}},
-      {"destroy", {"records-manager"}},
-      {"backup", {}},
-      {"user add", {}},
-      {"log show", {"auditor"}},
+      {"document.search", {"scanner", "clerk", "reviewer", "archivist",
+                           "records-manager", "auditor"}},
+      {"document.export", {"clerk"}},
+      {"document.ingest", {"scanner"}},
+      {"review.approve", {"reviewer"}},
+      {"loan.approve", {"records-manager"}},
+      {"loan.checkout", {"archivist"}},
+      {"original.move", {"archivist"}},
+      {"destroy.approve", {"records-manager"}},
+      {"backup.create", {}},
+      {"user.add", {}},
+      {"log.show", {"auditor"}},
   };
   for (const auto& row : rows) {
-    std::string_view permission = PermissionForCommand(row.command);
+    std::string_view permission = PermissionForOperation(row.operation);
     for (auto role : Roles()) {
       const bool expected =
           role == "admin" || row.roles.count(std::string(role)) > 0;
       EXPECT_EQ(RoleHasPermission(role, permission), expected)
-          << role << " x " << row.command;
+          << role << " x " << row.operation;
     }
   }
 }
@@ -186,4 +188,4 @@ TEST(Masking, SensitiveFieldsAndMaskShape) {
 }
 
 }  // namespace
-}  // namespace dossier::storage
+}  // namespace dossier::governance

@@ -191,6 +191,35 @@ TEST_F(LoansTest, OverdueListsLoansPastTheirDueDate) {
   EXPECT_FALSE(custody_->OverdueLoans("tomorrow"));
 }
 
+// At 07:30 on 2 March in Shanghai it is still 1 March in UTC: a loan due on
+// 1 March is overdue there, and a new loan cannot be due on 1 March.
+TEST_F(LoansTest, DueDatesAndOverdueAreCalendarDaysInTheArchiveZone) {
+  ASSERT_TRUE(catalog_->SetZone("Asia/Shanghai", "admin"));
+  auto clock = std::make_shared<FixedClock>(*ParseUtc("2026-02-20T02:00:00Z"));
+  ScopedClock scoped(clock);
+  auto loan = custody_->RequestLoan({barcode_, false, "核对", "asker", false,
+                                     "2026-03-01", "asker"});
+  ASSERT_TRUE(loan) << loan.error().message;
+  ASSERT_TRUE(custody_->ApproveLoan(loan->display_id, "boss", "ok"));
+  ASSERT_TRUE(custody_->CheckoutLoan(loan->display_id, barcode_, "desk"));
+
+  clock->Set(*ParseUtc("2026-03-01T15:59:59Z"));  // 23:59:59 on 1 March
+  EXPECT_TRUE(custody_->OverdueLoans("")->empty());
+  clock->Set(*ParseUtc("2026-03-01T23:30:00Z"));  // 07:30 on 2 March
+  auto late = custody_->OverdueLoans("");
+  ASSERT_TRUE(late);
+  ASSERT_EQ(late->size(), 1u);
+  EXPECT_EQ(late->front().display_id, loan->display_id);
+
+  auto past = custody_->RequestLoan({barcode_, false, "核对", "asker", false,
+                                     "2026-03-01", "asker"});
+  ASSERT_FALSE(past);
+  EXPECT_NE(past.error().message.find("in the past"), std::string::npos);
+
+  EXPECT_FALSE(catalog_->SetZone("Nowhere/Land", "admin"));
+  EXPECT_EQ(catalog_->Zone().name(), "Asia/Shanghai");
+}
+
 TEST_F(LoansTest, RequestsAreValidated) {
   EXPECT_FALSE(custody_->RequestLoan({barcode_, false, "p", "r", false,
                                       "2000-01-01", "asker"}));  // past

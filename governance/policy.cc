@@ -1,4 +1,4 @@
-// The permission matrix and the command table (docs/access.md). Pure data:
+// The permission matrix and the operation table (docs/access.md). Pure data:
 // changing a cell here changes who may do what, so the tests in
 // tests/access/ spell out every cell and must change with it.
 #include <fmt/format.h>
@@ -8,9 +8,9 @@
 #include <array>
 #include <utility>
 
-#include "storage/access.h"
+#include "governance/policy.h"
 
-namespace dossier::storage {
+namespace dossier::governance {
 namespace {
 
 constexpr std::array<std::string_view, 7> kRoles = {
@@ -72,71 +72,94 @@ const std::array<RoleGrant, 6>& Grants() {
   return kGrants;
 }
 
-constexpr std::pair<std::string_view, std::string_view> kCommands[] = {
-        {"login", kPublic},
-        {"logout", kAnyUser},
-        {"whoami", kAnyUser},
-        {"user passwd", kAnyUser},  // another user's password: user.manage
-        {"user add", "user.manage"},
-        {"user list", "user.manage"},
-        {"user grant", "user.manage"},
-        {"user revoke", "user.manage"},
-        {"user disable", "user.manage"},
-        {"user enable", "user.manage"},
-        {"log show", "log.read"},
-        {"log verify", "log.read"},
-        {"log export", "log.read"},
-        {"ingest", "document.ingest"},
-        {"scan", "document.ingest"},
-        {"watch", "document.ingest"},
-        {"cover", "document.ingest"},
-        {"profile list", "document.ingest"},
-        {"profile add", "profile.manage"},
-        {"profile remove", "profile.manage"},
-        {"search", "document.read"},
-        {"show", "document.read"},
-        {"export", "document.export"},
-        {"verify", "document.verify"},
-        {"customer add", "customer.write"},
-        {"customer update", "customer.write"},
-        {"customer link", "customer.write"},
-        {"customer contact add", "customer.write"},
-        {"customer show", "customer.read"},
-        {"customer list", "customer.read"},
-        {"history", "customer.read"},
-        {"review list", "document.read"},
-        {"review show", "document.read"},
-        {"review correct", "review.decide"},
-        {"review approve", "review.decide"},
-        {"review reject", "review.decide"},
-        {"review replace", "review.decide"},
-        {"location add", "location.manage"},
-        {"location add-cabinet", "location.manage"},
-        {"location list", "location.read"},
-        {"location tree", "location.read"},
-        {"location show", "location.read"},
-        {"where", "location.read"},
-        {"original show", "location.read"},
-        {"original register", "original.manage"},
-        {"original move", "original.manage"},
-        {"label print", "label.print"},
-        {"loan request", "loan.request"},
-        {"loan renew", "loan.request"},
-        {"loan approve", "loan.approve"},
-        {"loan reject", "loan.approve"},
-        {"loan resolve", "loan.approve"},
-        {"loan checkout", "loan.handle"},
-        {"loan return", "loan.handle"},
-        {"loan list", "loan.read"},
-        {"loan overdue", "loan.read"},
-        {"audit apply-moves", "audit.apply"},
-        {"audit", "audit.run"},  // start, scan, close, report, history
-        {"retention", "retention.manage"},
-        {"hold", "retention.manage"},
-        {"destroy", "retention.manage"},
-        {"backup", "backup.manage"},
-        {"restore", "backup.manage"},
-        {"init", kPublic},  // creates the archive and its first admin
+constexpr OperationInfo kOperations[] = {
+    // Sessions and users.
+    {"session.login", kPublic},
+    {"session.logout", kAnyUser},
+    {"session.whoami", kAnyUser},
+    {"user.passwd", kAnyUser},  // another user's password: user.manage
+    {"user.add", "user.manage"},
+    {"user.list", "user.manage"},
+    {"user.grant", "user.manage"},
+    {"user.revoke", "user.manage"},
+    {"user.disable", "user.manage"},
+    {"user.enable", "user.manage"},
+    {"archive.init", kPublic},  // creates the archive and its first admin
+    {"archive.settings", "user.manage"},
+    {"log.show", "log.read"},
+    {"log.verify", "log.read"},
+    {"log.export", "log.read"},
+    // Capture.
+    {"document.ingest", "document.ingest"},
+    {"capture.scan", "document.ingest"},
+    {"capture.watch", "document.ingest"},
+    {"capture.cover", "document.ingest"},
+    {"profile.list", "document.ingest"},
+    {"profile.add", "profile.manage"},
+    {"profile.remove", "profile.manage"},
+    // Records.
+    {"document.search", "document.read"},
+    {"document.show", "document.read"},
+    {"document.export", "document.export"},
+    {"document.verify", "document.verify"},
+    {"customer.add", "customer.write"},
+    {"customer.update", "customer.write"},
+    {"customer.link", "customer.write"},
+    {"customer.contact.add", "customer.write"},
+    {"customer.show", "customer.read"},
+    {"customer.list", "customer.read"},
+    {"record.history", "customer.read"},
+    {"review.list", "document.read"},
+    {"review.show", "document.read"},
+    {"review.correct", "review.decide"},
+    {"review.approve", "review.decide"},
+    {"review.reject", "review.decide"},
+    {"review.replace", "review.decide"},
+    // Custody.
+    {"location.add", "location.manage"},
+    {"location.add-cabinet", "location.manage"},
+    {"location.list", "location.read"},
+    {"location.tree", "location.read"},
+    {"location.show", "location.read"},
+    {"original.where", "location.read"},
+    {"original.show", "location.read"},
+    {"original.register", "original.manage"},
+    {"original.move", "original.manage"},
+    {"label.print", "label.print"},
+    {"loan.request", "loan.request"},
+    {"loan.renew", "loan.request"},
+    {"loan.approve", "loan.approve"},
+    {"loan.reject", "loan.approve"},
+    {"loan.resolve", "loan.approve"},
+    {"loan.checkout", "loan.handle"},
+    {"loan.return", "loan.handle"},
+    {"loan.list", "loan.read"},
+    {"loan.overdue", "loan.read"},
+    {"audit.start", "audit.run"},
+    {"audit.scan", "audit.run"},
+    {"audit.close", "audit.run"},
+    {"audit.report", "audit.run"},
+    {"audit.history", "audit.run"},
+    {"audit.apply-moves", "audit.apply"},
+    // Retention and destruction.
+    {"retention.rule.set", "retention.manage"},
+    {"retention.rule.list", "retention.manage"},
+    {"retention.relationship-end", "retention.manage"},
+    {"retention.due", "retention.manage"},
+    {"hold.add", "retention.manage"},
+    {"hold.release", "retention.manage"},
+    {"hold.list", "retention.manage"},
+    {"destroy.propose", "retention.manage"},
+    {"destroy.approve", "retention.manage"},
+    {"destroy.cancel", "retention.manage"},
+    {"destroy.record-shredding", "retention.manage"},
+    {"destroy.show", "retention.manage"},
+    {"destroy.certificate", "retention.manage"},
+    // Backups.
+    {"backup.create", "backup.manage"},
+    {"backup.verify", "backup.manage"},
+    {"backup.sweep", "backup.manage"},
+    {"backup.restore", "backup.manage"},
 };
 
 }  // namespace
@@ -185,20 +208,17 @@ Status CheckPermission(std::span<const std::string> roles,
                   roles.size() > 1 ? "" : "s", permission));
 }
 
-std::string_view PermissionForCommand(std::string_view command_path) {
-  for (const auto& [path, permission] : kCommands) {
-    if (path == command_path) return permission;
-  }
-  std::string_view first = command_path.substr(0, command_path.find(' '));
-  for (const auto& [path, permission] : kCommands) {
-    if (path == first) return permission;
+std::span<const OperationInfo> Operations() { return kOperations; }
+
+std::string_view PermissionForOperation(std::string_view operation) {
+  for (const auto& op : kOperations) {
+    if (op.name == operation) return op.permission;
   }
   return kUnlisted;
 }
 
-std::span<const std::pair<std::string_view, std::string_view>>
-CommandPermissions() {
-  return kCommands;
+bool Holds(const Principal& principal, std::string_view permission) {
+  return CheckPermission(principal.roles, permission).has_value();
 }
 
 bool IsSensitiveField(std::string_view field) {
@@ -232,4 +252,13 @@ std::string MaskValue(std::string_view value) {
   return masked;
 }
 
-}  // namespace dossier::storage
+std::string MaskFor(const Principal& principal, std::string_view field,
+                    const std::string& value) {
+  if (value.empty() || !IsSensitiveField(field) ||
+      Holds(principal, "customer.pii")) {
+    return value;
+  }
+  return MaskValue(value);
+}
+
+}  // namespace dossier::governance

@@ -1,0 +1,41 @@
+// Archive creation and sessions as use cases (operations archive.init,
+// session.login, session.logout; docs/access.md). Each logs itself: init
+// and login need no prior login, so there is no principal to check first.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "app/station.h"
+#include "storage/access.h"
+
+namespace dossier::app {
+
+struct InitInput {
+  std::filesystem::path dir;
+  std::string admin;     // '' = an open station
+  std::string password;  // for admin; at least 8 characters
+};
+
+// Creates the archive (and its first admin) and logs the creation as
+// `claimed_user` (open station) or the admin. A bad password is refused
+// before anything is created.
+Result<std::unique_ptr<Station>> InitArchive(const InitInput& input,
+                                             const std::string& claimed_user,
+                                             const Channel& channel);
+
+struct LoginResult {
+  storage::NewSession session;
+  storage::User user;
+};
+// Checks the password and starts a session of `hours` (1..168); failures
+// (unknown user, wrong password, disabled user) are logged under the name.
+// kConflict on an open station, which needs no login.
+Result<LoginResult> Login(Station& station, const Channel& channel,
+                          const std::string& name, const std::string& password,
+                          int hours);
+// Ends the session with this token (kNotFound if unknown).
+Status Logout(Station& station, const Caller& caller, const std::string& token);
+
+}  // namespace dossier::app

@@ -1,0 +1,215 @@
+#include "app/station.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <regex>
+
+#include "app/operation.h"
+#include "storage/access.h"
+#include "storage/archive.h"
+#include "storage/custody.h"
+#include "storage/retention.h"
+
+namespace dossier::app {
+namespace {
+
+bool IsSecretOption(std::string_view option) {
+  for (std::string_view word : {"password", "token", "secret"}) {
+    if (option.find(word) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
+void AddUnique(std::vector<std::string>& ids, const std::string& id) {
+  if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+}
+
+}  // namespace
+
+Station::Station(std::unique_ptr<storage::Archive> archive)
+    : archive_(std::move(archive)),
+      access_(std::make_unique<storage::Access>(archive_->catalog())),
+      custody_(std::make_unique<storage::Custody>(archive_->catalog())),
+      retention_(std::make_unique<storage::Retention>(archive_->catalog(),
+                                                       archive_->files())) {}
+
+Station::~Station() = default;
+
+Result<std::unique_ptr<Station>> Station::Open(const std::filesystem::path& dir) {
+  auto archive = storage::Archive::Open(dir);
+  if (!archive) return std::unexpected(archive.error());
+  return std::make_unique<Station>(std::move(*archive));
+}
+
+storage::Catalog& Station::catalog() { return archive_->catalog(); }
+
+TimeZone Station::Zone() { return archive_->catalog().Zone(); }
+
+// --- Operation ----------------------------------------------------------------
+
+Operation::Operation(Station& station, const Caller& caller,
+                     std::string_view name)
+    : station_(station), caller_(caller), name_(name),
+      records_(RecordsIn(caller.channel.args)) {}
+
+Status Operation::Authorize() {
+  return Require(governance::PermissionForOperation(name_));
+}
+
+Status Operation::Require(std::string_view permission) {
+  Status allowed = governance::CheckPermission(caller_.principal.roles, permission);
+  if (caller_.principal.user.empty() && permission != governance::kPublic) {
+    allowed = MakeError(ErrorCode::kPermissionDenied,
+                        "not logged in to this archive");
+  }
+  if (allowed) return allowed;
+  if (auto s = Log("denied", allowed.error().message); !s) {
+    return std::unexpected(s.error());
+  }
+  return allowed;
+}
+
+void Operation::Record(const std::string& id) {
+  if (!id.empty()) AddUnique(records_, id);
+}
+
+Status Operation::Finish(Status status) {
+  Status logged = status ? Log("ok", "")
+                         : Log(OutcomeOf(status.error()), status.error().message);
+  if (status && !logged) return logged;
+  return status;
+}
+
+std::string Operation::OutcomeOf(const Error& error) {
+  return error.code == ErrorCode::kPermissionDenied
+             ? "denied"
+             : std::string("error:") + ErrorCodeName(error.code);
+}
+
+Status Operation::Log(const std::string& outcome, const std::string& detail) {
+  if (logged_) return Ok();  // one entry per operation
+  logged_ = true;
+  auto entry = station_.access().AppendLog(storage::NewLogEntry{
+      caller_.principal.user, name_, Redact(caller_.channel.args), records_,
+      outcome, detail});
+  if (!entry) return std::unexpected(entry.error());
+  return Ok();
+}
+
+// --- Authentication -----------------------------------------------------------
+
+Result<Principal> Authenticate(Station& station, const Credentials& credentials,
+                               const Channel& channel,
+                               std::string_view operation) {
+  storage::Access& access = station.access();
+  auto open = access.IsOpenStation();
+  if (!open) return std::unexpected(open.error());
+  Result<Principal> who;
+  if (*open) {
+    who = access.OpenStationPrincipal(credentials.user.empty() ? "unknown"
+                                                               : credentials.user);
+  } else if (credentials.session) {
+    who = access.ResumeSession(*credentials.session);
+  } else if (credentials.password) {
+    who = access.CheckPassword(credentials.user, *credentials.password);
+  } else {
+    who = MakeError(ErrorCode::kPermissionDenied,
+                    "not logged in to this archive: run `dossier login NAME` "
+                    "(or set DOSSIER_SESSION, or DOSSIER_PASSWORD for one "
+                    "command)");
+  }
+  if (who && credentials.user_given && who->user != credentials.user) {
+    who = MakeError(ErrorCode::kPermissionDenied,
+                    fmt::format("DOSSIER_USER is {} but the session belongs "
+                                "to {}: unset DOSSIER_USER or log in as {}",
+                                credentials.user, who->user, credentials.user));
+  }
+  if (who) return who;
+  // The refusal is logged under the name that was claimed.
+  Caller claimed{Principal{credentials.user, {}, false, "", ""}, channel};
+  Operation op(station, claimed, operation);
+  return op.Finish(Result<Principal>(std::unexpected(who.error())));
+}
+
+Result<int> Run(Station& station, const Caller& caller,
+                std::string_view operation,
+                const std::function<Result<int>()>& fn) {
+  Operation op(station, caller, operation);
+  if (auto s = op.Authorize(); !s) return std::unexpected(s.error());
+  Result<int> result = fn();
+  if (result && *result != 0) {
+    // A batch that finished with warnings or failed inputs: logged as ok
+    // with its exit code, as the work was done.
+    auto logged = op.Finish(Status(Ok()));
+    if (!logged) return std::unexpected(logged.error());
+    return result;
+  }
+  return op.Finish(std::move(result));
+}
+
+// --- Log hygiene --------------------------------------------------------------
+
+std::vector<std::string> Redact(const std::vector<std::string>& args) {
+  std::vector<std::string> out;
+  bool redact_next = false;
+  bool mask_next = false;
+  for (const auto& arg : args) {
+    if (redact_next || mask_next) {
+      out.push_back(redact_next ? "(redacted)" : governance::MaskValue(arg));
+      redact_next = mask_next = false;
+      continue;
+    }
+    if (arg.starts_with("--")) {
+      std::string field = arg.substr(2, arg.find('=') - 2);
+      std::replace(field.begin(), field.end(), '-', '_');
+      if (governance::IsSensitiveField(field)) {
+        auto eq = arg.find('=');
+        if (eq == std::string::npos) {
+          mask_next = true;
+          out.push_back(arg);
+        } else {
+          out.push_back(arg.substr(0, eq + 1) +
+                        governance::MaskValue(arg.substr(eq + 1)));
+        }
+        continue;
+      }
+    }
+    if (arg.starts_with("--") && IsSecretOption(arg) &&
+        !arg.ends_with("-stdin")) {
+      auto eq = arg.find('=');
+      if (eq == std::string::npos) {
+        redact_next = true;
+        out.push_back(arg);
+      } else {
+        out.push_back(arg.substr(0, eq + 1) + "(redacted)");
+      }
+      continue;
+    }
+    out.push_back(arg);
+  }
+  return out;
+}
+
+std::vector<std::string> RecordsIn(const std::vector<std::string>& args) {
+  static const std::regex kId(
+      R"(D\d{1,9}|KH-\d{4}-\d{6}-[0-9A-Z]|OR\d{8}[0-9A-Z]|LC\d{6}[0-9A-Z]|)"
+      R"(L\d{6}|AU\d{6}|DA-\d{4}-[A-Z]{2}-\d{6}-[0-9A-Z])",
+      std::regex::icase);
+  std::vector<std::string> ids;
+  for (const auto& arg : args) {
+    std::string value = arg;
+    if (arg.starts_with("--")) {
+      auto eq = arg.find('=');
+      if (eq == std::string::npos) continue;
+      value = arg.substr(eq + 1);
+    }
+    if (!std::regex_match(value, kId)) continue;
+    std::transform(value.begin(), value.end(), value.begin(),
+                   [](unsigned char c) { return std::toupper(c); });
+    AddUnique(ids, value);
+  }
+  return ids;
+}
+
+}  // namespace dossier::app
