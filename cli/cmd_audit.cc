@@ -3,18 +3,17 @@
 #include <fstream>
 #include <iostream>
 
-#include "archive/report.h"
-#include "capture/barcode.h"
+#include "app/custody.h"
+#include "app/json.h"
 #include "cli/custody_commands.h"
-#include "core/file_util.h"
 
 namespace dossier::cli {
 namespace {
 
-void PrintAudit(const storage::Audit& a) {
+void PrintAudit(const storage::Audit& a, const TimeZone& zone) {
   fmt::print("{}  {:<6} {:<12} started {} by {}{}\n", a.display_id, a.status,
-             a.location_code, a.started_at, a.started_by,
-             a.closed_at.empty() ? "" : ", closed " + a.closed_at);
+             a.location_code, zone.DisplayUtc(a.started_at), a.started_by,
+             a.closed_at.empty() ? "" : ", closed " + zone.DisplayUtc(a.closed_at));
   if (a.status == "closed") {
     fmt::print("    found {}  missing {}  misplaced {}  unknown {}  on loan {}"
                "  duplicates {}  ({} scans){}\n",
@@ -26,41 +25,14 @@ void PrintAudit(const storage::Audit& a) {
   }
 }
 
-// Writes DIR/AUxxxxxx.pdf and .csv; the default DIR is ARCHIVE/reports.
-Result<std::filesystem::path> WriteReport(storage::Custody& custody,
-                                          const storage::Audit& audit,
-                                          const std::filesystem::path& dir) {
-  auto lines = custody.AuditReport(audit.display_id);
-  if (!lines) return std::unexpected(lines.error());
-  archive::AuditReportData data;
-  data.audit_id = audit.display_id;
-  data.location_path = audit.location_path;
-  data.started = audit.started_at + " by " + audit.started_by;
-  data.closed = audit.closed_at + " by " + audit.closed_by;
-  data.counts = {{"found", audit.found},         {"missing", audit.missing},
-                 {"misplaced", audit.misplaced}, {"unknown", audit.unknown},
-                 {"on loan", audit.on_loan},     {"duplicates", audit.duplicates}};
-  for (const auto& l : *lines) {
-    data.lines.push_back({l.category, l.barcode,
-                          l.customer_code.empty()
-                              ? ""
-                              : l.customer_code + " " + l.customer_name,
-                          l.title, l.registered_at, l.found_at, l.suggested_to,
-                          l.scan_count});
-  }
-  // The report lists found originals last: they need no action.
-  auto pdf = archive::WriteAuditReportPdf(data);
-  if (!pdf) return std::unexpected(pdf.error());
-  const auto base = dir / audit.display_id;
-  if (auto s = WriteFileAtomic(base.string() + ".pdf", *pdf); !s) {
-    return std::unexpected(s.error());
-  }
-  if (auto s = WriteFileAtomic(base.string() + ".csv",
-                               archive::WriteAuditReportCsv(data));
-      !s) {
-    return std::unexpected(s.error());
-  }
-  return base;
+// Runs body(station) as an app action.
+Action StationAction(const GlobalOptions& global,
+                     std::function<Result<int>(app::Station&)> body) {
+  return AppAction([&global, body]() -> Result<int> {
+    auto station = OpenStation(global);
+    if (!station) return std::unexpected(station.error());
+    return body(**station);
+  });
 }
 
 }  // namespace
@@ -74,16 +46,14 @@ void RegisterAuditCommand(CLI::App& app, const GlobalOptions& global,
   auto* start = cmd->add_subcommand("start", "Open an audit of a location");
   start->add_option("--location", *location, "Location code or barcode")
       ->required();
+  auto json = std::make_shared<bool>(false);
   start->callback([&global, location, action] {
-    *action = [&global, location]() -> Result<int> {
-      auto archive = OpenArchive(global);
-      if (!archive) return std::unexpected(archive.error());
-      storage::Custody custody((*archive)->catalog());
-      auto a = custody.StartAudit(*location, CurrentUser());
+    *action = StationAction(global, [location](app::Station& st) -> Result<int> {
+      auto a = app::StartAudit(st, CurrentCaller(), *location);
       if (!a) return std::unexpected(a.error());
-      PrintAudit(*a);
+      PrintAudit(*a, st.Zone());
       return kExitOk;
-    };
+    });
   });
 
   auto audit_id = std::make_shared<std::string>();
@@ -97,47 +67,27 @@ void RegisterAuditCommand(CLI::App& app, const GlobalOptions& global,
   scan->add_option("--file", *files, "Text file of barcodes, one per line");
   scan->add_option("--photo", *photos, "Photo or scan of the shelf");
   scan->callback([&global, audit_id, files, photos, action] {
-    *action = [&global, audit_id, files, photos]() -> Result<int> {
-      auto archive = OpenArchive(global);
-      if (!archive) return std::unexpected(archive.error());
-      storage::Custody custody((*archive)->catalog());
-      storage::ScanOutcome total;
-      auto feed = [&](const std::vector<std::string>& lines,
-                      const std::string& source) -> Status {
-        auto r = custody.AddScans(*audit_id, lines, source);
-        if (!r) return std::unexpected(r.error());
-        total.items += r->items;
-        total.contexts += r->contexts;
-        return Ok();
-      };
+    *action = StationAction(global, [=](app::Station& st) -> Result<int> {
+      app::AuditScanInput input;
+      input.audit = *audit_id;
       for (const auto& f : *files) {
         std::ifstream in(f);
         if (!in) return MakeError(ErrorCode::kNotFound, f + ": cannot open");
-        if (auto s = feed(ReadScanLines(in), f); !s) {
-          return std::unexpected(s.error());
-        }
+        input.batches.emplace_back(f, ReadScanLines(in));
       }
-      for (const auto& p : *photos) {
-        auto codes = capture::DecodeBarcodesInFile(p);
-        if (!codes) return std::unexpected(codes.error());
-        std::vector<std::string> lines;
-        for (const auto& c : *codes) lines.push_back(c.text);
-        // A location label in the photo says where the items are.
-        std::stable_partition(lines.begin(), lines.end(), [](const auto& s) {
-          return storage::IsLocationBarcode(storage::NormalizeScan(s));
-        });
-        fmt::print("{}: {} barcodes\n", p, lines.size());
-        if (auto s = feed(lines, p); !s) return std::unexpected(s.error());
-      }
+      for (const auto& p : *photos) input.photos.emplace_back(p);
       if (files->empty() && photos->empty()) {
-        if (auto s = feed(ReadScanLines(std::cin), "stdin"); !s) {
-          return std::unexpected(s.error());
-        }
+        input.batches.emplace_back("stdin", ReadScanLines(std::cin));
       }
-      fmt::print("Recorded {} items ({} location labels)\n", total.items,
-                 total.contexts);
+      auto r = app::AddAuditScans(st, CurrentCaller(), input);
+      if (!r) return std::unexpected(r.error());
+      for (const auto& [photo, count] : r->photo_barcodes) {
+        fmt::print("{}: {} barcodes\n", photo, count);
+      }
+      fmt::print("Recorded {} items ({} location labels)\n", r->total.items,
+                 r->total.contexts);
       return kExitOk;
-    };
+    });
   });
 
   auto report_dir = std::make_shared<std::string>();
@@ -147,64 +97,53 @@ void RegisterAuditCommand(CLI::App& app, const GlobalOptions& global,
   close->add_option("--report-dir", *report_dir,
                     "Where to write the report (default: ARCHIVE/reports)");
   close->callback([&global, audit_id, report_dir, action] {
-    *action = [&global, audit_id, report_dir]() -> Result<int> {
-      auto archive = OpenArchive(global);
-      if (!archive) return std::unexpected(archive.error());
-      storage::Custody custody((*archive)->catalog());
-      auto a = custody.CloseAudit(*audit_id, CurrentUser());
-      if (!a) return std::unexpected(a.error());
-      PrintAudit(*a);
-      auto base = WriteReport(custody, *a,
-                              report_dir->empty()
-                                  ? (*archive)->dir() / "reports"
-                                  : std::filesystem::path(*report_dir));
-      if (!base) return std::unexpected(base.error());
-      fmt::print("Report: {}.pdf, {}.csv\n", base->string(), base->string());
+    *action = StationAction(global, [=](app::Station& st) -> Result<int> {
+      auto r = app::CloseAudit(st, CurrentCaller(), *audit_id, *report_dir);
+      if (!r) return std::unexpected(r.error());
+      PrintAudit(r->audit, st.Zone());
+      fmt::print("Report: {}.pdf, {}.csv\n", r->report_base.string(),
+                 r->report_base.string());
       return kExitOk;
-    };
+    });
   });
 
   auto* report = cmd->add_subcommand("report", "Show a closed audit's lines "
                                                "(and rewrite its files)");
   report->add_option("AUDIT", *audit_id, "Audit id")->required();
   report->add_option("--report-dir", *report_dir, "Write the PDF and CSV here");
-  report->callback([&global, audit_id, report_dir, action] {
-    *action = [&global, audit_id, report_dir]() -> Result<int> {
-      auto archive = OpenArchive(global);
-      if (!archive) return std::unexpected(archive.error());
-      storage::Custody custody((*archive)->catalog());
-      auto a = custody.GetAudit(*audit_id);
-      if (!a) return std::unexpected(a.error());
-      PrintAudit(*a);
-      auto lines = custody.AuditReport(*audit_id);
-      if (!lines) return std::unexpected(lines.error());
-      for (const auto& l : *lines) {
+  report->add_flag("--json", *json, "Print the audit and its lines as JSON");
+  report->callback([&global, audit_id, report_dir, json, action] {
+    *action = StationAction(global, [=](app::Station& st) -> Result<int> {
+      auto r = app::AuditReport(st, CurrentCaller(), *audit_id, *report_dir);
+      if (!r) return std::unexpected(r.error());
+      if (*json) {
+        nlohmann::json out = json::ToJson(r->audit);
+        out["lines"] = r->lines;
+        return PrintJson(out);
+      }
+      PrintAudit(r->audit, st.Zone());
+      for (const auto& l : r->lines) {
         if (l.category == "found") continue;
         fmt::print("  {:<10} {:<12} registered {:<12} found {:<12} {}{}\n",
                    l.category, l.barcode, l.registered_at, l.found_at,
                    l.suggested_to.empty() ? "" : "move to " + l.suggested_to,
                    l.scan_count > 1 ? fmt::format(" (x{})", l.scan_count) : "");
       }
-      if (!report_dir->empty()) {
-        auto base = WriteReport(custody, *a, *report_dir);
-        if (!base) return std::unexpected(base.error());
-      }
       return kExitOk;
-    };
+    });
   });
 
   auto* history = cmd->add_subcommand("history", "Past audits of a location");
   history->add_option("LOCATION", *location, "Location code")->required();
-  history->callback([&global, location, action] {
-    *action = [&global, location]() -> Result<int> {
-      auto archive = OpenArchive(global);
-      if (!archive) return std::unexpected(archive.error());
-      storage::Custody custody((*archive)->catalog());
-      auto audits = custody.AuditHistory(*location);
+  history->add_flag("--json", *json, "Print the audits as JSON");
+  history->callback([&global, location, json, action] {
+    *action = StationAction(global, [=](app::Station& st) -> Result<int> {
+      auto audits = app::AuditHistory(st, CurrentCaller(), *location);
       if (!audits) return std::unexpected(audits.error());
-      for (const auto& a : *audits) PrintAudit(a);
+      if (*json) return PrintJson(json::ToJson(*audits));
+      for (const auto& a : *audits) PrintAudit(a, st.Zone());
       return kExitOk;
-    };
+    });
   });
 
   auto* apply = cmd->add_subcommand(
@@ -212,15 +151,12 @@ void RegisterAuditCommand(CLI::App& app, const GlobalOptions& global,
                      "(by an approver other than the auditor)");
   apply->add_option("AUDIT", *audit_id, "Audit id")->required();
   apply->callback([&global, audit_id, action] {
-    *action = [&global, audit_id]() -> Result<int> {
-      auto archive = OpenArchive(global);
-      if (!archive) return std::unexpected(archive.error());
-      storage::Custody custody((*archive)->catalog());
-      auto moved = custody.ApplyAuditMoves(*audit_id, CurrentUser());
+    *action = StationAction(global, [=](app::Station& st) -> Result<int> {
+      auto moved = app::ApplyAuditMoves(st, CurrentCaller(), *audit_id);
       if (!moved) return std::unexpected(moved.error());
       fmt::print("Moved {} originals\n", moved->moved);
       return kExitOk;
-    };
+    });
   });
 }
 

@@ -1,25 +1,27 @@
-// `dossier customer add|show|list|update|link|contact add`. Entered values
-// are normalised and checked by fields::NormalizeField before they reach the
-// catalog; an invalid value is refused with the reason, never corrected.
+// `dossier customer add|show|list|update|link|contact add`: app/records.h,
+// which checks entered values, masks and logs.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 
+#include "app/json.h"
+#include "app/records.h"
 #include "cli/command.h"
-#include "fields/normalize.h"
 
 namespace dossier::cli {
 
 namespace {
 
-void PrintDocuments(const std::vector<storage::DocumentRecord>& docs) {
+void PrintDocuments(const std::vector<storage::DocumentRecord>& docs,
+                    const TimeZone& zone) {
   if (docs.empty()) {
     fmt::print("  (no documents)\n");
     return;
   }
   for (const auto& d : docs) {
     fmt::print("  {}  {:<14} {:>3} p  {:<8} {}  {}{}\n", d.display_id, d.type,
-               d.page_count, d.status, d.created_at, d.title,
+               d.page_count, d.status, zone.DisplayUtc(d.created_at), d.title,
                d.archive_number.empty() ? "" : "  " + d.archive_number);
   }
 }
@@ -28,48 +30,26 @@ struct CustomerArgs {
   std::string code;
   std::string name;
   std::string kind = "company";
-  std::map<std::string, std::string> values;  // option name -> raw input
+  app::EnteredValues values;  // field name -> raw input
+  std::optional<std::string> new_name;
+  std::optional<std::string> new_kind;
   std::string parent;
   bool unlink = false;
   std::string group;
   bool tree = false;
   std::string role;
+  bool json = false;
 };
-
-// Checks a raw value with the field's normaliser; '' stays '' (clears).
-Result<std::optional<std::string>> Checked(const CustomerArgs& args,
-                                           const std::string& option,
-                                           const std::string& field) {
-  auto it = args.values.find(option);
-  if (it == args.values.end()) return std::optional<std::string>();
-  if (it->second.empty()) return std::optional<std::string>("");
-  auto value = fields::NormalizeField(field, it->second);
-  if (!value) return std::unexpected(value.error());
-  return std::optional<std::string>(*value);
-}
 
 void AddValueOptions(CLI::App* cmd, CustomerArgs& args) {
   for (const char* option : {"uscc", "id-number", "phone", "email", "address"}) {
+    std::string field = option;
+    std::replace(field.begin(), field.end(), '-', '_');
     cmd->add_option_function<std::string>(
         fmt::format("--{}", option),
-        [&args, option](const std::string& v) { args.values[option] = v; },
+        [&args, field](const std::string& v) { args.values[field] = v; },
         fmt::format("{} (checked; '' clears)", option));
   }
-}
-
-Result<storage::CustomerUpdate> UpdateFromArgs(const CustomerArgs& args) {
-  storage::CustomerUpdate u;
-  for (const auto& [option, field, target] :
-       {std::tuple{"uscc", "uscc", &u.uscc},
-        {"id-number", "id_number", &u.id_number},
-        {"phone", "phone", &u.phone},
-        {"email", "email", &u.email},
-        {"address", "address", &u.address}}) {
-    auto v = Checked(args, option, field);
-    if (!v) return std::unexpected(v.error());
-    *target = *v;
-  }
-  return u;
 }
 
 void PrintCustomerLine(const storage::Customer& c, int depth) {
@@ -84,13 +64,13 @@ void RegisterCustomer(CLI::App& app, const GlobalOptions& global, Action* action
   cmd->require_subcommand(1);
   auto args = std::make_shared<CustomerArgs>();
   auto run = [&global, action](CLI::App* sub,
-                               std::function<Result<int>(storage::Catalog&)> body) {
+                               std::function<Result<int>(app::Station&)> body) {
     sub->callback([&global, action, body] {
-      *action = [&global, body]() -> Result<int> {
-        auto archive = OpenArchive(global);
-        if (!archive) return std::unexpected(archive.error());
-        return body((*archive)->catalog());
-      };
+      *action = AppAction([&global, body]() -> Result<int> {
+        auto station = OpenStation(global);
+        if (!station) return std::unexpected(station.error());
+        return body(**station);
+      });
     });
   };
 
@@ -102,24 +82,12 @@ void RegisterCustomer(CLI::App& app, const GlobalOptions& global, Action* action
       ->check(CLI::IsMember({"company", "person"}));
   add->add_option("--parent", args->parent, "Group parent's customer code");
   AddValueOptions(add, *args);
-  run(add, [args](storage::Catalog& catalog) -> Result<int> {
-    // Check everything before a code is issued.
-    auto update = UpdateFromArgs(*args);
-    if (!update) return std::unexpected(update.error());
-    if (!args->parent.empty()) {
-      auto parent = catalog.FindCustomer(args->parent);
-      if (!parent) return std::unexpected(parent.error());
-    }
-    auto c = catalog.AddCustomer(args->name, args->kind, CurrentUser());
+  add->add_flag("--json", args->json, "Print the new customer as JSON");
+  run(add, [args](app::Station& st) -> Result<int> {
+    auto c = app::AddCustomer(st, CurrentCaller(),
+                              {args->name, args->kind, args->parent, args->values});
     if (!c) return std::unexpected(c.error());
-    if (!args->values.empty()) {
-      auto updated = catalog.UpdateCustomer(c->code, *update, CurrentUser());
-      if (!updated) return std::unexpected(updated.error());
-    }
-    if (!args->parent.empty()) {
-      auto linked = catalog.LinkCustomer(c->code, args->parent, CurrentUser());
-      if (!linked) return std::unexpected(linked.error());
-    }
+    if (args->json) return PrintJson(json::ToJson(*c));
     fmt::print("{}\t{}\t{}\n", c->code, c->kind, c->name);
     return kExitOk;
   });
@@ -128,38 +96,35 @@ void RegisterCustomer(CLI::App& app, const GlobalOptions& global, Action* action
       "show", "Show a customer file: details, group, contacts, documents");
   show->add_option("CODE", args->code, "Customer code, e.g. KH-2026-000001-X")
       ->required();
-  run(show, [args](storage::Catalog& catalog) -> Result<int> {
-    auto c = catalog.FindCustomer(args->code);
-    if (!c) return std::unexpected(c.error());
+  show->add_flag("--json", args->json, "Print the customer file as JSON");
+  run(show, [args](app::Station& st) -> Result<int> {
+    auto file = app::ShowCustomer(st, CurrentCaller(), args->code);
+    if (!file) return std::unexpected(file.error());
+    if (args->json) return PrintJson(json::ToJson(*file));
+    const auto& c = file->customer;
+    const TimeZone zone = st.Zone();
     fmt::print("Customer  {}\nName      {}\nKind      {}\nOpened    {} by {}\n",
-               c->code, c->name, c->kind, c->created_at, c->created_by);
+               c.code, c.name, c.kind, zone.DisplayUtc(c.created_at),
+               c.created_by);
     for (const auto& [label, value] :
-         {std::pair{"USCC", c->uscc},
-          {"ID number", ShowField("id_number", c->id_number)},
-          {"Phone", ShowField("phone", c->phone)}, {"E-mail", c->email},
-          {"Address", c->address},
-          {"Group of", c->parent_code}}) {
+         {std::pair{"USCC", c.uscc}, {"ID number", c.id_number},
+          {"Phone", c.phone}, {"E-mail", c.email}, {"Address", c.address},
+          {"Group of", c.parent_code}}) {
       if (!value.empty()) fmt::print("{:<9} {}\n", label, value);
     }
-    auto members = catalog.GroupMembers(c->code);
-    if (!members) return std::unexpected(members.error());
-    if (members->size() > 1) {
-      fmt::print("Members   {}\n", members->size() - 1);
-      for (size_t i = 1; i < members->size(); ++i) {
-        PrintCustomerLine((*members)[i], 1);
-      }
+    if (!file->members.empty()) {
+      fmt::print("Members   {}\n", file->members.size());
+      for (const auto& m : file->members) PrintCustomerLine(m, 1);
     }
-    auto contacts = catalog.ListContacts(c->code);
-    if (!contacts) return std::unexpected(contacts.error());
-    if (!contacts->empty()) fmt::print("Contacts ({})\n", contacts->size());
-    for (const auto& k : *contacts) {
-      fmt::print("  {:<8} {:<8} {:<16} {} {}\n", k.role, k.name,
-                 ShowField("phone", k.phone), k.email, k.address);
+    if (!file->contacts.empty()) {
+      fmt::print("Contacts ({})\n", file->contacts.size());
     }
-    auto docs = catalog.ListDocuments(c->code);
-    if (!docs) return std::unexpected(docs.error());
-    fmt::print("Documents ({})\n", docs->size());
-    PrintDocuments(*docs);
+    for (const auto& k : file->contacts) {
+      fmt::print("  {:<8} {:<8} {:<16} {} {}\n", k.role, k.name, k.phone,
+                 k.email, k.address);
+    }
+    fmt::print("Documents ({})\n", file->documents.size());
+    PrintDocuments(file->documents, zone);
     return kExitOk;
   });
 
@@ -167,15 +132,17 @@ void RegisterCustomer(CLI::App& app, const GlobalOptions& global, Action* action
   list->add_option("--group", args->group,
                    "Only this customer and its subsidiaries");
   list->add_flag("--tree", args->tree, "Show group members under their parent");
-  run(list, [args](storage::Catalog& catalog) -> Result<int> {
+  list->add_flag("--json", args->json, "Print the customers as JSON");
+  run(list, [args](app::Station& st) -> Result<int> {
+    auto customers = app::ListCustomers(st, CurrentCaller(), args->group);
+    if (!customers) return std::unexpected(customers.error());
+    if (args->json) return PrintJson(json::ToJson(*customers));
     if (!args->group.empty()) {
-      auto members = catalog.GroupMembers(args->group);
-      if (!members) return std::unexpected(members.error());
-      for (const auto& c : *members) PrintCustomerLine(c, c.code == members->front().code ? 0 : 1);
+      for (const auto& c : *customers) {
+        PrintCustomerLine(c, c.code == customers->front().code ? 0 : 1);
+      }
       return kExitOk;
     }
-    auto customers = catalog.ListCustomers();
-    if (!customers) return std::unexpected(customers.error());
     if (!args->tree) {
       for (const auto& c : *customers) {
         fmt::print("{}\t{}\t{}{}\n", c.code, c.kind, c.name,
@@ -201,22 +168,15 @@ void RegisterCustomer(CLI::App& app, const GlobalOptions& global, Action* action
       "update", "Change a customer's details; old values go to history");
   update->add_option("CODE", args->code, "Customer code")->required();
   update->add_option_function<std::string>(
-      "--name", [args](const std::string& v) { args->values["name"] = v; },
+      "--name", [args](const std::string& v) { args->new_name = v; },
       "New name");
   update->add_option_function<std::string>(
-      "--kind", [args](const std::string& v) { args->values["kind"] = v; },
+      "--kind", [args](const std::string& v) { args->new_kind = v; },
       "company or person");
   AddValueOptions(update, *args);
-  run(update, [args](storage::Catalog& catalog) -> Result<int> {
-    auto u = UpdateFromArgs(*args);
-    if (!u) return std::unexpected(u.error());
-    if (auto it = args->values.find("name"); it != args->values.end()) {
-      u->name = fields::FoldFullWidth(it->second);
-    }
-    if (auto it = args->values.find("kind"); it != args->values.end()) {
-      u->kind = it->second;
-    }
-    auto c = catalog.UpdateCustomer(args->code, *u, CurrentUser());
+  run(update, [args](app::Station& st) -> Result<int> {
+    auto c = app::UpdateCustomer(st, CurrentCaller(), args->code,
+                                 {args->new_name, args->new_kind, args->values});
     if (!c) return std::unexpected(c.error());
     fmt::print("{}\t{}\t{}\n", c->code, c->kind, c->name);
     return kExitOk;
@@ -227,12 +187,12 @@ void RegisterCustomer(CLI::App& app, const GlobalOptions& global, Action* action
   link->add_option("CODE", args->code, "The subsidiary's customer code")->required();
   link->add_option("--parent", args->parent, "The group parent's customer code");
   link->add_flag("--unlink", args->unlink, "Leave the group");
-  run(link, [args](storage::Catalog& catalog) -> Result<int> {
+  run(link, [args](app::Station& st) -> Result<int> {
     if (args->parent.empty() == !args->unlink) {
       return MakeError(ErrorCode::kInvalidArgument,
                        "give either --parent CODE or --unlink");
     }
-    auto c = catalog.LinkCustomer(args->code, args->parent, CurrentUser());
+    auto c = app::LinkCustomer(st, CurrentCaller(), args->code, args->parent);
     if (!c) return std::unexpected(c.error());
     fmt::print("{}\tgroup\t{}\n", c->code,
                c->parent_code.empty() ? "(none)" : c->parent_code);
@@ -247,17 +207,9 @@ void RegisterCustomer(CLI::App& app, const GlobalOptions& global, Action* action
   contact_add->add_option("--role", args->role, "Role, e.g. 经办人")->required();
   contact_add->add_option("--name", args->name, "Name")->required();
   AddValueOptions(contact_add, *args);
-  run(contact_add, [args](storage::Catalog& catalog) -> Result<int> {
-    storage::Contact k;
-    k.customer_code = args->code;
-    k.role = fields::FoldFullWidth(args->role);
-    k.name = fields::FoldFullWidth(args->name);
-    auto u = UpdateFromArgs(*args);
-    if (!u) return std::unexpected(u.error());
-    k.phone = u->phone.value_or("");
-    k.email = u->email.value_or("");
-    k.address = u->address.value_or("");
-    auto stored = catalog.AddContact(k, CurrentUser());
+  run(contact_add, [args](app::Station& st) -> Result<int> {
+    auto stored = app::AddContact(st, CurrentCaller(),
+                                  {args->code, args->role, args->name, args->values});
     if (!stored) return std::unexpected(stored.error());
     fmt::print("{}\t{}\t{}\t{}\n", stored->customer_code, stored->role,
                stored->name, stored->phone);

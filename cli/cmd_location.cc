@@ -1,5 +1,7 @@
 #include <fmt/format.h>
 
+#include "app/custody.h"
+#include "app/json.h"
 #include "cli/custody_commands.h"
 
 namespace dossier::cli {
@@ -32,15 +34,15 @@ void RegisterLocationCommand(CLI::App& app, const GlobalOptions& global,
                   "How many originals it holds (0: unlimited)");
   add->add_option("--security", loc->security, "Security level note");
   add->callback([&global, loc, action] {
-    *action = [&global, loc]() -> Result<int> {
-      auto archive = OpenArchive(global);
-      if (!archive) return std::unexpected(archive.error());
-      storage::Custody custody((*archive)->catalog());
-      auto l = custody.AddLocation(*loc, CurrentUser());
+    *action = AppAction([&global, loc]() -> Result<int> {
+      auto station = OpenStation(global);
+      if (!station) return std::unexpected(station.error());
+      app::Station& st = **station;
+      auto l = app::AddLocation(st, CurrentCaller(), *loc);
       if (!l) return std::unexpected(l.error());
       fmt::print("{}\t{}\t{}\n", l->code, l->barcode, l->path);
       return kExitOk;
-    };
+    });
   });
 
   auto* cab = cmd->add_subcommand(
@@ -55,42 +57,47 @@ void RegisterLocationCommand(CLI::App& app, const GlobalOptions& global,
                   "Originals per box (0: unlimited)");
   cab->add_option("--security", spec->security, "Security level note");
   cab->callback([&global, spec, action] {
-    *action = [&global, spec]() -> Result<int> {
-      auto archive = OpenArchive(global);
-      if (!archive) return std::unexpected(archive.error());
-      storage::Custody custody((*archive)->catalog());
-      auto made = custody.AddCabinet(*spec, CurrentUser());
+    *action = AppAction([&global, spec]() -> Result<int> {
+      auto station = OpenStation(global);
+      if (!station) return std::unexpected(station.error());
+      app::Station& st = **station;
+      auto made = app::AddCabinet(st, CurrentCaller(), *spec);
       if (!made) return std::unexpected(made.error());
       fmt::print("Added {} locations: {} .. {}\n", made->size(),
                  made->front().code, made->back().code);
       return kExitOk;
-    };
+    });
   });
 
   auto* list = cmd->add_subcommand("list", "List locations");
   auto under = std::make_shared<std::string>();
   list->add_option("--under", *under, "Only this location and those below it");
-  list->callback([&global, under, action] {
-    *action = [&global, under]() -> Result<int> {
-      auto archive = OpenArchive(global);
-      if (!archive) return std::unexpected(archive.error());
-      storage::Custody custody((*archive)->catalog());
-      auto all = custody.ListLocations(*under);
+  auto json = std::make_shared<bool>(false);
+  list->add_flag("--json", *json, "Print the locations as JSON");
+  list->callback([&global, under, json, action] {
+    *action = AppAction([&global, under, json]() -> Result<int> {
+      auto station = OpenStation(global);
+      if (!station) return std::unexpected(station.error());
+      app::Station& st = **station;
+      auto all = app::ListLocations(st, CurrentCaller(), *under);
+      if (all && *json) return PrintJson(json::ToJson(*all));
       if (!all) return std::unexpected(all.error());
       for (const auto& l : *all) PrintLocation(l);
       return kExitOk;
-    };
+    });
   });
 
   auto* tree = cmd->add_subcommand("tree", "Show locations as a tree");
   auto root = std::make_shared<std::string>();
   tree->add_option("LOCATION", *root, "Start here (default: everything)");
-  tree->callback([&global, root, action] {
-    *action = [&global, root]() -> Result<int> {
-      auto archive = OpenArchive(global);
-      if (!archive) return std::unexpected(archive.error());
-      storage::Custody custody((*archive)->catalog());
-      auto all = custody.ListLocations(*root);
+  tree->add_flag("--json", *json, "Print the locations as JSON");
+  tree->callback([&global, root, json, action] {
+    *action = AppAction([&global, root, json]() -> Result<int> {
+      auto station = OpenStation(global);
+      if (!station) return std::unexpected(station.error());
+      app::Station& st = **station;
+      auto all = app::ListLocations(st, CurrentCaller(), *root, true);
+      if (all && *json) return PrintJson(json::ToJson(*all));
       if (!all) return std::unexpected(all.error());
       for (const auto& l : *all) {
         const auto depth = std::count(l.path.begin(), l.path.end(), '/');
@@ -100,34 +107,39 @@ void RegisterLocationCommand(CLI::App& app, const GlobalOptions& global,
                    l.capacity > 0 ? fmt::format(" of {}", l.capacity) : "");
       }
       return kExitOk;
-    };
+    });
   });
 
   auto* show = cmd->add_subcommand("show", "Show a location and its originals");
   auto key = std::make_shared<std::string>();
   show->add_option("LOCATION", *key, "Code or barcode")->required();
-  show->callback([&global, key, action] {
-    *action = [&global, key]() -> Result<int> {
-      auto archive = OpenArchive(global);
-      if (!archive) return std::unexpected(archive.error());
-      storage::Custody custody((*archive)->catalog());
-      auto l = custody.GetLocation(*key);
-      if (!l) return std::unexpected(l.error());
+  show->add_flag("--json", *json, "Print the location and its originals as JSON");
+  show->callback([&global, key, json, action] {
+    *action = AppAction([&global, key, json]() -> Result<int> {
+      auto station = OpenStation(global);
+      if (!station) return std::unexpected(station.error());
+      app::Station& st = **station;
+      auto view = app::ShowLocation(st, CurrentCaller(), *key);
+      if (!view) return std::unexpected(view.error());
+      if (*json) {
+        nlohmann::json out = json::ToJson(view->location);
+        out["held"] = view->originals;
+        return PrintJson(out);
+      }
+      const storage::Location* l = &view->location;
       fmt::print("Location  {}\nKind      {}\nBarcode   {}\nPath      {}\n"
                  "Name      {}\nSecurity  {}\nCapacity  {}\nHolds     {}\n",
                  l->code, l->kind, l->barcode, l->path, l->name, l->security,
                  l->capacity > 0 ? std::to_string(l->capacity) : "unlimited",
                  l->original_count);
-      auto here = custody.OriginalsAt(l->code, false);
-      if (!here) return std::unexpected(here.error());
-      for (const auto& o : *here) {
+      for (const auto& o : view->originals) {
         fmt::print("  {}  {:<16} {:<8} {} {}\n", o.barcode, o.state,
                    o.document_display_id.empty() ? o.customer_code
                                                  : o.document_display_id,
                    o.customer_name, o.title);
       }
       return kExitOk;
-    };
+    });
   });
 }
 

@@ -2,6 +2,8 @@
 
 #include <iostream>
 
+#include "app/custody.h"
+#include "app/json.h"
 #include "cli/custody_commands.h"
 
 namespace dossier::cli {
@@ -23,15 +25,15 @@ void RegisterOriginalCommand(CLI::App& app, const GlobalOptions& global,
   reg->add_option("--pages", *pages,
                   "Page count of the paper (default: the catalog's)");
   reg->callback([&global, item, at, pages, action] {
-    *action = [&global, item, at, pages]() -> Result<int> {
-      auto archive = OpenArchive(global);
-      if (!archive) return std::unexpected(archive.error());
-      storage::Custody custody((*archive)->catalog());
-      auto o = custody.RegisterOriginal({*item, *at, *pages, CurrentUser()});
+    *action = AppAction([&global, item, at, pages]() -> Result<int> {
+      auto station = OpenStation(global);
+      if (!station) return std::unexpected(station.error());
+      app::Station& st = **station;
+      auto o = app::RegisterOriginal(st, CurrentCaller(), {*item, *at, *pages});
       if (!o) return std::unexpected(o.error());
       fmt::print("{}\t{}\t{}\n", o->barcode, *item, o->location_path);
       return kExitOk;
-    };
+    });
   });
 
   auto* move = cmd->add_subcommand(
@@ -47,17 +49,19 @@ void RegisterOriginalCommand(CLI::App& app, const GlobalOptions& global,
       ->required();
   move->add_flag("--dry-run", *dry_run, "Check only; change nothing");
   move->callback([&global, barcodes, to, reason, dry_run, action] {
-    *action = [&global, barcodes, to, reason, dry_run]() -> Result<int> {
-      auto archive = OpenArchive(global);
-      if (!archive) return std::unexpected(archive.error());
-      storage::Custody custody((*archive)->catalog());
-      storage::MoveRequest request{*barcodes, *to, *reason, CurrentUser()};
+    *action = AppAction([&global, barcodes, to, reason, dry_run]() -> Result<int> {
+      auto station = OpenStation(global);
+      if (!station) return std::unexpected(station.error());
+      app::Station& st = **station;
+      app::MoveInput request{*barcodes, *to, *reason, *dry_run};
       if (request.barcodes.empty() ||
           (request.barcodes.size() == 1 && request.barcodes[0] == "-")) {
         request.barcodes = ReadScanLines(std::cin);
       }
+      auto result = app::MoveOriginals(st, CurrentCaller(), request);
+      if (!result) return std::unexpected(result.error());
       if (*dry_run) {
-        auto problems = custody.CheckMove(request);
+        const auto& problems = result->problems;
         for (const auto& p : problems) {
           fmt::print("{}{}\n", p.barcode.empty() ? "" : p.barcode + ": ",
                      p.problem);
@@ -66,31 +70,34 @@ void RegisterOriginalCommand(CLI::App& app, const GlobalOptions& global,
         fmt::print("{} originals can move to {}\n", request.barcodes.size(), *to);
         return kExitOk;
       }
-      auto moved = custody.MoveOriginals(request);
-      if (!moved) return std::unexpected(moved.error());
+      const auto* moved = &result->outcome;
       fmt::print("Moved {} originals to {} ({} already there)\n", moved->moved,
                  *to, moved->already_there);
       return kExitOk;
-    };
+    });
   });
 
   auto* show = cmd->add_subcommand("show", "Show one original");
   auto barcode = std::make_shared<std::string>();
   show->add_option("BARCODE", *barcode, "Original barcode")->required();
-  show->callback([&global, barcode, action] {
-    *action = [&global, barcode]() -> Result<int> {
-      auto archive = OpenArchive(global);
-      if (!archive) return std::unexpected(archive.error());
-      storage::Custody custody((*archive)->catalog());
-      auto o = custody.GetOriginal(*barcode);
+  auto json = std::make_shared<bool>(false);
+  show->add_flag("--json", *json, "Print the original as JSON");
+  show->callback([&global, barcode, json, action] {
+    *action = AppAction([&global, barcode, json]() -> Result<int> {
+      auto station = OpenStation(global);
+      if (!station) return std::unexpected(station.error());
+      app::Station& st = **station;
+      auto o = app::ShowOriginal(st, CurrentCaller(), *barcode);
       if (!o) return std::unexpected(o.error());
+      if (*json) return PrintJson(json::ToJson(*o));
+      const TimeZone zone = st.Zone();
       fmt::print("Original  {}\nItem      {} {}\nCustomer  {} {}\nPages     {}\n"
                  "Location  {}\nState     {} {}\nRegistered {} by {}\n",
                  o->barcode, o->document_display_id, o->title, o->customer_code,
                  o->customer_name, o->page_count, o->location_path, o->state,
-                 o->loan_id, o->registered_at, o->registered_by);
+                 o->loan_id, zone.DisplayUtc(o->registered_at), o->registered_by);
       return kExitOk;
-    };
+    });
   });
 }
 

@@ -1,12 +1,11 @@
 // `dossier review list|show|correct|approve|reject|replace`: the manual's 3.2
-// review before filing. The work is in storage::Catalog (catalog_review.cc);
-// values the reviewer types are checked by fields::NormalizeField.
+// review before filing, through app/records.h (which checks entered values,
+// masks fields and logs).
 #include <fmt/format.h>
 
-#include <nlohmann/json.hpp>
-
+#include "app/json.h"
+#include "app/records.h"
 #include "cli/command.h"
-#include "fields/normalize.h"
 
 namespace dossier::cli {
 namespace {
@@ -21,59 +20,51 @@ struct ReviewArgs {
   std::string rescan;
   float threshold = 60.f;
   int max_words = 12;
+  bool json = false;
 };
 
-Result<int> Show(storage::Catalog& catalog, const ReviewArgs& args) {
-  auto doc = catalog.GetDocument(args.id);
-  if (!doc) return std::unexpected(doc.error());
-  fmt::print("Document   {}  [{}] {}\n", doc->display_id, doc->type, doc->title);
-  fmt::print("Customer   {}  {}\n", doc->customer_code, doc->customer_name);
-  fmt::print("Status     {}{}\n", doc->status,
-             doc->archive_number.empty() ? "" : "  " + doc->archive_number);
-  if (!doc->review_reason.empty()) {
-    fmt::print("Reason     {} ({} {})\n", doc->review_reason, doc->reviewed_by,
-               doc->reviewed_at);
+Result<int> Show(app::Station& station, const ReviewArgs& args) {
+  auto sheet = app::ShowReview(station, CurrentCaller(), args.id, args.threshold);
+  if (!sheet) return std::unexpected(sheet.error());
+  if (args.json) return PrintJson(json::ToJson(*sheet));
+  const TimeZone zone = station.Zone();
+  const auto& doc = sheet->document;
+  fmt::print("Document   {}  [{}] {}\n", doc.display_id, doc.type, doc.title);
+  fmt::print("Customer   {}  {}\n", doc.customer_code, doc.customer_name);
+  fmt::print("Status     {}{}\n", doc.status,
+             doc.archive_number.empty() ? "" : "  " + doc.archive_number);
+  if (!doc.review_reason.empty()) {
+    fmt::print("Reason     {} ({} {})\n", doc.review_reason, doc.reviewed_by,
+               zone.DisplayUtc(doc.reviewed_at));
   }
-  if (!doc->replaces.empty()) fmt::print("Replaces   {}\n", doc->replaces);
-  fmt::print("Scanned    {} by {}\n", doc->created_at, doc->created_by);
+  if (!doc.replaces.empty()) fmt::print("Replaces   {}\n", doc.replaces);
+  fmt::print("Scanned    {} by {}\n", zone.DisplayUtc(doc.created_at),
+             doc.created_by);
   fmt::print("OCR        mean confidence {:.1f} over {} page(s)\n",
-             doc->mean_confidence, doc->page_count);
-  auto fields = catalog.GetDocumentFields(doc->display_id);
-  if (!fields) return std::unexpected(fields.error());
-  fmt::print("Fields ({})\n", fields->size());
-  for (const auto& f : *fields) {
-    fmt::print("  {:<22} {:<30} {:>5.1f}  {}{}\n", f.name,
-               ShowField(f.name, f.value), f.confidence,
+             doc.mean_confidence, doc.page_count);
+  fmt::print("Fields ({})\n", sheet->fields.size());
+  for (const auto& f : sheet->fields) {
+    fmt::print("  {:<22} {:<30} {:>5.1f}  {}{}\n", f.name, f.value, f.confidence,
                f.page > 0 ? fmt::format("p{}", f.page) : f.source,
                f.problem.empty() ? "" : "  FLAGGED: " + f.problem);
   }
-  auto matches = catalog.MatchCustomers(*fields);
-  if (!matches) return std::unexpected(matches.error());
-  for (const auto& m : *matches) {
+  for (const auto& m : sheet->matches) {
     fmt::print("  proposed link: {} {} ({}){}\n", m.customer.code,
                m.customer.name, m.reason,
-               m.customer.code == doc->customer_code ? ", already filed there" : "");
+               m.customer.code == doc.customer_code ? ", already filed there" : "");
   }
-  auto pages = catalog.GetPages(doc->id, /*with_words=*/true);
-  if (!pages) return std::unexpected(pages.error());
   fmt::print("Pages with words below confidence {:.0f}\n", args.threshold);
-  int shown = 0;
-  for (const auto& p : *pages) {
-    std::vector<std::string> low;
-    for (const auto& w : p.words) {
-      if (w.confidence < args.threshold) low.push_back(w.text);
-    }
-    if (low.empty()) continue;
-    ++shown;
+  for (const auto& p : sheet->pages) {
     std::string sample;
-    for (size_t i = 0; i < low.size() && static_cast<int>(i) < args.max_words; ++i) {
-      sample += (i ? " " : "") + low[i];
+    for (size_t i = 0; i < p.doubtful.size() && static_cast<int>(i) < args.max_words;
+         ++i) {
+      sample += (i ? " " : "") + p.doubtful[i];
     }
     fmt::print("  page {}: {} of {} words (page confidence {:.1f}): {}{}\n",
-               p.number, low.size(), p.words.size(), p.confidence, sample,
-               static_cast<int>(low.size()) > args.max_words ? " …" : "");
+               p.number, p.doubtful.size(), p.words, p.confidence, sample,
+               static_cast<int>(p.doubtful.size()) > args.max_words ? " …" : "");
   }
-  if (shown == 0) fmt::print("  (none)\n");
+  if (sheet->pages.empty()) fmt::print("  (none)\n");
   return kExitOk;
 }
 
@@ -88,13 +79,13 @@ void RegisterReview(CLI::App& app, const GlobalOptions& global, Action* action) 
   cmd->require_subcommand(1);
   auto args = std::make_shared<ReviewArgs>();
   auto run = [&global, action](CLI::App* sub,
-                               std::function<Result<int>(storage::Catalog&)> body) {
+                               std::function<Result<int>(app::Station&)> body) {
     sub->callback([&global, action, body] {
-      *action = [&global, body]() -> Result<int> {
-        auto archive = OpenArchive(global);
-        if (!archive) return std::unexpected(archive.error());
-        return body((*archive)->catalog());
-      };
+      *action = AppAction([&global, body]() -> Result<int> {
+        auto station = OpenStation(global);
+        if (!station) return std::unexpected(station.error());
+        return body(**station);
+      });
     });
   };
 
@@ -102,9 +93,11 @@ void RegisterReview(CLI::App& app, const GlobalOptions& global, Action* action) 
   list->add_option("--status", args->status,
                    "pending (default), filed, rejected or replaced")
       ->check(CLI::IsMember({"pending", "filed", "rejected", "replaced"}));
-  run(list, [args](storage::Catalog& catalog) -> Result<int> {
-    auto docs = catalog.ListDocumentsByStatus(args->status);
+  list->add_flag("--json", args->json, "Print the documents as JSON");
+  run(list, [args](app::Station& st) -> Result<int> {
+    auto docs = app::ReviewQueue(st, CurrentCaller(), args->status);
     if (!docs) return std::unexpected(docs.error());
+    if (args->json) return PrintJson(json::ToJson(*docs));
     for (const auto& d : *docs) {
       fmt::print("{}  {}  {:<14} {:>3} p  conf {:>5.1f}  by {:<10} {}{}\n",
                  d.display_id, d.customer_code, d.type, d.page_count,
@@ -121,7 +114,8 @@ void RegisterReview(CLI::App& app, const GlobalOptions& global, Action* action) 
   show->add_option("--threshold", args->threshold,
                    "Word confidence below which a word is doubtful (default 60)")
       ->check(CLI::Range(0.f, 100.f));
-  run(show, [args](storage::Catalog& catalog) { return Show(catalog, *args); });
+  show->add_flag("--json", args->json, "Print the review sheet as JSON");
+  run(show, [args](app::Station& st) { return Show(st, *args); });
 
   auto* correct = cmd->add_subcommand(
       "correct", "Set a field to a checked value, or --remove it");
@@ -130,28 +124,22 @@ void RegisterReview(CLI::App& app, const GlobalOptions& global, Action* action) 
       ->required();
   correct->add_option("VALUE", args->value, "New value (normalised and checked)");
   correct->add_flag("--remove", args->remove, "Remove the field");
-  run(correct, [args](storage::Catalog& catalog) -> Result<int> {
-    std::optional<std::string> value;
-    if (!args->remove) {
-      auto checked = fields::NormalizeField(args->field, args->value);
-      if (!checked) return std::unexpected(checked.error());
-      value = *checked;
-    }
-    if (auto s = catalog.SetDocumentField(args->id, args->field, value,
-                                          CurrentUser());
-        !s) {
-      return std::unexpected(s.error());
-    }
+  run(correct, [args](app::Station& st) -> Result<int> {
+    std::optional<std::string> entered;
+    if (!args->remove) entered = args->value;
+    auto value = app::CorrectField(st, CurrentCaller(), args->id, args->field,
+                                   entered);
+    if (!value) return std::unexpected(value.error());
     fmt::print("{} {} = {}\n", args->id, args->field,
-               value ? *value : "(removed)");
+               *value ? **value : "(removed)");
     return kExitOk;
   });
 
   auto* approve = cmd->add_subcommand(
       "approve", "File the document: archive number and status filed");
   approve->add_option("DOC", args->id, "Document")->required();
-  run(approve, [args](storage::Catalog& catalog) -> Result<int> {
-    auto doc = catalog.ApproveDocument(args->id, CurrentUser());
+  run(approve, [args](app::Station& st) -> Result<int> {
+    auto doc = app::ApproveDocument(st, CurrentCaller(), args->id);
     if (!doc) return std::unexpected(doc.error());
     fmt::print("{}\tfiled\t{}\n", doc->display_id, doc->archive_number);
     return kExitOk;
@@ -162,8 +150,8 @@ void RegisterReview(CLI::App& app, const GlobalOptions& global, Action* action) 
   reject->add_option("DOC", args->id, "Document")->required();
   reject->add_option("--reason", args->reason, "Why (shown to the scanner)")
       ->required();
-  run(reject, [args](storage::Catalog& catalog) -> Result<int> {
-    auto doc = catalog.RejectDocument(args->id, args->reason, CurrentUser());
+  run(reject, [args](app::Station& st) -> Result<int> {
+    auto doc = app::RejectDocument(st, CurrentCaller(), args->id, args->reason);
     if (!doc) return std::unexpected(doc.error());
     fmt::print("{}\trejected\t{}\n", doc->display_id, doc->review_reason);
     return kExitOk;
@@ -174,8 +162,8 @@ void RegisterReview(CLI::App& app, const GlobalOptions& global, Action* action) 
   replace->add_option("REJECTED", args->id, "The rejected document")->required();
   replace->add_option("RESCAN", args->rescan, "The new, pending document")
       ->required();
-  run(replace, [args](storage::Catalog& catalog) -> Result<int> {
-    auto doc = catalog.ReplaceDocument(args->id, args->rescan, CurrentUser());
+  run(replace, [args](app::Station& st) -> Result<int> {
+    auto doc = app::ReplaceDocument(st, CurrentCaller(), args->id, args->rescan);
     if (!doc) return std::unexpected(doc.error());
     fmt::print("{}\treplaces\t{}\n", doc->display_id, doc->replaces);
     return kExitOk;

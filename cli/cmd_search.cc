@@ -1,11 +1,10 @@
 #include <fmt/format.h>
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 
+#include "app/documents.h"
+#include "app/json.h"
 #include "cli/command.h"
-#include "fields/normalize.h"
 
 namespace dossier::cli {
 
@@ -53,47 +52,23 @@ void RegisterSearch(CLI::App& app, const GlobalOptions& global, Action* action) 
       ->check(CLI::Range(1, 10000));
   cmd->add_flag("--json", args->json, "Print hits as JSON");
   cmd->callback([&global, args, action] {
-    *action = [&global, args]() -> Result<int> {
-      auto archive = OpenArchive(global);
-      if (!archive) return std::unexpected(archive.error());
-      storage::SearchQuery q;
+    *action = AppAction([&global, args]() -> Result<int> {
+      auto station = OpenStation(global);
+      if (!station) return std::unexpected(station.error());
+      app::SearchInput q;
       for (const auto& w : args->words) q.text += (q.text.empty() ? "" : " ") + w;
-      q.customer_code = args->customer;
-      q.include_group = args->group;
+      q.customer = args->customer;
+      q.group = args->group;
       q.types = args->types;
       q.statuses = args->statuses;
-      q.date_from = args->from;
-      q.date_to = args->to;
+      q.from = args->from;
+      q.to = args->to;
       q.date_field = args->date_field;
-      for (const auto& f : args->fields) {
-        auto eq = f.find('=');
-        if (eq == std::string::npos || eq == 0) {
-          return MakeError(ErrorCode::kInvalidArgument,
-                           "--field '" + f + "' must be NAME=VALUE");
-        }
-        auto value = fields::NormalizeField(f.substr(0, eq), f.substr(eq + 1));
-        if (!value) return std::unexpected(value.error());
-        q.field_equals.emplace_back(f.substr(0, eq), *value);
-      }
+      q.fields = args->fields;
       q.limit = args->limit;
-      auto hits = (*archive)->catalog().Search(q);
+      auto hits = app::Search(**station, CurrentCaller(), q);
       if (!hits) return std::unexpected(hits.error());
-      if (args->json) {
-        nlohmann::json out = nlohmann::json::array();
-        for (const auto& h : *hits) {
-          out.push_back({{"document", h.display_id},
-                         {"customer", h.customer_code},
-                         {"title", h.title},
-                         {"type", h.type},
-                         {"page", h.page_number},
-                         {"status", h.status},
-                         {"score", h.score},
-                         {"snippet", h.snippet}});
-        }
-        fmt::print("{}\n", out.dump(2, ' ', false,
-                                    nlohmann::json::error_handler_t::replace));
-        return kExitOk;
-      }
+      if (args->json) return PrintJson(json::ToJson(*hits));
       if (hits->empty()) {
         fmt::print("No documents contain: {}\n", q.text);
         return kExitOk;
@@ -106,7 +81,7 @@ void RegisterSearch(CLI::App& app, const GlobalOptions& global, Action* action) 
       }
       fmt::print("{} hit(s)\n", hits->size());
       return kExitOk;
-    };
+    });
   });
 }
 

@@ -1,7 +1,8 @@
+// `dossier verify [DOC...]`: app::Verify.
 #include <fmt/format.h>
 
+#include "app/documents.h"
 #include "cli/command.h"
-#include "pipeline/verify.h"
 
 namespace dossier::cli {
 
@@ -15,11 +16,11 @@ void RegisterVerify(CLI::App& app, const GlobalOptions& global, Action* action) 
   auto ids = std::make_shared<std::vector<std::string>>();
   cmd->add_option("DOC", *ids, "Documents to check (default: all)");
   cmd->callback([&global, ids, action] {
-    *action = [&global, ids]() -> Result<int> {
-      auto archive = OpenArchive(global);
-      if (!archive) return std::unexpected(archive.error());
-      auto report = pipeline::VerifyDocuments(
-          **archive, *ids, CurrentUser(), [](const pipeline::VerifyOutcome& o) {
+    *action = AppAction([&global, ids]() -> Result<int> {
+      auto station = OpenStation(global);
+      if (!station) return std::unexpected(station.error());
+      auto report = app::Verify(
+          **station, CurrentCaller(), *ids, [](const pipeline::VerifyOutcome& o) {
             const auto& v = o.verification;
             fmt::print("{}  fixity {}  PDF/A {}\n", o.display_id,
                        v.fixity_ok ? "ok" : "FAILED",
@@ -30,7 +31,7 @@ void RegisterVerify(CLI::App& app, const GlobalOptions& global, Action* action) 
       fmt::print("Checked {} document(s): {} failed\n", report->documents.size(),
                  report->failed());
       return report->failed() > 0 ? kExitVerifyFailed : kExitOk;
-    };
+    });
   });
 }
 

@@ -195,6 +195,12 @@ Result<int> RunCommand(const CLI::App& app, const std::vector<std::string>& args
                   action);
 }
 
+int PrintJson(const nlohmann::json& value) {
+  fmt::print("{}\n",
+             value.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
+  return kExitOk;
+}
+
 std::string ShowField(std::string_view field, const std::string& value) {
   const auto& principal = State().caller.principal;
   if (principal.user.empty()) return value;  // no archive: nothing to show

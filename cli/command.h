@@ -3,6 +3,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <functional>
@@ -111,6 +112,10 @@ std::string CurrentUser();
 // The name given by $DOSSIER_USER, else the login name.
 std::string ClaimedUser();
 const app::Principal& CurrentPrincipal();
+
+// Prints a result as indented JSON (app/json.h; invalid UTF-8 is replaced)
+// and returns kExitOk.
+int PrintJson(const nlohmann::json& value);
 
 // value as the current principal may see it (governance::MaskFor).
 std::string ShowField(std::string_view field, const std::string& value);

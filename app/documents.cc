@@ -1,0 +1,127 @@
+#include "app/documents.h"
+
+#include "app/operation.h"
+#include "app/records.h"
+#include "core/file_util.h"
+#include "fields/normalize.h"
+#include "storage/archive.h"
+#include "storage/custody.h"
+
+namespace dossier::app {
+
+Result<DocumentView> ShowDocument(Station& station, const Caller& caller,
+                                  const std::string& document, bool with_text) {
+  Operation op(station, caller, "document.show");
+  op.Record(document);
+  if (auto s = op.Authorize(); !s) return std::unexpected(s.error());
+  auto run = [&]() -> Result<DocumentView> {
+    auto& catalog = station.catalog();
+    DocumentView view;
+    auto d = catalog.GetDocument(document);
+    if (!d) return std::unexpected(d.error());
+    view.document = *d;
+    view.stored_as = station.archive().files().PathFor(d->pdf_sha256).string();
+    auto check = catalog.LastVerification(d->id);
+    if (!check) return std::unexpected(check.error());
+    view.last_check = *check;
+    auto pages = catalog.GetPages(d->id, false);
+    if (!pages) return std::unexpected(pages.error());
+    view.pages = std::move(*pages);
+    if (!with_text) {
+      for (auto& p : view.pages) p.text.clear();
+    }
+    return view;
+  };
+  return op.Finish(run());
+}
+
+Result<std::vector<storage::SearchHit>> Search(Station& station,
+                                               const Caller& caller,
+                                               const SearchInput& input) {
+  Operation op(station, caller, "document.search");
+  op.Record(input.customer);
+  if (auto s = op.Authorize(); !s) return std::unexpected(s.error());
+  auto run = [&]() -> Result<std::vector<storage::SearchHit>> {
+    storage::SearchQuery q;
+    q.text = input.text;
+    q.customer_code = input.customer;
+    q.include_group = input.group;
+    q.types = input.types;
+    q.statuses = input.statuses;
+    q.date_from = input.from;
+    q.date_to = input.to;
+    q.date_field = input.date_field;
+    for (const auto& f : input.fields) {
+      auto eq = f.find('=');
+      if (eq == std::string::npos || eq == 0) {
+        return MakeError(ErrorCode::kInvalidArgument,
+                         "--field '" + f + "' must be NAME=VALUE");
+      }
+      auto value = fields::NormalizeField(f.substr(0, eq), f.substr(eq + 1));
+      if (!value) return std::unexpected(value.error());
+      q.field_equals.emplace_back(f.substr(0, eq), *value);
+    }
+    q.limit = input.limit;
+    return station.catalog().Search(q);
+  };
+  return op.Finish(run());
+}
+
+Result<ExportResult> Export(Station& station, const Caller& caller,
+                            const ExportInput& input) {
+  Operation op(station, caller, "document.export");
+  op.Record(input.document);
+  if (auto s = op.Authorize(); !s) return std::unexpected(s.error());
+  auto run = [&]() -> Result<ExportResult> {
+    auto& catalog = station.catalog();
+    auto d = catalog.GetDocument(input.document);
+    if (!d) return std::unexpected(d.error());
+    std::filesystem::path dest = input.to;
+    std::error_code ec;
+    if (std::filesystem::is_directory(dest, ec)) {
+      dest /= d->display_id + (input.text ? ".txt" : ".pdf");
+    }
+    if (std::filesystem::exists(dest, ec) && !input.force) {
+      return MakeError(ErrorCode::kConflict,
+                       dest.string() + ": exists (use --force to overwrite)");
+    }
+    // The content first, so a damaged file fails before an approval is
+    // used up.
+    std::string content;
+    if (input.text) {
+      auto pages = catalog.GetPages(d->id, false);
+      if (!pages) return std::unexpected(pages.error());
+      for (const auto& p : *pages) {
+        if (!content.empty()) content += "\f";
+        content += p.text + "\n";
+      }
+    } else {
+      auto bytes = station.archive().files().Get(d->pdf_sha256);
+      if (!bytes) return std::unexpected(bytes.error());
+      content = std::move(*bytes);
+    }
+    auto approval = station.custody().AuthorizeExport(d->display_id, op.user());
+    if (!approval) return std::unexpected(approval.error());
+    if (auto s = WriteFileAtomic(dest, content); !s) {
+      return std::unexpected(s.error());
+    }
+    ExportResult result{*d, dest, std::nullopt};
+    if (*approval) {
+      result.loan = (*approval)->display_id;
+      op.Record((*approval)->display_id);
+    }
+    return result;
+  };
+  return op.Finish(run());
+}
+
+Result<pipeline::VerifyReport> Verify(
+    Station& station, const Caller& caller, const std::vector<std::string>& ids,
+    const std::function<void(const pipeline::VerifyOutcome&)>& on_document) {
+  Operation op(station, caller, "document.verify");
+  if (auto s = op.Authorize(); !s) return std::unexpected(s.error());
+  return op.Finish(pipeline::VerifyDocuments(station.archive(), ids, op.user(),
+                                             on_document));
+}
+
+}  // namespace dossier::app

@@ -1,0 +1,66 @@
+// Documents as use cases: show, search, export and verify (operations
+// document.show, document.search, document.export, document.verify).
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "app/station.h"
+#include "pipeline/verify.h"
+#include "storage/catalog.h"
+
+namespace dossier::app {
+
+struct DocumentView {
+  storage::DocumentRecord document;
+  std::string stored_as;  // path of the PDF in the file store
+  std::optional<storage::Verification> last_check;
+  std::vector<storage::PageRecord> pages;  // text only with_text
+};
+Result<DocumentView> ShowDocument(Station& station, const Caller& caller,
+                                  const std::string& document, bool with_text);
+
+struct SearchInput {
+  std::string text;  // query syntax: storage/search_query.h
+  std::string customer;
+  bool group = false;
+  std::vector<std::string> types;
+  std::vector<std::string> statuses;
+  std::string from;        // YYYY-MM-DD
+  std::string to;
+  std::string date_field;  // e.g. signing_date; '' = scan date
+  std::vector<std::string> fields;  // NAME=VALUE, values checked
+  int limit = 20;
+};
+Result<std::vector<storage::SearchHit>> Search(Station& station,
+                                               const Caller& caller,
+                                               const SearchInput& input);
+
+struct ExportInput {
+  std::string document;
+  std::filesystem::path to;  // a file, or a folder for DOC.pdf / DOC.txt
+  bool force = false;        // overwrite
+  bool text = false;         // the OCR text instead of the PDF
+};
+struct ExportResult {
+  storage::DocumentRecord document;
+  std::filesystem::path written;
+  std::optional<std::string> loan;  // the electronic loan used, if any
+};
+// The content is read and checked before an export approval is used up;
+// with the lending setting export_requires_approval an approved electronic
+// loan of the caller must exist.
+Result<ExportResult> Export(Station& station, const Caller& caller,
+                            const ExportInput& input);
+
+// ids empty = every document. A damaged file is a failed check, not an
+// error.
+Result<pipeline::VerifyReport> Verify(
+    Station& station, const Caller& caller, const std::vector<std::string>& ids,
+    const std::function<void(const pipeline::VerifyOutcome&)>& on_document = {});
+
+}  // namespace dossier::app

@@ -1,0 +1,300 @@
+#include "app/records.h"
+
+#include <fmt/format.h>
+
+#include "app/operation.h"
+#include "fields/normalize.h"
+
+namespace dossier::app {
+namespace {
+
+// Checks an entered value with its field's normaliser; '' stays '' (clears).
+Result<std::optional<std::string>> Checked(const EnteredValues& values,
+                                           const std::string& field) {
+  auto it = values.find(field);
+  if (it == values.end()) return std::optional<std::string>();
+  if (it->second.empty()) return std::optional<std::string>("");
+  auto value = fields::NormalizeField(field, it->second);
+  if (!value) return std::unexpected(value.error());
+  return std::optional<std::string>(*value);
+}
+
+Result<storage::CustomerUpdate> UpdateFrom(const EnteredValues& values) {
+  for (const auto& [field, value] : values) {
+    if (field != "uscc" && field != "id_number" && field != "phone" &&
+        field != "email" && field != "address") {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "customer field '" + field + "' cannot be entered");
+    }
+  }
+  storage::CustomerUpdate u;
+  for (const auto& [field, target] :
+       {std::pair{"uscc", &u.uscc}, {"id_number", &u.id_number},
+        {"phone", &u.phone}, {"email", &u.email}, {"address", &u.address}}) {
+    auto v = Checked(values, field);
+    if (!v) return std::unexpected(v.error());
+    *target = *v;
+  }
+  return u;
+}
+
+}  // namespace
+
+storage::Customer Masked(const Principal& p, storage::Customer c) {
+  c.id_number = governance::MaskFor(p, "id_number", c.id_number);
+  c.phone = governance::MaskFor(p, "phone", c.phone);
+  return c;
+}
+
+storage::Contact Masked(const Principal& p, storage::Contact c) {
+  c.phone = governance::MaskFor(p, "phone", c.phone);
+  return c;
+}
+
+storage::HistoryEntry Masked(const Principal& p, storage::HistoryEntry e) {
+  if (e.old_value) e.old_value = governance::MaskFor(p, e.field, *e.old_value);
+  if (e.new_value) e.new_value = governance::MaskFor(p, e.field, *e.new_value);
+  return e;
+}
+
+storage::DocumentField Masked(const Principal& p, storage::DocumentField f) {
+  f.value = governance::MaskFor(p, f.name, f.value);
+  f.raw = governance::MaskFor(p, f.name, f.raw);
+  return f;
+}
+
+Result<storage::Customer> AddCustomer(Station& station, const Caller& caller,
+                                      const NewCustomerInput& input) {
+  Operation op(station, caller, "customer.add");
+  if (auto s = op.Authorize(); !s) return std::unexpected(s.error());
+  auto run = [&]() -> Result<storage::Customer> {
+    // Everything is checked before a code is issued.
+    auto update = UpdateFrom(input.values);
+    if (!update) return std::unexpected(update.error());
+    auto& catalog = station.catalog();
+    if (!input.parent.empty()) {
+      auto parent = catalog.FindCustomer(input.parent);
+      if (!parent) return std::unexpected(parent.error());
+    }
+    auto c = catalog.AddCustomer(input.name, input.kind,
+                                 op.user());
+    if (!c) return c;
+    op.Record(c->code);
+    if (!input.values.empty()) {
+      auto updated = catalog.UpdateCustomer(c->code, *update, op.user());
+      if (!updated) return updated;
+      c = updated;
+    }
+    if (!input.parent.empty()) {
+      auto linked = catalog.LinkCustomer(c->code, input.parent, op.user());
+      if (!linked) return linked;
+      c = linked;
+    }
+    return Masked(op.principal(), *c);
+  };
+  return op.Finish(run());
+}
+
+Result<storage::Customer> UpdateCustomer(Station& station, const Caller& caller,
+                                         const std::string& code,
+                                         const CustomerChanges& changes) {
+  Operation op(station, caller, "customer.update");
+  op.Record(code);
+  if (auto s = op.Authorize(); !s) return std::unexpected(s.error());
+  auto run = [&]() -> Result<storage::Customer> {
+    auto u = UpdateFrom(changes.values);
+    if (!u) return std::unexpected(u.error());
+    if (changes.name) u->name = fields::FoldFullWidth(*changes.name);
+    u->kind = changes.kind;
+    auto c = station.catalog().UpdateCustomer(code, *u, op.user());
+    if (!c) return c;
+    return Masked(op.principal(), *c);
+  };
+  return op.Finish(run());
+}
+
+Result<storage::Customer> LinkCustomer(Station& station, const Caller& caller,
+                                       const std::string& code,
+                                       const std::string& parent) {
+  Operation op(station, caller, "customer.link");
+  op.Record(code);
+  if (auto s = op.Authorize(); !s) return std::unexpected(s.error());
+  auto c = station.catalog().LinkCustomer(code, parent, op.user());
+  if (c) c = Masked(op.principal(), *c);
+  return op.Finish(std::move(c));
+}
+
+Result<storage::Contact> AddContact(Station& station, const Caller& caller,
+                                    const NewContactInput& input) {
+  Operation op(station, caller, "customer.contact.add");
+  op.Record(input.customer_code);
+  if (auto s = op.Authorize(); !s) return std::unexpected(s.error());
+  auto run = [&]() -> Result<storage::Contact> {
+    storage::Contact k;
+    k.customer_code = input.customer_code;
+    k.role = fields::FoldFullWidth(input.role);
+    k.name = fields::FoldFullWidth(input.name);
+    auto u = UpdateFrom(input.values);
+    if (!u) return std::unexpected(u.error());
+    k.phone = u->phone.value_or("");
+    k.email = u->email.value_or("");
+    k.address = u->address.value_or("");
+    auto stored = station.catalog().AddContact(k, op.user());
+    if (!stored) return stored;
+    return Masked(op.principal(), *stored);
+  };
+  return op.Finish(run());
+}
+
+Result<CustomerFile> ShowCustomer(Station& station, const Caller& caller,
+                                  const std::string& code) {
+  Operation op(station, caller, "customer.show");
+  op.Record(code);
+  if (auto s = op.Authorize(); !s) return std::unexpected(s.error());
+  auto run = [&]() -> Result<CustomerFile> {
+    auto& catalog = station.catalog();
+    CustomerFile file;
+    auto c = catalog.FindCustomer(code);
+    if (!c) return std::unexpected(c.error());
+    file.customer = Masked(op.principal(), *c);
+    auto members = catalog.GroupMembers(c->code);
+    if (!members) return std::unexpected(members.error());
+    for (size_t i = 1; i < members->size(); ++i) {
+      file.members.push_back(Masked(op.principal(), (*members)[i]));
+    }
+    auto contacts = catalog.ListContacts(c->code);
+    if (!contacts) return std::unexpected(contacts.error());
+    for (auto& k : *contacts) file.contacts.push_back(Masked(op.principal(), k));
+    auto docs = catalog.ListDocuments(c->code);
+    if (!docs) return std::unexpected(docs.error());
+    file.documents = std::move(*docs);
+    return file;
+  };
+  return op.Finish(run());
+}
+
+Result<std::vector<storage::Customer>> ListCustomers(Station& station,
+                                                     const Caller& caller,
+                                                     const std::string& group) {
+  Operation op(station, caller, "customer.list");
+  op.Record(group);
+  if (auto s = op.Authorize(); !s) return std::unexpected(s.error());
+  auto list = group.empty() ? station.catalog().ListCustomers()
+                            : station.catalog().GroupMembers(group);
+  if (list) {
+    for (auto& c : *list) c = Masked(op.principal(), c);
+  }
+  return op.Finish(std::move(list));
+}
+
+Result<std::vector<storage::HistoryEntry>> History(Station& station,
+                                                   const Caller& caller,
+                                                   const std::string& record) {
+  Operation op(station, caller, "record.history");
+  op.Record(record);
+  if (auto s = op.Authorize(); !s) return std::unexpected(s.error());
+  const bool is_customer =
+      record.size() > 3 && (record.starts_with("KH") || record.starts_with("kh"));
+  auto entries = is_customer ? station.catalog().CustomerHistory(record)
+                             : station.catalog().DocumentHistory(record);
+  if (entries) {
+    for (auto& e : *entries) e = Masked(op.principal(), e);
+  }
+  return op.Finish(std::move(entries));
+}
+
+Result<std::vector<storage::DocumentRecord>> ReviewQueue(
+    Station& station, const Caller& caller, const std::string& status) {
+  Operation op(station, caller, "review.list");
+  if (auto s = op.Authorize(); !s) return std::unexpected(s.error());
+  return op.Finish(station.catalog().ListDocumentsByStatus(status));
+}
+
+Result<ReviewSheet> ShowReview(Station& station, const Caller& caller,
+                               const std::string& document, float threshold) {
+  Operation op(station, caller, "review.show");
+  op.Record(document);
+  if (auto s = op.Authorize(); !s) return std::unexpected(s.error());
+  auto run = [&]() -> Result<ReviewSheet> {
+    auto& catalog = station.catalog();
+    ReviewSheet sheet;
+    auto doc = catalog.GetDocument(document);
+    if (!doc) return std::unexpected(doc.error());
+    sheet.document = *doc;
+    auto fields = catalog.GetDocumentFields(doc->display_id);
+    if (!fields) return std::unexpected(fields.error());
+    auto matches = catalog.MatchCustomers(*fields);
+    if (!matches) return std::unexpected(matches.error());
+    for (auto& m : *matches) m.customer = Masked(op.principal(), m.customer);
+    sheet.matches = std::move(*matches);
+    for (const auto& f : *fields) sheet.fields.push_back(Masked(op.principal(), f));
+    auto pages = catalog.GetPages(doc->id, /*with_words=*/true);
+    if (!pages) return std::unexpected(pages.error());
+    for (const auto& p : *pages) {
+      ReviewPage page{p.number, p.confidence, static_cast<int>(p.words.size()), {}};
+      for (const auto& w : p.words) {
+        if (w.confidence < threshold) page.doubtful.push_back(w.text);
+      }
+      if (!page.doubtful.empty()) sheet.pages.push_back(std::move(page));
+    }
+    return sheet;
+  };
+  return op.Finish(run());
+}
+
+Result<std::optional<std::string>> CorrectField(
+    Station& station, const Caller& caller, const std::string& document,
+    const std::string& field, const std::optional<std::string>& value) {
+  Operation op(station, caller, "review.correct");
+  op.Record(document);
+  if (auto s = op.Authorize(); !s) return std::unexpected(s.error());
+  auto run = [&]() -> Result<std::optional<std::string>> {
+    std::optional<std::string> checked;
+    if (value) {
+      auto v = fields::NormalizeField(field, *value);
+      if (!v) return std::unexpected(v.error());
+      checked = *v;
+    }
+    if (auto s = station.catalog().SetDocumentField(document, field, checked,
+                                                    op.user());
+        !s) {
+      return std::unexpected(s.error());
+    }
+    return checked;
+  };
+  return op.Finish(run());
+}
+
+Result<storage::DocumentRecord> ApproveDocument(Station& station,
+                                                const Caller& caller,
+                                                const std::string& document) {
+  Operation op(station, caller, "review.approve");
+  op.Record(document);
+  if (auto s = op.Authorize(); !s) return std::unexpected(s.error());
+  auto doc = station.catalog().ApproveDocument(document, op.user());
+  if (doc) op.Record(doc->archive_number);
+  return op.Finish(std::move(doc));
+}
+
+Result<storage::DocumentRecord> RejectDocument(Station& station,
+                                               const Caller& caller,
+                                               const std::string& document,
+                                               const std::string& reason) {
+  Operation op(station, caller, "review.reject");
+  op.Record(document);
+  if (auto s = op.Authorize(); !s) return std::unexpected(s.error());
+  return op.Finish(station.catalog().RejectDocument(document, reason, op.user()));
+}
+
+Result<storage::DocumentRecord> ReplaceDocument(Station& station,
+                                                const Caller& caller,
+                                                const std::string& rejected,
+                                                const std::string& rescan) {
+  Operation op(station, caller, "review.replace");
+  op.Record(rejected);
+  op.Record(rescan);
+  if (auto s = op.Authorize(); !s) return std::unexpected(s.error());
+  return op.Finish(station.catalog().ReplaceDocument(rejected, rescan, op.user()));
+}
+
+}  // namespace dossier::app

@@ -1,0 +1,116 @@
+// Customer files, history and review as use cases (operations customer.*,
+// record.history, review.*). Entered values are normalised and checked by
+// fields::NormalizeField here, before anything is written; an invalid value
+// is refused with the reason, never corrected. Results are masked for the
+// caller: ID numbers and phones need customer.pii.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/station.h"
+#include "storage/catalog.h"
+
+namespace dossier::app {
+
+// Raw values as typed, by field name: uscc, id_number, phone, email,
+// address. '' clears a field.
+using EnteredValues = std::map<std::string, std::string>;
+
+struct NewCustomerInput {
+  std::string name;
+  std::string kind = "company";
+  std::string parent;  // group parent's code, '' for none
+  EnteredValues values;
+};
+// Every value and the parent are checked before a code is issued.
+Result<storage::Customer> AddCustomer(Station& station, const Caller& caller,
+                                      const NewCustomerInput& input);
+
+struct CustomerChanges {
+  std::optional<std::string> name;
+  std::optional<std::string> kind;
+  EnteredValues values;
+};
+Result<storage::Customer> UpdateCustomer(Station& station, const Caller& caller,
+                                         const std::string& code,
+                                         const CustomerChanges& changes);
+// parent '' leaves the group.
+Result<storage::Customer> LinkCustomer(Station& station, const Caller& caller,
+                                       const std::string& code,
+                                       const std::string& parent);
+
+struct NewContactInput {
+  std::string customer_code;
+  std::string role;  // 法定代表人, 经办人, 财务联系人, ...
+  std::string name;
+  EnteredValues values;  // phone, email, address
+};
+Result<storage::Contact> AddContact(Station& station, const Caller& caller,
+                                    const NewContactInput& input);
+
+// A customer file as shown: the customer, its group members (parent
+// first, the customer itself excluded), contacts and documents.
+struct CustomerFile {
+  storage::Customer customer;
+  std::vector<storage::Customer> members;
+  std::vector<storage::Contact> contacts;
+  std::vector<storage::DocumentRecord> documents;
+};
+Result<CustomerFile> ShowCustomer(Station& station, const Caller& caller,
+                                  const std::string& code);
+// group '' = every customer; else that customer and its subsidiaries,
+// parent first.
+Result<std::vector<storage::Customer>> ListCustomers(Station& station,
+                                                     const Caller& caller,
+                                                     const std::string& group);
+
+// Every recorded change of a customer file (KH-…) or a document (D…).
+Result<std::vector<storage::HistoryEntry>> History(Station& station,
+                                                   const Caller& caller,
+                                                   const std::string& record);
+
+// --- Review and filing (manual 3.2) -----------------------------------------
+
+Result<std::vector<storage::DocumentRecord>> ReviewQueue(
+    Station& station, const Caller& caller, const std::string& status);
+
+struct ReviewPage {
+  int number = 0;
+  float confidence = 0.f;
+  int words = 0;
+  std::vector<std::string> doubtful;  // words below the threshold
+};
+struct ReviewSheet {
+  storage::DocumentRecord document;
+  std::vector<storage::DocumentField> fields;
+  std::vector<storage::CustomerMatch> matches;  // proposed customer links
+  std::vector<ReviewPage> pages;  // only pages with doubtful words
+};
+Result<ReviewSheet> ShowReview(Station& station, const Caller& caller,
+                               const std::string& document, float threshold);
+// value nullopt removes the field. Returns the stored (normalised) value.
+Result<std::optional<std::string>> CorrectField(
+    Station& station, const Caller& caller, const std::string& document,
+    const std::string& field, const std::optional<std::string>& value);
+Result<storage::DocumentRecord> ApproveDocument(Station& station,
+                                                const Caller& caller,
+                                                const std::string& document);
+Result<storage::DocumentRecord> RejectDocument(Station& station,
+                                               const Caller& caller,
+                                               const std::string& document,
+                                               const std::string& reason);
+Result<storage::DocumentRecord> ReplaceDocument(Station& station,
+                                                const Caller& caller,
+                                                const std::string& rejected,
+                                                const std::string& rescan);
+
+// Masking applied to records for a principal (also used by other faces).
+storage::Customer Masked(const Principal& p, storage::Customer c);
+storage::Contact Masked(const Principal& p, storage::Contact c);
+storage::HistoryEntry Masked(const Principal& p, storage::HistoryEntry e);
+storage::DocumentField Masked(const Principal& p, storage::DocumentField f);
+
+}  // namespace dossier::app
