@@ -56,6 +56,14 @@ Result<LoginResult> Login(Station& station, const Channel& channel,
   return op.Finish(run());
 }
 
+Result<bool> IsOpenStation(Station& station) {
+  return station.access().IsOpenStation();
+}
+
+Result<std::string> ArchiveId(Station& station) {
+  return station.access().ArchiveId();
+}
+
 Status Logout(Station& station, const Caller& caller, const std::string& token) {
   Operation op(station, caller, "session.logout");
   if (auto s = op.Authorize(); !s) return s;

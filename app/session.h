@@ -35,6 +35,11 @@ struct LoginResult {
 Result<LoginResult> Login(Station& station, const Channel& channel,
                           const std::string& name, const std::string& password,
                           int hours);
+// true while the archive has no users (an open station).
+Result<bool> IsOpenStation(Station& station);
+// The archive's random identity (32 hex digits), e.g. to name a session file.
+Result<std::string> ArchiveId(Station& station);
+
 // Ends the session with this token (kNotFound if unknown).
 Status Logout(Station& station, const Caller& caller, const std::string& token);
 

@@ -36,6 +36,11 @@ Station::Station(std::unique_ptr<storage::Archive> archive)
 
 Station::~Station() = default;
 
+std::filesystem::path ResolveArchiveDir(
+    const std::optional<std::filesystem::path>& explicit_dir) {
+  return storage::ResolveArchiveDir(explicit_dir);
+}
+
 Result<std::unique_ptr<Station>> Station::Open(const std::filesystem::path& dir) {
   auto archive = storage::Archive::Open(dir);
   if (!archive) return std::unexpected(archive.error());

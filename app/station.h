@@ -59,6 +59,11 @@ struct Credentials {
   std::optional<std::string> password;  // with user
 };
 
+// The archive folder to use: explicit if given, else $DOSSIER_ARCHIVE,
+// else ./archive.
+std::filesystem::path ResolveArchiveDir(
+    const std::optional<std::filesystem::path>& explicit_dir);
+
 class Station {
  public:
   // Opens an existing archive (storage::ResolveArchiveDir applies to an

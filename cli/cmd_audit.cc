@@ -25,16 +25,6 @@ void PrintAudit(const storage::Audit& a, const TimeZone& zone) {
   }
 }
 
-// Runs body(station) as an app action.
-Action StationAction(const GlobalOptions& global,
-                     std::function<Result<int>(app::Station&)> body) {
-  return AppAction([&global, body]() -> Result<int> {
-    auto station = OpenStation(global);
-    if (!station) return std::unexpected(station.error());
-    return body(**station);
-  });
-}
-
 }  // namespace
 
 void RegisterAuditCommand(CLI::App& app, const GlobalOptions& global,

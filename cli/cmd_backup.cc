@@ -1,7 +1,7 @@
 #include <fmt/format.h>
 
 #include "cli/governance_commands.h"
-#include "storage/backup.h"
+#include "app/governance.h"
 
 namespace dossier::cli {
 namespace {
@@ -39,15 +39,19 @@ void RegisterBackupCommand(CLI::App& app, const GlobalOptions& global,
   verify->add_option("DIR", *dir, "Backup folder")->required();
   verify->add_option("--scratch", *scratch,
                      "Where to restore for the check (default: temp folder)");
-  verify->callback([dir, scratch, action] {
-    *action = [dir, scratch]() -> Result<int> {
-      auto check = storage::VerifyBackup(*dir, *scratch);
+  verify->callback([&global, dir, scratch, action] {
+    *action = AppAction([&global, dir, scratch]() -> Result<int> {
+      // A backup can be checked on a machine without the archive.
+      auto station = OpenStation(global);
+      auto check = station ? app::VerifyBackup(**station, CurrentCaller(), *dir,
+                                               *scratch)
+                           : app::VerifyBackupOffline(*dir, *scratch);
       if (!check) return std::unexpected(check.error());
       PrintCheck(*check);
       fmt::print("{}\n", check->ok() ? "Backup OK: it restores."
                                      : "Backup FAILED its restore test.");
       return check->ok() ? kExitOk : kExitVerifyFailed;
-    };
+    });
   });
 
   auto* sweep = cmd->add_subcommand(
@@ -61,9 +65,9 @@ void RegisterBackupCommand(CLI::App& app, const GlobalOptions& global,
                     "no other process uses the archive)");
   sweep->add_flag("--dry-run", *dry, "List, do not remove");
   sweep->callback([&global, hours, dry, action] {
-    *action = [&global, hours, dry]() -> Result<int> {
-      auto r = storage::SweepFileStore(
-          ArchiveDir(global),
+    *action = StationAction(global, [=](app::Station& st) -> Result<int> {
+      auto r = app::SweepFileStore(
+          st, CurrentCaller(),
           std::chrono::seconds(static_cast<long long>(*hours * 3600)), *dry);
       if (!r) return std::unexpected(r.error());
       for (const auto& p : r->removed) {
@@ -72,7 +76,7 @@ void RegisterBackupCommand(CLI::App& app, const GlobalOptions& global,
       fmt::print("{} temporary file(s), {} unreferenced file(s)\n",
                  r->temporaries_removed, r->orphans_removed);
       return kExitOk;
-    };
+    });
   });
 
   cmd->callback([&global, cmd, to, action] {
@@ -80,8 +84,8 @@ void RegisterBackupCommand(CLI::App& app, const GlobalOptions& global,
     if (to->empty()) {
       throw CLI::RequiredError("--to (or a subcommand: verify, sweep)");
     }
-    *action = [&global, to]() -> Result<int> {
-      auto r = storage::BackupArchive(ArchiveDir(global), *to);
+    *action = StationAction(global, [&global, to](app::Station& st) -> Result<int> {
+      auto r = app::Backup(st, CurrentCaller(), *to);
       if (!r) return std::unexpected(r.error());
       fmt::print("Backed up {} to {}: schema {}, {} document(s), {} file(s): "
                  "{} copied ({} bytes), {} already there, {} removed\n",
@@ -90,7 +94,7 @@ void RegisterBackupCommand(CLI::App& app, const GlobalOptions& global,
                  r->objects_skipped, r->objects_removed);
       for (const auto& p : r->problems) fmt::print("    PROBLEM: {}\n", p);
       return r->ok() ? kExitOk : kExitVerifyFailed;
-    };
+    });
   });
 }
 

@@ -31,19 +31,15 @@ void RegisterCover(CLI::App& app, const GlobalOptions& global, Action* action) {
   cmd->add_option("--title", args->title, "Document title (optional)");
   cmd->add_option("--to", args->to, "PDF file to write")->required();
   cmd->callback([&global, args, action] {
-    *action = [&global, args]() -> Result<int> {
-      auto archive = OpenArchive(global);
-      if (!archive) return std::unexpected(archive.error());
+    *action = StationAction(global, [args](app::Station& st) -> Result<int> {
       capture::CoverSheet sheet{args->customer, args->type, args->title};
-      auto pdf = pipeline::MakeCoverSheetPdf((*archive)->catalog(), sheet);
-      if (!pdf) return std::unexpected(pdf.error());
-      if (auto s = WriteFileAtomic(args->to, std::string_view(*pdf)); !s) {
+      if (auto s = app::MakeCoverSheet(st, CurrentCaller(), sheet, args->to); !s) {
         return std::unexpected(s.error());
       }
       fmt::print("Cover sheet for {} ({}) written to {}\n", args->customer,
                  args->type, args->to);
       return kExitOk;
-    };
+    });
   });
 }
 

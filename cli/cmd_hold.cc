@@ -1,18 +1,20 @@
+// `dossier hold add|release|list`: app/governance.h.
 #include <fmt/format.h>
 
+#include "app/governance.h"
+#include "app/json.h"
 #include "cli/governance_commands.h"
-#include "storage/retention.h"
 
 namespace dossier::cli {
 namespace {
 
-void PrintHold(const storage::LegalHold& h) {
+void PrintHold(const storage::LegalHold& h, const TimeZone& zone) {
   fmt::print("{}  {:<8} {:<18} placed {} by {}  {}\n", h.display_id,
-             h.active() ? "active" : "released", h.target, h.placed_at,
-             h.placed_by, h.reason);
+             h.active() ? "active" : "released", h.target,
+             zone.DisplayUtc(h.placed_at), h.placed_by, h.reason);
   if (!h.active()) {
-    fmt::print("    released {} by {}: {}\n", h.released_at, h.released_by,
-               h.release_reason);
+    fmt::print("    released {} by {}: {}\n", zone.DisplayUtc(h.released_at),
+               h.released_by, h.release_reason);
   }
 }
 
@@ -31,15 +33,12 @@ void RegisterHoldCommand(CLI::App& app, const GlobalOptions& global,
       ->required();
   add->add_option("--reason", *reason, "Why (case, request)")->required();
   add->callback([&global, target, reason, action] {
-    *action = [&global, target, reason]() -> Result<int> {
-      auto archive = OpenArchive(global);
-      if (!archive) return std::unexpected(archive.error());
-      storage::Retention retention((*archive)->catalog(), (*archive)->files());
-      auto h = retention.AddHold(*target, *reason, CurrentUser());
+    *action = StationAction(global, [=](app::Station& st) -> Result<int> {
+      auto h = app::AddHold(st, CurrentCaller(), *target, *reason);
       if (!h) return std::unexpected(h.error());
-      PrintHold(*h);
+      PrintHold(*h, st.Zone());
       return kExitOk;
-    };
+    });
   });
 
   auto* release = cmd->add_subcommand("release", "Release a hold");
@@ -48,31 +47,28 @@ void RegisterHoldCommand(CLI::App& app, const GlobalOptions& global,
   release->add_option("HOLD", *hold, "Hold id (H000001)")->required();
   release->add_option("--reason", *why, "Why it ends")->required();
   release->callback([&global, hold, why, action] {
-    *action = [&global, hold, why]() -> Result<int> {
-      auto archive = OpenArchive(global);
-      if (!archive) return std::unexpected(archive.error());
-      storage::Retention retention((*archive)->catalog(), (*archive)->files());
-      auto h = retention.ReleaseHold(*hold, *why, CurrentUser());
+    *action = StationAction(global, [=](app::Station& st) -> Result<int> {
+      auto h = app::ReleaseHold(st, CurrentCaller(), *hold, *why);
       if (!h) return std::unexpected(h.error());
-      PrintHold(*h);
+      PrintHold(*h, st.Zone());
       return kExitOk;
-    };
+    });
   });
 
   auto* list = cmd->add_subcommand("list", "List holds");
   auto all = std::make_shared<bool>(false);
+  auto json = std::make_shared<bool>(false);
   list->add_flag("--all", *all, "Released holds too");
-  list->callback([&global, all, action] {
-    *action = [&global, all]() -> Result<int> {
-      auto archive = OpenArchive(global);
-      if (!archive) return std::unexpected(archive.error());
-      storage::Retention retention((*archive)->catalog(), (*archive)->files());
-      auto holds = retention.ListHolds(!*all);
+  list->add_flag("--json", *json, "Print the holds as JSON");
+  list->callback([&global, all, json, action] {
+    *action = StationAction(global, [=](app::Station& st) -> Result<int> {
+      auto holds = app::ListHolds(st, CurrentCaller(), !*all);
       if (!holds) return std::unexpected(holds.error());
+      if (*json) return PrintJson(json::ToJson(*holds));
       if (holds->empty()) fmt::print("No holds.\n");
-      for (const auto& h : *holds) PrintHold(h);
+      for (const auto& h : *holds) PrintHold(h, st.Zone());
       return kExitOk;
-    };
+    });
   });
 }
 

@@ -32,23 +32,17 @@ void RegisterIngest(CLI::App& app, const GlobalOptions& global, Action* action) 
   cmd->add_option("--pdfa", args->pdfa, "PDF/A level: 2b (default) or 1b")
       ->check(CLI::IsMember({"2b", "1b"}));
   cmd->callback([&global, args, action] {
-    *action = [&global, args]() -> Result<int> {
-      auto archive = OpenArchive(global);
-      if (!archive) return std::unexpected(archive.error());
-      pipeline::IngestOptions options;
-      if (auto s = ApplyCaptureIngestArgs(**archive, args->common,
-                                          args->common.split, &options);
-          !s) {
-        return std::unexpected(s.error());
-      }
-      for (const auto& f : args->files) options.files.emplace_back(f);
-      options.one_document = args->one_document;
-      options.pdfa = args->pdfa == "1b" ? archive::PdfaLevel::k1b
-                                        : archive::PdfaLevel::k2b;
-      auto report = pipeline::RunIngest(**archive, options, PrintingCallbacks());
+    *action = StationAction(global, [args](app::Station& st) -> Result<int> {
+      app::IngestInput input;
+      input.capture = args->common;
+      for (const auto& f : args->files) input.files.emplace_back(f);
+      input.one_document = args->one_document;
+      input.pdfa = args->pdfa == "1b" ? archive::PdfaLevel::k1b
+                                      : archive::PdfaLevel::k2b;
+      auto report = app::Ingest(st, CurrentCaller(), input, PrintingCallbacks());
       if (!report) return std::unexpected(report.error());
       return PrintIngestSummary(*report);
-    };
+    });
   });
 }
 

@@ -47,7 +47,7 @@ void RegisterInit(CLI::App& app, const GlobalOptions& global, Action* action) {
       }
       auto station = app::InitArchive(input, ClaimedUser(), CurrentCaller().channel);
       if (!station) return std::unexpected(station.error());
-      fmt::print("Created archive in {}\n", (*station)->archive().dir().string());
+      fmt::print("Created archive in {}\n", target.string());
       if (args->admin.empty()) {
         std::cerr << "Open station: no passwords; $DOSSIER_USER (or the login "
                      "name) acts as admin. Secure it with `dossier user add "

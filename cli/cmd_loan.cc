@@ -2,6 +2,7 @@
 
 #include <iostream>
 
+#include "app/json.h"
 #include "app/loans.h"
 #include "cli/custody_commands.h"
 #include "core/file_util.h"
@@ -151,12 +152,16 @@ void RegisterLoanCommand(CLI::App& app, const GlobalOptions& global,
   auto* overdue = cmd->add_subcommand("overdue", "Loans past their due date");
   auto today = std::make_shared<std::string>();
   overdue->add_option("--today", *today, "Date to compare with (default: today)");
-  auto print_all = [&global](auto fetch) -> Action {
-    return AppAction([&global, fetch]() -> Result<int> {
+  auto json = std::make_shared<bool>(false);
+  list->add_flag("--json", *json, "Print the loans as JSON");
+  overdue->add_flag("--json", *json, "Print the loans as JSON");
+  auto print_all = [&global, json](auto fetch) -> Action {
+    return AppAction([&global, fetch, json]() -> Result<int> {
       auto station = OpenStation(global);
       if (!station) return std::unexpected(station.error());
       auto loans = fetch(**station);
       if (!loans) return std::unexpected(loans.error());
+      if (*json) return PrintJson(json::ToJson(*loans));
       for (const auto& l : *loans) PrintLoan(l);
       return kExitOk;
     });

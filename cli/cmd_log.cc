@@ -2,8 +2,8 @@
 // (storage/access.h, docs/access.md). Auditors and admins only.
 #include <fmt/format.h>
 
-#include <nlohmann/json.hpp>
-
+#include "app/governance.h"
+#include "app/json.h"
 #include "cli/command.h"
 #include "core/file_util.h"
 
@@ -12,32 +12,17 @@ namespace {
 
 int ReportCheck(const storage::LogCheck& check, std::string_view what) {
   if (!check.ok) {
-    fmt::print("{}: FAILED at entry {}: {}\n", what, check.first_bad,
-               check.problem);
+    if (check.first_bad > 0) {
+      fmt::print("{}: FAILED at entry {}: {}\n", what, check.first_bad,
+                 check.problem);
+    } else {
+      fmt::print("{}: FAILED: {}\n", what, check.problem);
+    }
     return kExitVerifyFailed;
   }
   fmt::print("{}: ok, {} entries, head entry {} {}\n", what, check.entries,
              check.head_seq, check.head_hash);
   return kExitOk;
-}
-
-// The live chain, and with head set, that this earlier head is in it.
-Result<int> VerifyLive(storage::Access& access, const std::string& head) {
-  auto check = access.VerifyLog();
-  if (!check) return std::unexpected(check.error());
-  if (check->ok && !head.empty()) {
-    auto entries = access.ReadLog(storage::LogFilter{});
-    if (!entries) return std::unexpected(entries.error());
-    bool found = false;
-    for (const auto& e : *entries) found = found || e.hash == head;
-    if (!found) {
-      fmt::print("access log: FAILED: head {} is not in the chain: entries "
-                 "after it were cut off or rewritten\n",
-                 head);
-      return kExitVerifyFailed;
-    }
-  }
-  return ReportCheck(*check, "access log");
 }
 
 }  // namespace
@@ -57,14 +42,9 @@ void RegisterLog(CLI::App& app, const GlobalOptions& global, Action* action) {
   };
   auto args = std::make_shared<LogArgs>();
   auto run = [&global, action](CLI::App* sub,
-                               std::function<Result<int>(storage::Access&)> body) {
+                               std::function<Result<int>(app::Station&)> body) {
     sub->callback([&global, action, body] {
-      *action = [&global, body]() -> Result<int> {
-        auto archive = OpenArchive(global);
-        if (!archive) return std::unexpected(archive.error());
-        storage::Access access((*archive)->catalog());
-        return body(access);
-      };
+      *action = StationAction(global, body);
     });
   };
 
@@ -77,18 +57,14 @@ void RegisterLog(CLI::App& app, const GlobalOptions& global, Action* action) {
   show->add_option("--until", args->filter.until,
                    "Up to this time (a date includes the whole day)");
   show->add_flag("--json", args->json, "One JSON object per line");
-  run(show, [args](storage::Access& access) -> Result<int> {
-    auto entries = access.ReadLog(args->filter);
+  run(show, [args](app::Station& st) -> Result<int> {
+    auto entries = app::ReadLog(st, CurrentCaller(), args->filter);
     if (!entries) return std::unexpected(entries.error());
     for (const auto& e : *entries) {
       if (args->json) {
-        nlohmann::json j{{"seq", e.seq},         {"at", e.at},
-                         {"actor", e.actor},     {"command", e.command},
-                         {"args", nlohmann::json::parse(e.args, nullptr, false)},
-                         {"records", e.records}, {"outcome", e.outcome},
-                         {"detail", e.detail},   {"hash", e.hash}};
-        fmt::print("{}\n", j.dump(-1, ' ', false,
-                                  nlohmann::json::error_handler_t::replace));
+        fmt::print("{}\n", json::ToJson(e).dump(
+                               -1, ' ', false,
+                               nlohmann::json::error_handler_t::replace));
       } else {
         fmt::print("{}\t{}\t{}\t{}\t{}\t{}{}\n", e.seq, e.at, e.actor, e.outcome,
                    e.command, e.args, e.detail.empty() ? "" : "\t" + e.detail);
@@ -109,34 +85,30 @@ void RegisterLog(CLI::App& app, const GlobalOptions& global, Action* action) {
                      "With --file: the public key the export must be signed "
                      "with (default: this archive's, if the copy is from it)");
   verify->callback([&global, args, action] {
-    *action = [&global, args]() -> Result<int> {
-      auto archive = OpenArchive(global);
-      if (!args->file.empty()) {
-        // A copy can be checked without any archive; with this archive,
-        // its key is expected unless --key names another.
+    *action = AppAction([&global, args]() -> Result<int> {
+      auto station = OpenStation(global);
+      if (!args->file.empty() && !station) {
+        // A copy can be checked without any archive.
         auto text = ReadFile(args->file);
         if (!text) return std::unexpected(text.error());
         std::optional<std::string> key;
         if (!args->key.empty()) key = args->key;
-        if (!key && archive) {
-          storage::Access access((*archive)->catalog());
-          auto doc = nlohmann::json::parse(*text, nullptr, false);
-          auto id = access.ArchiveId();
-          if (!id) return std::unexpected(id.error());
-          if (doc.is_object() && doc.value("archive_id", "") == *id) {
-            auto pub = access.SigningPublicKey();
-            if (!pub) return std::unexpected(pub.error());
-            key = *pub;
-          }
-        }
         auto check = storage::VerifyLogExport(*text, key);
         if (!check) return std::unexpected(check.error());
         return ReportCheck(*check, args->file);
       }
-      if (!archive) return std::unexpected(archive.error());
-      storage::Access access((*archive)->catalog());
-      return VerifyLive(access, args->head);
-    };
+      if (!station) return std::unexpected(station.error());
+      if (!args->file.empty()) {
+        std::optional<std::string> key;
+        if (!args->key.empty()) key = args->key;
+        auto check = app::VerifyLogCopy(**station, CurrentCaller(), args->file, key);
+        if (!check) return std::unexpected(check.error());
+        return ReportCheck(*check, args->file);
+      }
+      auto check = app::VerifyLog(**station, CurrentCaller(), args->head);
+      if (!check) return std::unexpected(check.error());
+      return ReportCheck(*check, "access log");
+    });
   });
 
   auto* exp = cmd->add_subcommand(
@@ -144,18 +116,8 @@ void RegisterLog(CLI::App& app, const GlobalOptions& global, Action* action) {
                 "archive's Ed25519 key");
   exp->add_option("--to", args->to, "Output file (JSON)")->required();
   exp->add_flag("--force", args->force, "Overwrite the file if it exists");
-  run(exp, [args](storage::Access& access) -> Result<int> {
-    std::error_code ec;
-    if (std::filesystem::exists(args->to, ec) && !args->force) {
-      return MakeError(ErrorCode::kConflict,
-                       args->to + ": exists (use --force to overwrite)");
-    }
-    auto text = access.ExportLog();
-    if (!text) return std::unexpected(text.error());
-    if (auto s = WriteFileAtomic(args->to, *text); !s) {
-      return std::unexpected(s.error());
-    }
-    auto check = storage::VerifyLogExport(*text, std::nullopt);
+  run(exp, [args](app::Station& st) -> Result<int> {
+    auto check = app::ExportLog(st, CurrentCaller(), args->to, args->force);
     if (!check) return std::unexpected(check.error());
     fmt::print("Exported {} entries to {}; head entry {} {}\n", check->entries,
                args->to, check->head_seq, check->head_hash);

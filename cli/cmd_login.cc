@@ -74,7 +74,7 @@ void RegisterLogin(CLI::App& app, const GlobalOptions& global, Action* action) {
     *action = AppAction([&global, args]() -> Result<int> {
       auto station = OpenStation(global);
       if (!station) return std::unexpected(station.error());
-      auto open = (*station)->access().IsOpenStation();
+      auto open = app::IsOpenStation(**station);
       if (!open) return std::unexpected(open.error());
       const std::string name = args->name.empty() ? CurrentUser() : args->name;
       // No password is asked of an open station: Login refuses it.
@@ -94,7 +94,7 @@ void RegisterLogin(CLI::App& app, const GlobalOptions& global, Action* action) {
         fmt::print("{}\n", session.token);
         return kExitOk;
       }
-      auto id = (*station)->access().ArchiveId();
+      auto id = app::ArchiveId(**station);
       if (!id) return std::unexpected(id.error());
       const auto file = SessionFile(*id);
       if (auto s = WriteSessionFile(file, session.token); !s) {
@@ -113,7 +113,6 @@ void RegisterLogin(CLI::App& app, const GlobalOptions& global, Action* action) {
     *action = AppAction([&global]() -> Result<int> {
       auto station = OpenStation(global);
       if (!station) return std::unexpected(station.error());
-      storage::Access& access = (*station)->access();
       if (const char* t = std::getenv("DOSSIER_SESSION"); t != nullptr && *t) {
         if (auto s = app::Logout(**station, CurrentCaller(), t); !s) {
           return std::unexpected(s.error());
@@ -121,7 +120,7 @@ void RegisterLogin(CLI::App& app, const GlobalOptions& global, Action* action) {
         fmt::print("Session ended; unset DOSSIER_SESSION\n");
         return kExitOk;
       }
-      auto id = access.ArchiveId();
+      auto id = app::ArchiveId(**station);
       if (!id) return std::unexpected(id.error());
       const auto file = SessionFile(*id);
       std::error_code ec;
@@ -149,9 +148,17 @@ void RegisterLogin(CLI::App& app, const GlobalOptions& global, Action* action) {
   });
 
   auto* whoami = app.add_subcommand("whoami", "Show the acting user and roles");
-  whoami->callback([action] {
-    *action = []() -> Result<int> {
+  auto json = std::make_shared<bool>(false);
+  whoami->add_flag("--json", *json, "Print the user as JSON");
+  whoami->callback([json, action] {
+    *action = [json]() -> Result<int> {
       const auto& p = CurrentPrincipal();
+      if (*json) {
+        return PrintJson({{"user", p.user},
+                          {"roles", p.roles},
+                          {"auth", p.auth},
+                          {"open_station", p.open_station}});
+      }
       fmt::print("{}\t{}\t{}\n", p.user, fmt::join(p.roles, ","),
                  p.open_station ? "open station" : "logged in");
       return kExitOk;

@@ -56,53 +56,55 @@ void RegisterProfile(CLI::App& app, const GlobalOptions& global,
                         &args->dpi, &args->set);
   add->add_flag("--replace", args->replace, "Replace a profile of that name");
   add->callback([&global, args, action] {
-    *action = [&global, args]() -> Result<int> {
-      auto archive = OpenArchive(global);
-      if (!archive) return std::unexpected(archive.error());
+    *action = StationAction(global, [args](app::Station& st) -> Result<int> {
       auto settings = ScanSettingsFromArgs({}, args->device, args->source,
                                            args->mode, args->dpi, args->set);
       if (!settings) return std::unexpected(settings.error());
       pipeline::ScanProfile profile{args->name, *settings};
-      if (auto s = pipeline::SaveScanProfile((*archive)->catalog(), profile,
-                                             args->replace, CurrentUser());
+      if (auto s = app::SaveScanProfile(st, CurrentCaller(), profile,
+                                        args->replace);
           !s) {
         return std::unexpected(s.error());
       }
       fmt::print("Saved scan profile {}: {}\n", profile.name,
                  Describe(profile.settings));
       return kExitOk;
-    };
+    });
   });
 
   auto* list = cmd->add_subcommand("list", "List scan profiles");
-  list->callback([&global, action] {
-    *action = [&global]() -> Result<int> {
-      auto archive = OpenArchive(global);
-      if (!archive) return std::unexpected(archive.error());
-      auto profiles = pipeline::LoadScanProfiles((*archive)->catalog());
+  auto json = std::make_shared<bool>(false);
+  list->add_flag("--json", *json, "Print the profiles as JSON");
+  list->callback([&global, json, action] {
+    *action = StationAction(global, [json](app::Station& st) -> Result<int> {
+      auto profiles = app::ListScanProfiles(st, CurrentCaller());
       if (!profiles) return std::unexpected(profiles.error());
+      if (*json) {
+        nlohmann::json out = nlohmann::json::array();
+        for (const auto& p : *profiles) {
+          out.push_back({{"name", p.name}, {"settings", Describe(p.settings)}});
+        }
+        return PrintJson(out);
+      }
       if (profiles->empty()) fmt::print("No scan profiles.\n");
       for (const auto& p : *profiles) {
         fmt::print("{:<20} {}\n", p.name, Describe(p.settings));
       }
       return kExitOk;
-    };
+    });
   });
 
   auto* remove = cmd->add_subcommand("remove", "Remove a scan profile");
   remove->add_option("NAME", args->name, "Profile name")->required();
   remove->callback([&global, args, action] {
-    *action = [&global, args]() -> Result<int> {
-      auto archive = OpenArchive(global);
-      if (!archive) return std::unexpected(archive.error());
-      if (auto s = pipeline::RemoveScanProfile((*archive)->catalog(),
-                                               args->name, CurrentUser());
+    *action = StationAction(global, [args](app::Station& st) -> Result<int> {
+      if (auto s = app::RemoveScanProfile(st, CurrentCaller(), args->name);
           !s) {
         return std::unexpected(s.error());
       }
       fmt::print("Removed scan profile {}\n", args->name);
       return kExitOk;
-    };
+    });
   });
 }
 

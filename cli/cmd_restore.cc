@@ -1,11 +1,11 @@
 #include <fmt/format.h>
 
 #include "cli/governance_commands.h"
-#include "storage/backup.h"
+#include "app/governance.h"
 
 namespace dossier::cli {
 
-void RegisterRestoreCommand(CLI::App& app, const GlobalOptions& /*global*/,
+void RegisterRestoreCommand(CLI::App& app, const GlobalOptions& global,
                             Action* action) {
   auto* cmd = app.add_subcommand(
       "restore",
@@ -16,16 +16,19 @@ void RegisterRestoreCommand(CLI::App& app, const GlobalOptions& /*global*/,
   cmd->add_option("DIR", *dir, "Backup folder")->required();
   cmd->add_option("--to", *to, "New archive folder (must not exist or be empty)")
       ->required();
-  cmd->callback([dir, to, action] {
-    *action = [dir, to]() -> Result<int> {
-      auto r = storage::RestoreBackup(*dir, *to);
+  cmd->callback([&global, dir, to, action] {
+    *action = AppAction([&global, dir, to]() -> Result<int> {
+      auto station = OpenStation(global);
+      app::Caller caller = CurrentCaller();
+      if (caller.principal.user.empty()) caller.principal.user = ClaimedUser();
+      auto r = app::RestoreArchive(station ? *station : nullptr, caller, *dir, *to);
       if (!r) return std::unexpected(r.error());
       fmt::print("Restored {} (taken {}) to {}: {} file(s) checked, schema {} "
                  "-> {}, {} document(s), integrity {}\n",
                  *dir, r->created_at, *to, r->files_checked, r->schema_version,
                  r->restored_schema, r->documents, r->integrity);
       return kExitOk;
-    };
+    });
   });
 }
 

@@ -1,8 +1,10 @@
+// `dossier retention rule set|list, relationship-end, due`: app/governance.h.
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "app/governance.h"
+#include "app/json.h"
 #include "cli/governance_commands.h"
-#include "storage/retention.h"
 
 namespace dossier::cli {
 
@@ -13,6 +15,7 @@ void RegisterRetentionCommand(CLI::App& app, const GlobalOptions& global,
       "Retention rules per document type, and what has come due "
       "(docs/governance.md)");
   cmd->require_subcommand(1);
+  auto json = std::make_shared<bool>(false);
 
   auto* rule = cmd->add_subcommand("rule", "Set or list retention rules");
   rule->require_subcommand(1);
@@ -29,33 +32,31 @@ void RegisterRetentionCommand(CLI::App& app, const GlobalOptions& global,
       ->required();
   set->add_option("--years", *years, "Years to keep (0..200)")->required();
   set->callback([&global, type, event, years, action] {
-    *action = [&global, type, event, years]() -> Result<int> {
-      auto archive = OpenArchive(global);
-      if (!archive) return std::unexpected(archive.error());
-      storage::Retention retention((*archive)->catalog(), (*archive)->files());
-      auto r = retention.SetRule(*type, *event, *years, CurrentUser());
+    *action = StationAction(global, [=](app::Station& st) -> Result<int> {
+      auto r = app::SetRetentionRule(st, CurrentCaller(), *type, *event, *years);
       if (!r) return std::unexpected(r.error());
       fmt::print("{}: kept {} years from {}\n", r->document_type, r->years,
                  r->event);
       return kExitOk;
-    };
+    });
   });
+
   auto* list = rule->add_subcommand("list", "List the retention rules");
-  list->callback([&global, action] {
-    *action = [&global]() -> Result<int> {
-      auto archive = OpenArchive(global);
-      if (!archive) return std::unexpected(archive.error());
-      storage::Retention retention((*archive)->catalog(), (*archive)->files());
-      auto rules = retention.ListRules();
+  list->add_flag("--json", *json, "Print the rules as JSON");
+  list->callback([&global, json, action] {
+    *action = StationAction(global, [=](app::Station& st) -> Result<int> {
+      auto rules = app::ListRetentionRules(st, CurrentCaller());
       if (!rules) return std::unexpected(rules.error());
+      if (*json) return PrintJson(json::ToJson(*rules));
       if (rules->empty()) fmt::print("No retention rules.\n");
+      const TimeZone zone = st.Zone();
       for (const auto& r : *rules) {
         fmt::print("{:<15} {:>3} years from {:<17} (set {} by {})\n",
-                   r.document_type, r.years, r.event, r.updated_at,
-                   r.updated_by);
+                   r.document_type, r.years, r.event,
+                   zone.DisplayUtc(r.updated_at), r.updated_by);
       }
       return kExitOk;
-    };
+    });
   });
 
   auto* ended = cmd->add_subcommand(
@@ -66,18 +67,14 @@ void RegisterRetentionCommand(CLI::App& app, const GlobalOptions& global,
   ended->add_option("CUSTOMER", *code, "Customer code")->required();
   ended->add_option("--on", *date, "YYYY-MM-DD ('' clears)")->required();
   ended->callback([&global, code, date, action] {
-    *action = [&global, code, date]() -> Result<int> {
-      auto archive = OpenArchive(global);
-      if (!archive) return std::unexpected(archive.error());
-      storage::Retention retention((*archive)->catalog(), (*archive)->files());
-      if (auto s = retention.SetRelationshipEnd(*code, *date, CurrentUser());
-          !s) {
+    *action = StationAction(global, [=](app::Station& st) -> Result<int> {
+      if (auto s = app::SetRelationshipEnd(st, CurrentCaller(), *code, *date); !s) {
         return std::unexpected(s.error());
       }
       fmt::print("{}: relationship ended {}\n", *code,
                  date->empty() ? "(cleared)" : *date);
       return kExitOk;
-    };
+    });
   });
 
   auto* due = cmd->add_subcommand("due", "Documents whose retention has ended");
@@ -85,14 +82,12 @@ void RegisterRetentionCommand(CLI::App& app, const GlobalOptions& global,
   auto all = std::make_shared<bool>(false);
   due->add_option("--today", *today, "Date to count to (default: today)");
   due->add_flag("--all", *all, "Every document with a rule, due or not");
-  due->callback([&global, today, all, action] {
-    *action = [&global, today, all]() -> Result<int> {
-      auto archive = OpenArchive(global);
-      if (!archive) return std::unexpected(archive.error());
-      storage::Retention retention((*archive)->catalog(), (*archive)->files());
-      auto list =
-          retention.Due(today->empty() ? LocalToday((*archive)->catalog()) : *today, *all);
+  due->add_flag("--json", *json, "Print the documents as JSON");
+  due->callback([&global, today, all, json, action] {
+    *action = StationAction(global, [=](app::Station& st) -> Result<int> {
+      auto list = app::RetentionDue(st, CurrentCaller(), *today, *all);
       if (!list) return std::unexpected(list.error());
+      if (*json) return PrintJson(json::ToJson(*list));
       int due_count = 0;
       for (const auto& s : *list) {
         due_count += s.due ? 1 : 0;
@@ -105,7 +100,7 @@ void RegisterRetentionCommand(CLI::App& app, const GlobalOptions& global,
       }
       fmt::print("{} document(s) due\n", due_count);
       return kExitOk;
-    };
+    });
   });
 }
 

@@ -84,7 +84,7 @@ void RegisterScan(CLI::App& app, const GlobalOptions& global, Action* action) {
                         &args->dpi, &args->set);
   AddCaptureIngestOptions(cmd, &args->ingest, /*with_split=*/true);
   cmd->callback([&global, args, action] {
-    *action = [&global, args]() -> Result<int> {
+    *action = AppAction([&global, args]() -> Result<int> {
       if (args->list_devices) {
         auto devices = capture::ListScanners();
         if (!devices) return std::unexpected(devices.error());
@@ -97,31 +97,21 @@ void RegisterScan(CLI::App& app, const GlobalOptions& global, Action* action) {
         }
         return kExitOk;
       }
-      auto archive = OpenArchive(global);
-      if (!archive) return std::unexpected(archive.error());
-      capture::ScanSettings base;
-      if (!args->profile.empty()) {
-        auto p =
-            pipeline::FindScanProfile((*archive)->catalog(), args->profile);
-        if (!p) return std::unexpected(p.error());
-        base = p->settings;
-      }
-      auto settings = ScanSettingsFromArgs(base, args->device, args->source,
-                                           args->mode, args->dpi, args->set);
-      if (!settings) return std::unexpected(settings.error());
-      pipeline::IngestOptions options;
-      if (auto s = ApplyCaptureIngestArgs(**archive, args->ingest,
-                                          args->ingest.split, &options);
-          !s) {
-        return std::unexpected(s.error());
-      }
-      auto scanner = capture::OpenScanner(*settings);
-      if (!scanner) return std::unexpected(scanner.error());
-      fmt::print("Scanning from {}\n", (*scanner)->Describe());
-      std::fflush(stdout);
-      options.source = scanner->get();
+      auto station = OpenStation(global);
+      if (!station) return std::unexpected(station.error());
+      app::ScanInput input;
+      input.capture = args->ingest;
+      input.profile = args->profile;
+      input.adjust = [args](capture::ScanSettings base) {
+        return ScanSettingsFromArgs(base, args->device, args->source,
+                                    args->mode, args->dpi, args->set);
+      };
+      input.on_open = [](const std::string& scanner) {
+        fmt::print("Scanning from {}\n", scanner);
+        std::fflush(stdout);
+      };
       auto report =
-          pipeline::RunIngest(**archive, options, PrintingCallbacks());
+          app::Scan(**station, CurrentCaller(), input, PrintingCallbacks());
       if (!report) return std::unexpected(report.error());
       int rc = PrintIngestSummary(*report);
       if (report->source_error &&
@@ -129,7 +119,7 @@ void RegisterScan(CLI::App& app, const GlobalOptions& global, Action* action) {
         return ExitCodeFor(report->source_error->code);
       }
       return rc;
-    };
+    });
   });
 }
 

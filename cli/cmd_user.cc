@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "app/json.h"
 #include "app/users.h"
 #include "cli/command.h"
 
@@ -59,9 +60,12 @@ void RegisterUser(CLI::App& app, const GlobalOptions& global, Action* action) {
   });
 
   auto* list = cmd->add_subcommand("list", "List users, roles and state");
-  run(list, [](app::Station& station) -> Result<int> {
+  auto json = std::make_shared<bool>(false);
+  list->add_flag("--json", *json, "Print the users as JSON");
+  run(list, [json](app::Station& station) -> Result<int> {
     auto users = app::ListUsers(station, CurrentCaller());
     if (!users) return std::unexpected(users.error());
+    if (*json) return PrintJson(json::ToJson(*users));
     for (const auto& u : *users) {
       fmt::print("{}\t{}\t{}\tadded {} by {}\n", u.name, fmt::join(u.roles, ","),
                  u.active ? "active" : "disabled", u.created_at, u.created_by);

@@ -45,23 +45,13 @@ void RegisterWatch(CLI::App& app, const GlobalOptions& global, Action* action) {
   cmd->add_flag("--once", args->once, "Process the files there now, then exit");
   AddCaptureIngestOptions(cmd, &args->ingest, /*with_split=*/false);
   cmd->callback([&global, args, action] {
-    *action = [&global, args]() -> Result<int> {
-      auto archive = OpenArchive(global);
-      if (!archive) return std::unexpected(archive.error());
-      pipeline::WatchOptions options;
+    *action = StationAction(global, [args](app::Station& st) -> Result<int> {
+      app::WatchInput options;
+      options.capture = args->ingest;
       options.dir = args->dir;
       options.settle_seconds = args->settle;
       options.poll_seconds = args->poll;
       options.once = args->once;
-      options.customer_code = args->ingest.customer;
-      // Files in DIR are split unless a customer is given; sub-folders never.
-      const bool split = args->ingest.customer.empty();
-      CaptureIngestArgs ingest_args = args->ingest;
-      if (auto s = ApplyCaptureIngestArgs(**archive, ingest_args, split,
-                                          &options.ingest);
-          !s) {
-        return std::unexpected(s.error());
-      }
       options.stop = &g_stop;
       struct sigaction sa {};
       sa.sa_handler = OnStopSignal;
@@ -87,13 +77,13 @@ void RegisterWatch(CLI::App& app, const GlobalOptions& global, Action* action) {
       fmt::print("Watching {} (settle {:g} s){}\n", args->dir, args->settle,
                  args->once ? ", once" : "; Ctrl-C to stop");
       std::fflush(stdout);
-      auto report = pipeline::RunHotFolder(**archive, options, callbacks);
+      auto report = app::Watch(st, CurrentCaller(), options, callbacks);
       if (!report) return std::unexpected(report.error());
       fmt::print("{}: {} file(s) done, {} failed\n",
                  g_stop.load() ? "Stopped" : "Finished", report->done,
                  report->failed);
       return report->failed > 0 ? kExitPartial : kExitOk;
-    };
+    });
   });
 }
 

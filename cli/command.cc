@@ -1,5 +1,7 @@
 #include "cli/command.h"
 
+#include "app/session.h"
+
 #include <fcntl.h>
 #include <pwd.h>
 #include <sys/stat.h>
@@ -90,7 +92,7 @@ Result<app::Credentials> CliCredentials(app::Station& station) {
   c.user = ClaimedUser();
   const char* env_user = std::getenv("DOSSIER_USER");
   c.user_given = env_user != nullptr && *env_user;
-  auto open = station.access().IsOpenStation();
+  auto open = app::IsOpenStation(station);
   if (!open) return std::unexpected(open.error());
   if (*open) return c;
   if (const char* t = std::getenv("DOSSIER_SESSION"); t != nullptr && *t) {
@@ -98,7 +100,7 @@ Result<app::Credentials> CliCredentials(app::Station& station) {
   } else if (EnvPassword()) {
     c.password = *EnvPassword();
   } else {
-    auto id = station.access().ArchiveId();
+    auto id = app::ArchiveId(station);
     if (!id) return std::unexpected(id.error());
     auto token = ReadSessionToken(SessionFile(*id));
     if (token) c.session = *token;  // none: Authenticate refuses and logs
@@ -128,7 +130,7 @@ int ExitCodeFor(ErrorCode code) {
 std::filesystem::path ArchiveDir(const GlobalOptions& global) {
   std::optional<std::filesystem::path> explicit_dir;
   if (!global.archive_dir.empty()) explicit_dir = global.archive_dir;
-  return storage::ResolveArchiveDir(explicit_dir);
+  return app::ResolveArchiveDir(explicit_dir);
 }
 
 Result<app::Station*> OpenStation(const GlobalOptions& global) {
@@ -143,12 +145,6 @@ Result<app::Station*> OpenStation(const GlobalOptions& global) {
     st.station = std::move(*station);
   }
   return st.station.get();
-}
-
-Result<storage::Archive*> OpenArchive(const GlobalOptions& global) {
-  auto station = OpenStation(global);
-  if (!station) return std::unexpected(station.error());
-  return &(*station)->archive();
 }
 
 const app::Caller& CurrentCaller() { return State().caller; }
@@ -169,6 +165,15 @@ const app::Principal& CurrentPrincipal() { return State().caller.principal; }
 Action AppAction(Action action) {
   State().app_action = true;
   return action;
+}
+
+Action StationAction(const GlobalOptions& global,
+                     std::function<Result<int>(app::Station&)> body) {
+  return AppAction([&global, body]() -> Result<int> {
+    auto station = OpenStation(global);
+    if (!station) return std::unexpected(station.error());
+    return body(**station);
+  });
 }
 
 Result<int> RunCommand(const CLI::App& app, const std::vector<std::string>& args,

@@ -18,8 +18,6 @@
 #include "app/station.h"
 #include "cli/operations.h"
 #include "core/result.h"
-#include "storage/access.h"
-#include "storage/archive.h"
 
 namespace dossier::cli {
 
@@ -71,6 +69,8 @@ void RegisterCapture(CLI::App& app, const GlobalOptions& global, Action* action)
 void RegisterLogin(CLI::App& app, const GlobalOptions& global, Action* action);
 void RegisterUser(CLI::App& app, const GlobalOptions& global, Action* action);
 void RegisterLog(CLI::App& app, const GlobalOptions& global, Action* action);
+// Archive settings: the time zone (cmd_settings.cc).
+void RegisterSettings(CLI::App& app, const GlobalOptions& global, Action* action);
 
 std::filesystem::path ArchiveDir(const GlobalOptions& global);
 
@@ -99,11 +99,14 @@ Result<int> RunCommand(const CLI::App& app, const std::vector<std::string>& args
 // authorize and log themselves). Call from the subcommand's callback.
 Action AppAction(Action action);
 
+// AppAction around body(station): opens the station, then runs body.
+// REQUIRES: global outlives the action.
+Action StationAction(const GlobalOptions& global,
+                     std::function<Result<int>(app::Station&)> body);
+
 // The open station of the running command (opened once); its error if the
 // archive cannot be opened.
 Result<app::Station*> OpenStation(const GlobalOptions& global);
-// The archive of the open station.
-Result<storage::Archive*> OpenArchive(const GlobalOptions& global);
 // Who runs the command, and through what (for app calls).
 const app::Caller& CurrentCaller();
 // The user the command acts as: the authenticated user; before that, or

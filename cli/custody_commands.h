@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "cli/command.h"
-#include "storage/custody.h"
+#include "app/custody.h"
 
 namespace dossier::cli {
 

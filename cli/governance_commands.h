@@ -14,7 +14,4 @@ void RegisterDestroyCommand(CLI::App& app, const GlobalOptions& global, Action* 
 void RegisterBackupCommand(CLI::App& app, const GlobalOptions& global, Action* action);
 void RegisterRestoreCommand(CLI::App& app, const GlobalOptions& global, Action* action);
 
-// Today's local date, YYYY-MM-DD.
-std::string LocalToday(storage::Catalog& catalog);
-
 }  // namespace dossier::cli

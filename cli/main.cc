@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
   RegisterLogin(app, global, &action);
   RegisterUser(app, global, &action);
   RegisterLog(app, global, &action);
+  RegisterSettings(app, global, &action);
 
   try {
     app.parse(argc, argv);

@@ -41,37 +41,6 @@ void AddCaptureIngestOptions(CLI::App* cmd, CaptureIngestArgs* args,
                 "warning kept with the document");
 }
 
-Status ApplyCaptureIngestArgs(storage::Archive& archive,
-                              const CaptureIngestArgs& args, bool split,
-                              pipeline::IngestOptions* options) {
-  options->customer_code = args.customer;
-  options->type = args.type;
-  options->title = args.title;
-  options->jobs = args.jobs;
-  options->actor = CurrentUser();
-  options->ocr.languages = args.languages;
-  options->null_ocr = args.no_ocr;
-  options->drop_blank_pages = args.drop_blank;
-  options->split_on_cover_sheets = split;
-  if (split || !args.review_customer.empty()) {
-    if (!args.review_customer.empty()) {
-      options->review_customer_code = args.review_customer;
-    } else {
-      auto code =
-          pipeline::EnsureReviewCustomer(archive.catalog(), options->actor);
-      if (!code) return std::unexpected(code.error());
-      options->review_customer_code = *code;
-    }
-  }
-  if (!split && args.customer.empty()) {
-    return MakeError(
-        ErrorCode::kInvalidArgument,
-        "--customer is required unless the batch is split at cover "
-        "sheets (--split)");
-  }
-  return Ok();
-}
-
 pipeline::IngestCallbacks PrintingCallbacks() {
   pipeline::IngestCallbacks callbacks;
   callbacks.on_page = [](const pipeline::PageEvent& e) {

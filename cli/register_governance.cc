@@ -15,8 +15,5 @@ void RegisterGovernance(CLI::App& app, const GlobalOptions& global,
   RegisterRestoreCommand(app, global, action);
 }
 
-std::string LocalToday(storage::Catalog& catalog) {
-  return catalog.Zone().Today();
-}
 
 }  // namespace dossier::cli

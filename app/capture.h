@@ -1,0 +1,82 @@
+// Capture as use cases: ingest of image files, scanning from a SANE
+// scanner, the hot folder, cover sheets and scan profiles (operations
+// document.ingest, capture.scan, capture.watch, capture.cover, profile.*).
+// The person who scans is always the caller's principal.
+#pragma once
+
+#include <atomic>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "app/station.h"
+#include "archive/pdf_writer.h"
+#include "capture/cover_sheet.h"
+#include "capture/sane_source.h"
+#include "pipeline/hot_folder.h"
+#include "pipeline/ingest.h"
+#include "pipeline/station.h"
+
+namespace dossier::app {
+
+// What every capture use case is told about the documents it makes.
+struct CaptureInput {
+  std::string customer;         // '' only when splitting at cover sheets
+  std::string type = "other";
+  std::string title;
+  bool split = false;           // at cover sheets
+  std::string review_customer;  // holding customer; '' = the archive's
+  int jobs = 0;                 // OCR workers; 0 = one per core
+  std::string languages = "chi_sim+eng";
+  bool no_ocr = false;
+  bool drop_blank = false;
+};
+
+struct IngestInput {
+  CaptureInput capture;
+  std::vector<std::filesystem::path> files;
+  bool one_document = false;
+  archive::PdfaLevel pdfa = archive::PdfaLevel::k2b;
+};
+Result<pipeline::IngestReport> Ingest(Station& station, const Caller& caller,
+                                      const IngestInput& input,
+                                      const pipeline::IngestCallbacks& callbacks);
+
+struct ScanInput {
+  CaptureInput capture;
+  std::string profile;  // saved profile to start from; '' = defaults
+  // Changes the face asks for on top of the profile (device, dpi, ...).
+  std::function<Result<capture::ScanSettings>(capture::ScanSettings)> adjust;
+  // Told which scanner was opened, before the first page.
+  std::function<void(const std::string&)> on_open;
+};
+Result<pipeline::IngestReport> Scan(Station& station, const Caller& caller,
+                                    const ScanInput& input,
+                                    const pipeline::IngestCallbacks& callbacks);
+
+struct WatchInput {
+  CaptureInput capture;  // split unless capture.customer is set
+  std::filesystem::path dir;
+  double settle_seconds = 5.0;
+  double poll_seconds = 1.0;
+  bool once = false;
+  const std::atomic<bool>* stop = nullptr;
+};
+Result<pipeline::WatchReport> Watch(Station& station, const Caller& caller,
+                                    const WatchInput& input,
+                                    const pipeline::WatchCallbacks& callbacks);
+
+// Writes a printable cover sheet PDF to `to`.
+Status MakeCoverSheet(Station& station, const Caller& caller,
+                      const capture::CoverSheet& sheet,
+                      const std::filesystem::path& to);
+
+Result<std::vector<pipeline::ScanProfile>> ListScanProfiles(Station& station,
+                                                            const Caller& caller);
+Status SaveScanProfile(Station& station, const Caller& caller,
+                       const pipeline::ScanProfile& profile, bool replace);
+Status RemoveScanProfile(Station& station, const Caller& caller,
+                         const std::string& name);
+
+}  // namespace dossier::app
