@@ -15,7 +15,7 @@ Result<DocumentView> ShowDocument(Station& station, const Caller& caller,
   op.Record(document);
   if (auto s = op.Authorize(); !s) return std::unexpected(s.error());
   auto run = [&]() -> Result<DocumentView> {
-    auto& catalog = station.catalog();
+    auto& catalog = station.records();
     DocumentView view;
     auto d = catalog.GetDocument(document);
     if (!d) return std::unexpected(d.error());
@@ -62,7 +62,7 @@ Result<std::vector<storage::SearchHit>> Search(Station& station,
       q.field_equals.emplace_back(f.substr(0, eq), *value);
     }
     q.limit = input.limit;
-    return station.catalog().Search(q);
+    return station.records().Search(q);
   };
   return op.Finish(run());
 }
@@ -73,7 +73,7 @@ Result<ExportResult> Export(Station& station, const Caller& caller,
   op.Record(input.document);
   if (auto s = op.Authorize(); !s) return std::unexpected(s.error());
   auto run = [&]() -> Result<ExportResult> {
-    auto& catalog = station.catalog();
+    auto& catalog = station.records();
     auto d = catalog.GetDocument(input.document);
     if (!d) return std::unexpected(d.error());
     std::filesystem::path dest = input.to;

@@ -356,7 +356,7 @@ Result<std::string> SetTimeZone(Station& station, const Caller& caller,
   APP_GUARD(op);
   auto run = [&]() -> Result<std::string> {
     if (!name.empty()) {
-      if (auto s = station.catalog().SetZone(name, op.user()); !s) {
+      if (auto s = station.records().SetZone(name, op.user()); !s) {
         return std::unexpected(s.error());
       }
     }

@@ -60,7 +60,7 @@ Result<storage::Loan> CheckoutLoan(Station& station, const Caller& caller,
                        "loan " + current->display_id +
                            ": an electronic copy needs a file to write (--to)");
     }
-    auto doc = station.catalog().GetDocument(current->document_display_id);
+    auto doc = station.records().GetDocument(current->document_display_id);
     if (!doc) return std::unexpected(doc.error());
     auto bytes = station.archive().files().Get(doc->pdf_sha256);
     if (!bytes) return std::unexpected(bytes.error());

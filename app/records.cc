@@ -52,8 +52,11 @@ storage::Contact Masked(const Principal& p, storage::Contact c) {
 }
 
 storage::HistoryEntry Masked(const Principal& p, storage::HistoryEntry e) {
-  if (e.old_value) e.old_value = governance::MaskFor(p, e.field, *e.old_value);
-  if (e.new_value) e.new_value = governance::MaskFor(p, e.field, *e.new_value);
+  // Document fields are recorded as "field:<name>" (and similar prefixes):
+  // the name after the last ':' decides.
+  const std::string name = e.field.substr(e.field.rfind(':') + 1);
+  if (e.old_value) e.old_value = governance::MaskFor(p, name, *e.old_value);
+  if (e.new_value) e.new_value = governance::MaskFor(p, name, *e.new_value);
   return e;
 }
 
@@ -71,7 +74,7 @@ Result<storage::Customer> AddCustomer(Station& station, const Caller& caller,
     // Everything is checked before a code is issued.
     auto update = UpdateFrom(input.values);
     if (!update) return std::unexpected(update.error());
-    auto& catalog = station.catalog();
+    auto& catalog = station.records();
     if (!input.parent.empty()) {
       auto parent = catalog.FindCustomer(input.parent);
       if (!parent) return std::unexpected(parent.error());
@@ -106,7 +109,7 @@ Result<storage::Customer> UpdateCustomer(Station& station, const Caller& caller,
     if (!u) return std::unexpected(u.error());
     if (changes.name) u->name = fields::FoldFullWidth(*changes.name);
     u->kind = changes.kind;
-    auto c = station.catalog().UpdateCustomer(code, *u, op.user());
+    auto c = station.records().UpdateCustomer(code, *u, op.user());
     if (!c) return c;
     return Masked(op.principal(), *c);
   };
@@ -119,7 +122,7 @@ Result<storage::Customer> LinkCustomer(Station& station, const Caller& caller,
   Operation op(station, caller, "customer.link");
   op.Record(code);
   if (auto s = op.Authorize(); !s) return std::unexpected(s.error());
-  auto c = station.catalog().LinkCustomer(code, parent, op.user());
+  auto c = station.records().LinkCustomer(code, parent, op.user());
   if (c) c = Masked(op.principal(), *c);
   return op.Finish(std::move(c));
 }
@@ -139,7 +142,7 @@ Result<storage::Contact> AddContact(Station& station, const Caller& caller,
     k.phone = u->phone.value_or("");
     k.email = u->email.value_or("");
     k.address = u->address.value_or("");
-    auto stored = station.catalog().AddContact(k, op.user());
+    auto stored = station.records().AddContact(k, op.user());
     if (!stored) return stored;
     return Masked(op.principal(), *stored);
   };
@@ -152,7 +155,7 @@ Result<CustomerFile> ShowCustomer(Station& station, const Caller& caller,
   op.Record(code);
   if (auto s = op.Authorize(); !s) return std::unexpected(s.error());
   auto run = [&]() -> Result<CustomerFile> {
-    auto& catalog = station.catalog();
+    auto& catalog = station.records();
     CustomerFile file;
     auto c = catalog.FindCustomer(code);
     if (!c) return std::unexpected(c.error());
@@ -179,8 +182,8 @@ Result<std::vector<storage::Customer>> ListCustomers(Station& station,
   Operation op(station, caller, "customer.list");
   op.Record(group);
   if (auto s = op.Authorize(); !s) return std::unexpected(s.error());
-  auto list = group.empty() ? station.catalog().ListCustomers()
-                            : station.catalog().GroupMembers(group);
+  auto list = group.empty() ? station.records().ListCustomers()
+                            : station.records().GroupMembers(group);
   if (list) {
     for (auto& c : *list) c = Masked(op.principal(), c);
   }
@@ -195,8 +198,8 @@ Result<std::vector<storage::HistoryEntry>> History(Station& station,
   if (auto s = op.Authorize(); !s) return std::unexpected(s.error());
   const bool is_customer =
       record.size() > 3 && (record.starts_with("KH") || record.starts_with("kh"));
-  auto entries = is_customer ? station.catalog().CustomerHistory(record)
-                             : station.catalog().DocumentHistory(record);
+  auto entries = is_customer ? station.records().CustomerHistory(record)
+                             : station.records().DocumentHistory(record);
   if (entries) {
     for (auto& e : *entries) e = Masked(op.principal(), e);
   }
@@ -207,7 +210,7 @@ Result<std::vector<storage::DocumentRecord>> ReviewQueue(
     Station& station, const Caller& caller, const std::string& status) {
   Operation op(station, caller, "review.list");
   if (auto s = op.Authorize(); !s) return std::unexpected(s.error());
-  return op.Finish(station.catalog().ListDocumentsByStatus(status));
+  return op.Finish(station.records().ListDocumentsByStatus(status));
 }
 
 Result<ReviewSheet> ShowReview(Station& station, const Caller& caller,
@@ -216,7 +219,7 @@ Result<ReviewSheet> ShowReview(Station& station, const Caller& caller,
   op.Record(document);
   if (auto s = op.Authorize(); !s) return std::unexpected(s.error());
   auto run = [&]() -> Result<ReviewSheet> {
-    auto& catalog = station.catalog();
+    auto& catalog = station.records();
     ReviewSheet sheet;
     auto doc = catalog.GetDocument(document);
     if (!doc) return std::unexpected(doc.error());
@@ -255,7 +258,7 @@ Result<std::optional<std::string>> CorrectField(
       if (!v) return std::unexpected(v.error());
       checked = *v;
     }
-    if (auto s = station.catalog().SetDocumentField(document, field, checked,
+    if (auto s = station.records().SetDocumentField(document, field, checked,
                                                     op.user());
         !s) {
       return std::unexpected(s.error());
@@ -271,7 +274,7 @@ Result<storage::DocumentRecord> ApproveDocument(Station& station,
   Operation op(station, caller, "review.approve");
   op.Record(document);
   if (auto s = op.Authorize(); !s) return std::unexpected(s.error());
-  auto doc = station.catalog().ApproveDocument(document, op.user());
+  auto doc = station.records().ApproveDocument(document, op.user());
   if (doc) op.Record(doc->archive_number);
   return op.Finish(std::move(doc));
 }
@@ -283,7 +286,7 @@ Result<storage::DocumentRecord> RejectDocument(Station& station,
   Operation op(station, caller, "review.reject");
   op.Record(document);
   if (auto s = op.Authorize(); !s) return std::unexpected(s.error());
-  return op.Finish(station.catalog().RejectDocument(document, reason, op.user()));
+  return op.Finish(station.records().RejectDocument(document, reason, op.user()));
 }
 
 Result<storage::DocumentRecord> ReplaceDocument(Station& station,
@@ -294,7 +297,7 @@ Result<storage::DocumentRecord> ReplaceDocument(Station& station,
   op.Record(rejected);
   op.Record(rescan);
   if (auto s = op.Authorize(); !s) return std::unexpected(s.error());
-  return op.Finish(station.catalog().ReplaceDocument(rejected, rescan, op.user()));
+  return op.Finish(station.records().ReplaceDocument(rejected, rescan, op.user()));
 }
 
 }  // namespace dossier::app

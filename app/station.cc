@@ -49,6 +49,8 @@ Result<std::unique_ptr<Station>> Station::Open(const std::filesystem::path& dir)
 
 storage::Catalog& Station::catalog() { return archive_->catalog(); }
 
+storage::RecordsStore& Station::records() { return archive_->catalog(); }
+
 TimeZone Station::Zone() { return archive_->catalog().Zone(); }
 
 // --- Operation ----------------------------------------------------------------
@@ -160,6 +162,14 @@ std::vector<std::string> Redact(const std::vector<std::string>& args) {
   bool redact_next = false;
   bool mask_next = false;
   for (const auto& arg : args) {
+    // A positional field name (`review correct D1 phone VALUE`) makes the
+    // value after it sensitive too.
+    if (!redact_next && !mask_next && !arg.starts_with("-") &&
+        governance::IsSensitiveField(arg)) {
+      out.push_back(arg);
+      mask_next = true;
+      continue;
+    }
     if (redact_next || mask_next) {
       out.push_back(redact_next ? "(redacted)" : governance::MaskValue(arg));
       redact_next = mask_next = false;

@@ -28,6 +28,7 @@ namespace dossier::storage {
 class Archive;
 class Access;
 class Catalog;
+class RecordsStore;
 class Custody;
 class Retention;
 }  // namespace dossier::storage
@@ -76,6 +77,9 @@ class Station {
   Station& operator=(const Station&) = delete;
 
   storage::Archive& archive() { return *archive_; }
+  // The records store (customer files, documents, review, history, search).
+  storage::RecordsStore& records();
+  // The SQLite catalog itself, for pipeline functions that take it.
   storage::Catalog& catalog();
   storage::Access& access() { return *access_; }
   storage::Custody& custody() { return *custody_; }

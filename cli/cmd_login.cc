@@ -150,9 +150,14 @@ void RegisterLogin(CLI::App& app, const GlobalOptions& global, Action* action) {
   auto* whoami = app.add_subcommand("whoami", "Show the acting user and roles");
   auto json = std::make_shared<bool>(false);
   whoami->add_flag("--json", *json, "Print the user as JSON");
-  whoami->callback([json, action] {
-    *action = [json]() -> Result<int> {
+  whoami->callback([&global, json, action] {
+    *action = [&global, json]() -> Result<int> {
       const auto& p = CurrentPrincipal();
+      if (p.user.empty()) {
+        // No archive could be opened: nobody is logged in to anything.
+        auto station = OpenStation(global);
+        if (!station) return std::unexpected(station.error());
+      }
       if (*json) {
         return PrintJson({{"user", p.user},
                           {"roles", p.roles},

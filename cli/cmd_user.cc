@@ -68,7 +68,8 @@ void RegisterUser(CLI::App& app, const GlobalOptions& global, Action* action) {
     if (*json) return PrintJson(json::ToJson(*users));
     for (const auto& u : *users) {
       fmt::print("{}\t{}\t{}\tadded {} by {}\n", u.name, fmt::join(u.roles, ","),
-                 u.active ? "active" : "disabled", u.created_at, u.created_by);
+                 u.active ? "active" : "disabled",
+                 station.Zone().DisplayUtc(u.created_at), u.created_by);
     }
     return kExitOk;
   });

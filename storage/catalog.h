@@ -197,7 +197,140 @@ struct SearchHit {
   std::string snippet;         // text around the hit, hit marked with [ ]
 };
 
-class Catalog {
+// RecordsStore: what the records domain (customer files, documents,
+// review and filing, history, settings, verification log, search) asks of
+// persistence. Every backend implements it and passes the contract suite
+// (tests/storage/records_store_contract_test.cc): each call's writes land
+// together or not at all; errors are kInvalidArgument for malformed input,
+// kNotFound for an absent record, kConflict for a refused state change,
+// kCatalog for the backend's own failures.
+//
+// Thread safety: an instance is NOT thread-safe; use one per thread. Several
+// instances (threads or processes) may use one archive at once.
+class RecordsStore {
+ public:
+  virtual ~RecordsStore() = default;
+
+
+  // Assigns the next code by the coding rule (year = current UTC year).
+  // kind must be "company" or "person"; name and actor must not be blank
+  // (kInvalidArgument). Codes are never reused. Writes history rows.
+  virtual Result<Customer> AddCustomer(const std::string& name, const std::string& kind,
+                               const std::string& actor) = 0;
+  // code is validated first (check character); kNotFound if absent.
+  virtual Result<Customer> FindCustomer(const std::string& code) = 0;
+  virtual Result<std::vector<Customer>> ListCustomers() = 0;
+
+  // The document ingested earlier from the same input, if any.
+  virtual Result<std::optional<DocumentRecord>> FindDocumentBySourceKey(
+      const std::string& customer_code, const std::string& source_key) = 0;
+  // Inserts document, pages, words and search index rows in one transaction.
+  // If the customer already has a document with the same non-empty
+  // source_key, returns that one unchanged (idempotent ingest).
+  // REQUIRES: type is one of the listed types; pages numbered 1..n in order
+  // (at least one); pdf_sha256 is 64 lower-case hex digits; created_by is not
+  // empty. kInvalidArgument otherwise, kNotFound for an unknown customer.
+  // Page text is stored NormalizeText'ed.
+  virtual Result<DocumentRecord> AddDocument(const NewDocument& doc) = 0;
+  // Accepts "D000012", "d12" or "12"; kNotFound if absent.
+  virtual Result<DocumentRecord> GetDocument(const std::string& id) = 0;
+  // Pages in order; kNotFound if the document does not exist.
+  virtual Result<std::vector<PageRecord>> GetPages(std::int64_t document_id,
+                                           bool with_words) = 0;
+  // Empty customer_code lists all documents; ordered by id.
+  virtual Result<std::vector<DocumentRecord>> ListDocuments(
+      const std::string& customer_code) = 0;
+
+  // Ranked full-text search. Terms are ANDed; each term matches as a
+  // substring for CJK (1 character and up) and as a case-insensitive word
+  // for Latin text. Empty or all-punctuation input gives kInvalidArgument.
+  // A customer_code filter is validated (kInvalidArgument, kNotFound);
+  // limit must be 1..1000.
+  virtual Result<std::vector<SearchHit>> Search(const SearchQuery& query) = 0;
+
+  virtual int SchemaVersion() const = 0;
+
+  // --- Customer files (catalog_customers.cc) --------------------------------
+  // Changes the given fields, recording each old value in history.
+  // kInvalidArgument for an empty name or a bad kind; a USCC already used
+  // by another customer is kConflict.
+  virtual Result<Customer> UpdateCustomer(const std::string& code,
+                                  const CustomerUpdate& update,
+                                  const std::string& actor) = 0;
+  // Makes child a member of parent's group; parent_code '' unlinks.
+  // kConflict if the link would make a cycle.
+  virtual Result<Customer> LinkCustomer(const std::string& child_code,
+                                const std::string& parent_code,
+                                const std::string& actor) = 0;
+  // The customer and all its subsidiaries, recursively, parent first.
+  virtual Result<std::vector<Customer>> GroupMembers(const std::string& code) = 0;
+  // REQUIRES: role and name not blank. Returns the stored contact.
+  virtual Result<Contact> AddContact(const Contact& contact, const std::string& actor) = 0;
+  virtual Result<std::vector<Contact>> ListContacts(const std::string& code) = 0;
+  // Customers whose USCC equals a *uscc field or whose name equals a party
+  // or customer_name field of a document.
+  virtual Result<std::vector<CustomerMatch>> MatchCustomers(
+      const std::vector<DocumentField>& fields) = 0;
+
+  // --- Review and filing (catalog_review.cc) --------------------------------
+  virtual Result<std::vector<DocumentRecord>> ListDocumentsByStatus(
+      const std::string& status) = 0;
+  virtual Result<std::vector<DocumentField>> GetDocumentFields(const std::string& id) = 0;
+  // Sets (or with value nullopt removes) one field of a pending document,
+  // as entered by the reviewer; the caller has normalised the value.
+  // kConflict unless the document is pending.
+  virtual Status SetDocumentField(const std::string& id, const std::string& name,
+                          const std::optional<std::string>& value,
+                          const std::string& actor) = 0;
+  // Files a pending document: gives it the next archive number of its
+  // type and year (docs/coding-rule.md) and status filed. kConflict if the
+  // actor created the document (someone else must review), if it is not
+  // pending, or if a field still has a problem.
+  virtual Result<DocumentRecord> ApproveDocument(const std::string& id,
+                                         const std::string& actor) = 0;
+  // Rejects a pending document with a reason (required); it stays stored.
+  virtual Result<DocumentRecord> RejectDocument(const std::string& id,
+                                        const std::string& reason,
+                                        const std::string& actor) = 0;
+  // A pending rescan replaces a rejected document of the same customer:
+  // the old one becomes replaced, the new one records what it replaces.
+  virtual Result<DocumentRecord> ReplaceDocument(const std::string& rejected_id,
+                                         const std::string& rescan_id,
+                                         const std::string& actor) = 0;
+
+  // --- History (catalog_history.cc) -----------------------------------------
+  // Every recorded change to the customer and its contacts, oldest first.
+  virtual Result<std::vector<HistoryEntry>> CustomerHistory(const std::string& code) = 0;
+  // Every recorded change to the document and its fields, oldest first.
+  virtual Result<std::vector<HistoryEntry>> DocumentHistory(const std::string& id) = 0;
+
+  // Archive settings, one JSON document per section (e.g. "scan-profiles",
+  // "lending"). Get returns nullopt for a section never set. Put replaces
+  // the section's value (must be valid JSON) and records the old value in
+  // history; kInvalidArgument for invalid JSON or an empty section name.
+  virtual Result<std::optional<std::string>> GetSetting(const std::string& section) = 0;
+  virtual Status PutSetting(const std::string& section, const std::string& json_value,
+                    const std::string& actor) = 0;
+
+  // The archive's time zone: the "site" setting's "timezone" (an IANA
+  // name), else the machine's zone. Times are stored in UTC and shown, and
+  // calendar days (due dates, overdue, retention) reckoned, in this zone.
+  virtual TimeZone Zone() = 0;
+  // Sets the zone (kInvalidArgument for a name ICU does not know); the old
+  // value is kept in history like every setting.
+  virtual Status SetZone(const std::string& name, const std::string& actor) = 0;
+
+  // Fixity and PDF/A check results of a document's stored file, kept as a
+  // log: one row per check, at ingest ("ingest") and by `dossier verify`.
+  virtual Status RecordVerification(std::int64_t document_id,
+                            const Verification& verification) = 0;
+  // The newest check of the document, nullopt if never checked.
+  virtual Result<std::optional<Verification>> LastVerification(std::int64_t document_id) = 0;
+};
+
+// The SQLite implementation of RecordsStore (and the connection the
+// SQLite custody, access and retention stores share).
+class Catalog final : public RecordsStore {
  public:
   // Opens an existing catalog file, upgrading its schema if older.
   static Result<std::unique_ptr<Catalog>> Open(const std::filesystem::path& db);
@@ -206,122 +339,55 @@ class Catalog {
   ~Catalog();
   Catalog(const Catalog&) = delete;
   Catalog& operator=(const Catalog&) = delete;
-
-  // Assigns the next code by the coding rule (year = current UTC year).
-  // kind must be "company" or "person"; name and actor must not be blank
-  // (kInvalidArgument). Codes are never reused. Writes history rows.
   Result<Customer> AddCustomer(const std::string& name, const std::string& kind,
-                               const std::string& actor);
-  // code is validated first (check character); kNotFound if absent.
-  Result<Customer> FindCustomer(const std::string& code);
-  Result<std::vector<Customer>> ListCustomers();
-
-  // The document ingested earlier from the same input, if any.
+                               const std::string& actor) override;
+  Result<Customer> FindCustomer(const std::string& code) override;
+  Result<std::vector<Customer>> ListCustomers() override;
   Result<std::optional<DocumentRecord>> FindDocumentBySourceKey(
-      const std::string& customer_code, const std::string& source_key);
-  // Inserts document, pages, words and search index rows in one transaction.
-  // If the customer already has a document with the same non-empty
-  // source_key, returns that one unchanged (idempotent ingest).
-  // REQUIRES: type is one of the listed types; pages numbered 1..n in order
-  // (at least one); pdf_sha256 is 64 lower-case hex digits; created_by is not
-  // empty. kInvalidArgument otherwise, kNotFound for an unknown customer.
-  // Page text is stored NormalizeText'ed.
-  Result<DocumentRecord> AddDocument(const NewDocument& doc);
-  // Accepts "D000012", "d12" or "12"; kNotFound if absent.
-  Result<DocumentRecord> GetDocument(const std::string& id);
-  // Pages in order; kNotFound if the document does not exist.
+      const std::string& customer_code, const std::string& source_key) override;
+  Result<DocumentRecord> AddDocument(const NewDocument& doc) override;
+  Result<DocumentRecord> GetDocument(const std::string& id) override;
   Result<std::vector<PageRecord>> GetPages(std::int64_t document_id,
-                                           bool with_words);
-  // Empty customer_code lists all documents; ordered by id.
+                                           bool with_words) override;
   Result<std::vector<DocumentRecord>> ListDocuments(
-      const std::string& customer_code);
-
-  // Ranked full-text search. Terms are ANDed; each term matches as a
-  // substring for CJK (1 character and up) and as a case-insensitive word
-  // for Latin text. Empty or all-punctuation input gives kInvalidArgument.
-  // A customer_code filter is validated (kInvalidArgument, kNotFound);
-  // limit must be 1..1000.
-  Result<std::vector<SearchHit>> Search(const SearchQuery& query);
-
-  int SchemaVersion() const;
-
-  // --- Customer files (catalog_customers.cc) --------------------------------
-  // Changes the given fields, recording each old value in history.
-  // kInvalidArgument for an empty name or a bad kind; a USCC already used
-  // by another customer is kConflict.
+      const std::string& customer_code) override;
+  Result<std::vector<SearchHit>> Search(const SearchQuery& query) override;
+  int SchemaVersion() const override;
   Result<Customer> UpdateCustomer(const std::string& code,
                                   const CustomerUpdate& update,
-                                  const std::string& actor);
-  // Makes child a member of parent's group; parent_code '' unlinks.
-  // kConflict if the link would make a cycle.
+                                  const std::string& actor) override;
   Result<Customer> LinkCustomer(const std::string& child_code,
                                 const std::string& parent_code,
-                                const std::string& actor);
-  // The customer and all its subsidiaries, recursively, parent first.
-  Result<std::vector<Customer>> GroupMembers(const std::string& code);
-  // REQUIRES: role and name not blank. Returns the stored contact.
-  Result<Contact> AddContact(const Contact& contact, const std::string& actor);
-  Result<std::vector<Contact>> ListContacts(const std::string& code);
-  // Customers whose USCC equals a *uscc field or whose name equals a party
-  // or customer_name field of a document.
+                                const std::string& actor) override;
+  Result<std::vector<Customer>> GroupMembers(const std::string& code) override;
+  Result<Contact> AddContact(const Contact& contact, const std::string& actor) override;
+  Result<std::vector<Contact>> ListContacts(const std::string& code) override;
   Result<std::vector<CustomerMatch>> MatchCustomers(
-      const std::vector<DocumentField>& fields);
-
-  // --- Review and filing (catalog_review.cc) --------------------------------
+      const std::vector<DocumentField>& fields) override;
   Result<std::vector<DocumentRecord>> ListDocumentsByStatus(
-      const std::string& status);
-  Result<std::vector<DocumentField>> GetDocumentFields(const std::string& id);
-  // Sets (or with value nullopt removes) one field of a pending document,
-  // as entered by the reviewer; the caller has normalised the value.
-  // kConflict unless the document is pending.
+      const std::string& status) override;
+  Result<std::vector<DocumentField>> GetDocumentFields(const std::string& id) override;
   Status SetDocumentField(const std::string& id, const std::string& name,
                           const std::optional<std::string>& value,
-                          const std::string& actor);
-  // Files a pending document: gives it the next archive number of its
-  // type and year (docs/coding-rule.md) and status filed. kConflict if the
-  // actor created the document (someone else must review), if it is not
-  // pending, or if a field still has a problem.
+                          const std::string& actor) override;
   Result<DocumentRecord> ApproveDocument(const std::string& id,
-                                         const std::string& actor);
-  // Rejects a pending document with a reason (required); it stays stored.
+                                         const std::string& actor) override;
   Result<DocumentRecord> RejectDocument(const std::string& id,
                                         const std::string& reason,
-                                        const std::string& actor);
-  // A pending rescan replaces a rejected document of the same customer:
-  // the old one becomes replaced, the new one records what it replaces.
+                                        const std::string& actor) override;
   Result<DocumentRecord> ReplaceDocument(const std::string& rejected_id,
                                          const std::string& rescan_id,
-                                         const std::string& actor);
-
-  // --- History (catalog_history.cc) -----------------------------------------
-  // Every recorded change to the customer and its contacts, oldest first.
-  Result<std::vector<HistoryEntry>> CustomerHistory(const std::string& code);
-  // Every recorded change to the document and its fields, oldest first.
-  Result<std::vector<HistoryEntry>> DocumentHistory(const std::string& id);
-
-  // Archive settings, one JSON document per section (e.g. "scan-profiles",
-  // "lending"). Get returns nullopt for a section never set. Put replaces
-  // the section's value (must be valid JSON) and records the old value in
-  // history; kInvalidArgument for invalid JSON or an empty section name.
-  Result<std::optional<std::string>> GetSetting(const std::string& section);
+                                         const std::string& actor) override;
+  Result<std::vector<HistoryEntry>> CustomerHistory(const std::string& code) override;
+  Result<std::vector<HistoryEntry>> DocumentHistory(const std::string& id) override;
+  Result<std::optional<std::string>> GetSetting(const std::string& section) override;
   Status PutSetting(const std::string& section, const std::string& json_value,
-                    const std::string& actor);
-
-  // The archive's time zone: the "site" setting's "timezone" (an IANA
-  // name), else the machine's zone. Times are stored in UTC and shown, and
-  // calendar days (due dates, overdue, retention) reckoned, in this zone.
-  TimeZone Zone();
-  // Sets the zone (kInvalidArgument for a name ICU does not know); the old
-  // value is kept in history like every setting.
-  Status SetZone(const std::string& name, const std::string& actor);
-
-  // Fixity and PDF/A check results of a document's stored file, kept as a
-  // log: one row per check, at ingest ("ingest") and by `dossier verify`.
+                    const std::string& actor) override;
+  TimeZone Zone() override;
+  Status SetZone(const std::string& name, const std::string& actor) override;
   Status RecordVerification(std::int64_t document_id,
-                            const Verification& verification);
-  // The newest check of the document, nullopt if never checked.
-  Result<std::optional<Verification>> LastVerification(std::int64_t document_id);
-
+                            const Verification& verification) override;
+  Result<std::optional<Verification>> LastVerification(std::int64_t document_id) override;
  private:
   friend class Custody;  // storage/custody.h works on the same connection
   friend class Access;   // storage/access.h works on the same connection
