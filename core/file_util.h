@@ -1,5 +1,7 @@
 // Durable file writes: temporary name, write, fsync, rename, fsync directory.
 // A reader never sees a half-written file under the final name.
+// These use Env::Default(); see core/env.h for the contracts and for the
+// seam that lets tests inject failures.
 #pragma once
 
 #include <cstdint>

@@ -182,7 +182,10 @@ void Commit(storage::Archive& archive, const IngestOptions& options,
   // The file lands (fsynced, renamed) before the catalog row points at it.
   auto sha = archive.files().Put(*pdf);
   if (!sha) {
-    outcome.error = sha.error();
+    // The store's message names the object file and the reason; the input
+    // is what the user knows the document by.
+    outcome.error = Error{sha.error().code, outcome.inputs.front().string() +
+                                                ": " + sha.error().message};
     return;
   }
   storage::NewDocument doc;

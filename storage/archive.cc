@@ -5,8 +5,6 @@
 #include <cstdlib>
 #include <system_error>
 
-#include "core/file_util.h"
-
 namespace dossier::storage {
 namespace {
 
@@ -25,13 +23,14 @@ std::filesystem::path ResolveArchiveDir(
   return std::filesystem::path("archive");
 }
 
-Archive::Archive(std::filesystem::path dir, std::unique_ptr<Catalog> catalog)
+Archive::Archive(std::filesystem::path dir, std::unique_ptr<Catalog> catalog,
+                 Env* env)
     : dir_(std::move(dir)),
       catalog_(std::move(catalog)),
-      files_(dir_ / kObjectsName) {}
+      files_(dir_ / kObjectsName, env) {}
 
-Result<std::unique_ptr<Archive>> Archive::Init(
-    const std::filesystem::path& dir) {
+Result<std::unique_ptr<Archive>> Archive::Init(const std::filesystem::path& dir,
+                                               Env* env) {
   std::error_code ec;
   if (std::filesystem::exists(dir / kMarkerName, ec)) {
     return MakeError(
@@ -46,26 +45,23 @@ Result<std::unique_ptr<Archive>> Archive::Init(
                                  "another folder",
                                  (dir / kCatalogName).string()));
   }
-  std::filesystem::create_directories(dir / kObjectsName, ec);
-  if (ec) {
-    return MakeError(ErrorCode::kIo,
-                     fmt::format("{}: cannot create: {}",
-                                 (dir / kObjectsName).string(), ec.message()));
+  if (auto s = env->CreateDirectories(dir / kObjectsName); !s) {
+    return std::unexpected(s.error());
   }
   auto catalog = Catalog::Create(dir / kCatalogName);
   if (!catalog) return std::unexpected(catalog.error());
   // The marker comes last: a folder with a marker is a complete archive.
-  if (auto s =
-          WriteFileAtomic(dir / kMarkerName, std::string_view(kMarkerText));
+  if (auto s = env->WriteFileAtomic(dir / kMarkerName,
+                                    std::string_view(kMarkerText));
       !s) {
     return std::unexpected(s.error());
   }
-  return std::unique_ptr<Archive>(new Archive(dir, std::move(*catalog)));
+  return std::unique_ptr<Archive>(new Archive(dir, std::move(*catalog), env));
 }
 
-Result<std::unique_ptr<Archive>> Archive::Open(
-    const std::filesystem::path& dir) {
-  auto marker = ReadFile(dir / kMarkerName);
+Result<std::unique_ptr<Archive>> Archive::Open(const std::filesystem::path& dir,
+                                               Env* env) {
+  auto marker = env->ReadFile(dir / kMarkerName);
   if (!marker) {
     if (marker.error().code == ErrorCode::kNotFound) {
       return MakeError(ErrorCode::kNotFound,
@@ -86,7 +82,7 @@ Result<std::unique_ptr<Archive>> Archive::Open(
   }
   auto catalog = Catalog::Open(dir / kCatalogName);
   if (!catalog) return std::unexpected(catalog.error());
-  return std::unique_ptr<Archive>(new Archive(dir, std::move(*catalog)));
+  return std::unique_ptr<Archive>(new Archive(dir, std::move(*catalog), env));
 }
 
 }  // namespace dossier::storage

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "core/env.h"
 #include "core/result.h"
 #include "storage/catalog.h"
 #include "storage/file_store.h"
@@ -21,20 +22,26 @@ namespace dossier::storage {
 std::filesystem::path ResolveArchiveDir(
     const std::optional<std::filesystem::path>& explicit_dir);
 
+// The marker, the objects/ folder and every stored file are read and
+// written through env (core/env.h); the catalog is SQLite's own business.
+// REQUIRES: env is not null and outlives the Archive; not owned.
 class Archive {
  public:
   // Creates a new archive in dir (created if missing, must be empty of a
   // previous archive). kConflict if an archive is already there.
-  static Result<std::unique_ptr<Archive>> Init(const std::filesystem::path& dir);
+  static Result<std::unique_ptr<Archive>> Init(const std::filesystem::path& dir,
+                                               Env* env = Env::Default());
   // Opens an existing archive; kNotFound with a hint to run `dossier init`.
-  static Result<std::unique_ptr<Archive>> Open(const std::filesystem::path& dir);
+  static Result<std::unique_ptr<Archive>> Open(const std::filesystem::path& dir,
+                                               Env* env = Env::Default());
 
   const std::filesystem::path& dir() const { return dir_; }
   Catalog& catalog() { return *catalog_; }
   FileStore& files() { return files_; }
 
  private:
-  Archive(std::filesystem::path dir, std::unique_ptr<Catalog> catalog);
+  Archive(std::filesystem::path dir, std::unique_ptr<Catalog> catalog,
+          Env* env);
   std::filesystem::path dir_;
   std::unique_ptr<Catalog> catalog_;
   FileStore files_;

@@ -3,9 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <system_error>
 
-#include "core/file_util.h"
 #include "core/hash.h"
 
 namespace dossier::storage {
@@ -19,7 +17,8 @@ bool IsSha256Hex(std::string_view s) {
 
 }  // namespace
 
-FileStore::FileStore(std::filesystem::path root) : root_(std::move(root)) {}
+FileStore::FileStore(std::filesystem::path root, Env* env)
+    : root_(std::move(root)), env_(env) {}
 
 std::filesystem::path FileStore::PathFor(const std::string& sha256) const {
   // Two-hex-digit fan-out keeps directories small (256 of them) so listing
@@ -29,16 +28,23 @@ std::filesystem::path FileStore::PathFor(const std::string& sha256) const {
 
 bool FileStore::Contains(const std::string& sha256) const {
   if (!IsSha256Hex(sha256)) return false;
-  std::error_code ec;
-  return std::filesystem::is_regular_file(PathFor(sha256), ec);
+  return env_->FileExists(PathFor(sha256));
 }
 
 Result<std::string> FileStore::Put(std::string_view bytes) {
   std::string sha256 = Sha256Hex(bytes);
+  const std::filesystem::path path = PathFor(sha256);
   // Stored files are immutable and named by their content, so an existing
   // file already holds exactly these bytes (Get verifies that on read).
-  if (Contains(sha256)) return sha256;
-  if (auto s = WriteFileAtomic(PathFor(sha256), bytes); !s) {
+  // Its directory is fsynced again: the write that created it may have
+  // failed at that last step, and the caller is about to rely on the name.
+  if (Contains(sha256)) {
+    if (auto s = env_->SyncDirectory(path.parent_path()); !s) {
+      return std::unexpected(s.error());
+    }
+    return sha256;
+  }
+  if (auto s = env_->WriteFileAtomic(path, bytes); !s) {
     return std::unexpected(s.error());
   }
   return sha256;
@@ -52,7 +58,7 @@ Result<std::string> FileStore::Get(const std::string& sha256) const {
                                  sha256));
   }
   const std::filesystem::path path = PathFor(sha256);
-  auto bytes = ReadFile(path);
+  auto bytes = env_->ReadFile(path);
   if (!bytes) return std::unexpected(bytes.error());
   std::string actual = Sha256Hex(*bytes);
   if (actual != sha256) {
