@@ -1,18 +1,19 @@
 // Custody: loans (借阅), manual 3.4.
 //
-// Life of a loan:
-//   requested --approve x N--> approved --checkout--> checked-out
-//   checked-out --renew--> renewal-requested --approve x N--> checked-out
-//                                             --reject------> checked-out
-//   checked-out --return, pages match--> returned
-//   checked-out --return, mismatch---> return-flagged --resolve--> returned
-//   requested --reject--> rejected;  electronic: approved --checkout--> exported
-// N is 1 for internal loans and at least 2 distinct approvers for external
-// ones (外部提供). Approvals are counted per round (0, then one per renewal).
+// Which step is allowed in which status, and the status it leads to, is the
+// transition table in custody/loan_states.h: every status change here goes
+// through Step(), and the status lists of the queries below are read from
+// the table. This file adds what the table does not know: who may decide
+// (CheckApprover), the approvals counted per round (0, then one per
+// renewal; 1 for internal loans, at least 2 distinct approvers for external
+// ones, 外部提供), barcodes, due dates, page counts and the records each
+// step writes.
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 
+#include "custody/loan_states.h"
 #include "storage/custody_internal.h"
 
 namespace dossier::storage {
@@ -56,6 +57,55 @@ Loan ReadLoan(const Statement& s) {
   l.return_note = s.ColumnText(17);
   l.resolution = s.ColumnText(18);
   return l;
+}
+
+using custody::LoanEvent;
+using custody::LoanState;
+
+// The loan's stored status as a state; kConflict naming the loan if the
+// status is not one the transition table knows (no step applies to it).
+Result<LoanState> StoredState(const Loan& loan) {
+  auto state = custody::ParseLoanState(loan.status);
+  if (!state) {
+    return MakeError(ErrorCode::kConflict,
+                     fmt::format("loan {} has status '{}', which no step "
+                                 "applies to",
+                                 loan.display_id, loan.status));
+  }
+  return *state;
+}
+
+// The state a step on `loan` leads to, by the transition table; kConflict
+// naming the loan when the table refuses the step.
+Result<LoanState> Step(const Loan& loan, LoanEvent event) {
+  auto from = StoredState(loan);
+  if (!from) return std::unexpected(from.error());
+  auto to = custody::NextLoanState(*from, event);
+  if (!to) {
+    return MakeError(
+        ErrorCode::kConflict,
+        fmt::format("loan {}: {}", loan.display_id, to.error().message));
+  }
+  return *to;
+}
+
+// "'checked-out', 'renewal-requested'": the stored texts of `states` as an
+// SQL list. The texts are the table's own constants, never user input.
+std::string SqlStatusList(const std::vector<LoanState>& states) {
+  std::vector<std::string> quoted;
+  for (LoanState s : states) {
+    quoted.push_back(fmt::format("'{}'", custody::ToString(s)));
+  }
+  return fmt::format("({})", fmt::join(quoted, ", "));
+}
+
+// The statuses no step leaves: rejected, returned, exported.
+std::vector<LoanState> FinalStates() {
+  std::vector<LoanState> states;
+  for (LoanState s : custody::kLoanStates) {
+    if (custody::IsFinalLoanState(s)) states.push_back(s);
+  }
+  return states;
 }
 
 bool IsDate(std::string_view d) {
@@ -293,10 +343,11 @@ Result<Loan> Custody::RequestLoan(const LoanRequest& request) {
     original_id = original->id;
   }
   const UtcNow now = CurrentUtc();
+  const std::string status(custody::ToString(custody::kLoanCreation.to));
   auto insert = db.Prepare(
       "INSERT INTO loans (kind, original_id, document_id, requester, purpose,"
       " recipient, external, due_date, status, requested_at)"
-      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'requested', ?9)",
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
       what);
   if (!insert) return std::unexpected(insert.error());
   insert->Bind(1, request.electronic ? "electronic" : "paper");
@@ -312,7 +363,7 @@ Result<Loan> Custody::RequestLoan(const LoanRequest& request) {
   }
   insert->Bind(4, request.requester).Bind(5, request.purpose);
   insert->Bind(6, request.recipient).Bind(7, request.external ? 1 : 0);
-  insert->Bind(8, request.due_date).Bind(9, now.iso8601);
+  insert->Bind(8, request.due_date).Bind(9, status).Bind(10, now.iso8601);
   CUSTODY_TRY(insert->Run());
   const std::int64_t id = sqlite3_last_insert_rowid(db.get());
   auto history = HistoryWriter::Make(db);
@@ -324,7 +375,7 @@ Result<Loan> Custody::RequestLoan(const LoanRequest& request) {
       {"recipient", request.recipient},
       {"external", request.external ? "1" : "0"},
       {"due_date", request.due_date},
-      {"status", "requested"}};
+      {"status", status}};
   for (const auto& [field, value] : fields) {
     CUSTODY_TRY(history->Write("loans", id, field, std::nullopt, value,
                                request.requester, now.iso8601));
@@ -333,39 +384,40 @@ Result<Loan> Custody::RequestLoan(const LoanRequest& request) {
   return GetLoan(LoanId(id));
 }
 
-namespace {
-
-enum class Decision { kApprove, kReject };
-
-}  // namespace
+using custody::LoanDecision;
 
 static Result<Loan> Decide(const Database& db, const LendingPolicy& policy,
                            const std::string& key, const std::string& approver,
-                           const std::string& note, Decision decision) {
-  const std::string verb = decision == Decision::kApprove ? "approve" : "reject";
+                           const std::string& note, LoanDecision decision) {
+  const std::string verb =
+      decision == LoanDecision::kApprove ? "approve" : "reject";
   auto tx = Transaction::Begin(db, verb + " loan " + key);
   if (!tx) return std::unexpected(tx.error());
   auto row = ReadLoanRow(db, policy, key);
   if (!row) return std::unexpected(row.error());
   const Loan& loan = row->loan;
-  if (loan.status != "requested" && loan.status != "renewal-requested") {
-    return MakeError(ErrorCode::kConflict,
-                     fmt::format("loan {} is {}: nothing to {}",
-                                 loan.display_id, loan.status, verb));
-  }
+  // This round's approvals so far; this decision, if an approval, adds one.
+  const int approvals = static_cast<int>(
+      std::count_if(loan.approvals.begin(), loan.approvals.end(),
+                    [&loan](const LoanApproval& a) {
+                      return a.round == loan.round && a.decision == "approve";
+                    }));
+  auto from = StoredState(loan);
+  if (!from) return std::unexpected(from.error());
+  const LoanEvent event = custody::DecisionEvent(*from, decision, approvals + 1,
+                                                 loan.approvals_needed);
+  auto next = Step(loan, event);
+  if (!next) return std::unexpected(next.error());
   CUSTODY_TRY(CheckApprover(policy, approver, loan.requester,
                             "loan " + loan.display_id));
-  int approvals = 0;
   for (const LoanApproval& a : loan.approvals) {
-    if (a.round != loan.round) continue;
-    if (a.approver == approver) {
+    if (a.round == loan.round && a.approver == approver) {
       return MakeError(ErrorCode::kConflict,
                        fmt::format("loan {}: {} already decided this round "
                                    "({}); a further approval must come from "
                                    "someone else",
                                    loan.display_id, approver, a.decision));
     }
-    if (a.decision == "approve") ++approvals;
   }
   const UtcNow now = CurrentUtc();
   auto insert = db.Prepare(
@@ -381,27 +433,36 @@ static Result<Loan> Decide(const Database& db, const LendingPolicy& policy,
   CUSTODY_TRY(history->Write("loans", loan.id,
                              fmt::format("{}-round-{}", verb, loan.round),
                              std::nullopt, note, approver, now.iso8601));
-  const bool renewal = loan.status == "renewal-requested";
-  if (decision == Decision::kReject) {
-    CUSTODY_TRY(SetLoanField(db, *history, loan, "status", loan.status,
-                             renewal ? "checked-out" : "rejected", approver,
-                             now.iso8601));
-    if (renewal) {
+  const std::string next_status(custody::ToString(*next));
+  switch (event) {
+    case LoanEvent::kApprove:
+    case LoanEvent::kReject:
+      CUSTODY_TRY(SetLoanField(db, *history, loan, "status", loan.status,
+                               next_status, approver, now.iso8601));
+      break;
+    case LoanEvent::kRejectRenewal:
+      CUSTODY_TRY(SetLoanField(db, *history, loan, "status", loan.status,
+                               next_status, approver, now.iso8601));
       CUSTODY_TRY(SetLoanField(db, *history, loan, "requested_due",
                                loan.requested_due, std::nullopt, approver,
                                now.iso8601));
-    }
-  } else if (approvals + 1 >= loan.approvals_needed) {
-    if (renewal) {
+      break;
+    case LoanEvent::kApproveRenewal:
       CUSTODY_TRY(SetLoanField(db, *history, loan, "due_date", loan.due_date,
                                loan.requested_due, approver, now.iso8601));
       CUSTODY_TRY(SetLoanField(db, *history, loan, "requested_due",
                                loan.requested_due, std::nullopt, approver,
                                now.iso8601));
-    }
-    CUSTODY_TRY(SetLoanField(db, *history, loan, "status", loan.status,
-                             renewal ? "checked-out" : "approved", approver,
-                             now.iso8601));
+      CUSTODY_TRY(SetLoanField(db, *history, loan, "status", loan.status,
+                               next_status, approver, now.iso8601));
+      break;
+    case LoanEvent::kApprovePartial:
+    case LoanEvent::kApproveRenewalPartial:
+      // Recorded above; the table leads back to the same state.
+      break;
+    default:
+      // DecisionEvent returns none of the other events.
+      break;
   }
   CUSTODY_TRY(tx->Commit());
   auto done = ReadLoanRow(db, policy, key);
@@ -414,7 +475,7 @@ Result<Loan> Custody::ApproveLoan(const std::string& loan,
                                   const std::string& note) {
   auto policy = ReadLendingPolicy(catalog_);
   if (!policy) return std::unexpected(policy.error());
-  return Decide(*db_, *policy, loan, approver, note, Decision::kApprove);
+  return Decide(*db_, *policy, loan, approver, note, LoanDecision::kApprove);
 }
 
 Result<Loan> Custody::RejectLoan(const std::string& loan,
@@ -422,7 +483,7 @@ Result<Loan> Custody::RejectLoan(const std::string& loan,
                                  const std::string& note) {
   auto policy = ReadLendingPolicy(catalog_);
   if (!policy) return std::unexpected(policy.error());
-  return Decide(*db_, *policy, loan, approver, note, Decision::kReject);
+  return Decide(*db_, *policy, loan, approver, note, LoanDecision::kReject);
 }
 
 Result<Loan> Custody::CheckoutLoan(const std::string& key,
@@ -436,12 +497,10 @@ Result<Loan> Custody::CheckoutLoan(const std::string& key,
   auto row = ReadLoanRow(db, *policy, key);
   if (!row) return std::unexpected(row.error());
   const Loan& loan = row->loan;
-  if (loan.status != "approved") {
-    return MakeError(ErrorCode::kConflict,
-                     fmt::format("loan {} is {}; only an approved loan can be "
-                                 "checked out",
-                                 loan.display_id, loan.status));
-  }
+  // A paper original is checked out; an electronic copy is exported.
+  auto next = Step(
+      loan, loan.kind == "paper" ? LoanEvent::kCheckout : LoanEvent::kExport);
+  if (!next) return std::unexpected(next.error());
   auto history = HistoryWriter::Make(db);
   if (!history) return std::unexpected(history.error());
   const UtcNow now = CurrentUtc();
@@ -467,8 +526,8 @@ Result<Loan> Custody::CheckoutLoan(const std::string& key,
                                   actor, now.iso8601, loan.purpose));
   }
   CUSTODY_TRY(SetLoanField(db, *history, loan, "status", loan.status,
-                           loan.kind == "paper" ? "checked-out" : "exported",
-                           actor, now.iso8601));
+                           std::string(custody::ToString(*next)), actor,
+                           now.iso8601));
   CUSTODY_TRY(SetLoanField(db, *history, loan, "checked_out_at", std::nullopt,
                            now.iso8601, actor, now.iso8601));
   CUSTODY_TRY(SetLoanField(db, *history, loan, "checked_out_by", std::nullopt,
@@ -488,12 +547,8 @@ Result<Loan> Custody::RequestRenewal(const std::string& key,
   auto row = ReadLoanRow(db, *policy, key);
   if (!row) return std::unexpected(row.error());
   const Loan& loan = row->loan;
-  if (loan.status != "checked-out") {
-    return MakeError(ErrorCode::kConflict,
-                     fmt::format("loan {} is {}; only a checked-out loan can "
-                                 "be renewed",
-                                 loan.display_id, loan.status));
-  }
+  auto next = Step(loan, LoanEvent::kRequestRenewal);
+  if (!next) return std::unexpected(next.error());
   if (!IsDate(new_due) || new_due <= loan.due_date) {
     return MakeError(ErrorCode::kInvalidArgument,
                      fmt::format("loan {}: the new due date '{}' must be "
@@ -509,7 +564,8 @@ Result<Loan> Custody::RequestRenewal(const std::string& key,
                            std::to_string(loan.round),
                            std::to_string(loan.round + 1), actor, now.iso8601));
   CUSTODY_TRY(SetLoanField(db, *history, loan, "status", loan.status,
-                           "renewal-requested", actor, now.iso8601));
+                           std::string(custody::ToString(*next)), actor,
+                           now.iso8601));
   CUSTODY_TRY(tx->Commit());
   return GetLoan(key);
 }
@@ -523,12 +579,17 @@ Result<Loan> Custody::ReturnLoan(const ReturnRequest& request) {
   auto row = ReadLoanRow(db, *policy, request.loan);
   if (!row) return std::unexpected(row.error());
   const Loan& loan = row->loan;
-  if (loan.kind != "paper" ||
-      (loan.status != "checked-out" && loan.status != "renewal-requested")) {
+  // Whether the pages match is known only after counting them; the table
+  // allows return_ok and return_flagged in the same states, so asking for
+  // one answers for both (tests/custody/loan_states_test.cc checks this).
+  if (auto out = Step(loan, LoanEvent::kReturnOk); !out) {
+    return std::unexpected(out.error());
+  }
+  if (loan.kind != "paper") {
     return MakeError(ErrorCode::kConflict,
-                     fmt::format("loan {} ({}, {}) is not out; nothing to "
-                                 "return",
-                                 loan.display_id, loan.kind, loan.status));
+                     fmt::format("loan {} is of an electronic copy; nothing "
+                                 "to return",
+                                 loan.display_id));
   }
   const std::string scanned = NormalizeScan(request.barcode);
   if (scanned != loan.barcode) {
@@ -546,6 +607,9 @@ Result<Loan> Custody::ReturnLoan(const ReturnRequest& request) {
   auto original = FindOriginal(db, scanned);
   if (!original) return std::unexpected(original.error());
   const bool complete = request.pages_counted == original->page_count;
+  auto next =
+      Step(loan, complete ? LoanEvent::kReturnOk : LoanEvent::kReturnFlagged);
+  if (!next) return std::unexpected(next.error());
   auto history = HistoryWriter::Make(db);
   if (!history) return std::unexpected(history.error());
   const UtcNow now = CurrentUtc();
@@ -573,8 +637,8 @@ Result<Loan> Custody::ReturnLoan(const ReturnRequest& request) {
   CUSTODY_TRY(SetLoanField(db, *history, loan, "returned_by", std::nullopt,
                            request.actor, request.actor, now.iso8601));
   CUSTODY_TRY(SetLoanField(db, *history, loan, "status", loan.status,
-                           complete ? "returned" : "return-flagged",
-                           request.actor, now.iso8601));
+                           std::string(custody::ToString(*next)), request.actor,
+                           now.iso8601));
   CUSTODY_TRY(tx->Commit());
   return GetLoan(request.loan);
 }
@@ -590,12 +654,8 @@ Result<Loan> Custody::ResolveReturn(const std::string& key,
   auto row = ReadLoanRow(db, *policy, key);
   if (!row) return std::unexpected(row.error());
   const Loan& loan = row->loan;
-  if (loan.status != "return-flagged") {
-    return MakeError(ErrorCode::kConflict,
-                     fmt::format("loan {} is {}; only a flagged return needs "
-                                 "resolving",
-                                 loan.display_id, loan.status));
-  }
+  auto next = Step(loan, LoanEvent::kResolve);
+  if (!next) return std::unexpected(next.error());
   CUSTODY_TRY(CheckApprover(*policy, actor, loan.requester,
                             "resolving loan " + loan.display_id));
   if (NormalizeScan(note).empty()) {
@@ -616,7 +676,8 @@ Result<Loan> Custody::ResolveReturn(const std::string& key,
   CUSTODY_TRY(SetLoanField(db, *history, loan, "resolution", std::nullopt,
                            note, actor, now.iso8601));
   CUSTODY_TRY(SetLoanField(db, *history, loan, "status", loan.status,
-                           "returned", actor, now.iso8601));
+                           std::string(custody::ToString(*next)), actor,
+                           now.iso8601));
   CUSTODY_TRY(tx->Commit());
   return GetLoan(key);
 }
@@ -646,8 +707,7 @@ Result<std::vector<Loan>> Custody::ListLoans(const std::string& status) {
   if (status.empty()) return QueryLoans(*db_, *policy, "", "");
   if (status == "open") {
     return QueryLoans(*db_, *policy,
-                      "WHERE n.status NOT IN ('rejected', 'returned', "
-                      "'exported')",
+                      "WHERE n.status NOT IN " + SqlStatusList(FinalStates()),
                       "");
   }
   return QueryLoans(*db_, *policy, "WHERE n.status = ?1", status);
@@ -662,10 +722,13 @@ Result<std::vector<Loan>> Custody::OverdueLoans(const std::string& given_today) 
   }
   auto policy = ReadLendingPolicy(catalog_);
   if (!policy) return std::unexpected(policy.error());
-  return QueryLoans(*db_, *policy,
-                    "WHERE n.status IN ('checked-out', 'renewal-requested')"
-                    " AND n.due_date < ?1",
-                    today);
+  // Out: the original can come back, so it is due back.
+  return QueryLoans(
+      *db_, *policy,
+      "WHERE n.status IN " +
+          SqlStatusList(custody::LoanStatesAllowing(LoanEvent::kReturnOk)) +
+          " AND n.due_date < ?1",
+      today);
 }
 
 Result<std::optional<Loan>> Custody::AuthorizeExport(
@@ -677,7 +740,8 @@ Result<std::optional<Loan>> Custody::AuthorizeExport(
   if (!policy->export_requires_approval) return std::optional<Loan>();
   auto stmt = db_->Prepare(
       "SELECT MIN(id) FROM loans WHERE kind = 'electronic' AND document_id = ?1"
-      " AND requester = ?2 AND status = 'approved'",
+      " AND requester = ?2 AND status IN " +
+          SqlStatusList(custody::LoanStatesAllowing(LoanEvent::kExport)),
       "looking for an approved copy of " + doc->display_id);
   if (!stmt) return std::unexpected(stmt.error());
   stmt->Bind(1, doc->id).Bind(2, user);
