@@ -20,11 +20,21 @@ Result<VerifyReport> VerifyDocuments(
   if (ids.empty()) {
     auto all = archive.catalog().ListDocuments("");
     if (!all) return std::unexpected(all.error());
-    docs = std::move(*all);
+    // Destroyed documents have no file by design (a tombstone stays); they
+    // are not damaged and are left out of a full check.
+    for (auto& d : *all) {
+      if (d.status != "destroyed") docs.push_back(std::move(d));
+    }
   } else {
     for (const auto& id : ids) {
       auto d = archive.catalog().GetDocument(id);
       if (!d) return std::unexpected(d.error());
+      if (d->status == "destroyed") {
+        return MakeError(ErrorCode::kConflict,
+                         d->display_id + " was destroyed: its file was purged "
+                                         "by approved destruction, and only "
+                                         "its tombstone is kept");
+      }
       docs.push_back(std::move(*d));
     }
   }

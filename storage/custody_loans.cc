@@ -549,6 +549,14 @@ Result<Loan> Custody::RequestRenewal(const std::string& key,
   const Loan& loan = row->loan;
   auto next = Step(loan, LoanEvent::kRequestRenewal);
   if (!next) return std::unexpected(next.error());
+  // Only the borrower asks for more time; anyone else could then approve
+  // their own request, as they are not the loan's requester.
+  if (actor != loan.requester) {
+    return MakeError(ErrorCode::kConflict,
+                     fmt::format("loan {}: only its requester {} may ask for "
+                                 "a renewal",
+                                 loan.display_id, loan.requester));
+  }
   if (!IsDate(new_due) || new_due <= loan.due_date) {
     return MakeError(ErrorCode::kInvalidArgument,
                      fmt::format("loan {}: the new due date '{}' must be "

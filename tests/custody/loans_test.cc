@@ -122,6 +122,12 @@ TEST_F(LoansTest, LoanedOriginalCannotBeMovedOrDestroyed) {
 
 TEST_F(LoansTest, RenewalNeedsApprovalAgain) {
   Loan loan = CheckedOut();
+  // Only the borrower asks: a third person could otherwise approve their own
+  // renewal request, not being the loan's requester.
+  auto other = custody_->RequestRenewal(loan.display_id, "3000-06-30", "boss");
+  ASSERT_FALSE(other);
+  EXPECT_EQ(other.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(custody_->GetLoan(loan.display_id)->status, "checked-out");
   auto renew = custody_->RequestRenewal(loan.display_id, "3000-06-30", "asker");
   ASSERT_TRUE(renew) << renew.error().message;
   EXPECT_EQ(renew->status, "renewal-requested");

@@ -9,6 +9,7 @@
 
 #include "archive/certificate.h"
 #include "core/file_util.h"
+#include "pipeline/verify.h"
 #include "storage/custody.h"
 #include "tests/governance/governance_fixture.h"
 
@@ -224,6 +225,19 @@ TEST_F(GovernanceTest, ApprovalPurgesContentKeepsTombstoneAndSharedFiles) {
   EXPECT_GT(catalog().GetDocument(next)->id, catalog().GetDocument(solo)->id);
   // FinishPurges has nothing left to do.
   EXPECT_EQ(*retention_->FinishPurges(), 0);
+
+  // A fixity check leaves destroyed documents out: they are not damaged.
+  auto report = pipeline::VerifyDocuments(*archive_, {}, "auditor");
+  ASSERT_TRUE(report) << report.error().message;
+  for (const auto& o : report->documents) {
+    EXPECT_NE(o.display_id, doomed);
+    EXPECT_NE(o.display_id, solo);
+  }
+  EXPECT_EQ(report->documents.size(), 2u);  // twin and next
+  auto one = pipeline::VerifyDocuments(*archive_, {solo}, "auditor");
+  ASSERT_FALSE(one);
+  EXPECT_EQ(one.error().code, ErrorCode::kConflict);
+  EXPECT_NE(one.error().message.find("destroyed"), std::string::npos);
 }
 
 TEST_F(GovernanceTest, OriginalsAreShreddedWithWitnessAndCertified) {
