@@ -206,12 +206,6 @@ int PrintJson(const nlohmann::json& value) {
   return kExitOk;
 }
 
-std::string ShowField(std::string_view field, const std::string& value) {
-  const auto& principal = State().caller.principal;
-  if (principal.user.empty()) return value;  // no archive: nothing to show
-  return governance::MaskFor(principal, field, value);
-}
-
 Result<std::string> ReadPassword(bool from_stdin, const std::string& prompt) {
   std::string line;
   if (from_stdin) {

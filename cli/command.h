@@ -120,9 +120,6 @@ const app::Principal& CurrentPrincipal();
 // and returns kExitOk.
 int PrintJson(const nlohmann::json& value);
 
-// value as the current principal may see it (governance::MaskFor).
-std::string ShowField(std::string_view field, const std::string& value);
-
 // A password: one line from stdin with from_stdin; else $DOSSIER_PASSWORD
 // (read once, then removed from the environment); else asked on the
 // terminal without echo. kInvalidArgument if none can be had.
