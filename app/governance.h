@@ -90,8 +90,9 @@ Result<std::vector<storage::LogEntry>> ReadLog(Station& station,
 Result<storage::LogCheck> VerifyLog(Station& station, const Caller& caller,
                                     const std::string& head);
 // An exported copy; with no key given, this archive's key is expected when
-// the copy is of this archive.
-Result<storage::LogCheck> VerifyLogCopy(Station& station, const Caller& caller,
+// the copy is of this archive. station may be null: a copy is checked on
+// any machine, with the key in the file (or the given one), unlogged.
+Result<storage::LogCheck> VerifyLogCopy(Station* station, const Caller& caller,
                                         const std::filesystem::path& file,
                                         const std::optional<std::string>& key);
 // Writes the signed export; kConflict if `to` exists and !force.

@@ -131,7 +131,8 @@ void RegisterAuditCommand(CLI::App& app, const GlobalOptions& global,
       auto audits = app::AuditHistory(st, CurrentCaller(), *location);
       if (!audits) return std::unexpected(audits.error());
       if (*json) return PrintJson(json::ToJson(*audits));
-      for (const auto& a : *audits) PrintAudit(a, st.Zone());
+      const TimeZone zone = st.Zone();
+      for (const auto& a : *audits) PrintAudit(a, zone);
       return kExitOk;
     });
   });

@@ -126,7 +126,8 @@ void RegisterDestroyCommand(CLI::App& app, const GlobalOptions& global,
                                         : json::ToJson(batches->front()));
       }
       if (batches->empty()) fmt::print("No destruction batches.\n");
-      for (const auto& b : *batches) PrintBatch(b, st.Zone());
+      const TimeZone zone = st.Zone();
+      for (const auto& b : *batches) PrintBatch(b, zone);
       return kExitOk;
     });
   });

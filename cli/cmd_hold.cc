@@ -66,7 +66,8 @@ void RegisterHoldCommand(CLI::App& app, const GlobalOptions& global,
       if (!holds) return std::unexpected(holds.error());
       if (*json) return PrintJson(json::ToJson(*holds));
       if (holds->empty()) fmt::print("No holds.\n");
-      for (const auto& h : *holds) PrintHold(h, st.Zone());
+      const TimeZone zone = st.Zone();
+      for (const auto& h : *holds) PrintHold(h, zone);
       return kExitOk;
     });
   });

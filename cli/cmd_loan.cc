@@ -29,9 +29,10 @@ Action LoanAction(const GlobalOptions& global, Fn fn) {
     auto loan = fn(**station);
     if (!loan) return std::unexpected(loan.error());
     PrintLoan(*loan);
+    const TimeZone zone = (*station)->Zone();
     for (const auto& a : loan->approvals) {
       fmt::print("    round {}: {} {} at {} {}\n", a.round, a.approver,
-                 a.decision, (*station)->Zone().DisplayUtc(a.at), a.note);
+                 a.decision, zone.DisplayUtc(a.at), a.note);
     }
     if (loan->status == "requested" || loan->status == "renewal-requested") {
       fmt::print("    needs {} approval(s) this round\n", loan->approvals_needed);

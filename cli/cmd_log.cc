@@ -5,7 +5,6 @@
 #include "app/governance.h"
 #include "app/json.h"
 #include "cli/command.h"
-#include "core/file_util.h"
 
 namespace dossier::cli {
 namespace {
@@ -87,24 +86,16 @@ void RegisterLog(CLI::App& app, const GlobalOptions& global, Action* action) {
   verify->callback([&global, args, action] {
     *action = AppAction([&global, args]() -> Result<int> {
       auto station = OpenStation(global);
-      if (!args->file.empty() && !station) {
+      if (!args->file.empty()) {
         // A copy can be checked without any archive.
-        auto text = ReadFile(args->file);
-        if (!text) return std::unexpected(text.error());
         std::optional<std::string> key;
         if (!args->key.empty()) key = args->key;
-        auto check = storage::VerifyLogExport(*text, key);
+        auto check = app::VerifyLogCopy(station ? *station : nullptr,
+                                        CurrentCaller(), args->file, key);
         if (!check) return std::unexpected(check.error());
         return ReportCheck(*check, args->file);
       }
       if (!station) return std::unexpected(station.error());
-      if (!args->file.empty()) {
-        std::optional<std::string> key;
-        if (!args->key.empty()) key = args->key;
-        auto check = app::VerifyLogCopy(**station, CurrentCaller(), args->file, key);
-        if (!check) return std::unexpected(check.error());
-        return ReportCheck(*check, args->file);
-      }
       auto check = app::VerifyLog(**station, CurrentCaller(), args->head);
       if (!check) return std::unexpected(check.error());
       return ReportCheck(*check, "access log");

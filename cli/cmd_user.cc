@@ -66,10 +66,11 @@ void RegisterUser(CLI::App& app, const GlobalOptions& global, Action* action) {
     auto users = app::ListUsers(station, CurrentCaller());
     if (!users) return std::unexpected(users.error());
     if (*json) return PrintJson(json::ToJson(*users));
+    const TimeZone zone = station.Zone();
     for (const auto& u : *users) {
       fmt::print("{}\t{}\t{}\tadded {} by {}\n", u.name, fmt::join(u.roles, ","),
                  u.active ? "active" : "disabled",
-                 station.Zone().DisplayUtc(u.created_at), u.created_by);
+                 zone.DisplayUtc(u.created_at), u.created_by);
     }
     return kExitOk;
   });

@@ -6,7 +6,6 @@
 #include <nlohmann/json.hpp>
 
 #include <map>
-#include <regex>
 #include <set>
 #include <sstream>
 
@@ -42,30 +41,6 @@ class JsonOutput : public ::testing::Test {
   testing::TempDir tmp_;
   fs::path archive_;
 };
-
-std::set<std::string> Subcommands(const std::string& path) {
-  auto help = testing::RunCommand(ShellQuote(testing::DossierBinary().string()) +
-                                  " " + path + " --help");
-  std::set<std::string> names;
-  auto at = help.out.find("Subcommands:");
-  if (at == std::string::npos) return names;
-  std::string section = help.out.substr(at);
-  std::regex line_re("\\n  ([a-z][a-z-]*)  ");
-  for (std::sregex_iterator it(section.begin(), section.end(), line_re), end;
-       it != end; ++it) {
-    names.insert((*it)[1]);
-  }
-  return names;
-}
-
-void Leaves(const std::string& path, std::vector<std::string>* out) {
-  auto subs = Subcommands(path);
-  if (subs.empty()) {
-    out->push_back(path);
-    return;
-  }
-  for (const auto& sub : subs) Leaves(path.empty() ? sub : path + " " + sub, out);
-}
 
 bool ShowsOrLists(const std::string& path) {
   static const std::set<std::string> kVerbs = {
@@ -113,10 +88,8 @@ TEST_F(JsonOutput, EveryShowAndListCommandPrintsValidJson) {
       {"log show", ""},               {"user list", ""},
       {"profile list", ""},           {"whoami", ""},
   };
-  std::vector<std::string> leaves;
-  Leaves("", &leaves);
   int checked = 0;
-  for (const auto& path : leaves) {
+  for (const auto& path : testing::DossierCommandPaths()) {
     if (!ShowsOrLists(path)) continue;
     SCOPED_TRACE(path);
     auto help = testing::RunCommand(ShellQuote(testing::DossierBinary().string()) +

@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <random>
+#include <regex>
+#include <set>
 
 namespace dossier::testing {
 
@@ -54,6 +56,43 @@ CommandResult RunCommand(const std::string& command_line) {
   int status = ::pclose(pipe);
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return result;
+}
+
+namespace {
+
+// The subcommand names a `dossier ... --help` lists.
+std::set<std::string> Subcommands(const std::string& path) {
+  auto help = RunCommand(ShellQuote(DossierBinary().string()) + " " + path +
+                         " --help");
+  std::set<std::string> names;
+  auto at = help.out.find("Subcommands:");
+  if (at == std::string::npos) return names;
+  std::string section = help.out.substr(at);
+  std::regex line_re("\\n  ([a-z][a-z-]*)  ");
+  for (std::sregex_iterator it(section.begin(), section.end(), line_re), end;
+       it != end; ++it) {
+    names.insert((*it)[1]);
+  }
+  return names;
+}
+
+void CollectPaths(const std::string& path, std::vector<std::string>* out) {
+  auto subs = Subcommands(path);
+  if (subs.empty()) {
+    out->push_back(path);
+    return;
+  }
+  for (const auto& sub : subs) {
+    CollectPaths(path.empty() ? sub : path + " " + sub, out);
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> DossierCommandPaths() {
+  std::vector<std::string> paths;
+  CollectPaths("", &paths);
+  return paths;
 }
 
 }  // namespace dossier::testing

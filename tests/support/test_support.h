@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace dossier::testing {
 
@@ -37,5 +38,9 @@ CommandResult RunCommand(const std::string& command_line);
 
 // Quotes a string for a POSIX shell.
 std::string ShellQuote(const std::string& s);
+
+// Every runnable subcommand path ("loan approve") that `dossier --help`
+// lists, recursively, in help order.
+std::vector<std::string> DossierCommandPaths();
 
 }  // namespace dossier::testing
