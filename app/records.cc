@@ -137,6 +137,16 @@ Result<storage::Contact> AddContact(Station& station, const Caller& caller,
     k.customer_code = input.customer_code;
     k.role = fields::FoldFullWidth(input.role);
     k.name = fields::FoldFullWidth(input.name);
+    // A contact keeps a phone, an e-mail and an address; a number it does
+    // not keep is refused rather than checked and then dropped.
+    for (const auto& [field, value] : input.values) {
+      if (field != "phone" && field != "email" && field != "address") {
+        return MakeError(ErrorCode::kInvalidArgument,
+                         "contact of " + input.customer_code + ": field '" +
+                             field + "' is not kept for a contact (联系人只记录 "
+                             "phone, email, address)");
+      }
+    }
     auto u = UpdateFrom(input.values);
     if (!u) return std::unexpected(u.error());
     k.phone = u->phone.value_or("");

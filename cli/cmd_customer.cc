@@ -41,8 +41,10 @@ struct CustomerArgs {
   bool json = false;
 };
 
-void AddValueOptions(CLI::App* cmd, CustomerArgs& args) {
-  for (const char* option : {"uscc", "id-number", "phone", "email", "address"}) {
+void AddValueOptions(CLI::App* cmd, CustomerArgs& args,
+                     std::initializer_list<const char*> options = {
+                         "uscc", "id-number", "phone", "email", "address"}) {
+  for (const char* option : options) {
     std::string field = option;
     std::replace(field.begin(), field.end(), '-', '_');
     cmd->add_option_function<std::string>(
@@ -206,7 +208,7 @@ void RegisterCustomer(CLI::App& app, const GlobalOptions& global, Action* action
   contact_add->add_option("CODE", args->code, "Customer code")->required();
   contact_add->add_option("--role", args->role, "Role, e.g. 经办人")->required();
   contact_add->add_option("--name", args->name, "Name")->required();
-  AddValueOptions(contact_add, *args);
+  AddValueOptions(contact_add, *args, {"phone", "email", "address"});
   run(contact_add, [args](app::Station& st) -> Result<int> {
     auto stored = app::AddContact(st, CurrentCaller(),
                                   {args->code, args->role, args->name, args->values});

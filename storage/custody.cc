@@ -579,7 +579,9 @@ Result<std::vector<Location>> Custody::ListLocations(const std::string& under) {
     index[all.back().id] = all.size() - 1;
   }
   // Paths from the parent links in memory: one query for the whole tree.
-  for (Location& l : all) {
+  std::vector<std::vector<std::string>> paths(all.size());
+  for (size_t i = 0; i < all.size(); ++i) {
+    Location& l = all[i];
     std::vector<std::string> parts{l.code};
     std::int64_t p = l.parent_id;
     for (int guard = 0; p != 0 && guard < 16; ++guard) {
@@ -592,7 +594,18 @@ Result<std::vector<Location>> Custody::ListLocations(const std::string& under) {
       if (!l.path.empty()) l.path += " / ";
       l.path += *it;
     }
+    paths[i].assign(parts.rbegin(), parts.rend());
   }
+  // Tree order: each location directly before its subtree, siblings by
+  // code, whatever the codes of rooms and cabinets sort as.
+  std::vector<size_t> order(all.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(),
+            [&paths](size_t a, size_t b) { return paths[a] < paths[b]; });
+  std::vector<Location> sorted;
+  sorted.reserve(all.size());
+  for (size_t i : order) sorted.push_back(std::move(all[i]));
+  all = std::move(sorted);
   if (!subtree) return all;
   std::set<std::int64_t> keep(subtree->begin(), subtree->end());
   std::vector<Location> out;

@@ -250,8 +250,9 @@ class Custody {
                                            const std::string& actor);
   // By code or barcode; kNotFound if absent.
   Result<Location> GetLocation(const std::string& code_or_barcode);
-  // All locations ordered by code (parents before children); under: a code
-  // or barcode limits the list to that subtree.
+  // All locations in tree order: each one directly before its subtree,
+  // siblings by code; under: a code or barcode limits the list to that
+  // subtree.
   Result<std::vector<Location>> ListLocations(const std::string& under);
 
   // --- originals ---

@@ -313,6 +313,11 @@ Result<Loan> Custody::RequestLoan(const LoanRequest& request) {
   if (request.electronic) {
     auto doc = catalog_.GetDocument(item);
     if (!doc) return std::unexpected(doc.error());
+    if (doc->status == "destroyed") {
+      return MakeError(ErrorCode::kConflict,
+                       "document " + item +
+                           " is destroyed; there is no copy to lend");
+    }
     document_id = doc->id;
   } else {
     std::string barcode = item;
@@ -717,6 +722,13 @@ Result<std::vector<Loan>> Custody::ListLoans(const std::string& status) {
     return QueryLoans(*db_, *policy,
                       "WHERE n.status NOT IN " + SqlStatusList(FinalStates()),
                       "");
+  }
+  // An unknown status is an error that lists the known ones, not an empty
+  // list that reads as "no such loans".
+  auto state = custody::ParseLoanState(status);
+  if (!state) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     state.error().message + "; or 'open' for every open loan");
   }
   return QueryLoans(*db_, *policy, "WHERE n.status = ?1", status);
 }

@@ -73,5 +73,27 @@ TEST_F(RecordsAppTest, SensitiveValuesTypedOnTheCommandLineAreMaskedInTheLog) {
   EXPECT_EQ(redacted[7], "--password=(redacted)");
 }
 
+TEST_F(RecordsAppTest, AContactRefusesANumberItDoesNotKeep) {
+  // A contact keeps phone, e-mail and address: an ID number or a USCC given
+  // for one is refused, not checked and then silently dropped.
+  const size_t before = station_->catalog().ListContacts(customer_)->size();
+  for (const char* field : {"id_number", "uscc"}) {
+    NewContactInput input{customer_, "法定代表人", "张三", {}};
+    input.values[field] = field == std::string("uscc") ? "91310115MA1K48238W"
+                                                       : "11010519491231002X";
+    auto added = AddContact(*station_, As("clerk"), input);
+    ASSERT_FALSE(added) << field;
+    EXPECT_EQ(added.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_NE(added.error().message.find(field), std::string::npos)
+        << added.error().message;
+  }
+  EXPECT_EQ(station_->catalog().ListContacts(customer_)->size(), before);
+  NewContactInput ok{customer_, "经办人", "李四", {{"phone", "13800138000"}}};
+  auto added = AddContact(*station_, As("clerk"), ok);
+  ASSERT_TRUE(added) << added.error().message;
+  EXPECT_EQ(added->phone, "+8613800138000");
+  EXPECT_EQ(station_->catalog().ListContacts(customer_)->size(), before + 1);
+}
+
 }  // namespace
 }  // namespace dossier::app::testing

@@ -43,6 +43,34 @@ TEST_F(CustodyTest, LocationsNestAndCabinetsAreCreatedInOneGo) {
             std::to_string(1 + 9 + 4));
 }
 
+TEST_F(CustodyTest, LocationsAreListedInTreeOrder) {
+  // A room whose code sorts after its cabinets' codes still comes first.
+  ASSERT_TRUE(custody_->AddLocation({"ZR", "room", "", "", 0, ""}, "c"));
+  ASSERT_TRUE(custody_->AddCabinet({"B-01", "ZR", 1, 1, 0, ""}, "c"));
+  auto all = custody_->ListLocations("");
+  ASSERT_TRUE(all) << all.error().message;
+  std::vector<std::string> codes;
+  for (const auto& l : *all) codes.push_back(l.code);
+  auto at = [&codes](const std::string& code) {
+    return std::find(codes.begin(), codes.end(), code) - codes.begin();
+  };
+  EXPECT_LT(at("ZR"), at("B-01"));
+  EXPECT_EQ(at("B-01") + 1, at("B-01-1"));
+  EXPECT_EQ(at("B-01-1") + 1, at("B-01-1-001"));
+  EXPECT_LT(at("A"), at("A-01"));
+  // Every location follows its parent, with only its parent's subtree between.
+  for (size_t i = 0; i < all->size(); ++i) {
+    const auto& l = (*all)[i];
+    if (l.parent_code.empty()) continue;
+    const auto p = at(l.parent_code);
+    ASSERT_LT(p, static_cast<std::ptrdiff_t>(i)) << l.code;
+    for (size_t j = p + 1; j < i; ++j) {
+      EXPECT_EQ((*all)[j].path.rfind((*all)[p].path + " / ", 0), 0u)
+          << (*all)[j].code << " between " << l.parent_code << " and " << l.code;
+    }
+  }
+}
+
 TEST_F(CustodyTest, LocationRulesAreEnforced) {
   auto dup = custody_->AddLocation({"A-01", "cabinet", "A", "", 0, ""}, "c");
   ASSERT_FALSE(dup);

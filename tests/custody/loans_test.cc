@@ -226,6 +226,18 @@ TEST_F(LoansTest, DueDatesAndOverdueAreCalendarDaysInTheArchiveZone) {
   EXPECT_EQ(catalog_->Zone().name(), "Asia/Shanghai");
 }
 
+TEST_F(LoansTest, ListingByAnUnknownStatusIsAnError) {
+  ASSERT_TRUE(custody_->RequestLoan(
+      {barcode_, false, "审计", "asker", false, "2999-01-01", "asker"}));
+  EXPECT_EQ(custody_->ListLoans("requested")->size(), 1u);
+  EXPECT_EQ(custody_->ListLoans("open")->size(), 1u);
+  auto bad = custody_->ListLoans("Requested");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_NE(bad.error().message.find("checked-out"), std::string::npos)
+      << bad.error().message;
+}
+
 TEST_F(LoansTest, RequestsAreValidated) {
   EXPECT_FALSE(custody_->RequestLoan({barcode_, false, "p", "r", false,
                                       "2000-01-01", "asker"}));  // past

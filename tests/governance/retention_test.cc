@@ -238,6 +238,15 @@ TEST_F(GovernanceTest, ApprovalPurgesContentKeepsTombstoneAndSharedFiles) {
   ASSERT_FALSE(one);
   EXPECT_EQ(one.error().code, ErrorCode::kConflict);
   EXPECT_NE(one.error().message.find("destroyed"), std::string::npos);
+
+  // No electronic copy of a destroyed document can be lent.
+  Custody custody(catalog());
+  auto loan = custody.RequestLoan(
+      {doomed, true, "客户要求", "asker", false, "2999-01-01", "asker"});
+  ASSERT_FALSE(loan);
+  EXPECT_EQ(loan.error().code, ErrorCode::kConflict);
+  EXPECT_NE(loan.error().message.find(doomed), std::string::npos);
+  EXPECT_TRUE(custody.ListLoans("")->empty());
 }
 
 TEST_F(GovernanceTest, OriginalsAreShreddedWithWitnessAndCertified) {
