@@ -3,6 +3,7 @@
 #include "cli/capture_commands.h"
 #include "core/file_util.h"
 #include "pipeline/station.h"
+#include "records/vocabulary.h"
 
 namespace dossier::cli {
 
@@ -27,7 +28,7 @@ void RegisterCover(CLI::App& app, const GlobalOptions& global, Action* action) {
   cmd->add_option("--customer", args->customer, "Customer code")->required();
   cmd->add_option("--type", args->type, "Document type")
       ->required()
-      ->check(CLI::IsMember(pipeline::DocumentTypes()));
+      ->check(CLI::IsMember(records::DocumentTypeNames()));
   cmd->add_option("--title", args->title, "Document title (optional)");
   cmd->add_option("--to", args->to, "PDF file to write")->required();
   cmd->callback([&global, args, action] {

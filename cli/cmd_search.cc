@@ -5,6 +5,7 @@
 #include "app/documents.h"
 #include "app/json.h"
 #include "cli/command.h"
+#include "records/vocabulary.h"
 
 namespace dossier::cli {
 
@@ -39,9 +40,9 @@ void RegisterSearch(CLI::App& app, const GlobalOptions& global, Action* action) 
   cmd->add_flag("--group", args->group,
                 "With --customer: also the documents of its group members");
   cmd->add_option("--type", args->types, "Document type (repeatable)")
-      ->check(CLI::IsMember({"contract", "form", "id-copy", "correspondence", "other"}));
+      ->check(CLI::IsMember(records::DocumentTypeNames()));
   cmd->add_option("--status", args->statuses, "Status (repeatable)")
-      ->check(CLI::IsMember({"pending", "filed", "rejected", "replaced"}));
+      ->check(CLI::IsMember(records::DocumentStatusNames()));
   cmd->add_option("--from", args->from, "From date (YYYY-MM-DD, inclusive)");
   cmd->add_option("--to", args->to, "To date (YYYY-MM-DD, inclusive)");
   cmd->add_option("--date-field", args->date_field,

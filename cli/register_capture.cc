@@ -5,6 +5,7 @@
 
 #include "cli/capture_commands.h"
 #include "pipeline/station.h"
+#include "records/vocabulary.h"
 
 namespace dossier::cli {
 
@@ -21,7 +22,7 @@ void AddCaptureIngestOptions(CLI::App* cmd, CaptureIngestArgs* args,
                              bool with_split) {
   cmd->add_option("--customer", args->customer, "Customer code to file under");
   cmd->add_option("--type", args->type, "Document type (default: other)")
-      ->check(CLI::IsMember(pipeline::DocumentTypes()));
+      ->check(CLI::IsMember(records::DocumentTypeNames()));
   cmd->add_option("--title", args->title, "Document title");
   if (with_split) {
     cmd->add_flag("--split", args->split,

@@ -7,7 +7,7 @@
 #include <thread>
 
 #include "core/file_util.h"
-#include "storage/coding_rule.h"
+#include "records/coding_rule.h"
 
 namespace dossier::pipeline {
 
@@ -170,7 +170,7 @@ Result<WatchReport> RunHotFolder(storage::Archive& archive,
         o.split_on_cover_sheets = true;
       }
       event.customer_code = o.customer_code;
-      if (!folder.empty() && !storage::ValidateCustomerCode(folder)) {
+      if (!folder.empty() && !records::ValidateCustomerCode(folder)) {
         event.reason =
             fmt::format("sub-folder '{}' is not a customer code", folder);
       } else {

@@ -16,16 +16,11 @@
 #include "fields/extract.h"
 #include "pipeline/blocking_queue.h"
 #include "pipeline/page_processor.h"
+#include "records/vocabulary.h"
 
 namespace dossier::pipeline {
 
 namespace fs = std::filesystem;
-
-const std::vector<std::string>& DocumentTypes() {
-  static const std::vector<std::string> kTypes = {
-      "contract", "form", "id-copy", "correspondence", "other"};
-  return kTypes;
-}
 
 int IngestReport::failed() const {
   return static_cast<int>(std::count_if(documents.begin(), documents.end(),
@@ -392,9 +387,7 @@ class StreamProducer {
       return t;
     }
     const capture::CoverSheet& sheet = found.sheet;
-    const auto& types = DocumentTypes();
-    bool type_ok = std::find(types.begin(), types.end(), sheet.type) != types.end();
-    if (!type_ok) {
+    if (!records::ParseDocumentType(sheet.type)) {
       return ReviewTarget("other", sheet.title, where,
                           fmt::format("cover sheet for {} names unknown document "
                                       "type '{}'",
@@ -485,11 +478,8 @@ Result<IngestReport> RunIngest(storage::Archive& archive,
   if (options.files.empty() && options.source == nullptr) {
     return MakeError(ErrorCode::kInvalidArgument, "no input files given");
   }
-  const auto& types = DocumentTypes();
-  if (std::find(types.begin(), types.end(), options.type) == types.end()) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     fmt::format("unknown document type '{}' (use one of: {})",
-                                 options.type, fmt::join(types, ", ")));
+  if (auto type = records::ParseDocumentType(options.type); !type) {
+    return std::unexpected(type.error());
   }
   // Capture station: when splitting at cover sheets the customer is optional
   // and the holding customer for review is required.

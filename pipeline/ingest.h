@@ -32,9 +32,6 @@
 
 namespace dossier::pipeline {
 
-// Document types a document may be filed as.
-const std::vector<std::string>& DocumentTypes();
-
 struct IngestOptions {
   std::vector<std::filesystem::path> files;
   std::string customer_code;

@@ -7,6 +7,7 @@
 
 #include "archive/cover_sheet_pdf.h"
 #include "pipeline/ingest.h"
+#include "records/vocabulary.h"
 
 namespace dossier::pipeline {
 
@@ -185,11 +186,8 @@ Status SetReviewCustomer(storage::Catalog& catalog, const std::string& code,
 
 Result<std::string> MakeCoverSheetPdf(storage::Catalog& catalog,
                                       const capture::CoverSheet& sheet) {
-  const auto& types = DocumentTypes();
-  if (std::find(types.begin(), types.end(), sheet.type) == types.end()) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     fmt::format("unknown document type '{}' (use one of: {})",
-                                 sheet.type, fmt::join(types, ", ")));
+  if (auto type = records::ParseDocumentType(sheet.type); !type) {
+    return std::unexpected(type.error());
   }
   auto customer = catalog.FindCustomer(sheet.customer_code);
   if (!customer) return std::unexpected(customer.error());

@@ -47,7 +47,7 @@ Status SetReviewCustomer(storage::Catalog& catalog, const std::string& code,
                          const std::string& actor);
 
 // A printable cover sheet PDF for an existing customer. kNotFound for an
-// unknown customer, kInvalidArgument for a type not in DocumentTypes() or a
+// unknown customer, kInvalidArgument for a type not in records/vocabulary.h or a
 // title the payload cannot carry.
 Result<std::string> MakeCoverSheetPdf(storage::Catalog& catalog,
                                       const capture::CoverSheet& sheet);

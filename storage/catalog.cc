@@ -10,7 +10,7 @@
 
 #include "core/clock.h"
 #include "storage/catalog_impl.h"
-#include "storage/coding_rule.h"
+#include "records/coding_rule.h"
 #include "storage/schema.h"
 
 namespace dossier::storage {
@@ -122,7 +122,7 @@ Status WriteHistory(const Database& db, std::string_view table,
 }
 
 Result<std::string> CanonicalCustomerCode(std::string_view code) {
-  if (auto s = ValidateCustomerCode(code); !s) {
+  if (auto s = records::ValidateCustomerCode(code); !s) {
     return std::unexpected(s.error());
   }
   std::string upper(code);
@@ -227,7 +227,7 @@ Result<Customer> Catalog::AddCustomer(const std::string& name,
 
   Customer customer;
   customer.code =
-      FormatCustomerCode(kCustomerPrefix, now.year, static_cast<int>(sequence));
+      records::FormatCustomerCode(kCustomerPrefix, now.year, static_cast<int>(sequence));
   customer.name = clean_name;
   customer.kind = kind;
   customer.created_at = now.iso8601;

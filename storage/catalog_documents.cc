@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/text.h"
+#include "records/vocabulary.h"
 #include "storage/catalog.h"
 #include "storage/catalog_impl.h"
 
@@ -14,9 +15,6 @@ namespace dossier::storage {
 namespace {
 
 using nlohmann::json;
-
-constexpr std::array<std::string_view, 5> kDocumentTypes = {
-    "contract", "form", "id-copy", "correspondence", "other"};
 
 constexpr std::string_view kDocumentSelect =
     "SELECT d.id, c.code, c.name, d.type, d.title, d.status, d.pdf_sha256, "
@@ -157,12 +155,8 @@ Status ValidateNewDocument(const NewDocument& doc) {
                      fmt::format("document '{}' for {}: {}", doc.title,
                                  doc.customer_code, reason));
   };
-  if (std::find(kDocumentTypes.begin(), kDocumentTypes.end(), doc.type) ==
-      kDocumentTypes.end()) {
-    return invalid(fmt::format(
-        "type '{}' is not one of contract, form, id-copy, correspondence, "
-        "other",
-        doc.type));
+  if (auto type = records::ParseDocumentType(doc.type); !type) {
+    return invalid(type.error().message);
   }
   if (!IsSha256Hex(doc.pdf_sha256)) {
     return invalid(

@@ -11,7 +11,8 @@
 
 #include "storage/catalog.h"
 #include "storage/catalog_impl.h"
-#include "storage/coding_rule.h"
+#include "records/coding_rule.h"
+#include "records/vocabulary.h"
 
 namespace dossier::storage {
 namespace {
@@ -20,13 +21,11 @@ using nlohmann::json;
 
 constexpr int kMaxArchiveSequence = 999'999;
 
-// Two letters per document type in the archive number (docs/coding-rule.md).
+// Two letters per document type in the archive number (docs/coding-rule.md);
+// a type the catalog does not know (none is stored unchecked) files as QT.
 std::string_view TypeCode(std::string_view type) {
-  if (type == "contract") return "HT";        // 合同
-  if (type == "form") return "BG";            // 表格
-  if (type == "id-copy") return "ZJ";         // 证件
-  if (type == "correspondence") return "WL";  // 往来
-  return "QT";                                // 其他
+  auto known = records::ParseDocumentType(type);
+  return records::ArchiveCode(known ? *known : records::DocumentType::kOther);
 }
 
 std::string BoxesToJson(const std::vector<Box>& boxes) {
@@ -132,6 +131,9 @@ Status PutDocumentField(const Database& db, std::int64_t document_id,
 
 Result<std::vector<DocumentRecord>> Catalog::ListDocumentsByStatus(
     const std::string& status) {
+  if (auto known = records::ParseDocumentStatus(status); !known) {
+    return std::unexpected(known.error());
+  }
   auto stmt = impl_->db.Prepare(
       "SELECT id FROM documents WHERE status = ?1 ORDER BY id",
       "listing " + status + " documents");
@@ -283,7 +285,7 @@ Result<DocumentRecord> Catalog::ApproveDocument(const std::string& id,
       fmt::format("DA{:04d}{}{:06d}", now.year, type_code, sequence);
   const std::string number =
       fmt::format("DA-{:04d}-{}-{:06d}-{}", now.year, type_code, sequence,
-                  Mod3736CheckChar(payload));
+                  records::Mod3736CheckChar(payload));
   auto set = db.Prepare(
       "UPDATE documents SET archive_number = ?1, reviewed_by = ?2, "
       "reviewed_at = ?3 WHERE id = ?4",

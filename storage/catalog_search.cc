@@ -24,6 +24,7 @@
 
 #include <algorithm>
 
+#include "records/vocabulary.h"
 #include "storage/catalog.h"
 #include "storage/catalog_impl.h"
 #include "storage/fts_tokenizer.h"
@@ -107,6 +108,17 @@ Result<std::vector<SearchHit>> Catalog::Search(const SearchQuery& query) {
     by_customer = true;
     where.push_back("c.code IN (SELECT value FROM json_each(" +
                     param(JsonArray(*query.access.customer_codes)) + "))");
+  }
+  // Unknown names are an error, not a filter that quietly matches nothing.
+  for (const std::string& t : query.types) {
+    if (auto known = records::ParseDocumentType(t); !known) {
+      return std::unexpected(known.error());
+    }
+  }
+  for (const std::string& s : query.statuses) {
+    if (auto known = records::ParseDocumentStatus(s); !known) {
+      return std::unexpected(known.error());
+    }
   }
   if (!query.types.empty()) {
     where.push_back("d.type IN (SELECT value FROM json_each(" +

@@ -8,7 +8,7 @@
 #include <unordered_map>
 
 #include "storage/catalog_impl.h"
-#include "storage/coding_rule.h"
+#include "records/coding_rule.h"
 #include "storage/custody_internal.h"
 
 namespace dossier::storage {
@@ -51,7 +51,7 @@ bool CheckedCode(std::string_view barcode, std::string_view prefix,
   for (size_t i = prefix.size(); i < prefix.size() + digits; ++i) {
     if (barcode[i] < '0' || barcode[i] > '9') return false;
   }
-  return Mod3736CheckChar(barcode.substr(0, barcode.size() - 1)) ==
+  return records::Mod3736CheckChar(barcode.substr(0, barcode.size() - 1)) ==
          barcode.back();
 }
 
@@ -124,12 +124,12 @@ Result<std::int64_t> NextId(const Database& db, std::string_view table,
 
 std::string OriginalBarcode(std::int64_t id) {
   std::string payload = fmt::format("{}{:08d}", kOriginalPrefix, id);
-  return payload + Mod3736CheckChar(payload);
+  return payload + records::Mod3736CheckChar(payload);
 }
 
 std::string LocationBarcode(std::int64_t id) {
   std::string payload = fmt::format("{}{:06d}", kLocationPrefix, id);
-  return payload + Mod3736CheckChar(payload);
+  return payload + records::Mod3736CheckChar(payload);
 }
 
 std::string NormalizeScan(std::string_view input) {

@@ -11,6 +11,7 @@
 #include <set>
 #include <system_error>
 
+#include "records/vocabulary.h"
 #include "storage/catalog_impl.h"
 #include "storage/custody.h"
 #include "storage/custody_internal.h"
@@ -27,8 +28,6 @@ namespace {
     if (auto _s = (expr); !_s) return std::unexpected(_s.error()); \
   } while (0)
 
-constexpr std::string_view kTypes[] = {"contract", "form", "id-copy",
-                                       "correspondence", "other"};
 constexpr std::string_view kEvents[] = {"filing", "contract-end",
                                         "relationship-end"};
 
@@ -328,13 +327,9 @@ Retention::Retention(Catalog& catalog, FileStore& files)
 Result<RetentionRule> Retention::SetRule(const std::string& type,
                                          const std::string& event, int years,
                                          const std::string& actor) {
-  if (std::find(std::begin(kTypes), std::end(kTypes), type) ==
-      std::end(kTypes)) {
+  if (auto known = records::ParseDocumentType(type); !known) {
     return MakeError(ErrorCode::kInvalidArgument,
-                     fmt::format("retention rule: unknown document type '{}' "
-                                 "(contract, form, id-copy, correspondence, "
-                                 "other)",
-                                 type));
+                     "retention rule: " + known.error().message);
   }
   if (std::find(std::begin(kEvents), std::end(kEvents), event) ==
       std::end(kEvents)) {

@@ -2,7 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "storage/catalog.h"
-#include "storage/coding_rule.h"
+#include "records/coding_rule.h"
 #include "tests/storage/test_util.h"
 #include "tests/support/test_support.h"
 
@@ -10,6 +10,7 @@ namespace dossier::storage {
 namespace {
 
 using testing::MakeDocument;
+using records::Mod3736CheckChar;
 
 class RecordsTest : public ::testing::Test {
  protected:

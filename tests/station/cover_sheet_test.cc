@@ -11,7 +11,7 @@
 #include "core/file_util.h"
 #include "pipeline/ingest.h"
 #include "pipeline/station.h"
-#include "storage/coding_rule.h"
+#include "records/coding_rule.h"
 #include "tests/station/station_util.h"
 #include "tests/support/test_support.h"
 
@@ -129,7 +129,7 @@ class CoverSheetTest : public ::testing::Test {
 TEST_F(CoverSheetTest, UnknownCustomerOrTypeIsRefusedWhenPrinting) {
   auto r = pipeline::MakeCoverSheetPdf(
       station_.archive->catalog(),
-      {storage::FormatCustomerCode("KH", 2026, 99), "contract", ""});
+      {records::FormatCustomerCode("KH", 2026, 99), "contract", ""});
   ASSERT_FALSE(r.has_value());
   EXPECT_EQ(r.error().code, ErrorCode::kNotFound);
   r = pipeline::MakeCoverSheetPdf(station_.archive->catalog(),
@@ -206,7 +206,7 @@ TEST_F(CoverSheetTest, IngestSplitsAMultiPageTiffAtCoverSheets) {
   cv::Mat cover_unknown = testing::RenderPdf(
       RawPayloadPdf(
           *capture::FormatCoverPayload(
-              {storage::FormatCustomerCode("KH", 2026, 99), "contract", ""}),
+              {records::FormatCustomerCode("KH", 2026, 99), "contract", ""}),
           "u.pdf"),
       dpi);
   cv::Mat foreign =
@@ -265,7 +265,7 @@ TEST_F(CoverSheetTest, IngestSplitsAMultiPageTiffAtCoverSheets) {
   EXPECT_EQ(d[3].record.page_count, 1);
   ASSERT_FALSE(d[3].record.warnings.empty());
   EXPECT_NE(d[3].record.warnings[0].message.find(
-                storage::FormatCustomerCode("KH", 2026, 99)),
+                records::FormatCustomerCode("KH", 2026, 99)),
             std::string::npos);
   auto pages_a = station_.archive->catalog().GetPages(d[1].record.id, false);
   ASSERT_TRUE(pages_a.has_value());

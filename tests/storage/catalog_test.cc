@@ -5,7 +5,7 @@
 #include <thread>
 
 #include "gtest/gtest.h"
-#include "storage/coding_rule.h"
+#include "records/coding_rule.h"
 #include "tests/storage/test_util.h"
 #include "tests/support/test_support.h"
 
@@ -15,6 +15,8 @@ namespace {
 using testing::MakeDocument;
 using testing::MakePage;
 using testing::RawDb;
+using records::FormatCustomerCode;
+using records::ValidateCustomerCode;
 
 int CurrentUtcYear() {
   std::time_t now = std::time(nullptr);

@@ -194,6 +194,17 @@ TEST_P(RecordsStoreContract, SearchFindsShortChineseTermsAndHonoursFilters) {
   EXPECT_TRUE(store_->Search(q)->empty());
   q.text = "";
   EXPECT_EQ(store_->Search(q).error().code, ErrorCode::kInvalidArgument);
+  // A filter by a name not in the vocabulary is an error, not "no hits".
+  q.text = "签章";
+  q.statuses = {"archived"};
+  EXPECT_EQ(store_->Search(q).error().code, ErrorCode::kInvalidArgument);
+  q.statuses = {"pending"};
+  EXPECT_EQ(store_->Search(q)->size(), 1u);
+  q.types = {"contracts"};
+  EXPECT_EQ(store_->Search(q).error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(store_->ListDocumentsByStatus("Pending").error().code,
+            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(store_->ListDocumentsByStatus("pending")->size(), 1u);
 }
 
 TEST_P(RecordsStoreContract, SeveralStoresAtOnceNeverShareACode) {

@@ -13,7 +13,7 @@
 
 #include "core/result.h"
 
-namespace dossier::storage {
+namespace dossier::records {
 
 // ISO/IEC 7064 MOD 37,36 check character for [0-9A-Z] input (case-insensitive,
 // other characters such as '-' are skipped). Returns '\0' for an empty input
@@ -27,4 +27,4 @@ std::string FormatCustomerCode(std::string_view prefix, int year, int sequence);
 // is wrong. Lower-case input is accepted and compared upper-cased.
 Status ValidateCustomerCode(std::string_view code);
 
-}  // namespace dossier::storage
+}  // namespace dossier::records

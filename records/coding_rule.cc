@@ -11,7 +11,7 @@
 // S == 1 after the check character, which is what (P + c) mod M == 1 says.
 // Because M + 1 is prime and S is never 0, every single substitution changes
 // the result; most (not all) adjacent transpositions do (docs/coding-rule.md).
-#include "storage/coding_rule.h"
+#include "records/coding_rule.h"
 
 #include <fmt/format.h>
 
@@ -19,7 +19,7 @@
 #include <optional>
 #include <vector>
 
-namespace dossier::storage {
+namespace dossier::records {
 namespace {
 
 constexpr int kModulus = 36;
@@ -113,4 +113,4 @@ Status ValidateCustomerCode(std::string_view code) {
   return Ok();
 }
 
-}  // namespace dossier::storage
+}  // namespace dossier::records

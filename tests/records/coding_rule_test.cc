@@ -1,11 +1,11 @@
-#include "storage/coding_rule.h"
+#include "records/coding_rule.h"
 
 #include <string>
 #include <vector>
 
 #include "gtest/gtest.h"
 
-namespace dossier::storage {
+namespace dossier::records {
 namespace {
 
 constexpr char kAlphabet[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
@@ -156,4 +156,4 @@ TEST(CodingRuleTest, TranspositionDetectionRateAndKnownMiss) {
 }
 
 }  // namespace
-}  // namespace dossier::storage
+}  // namespace dossier::records
