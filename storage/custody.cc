@@ -858,6 +858,36 @@ Status Custody::CheckCanDestroy(const std::string& barcode) {
   return Ok();
 }
 
+Result<Original> Custody::RecordShredding(const std::string& barcode,
+                                          const std::string& actor,
+                                          const std::string& at,
+                                          const std::string& note) {
+  const Database& db = *db_;
+  const std::string what = "recording the shredding of " + barcode;
+  auto original = FindOriginal(db, barcode);
+  if (!original) return std::unexpected(original.error());
+  if (auto s = CheckCanDestroy(original->barcode); !s) {
+    return std::unexpected(s.error());
+  }
+  auto up = db.Prepare("UPDATE originals SET state = 'destroyed' WHERE id = ?1",
+                       what);
+  if (!up) return std::unexpected(up.error());
+  up->Bind(1, original->id);
+  if (auto s = up->Run(); !s) {
+    // The custody trigger refuses an original that is not in place.
+    return MakeError(ErrorCode::kConflict, what + ": " + s.error().message);
+  }
+  auto history = HistoryWriter::Make(db);
+  if (!history) return std::unexpected(history.error());
+  CUSTODY_TRY(history->Write("originals", original->id, "state",
+                             original->state, "destroyed", actor,
+                             CurrentUtc().iso8601));
+  CUSTODY_TRY(WriteCustodyEvent(db, original->id, "destroy",
+                                original->location_id, std::nullopt,
+                                std::nullopt, actor, at, note));
+  return original;
+}
+
 Result<std::vector<Original>> Custody::Where(const std::string& what) {
   const Database& db = *db_;
   const std::string key = NormalizeScan(what);

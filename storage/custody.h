@@ -271,6 +271,19 @@ class Custody {
   std::vector<MoveProblem> CheckMove(const MoveRequest& request);
   // For the destruction module: Ok only for an original in place.
   Status CheckCanDestroy(const std::string& barcode);
+  // For the destruction module: what, on custody's side, keeps a document
+  // (its catalog row id) from being destroyed now, one line each: its open
+  // loans, paper or electronic ("open loan L000003 (checked-out)"), and
+  // originals that are not in place ("original O… is on-loan").
+  Result<std::vector<std::string>> DestructionBlockers(std::int64_t document_id);
+  // For the destruction module, inside its transaction: the original's
+  // state becomes destroyed, with its history and a custody "destroy"
+  // event at `at`. Returns the original as it was. kNotFound for an unknown
+  // barcode; kConflict when it is not in place.
+  Result<Original> RecordShredding(const std::string& barcode,
+                                   const std::string& actor,
+                                   const std::string& at,
+                                   const std::string& note);
 
   // DOC (D000012), customer code, or original barcode: the originals with
   // their location paths and full custody histories. kNotFound if none.

@@ -733,6 +733,37 @@ Result<std::vector<Loan>> Custody::ListLoans(const std::string& status) {
   return QueryLoans(*db_, *policy, "WHERE n.status = ?1", status);
 }
 
+Result<std::vector<std::string>> Custody::DestructionBlockers(
+    std::int64_t document_id) {
+  const Database& db = *db_;
+  const std::string what =
+      fmt::format("checking the loans and originals of document {}",
+                  document_id);
+  std::vector<std::string> out;
+  auto loans = db.Prepare(
+      "SELECT l.id, l.status FROM loans l WHERE (l.document_id = ?1 OR "
+      "l.original_id IN (SELECT id FROM originals WHERE document_id = ?1)) "
+      "AND l.status NOT IN " + SqlStatusList(FinalStates()) + " ORDER BY l.id",
+      what);
+  if (!loans) return std::unexpected(loans.error());
+  loans->Bind(1, document_id);
+  CUSTODY_TRY(loans->ForEachRow([&] {
+    out.push_back(fmt::format("open loan {} ({})", LoanId(loans->ColumnInt64(0)),
+                              loans->ColumnText(1)));
+  }));
+  auto originals = db.Prepare(
+      "SELECT barcode, state FROM originals WHERE document_id = ?1 AND "
+      "state NOT IN ('in-place', 'destroyed') ORDER BY id",
+      what);
+  if (!originals) return std::unexpected(originals.error());
+  originals->Bind(1, document_id);
+  CUSTODY_TRY(originals->ForEachRow([&] {
+    out.push_back(fmt::format("original {} is {}", originals->ColumnText(0),
+                              originals->ColumnText(1)));
+  }));
+  return out;
+}
+
 Result<std::vector<Loan>> Custody::OverdueLoans(const std::string& given_today) {
   const std::string today =
       given_today.empty() ? catalog_.Zone().Today() : given_today;

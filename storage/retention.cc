@@ -124,7 +124,8 @@ Candidate ReadCandidate(const Statement& s, const std::string& today) {
 
 // Why the document cannot be destroyed now. except_batch: ignore
 // membership of this batch (when approving it).
-Result<std::vector<std::string>> Blockers(const Database& db,
+Result<std::vector<std::string>> Blockers(Catalog& catalog,
+                                          const Database& db,
                                           std::int64_t document_id,
                                           std::int64_t customer_id,
                                           std::int64_t except_batch) {
@@ -148,35 +149,10 @@ Result<std::vector<std::string>> Blockers(const Database& db,
       !s) {
     return std::unexpected(s.error());
   }
-  auto loans = db.Prepare(
-      "SELECT l.id, l.status FROM loans l WHERE (l.document_id = ?1 OR "
-      "l.original_id IN (SELECT id FROM originals WHERE document_id = ?1)) "
-      "AND l.status NOT IN ('rejected', 'returned', 'exported') ORDER BY l.id",
-      what);
-  if (!loans) return std::unexpected(loans.error());
-  loans->Bind(1, document_id);
-  if (auto s = loans->ForEachRow([&] {
-        out.push_back(
-            fmt::format("open loan {} ({})",
-                        custody_internal::LoanId(loans->ColumnInt64(0)),
-                        loans->ColumnText(1)));
-      });
-      !s) {
-    return std::unexpected(s.error());
-  }
-  auto originals = db.Prepare(
-      "SELECT barcode, state FROM originals WHERE document_id = ?1 AND "
-      "state NOT IN ('in-place', 'destroyed') ORDER BY id",
-      what);
-  if (!originals) return std::unexpected(originals.error());
-  originals->Bind(1, document_id);
-  if (auto s = originals->ForEachRow([&] {
-        out.push_back(fmt::format("original {} is {}", originals->ColumnText(0),
-                                  originals->ColumnText(1)));
-      });
-      !s) {
-    return std::unexpected(s.error());
-  }
+  // Loans and originals are custody's: it says what of its own blocks.
+  auto custody = Custody(catalog).DestructionBlockers(document_id);
+  if (!custody) return std::unexpected(custody.error());
+  out.insert(out.end(), custody->begin(), custody->end());
   auto batches = db.Prepare(
       "SELECT b.id FROM destruction_items i JOIN destruction_batches b ON "
       "b.id = i.batch_id WHERE i.document_id = ?1 AND b.status = 'proposed' "
@@ -461,7 +437,7 @@ Result<std::vector<RetentionStatus>> Retention::Due(const std::string& today,
   }
   std::vector<RetentionStatus> out;
   for (Candidate& c : candidates) {
-    auto blockers = Blockers(db, c.id, c.customer_id, 0);
+    auto blockers = Blockers(catalog_, db, c.id, c.customer_id, 0);
     if (!blockers) return std::unexpected(blockers.error());
     c.status.blocked_by = std::move(*blockers);
     out.push_back(std::move(c.status));
@@ -686,7 +662,7 @@ Result<DestructionBatch> Retention::Propose(
     }
     std::vector<Candidate> free;
     for (Candidate& c : chosen) {
-      auto b = Blockers(db, c.id, c.customer_id, 0);
+      auto b = Blockers(catalog_, db, c.id, c.customer_id, 0);
       if (!b) return std::unexpected(b.error());
       if (b->empty()) free.push_back(std::move(c));
     }
@@ -732,7 +708,7 @@ Result<DestructionBatch> Retention::Propose(
                                        doc->display_id, c.status.due_on));
         continue;
       }
-      auto b = Blockers(db, c.id, c.customer_id, 0);
+      auto b = Blockers(catalog_, db, c.id, c.customer_id, 0);
       if (!b) return std::unexpected(b.error());
       for (const std::string& p : *b) {
         problems.push_back(doc->display_id + " cannot be destroyed: " + p);
@@ -839,7 +815,7 @@ Result<DestructionBatch> Retention::Approve(const std::string& batch_text,
       }
       auto customer_id = CustomerIdByCode(db, item.customer_code);
       if (!customer_id) return std::unexpected(customer_id.error());
-      auto b = Blockers(db, doc->id, *customer_id, *id);
+      auto b = Blockers(catalog_, db, doc->id, *customer_id, *id);
       if (!b) return std::unexpected(b.error());
       for (const auto& p : *b) {
         problems.push_back(item.document + " cannot be destroyed: " + p);
@@ -1043,23 +1019,18 @@ Result<DestructionBatch> Retention::RecordShredding(
                      fmt::format("{} was already shredded on {} by {}", barcode,
                                  it->shredded_at, it->shredded_by));
   }
-  auto original = custody_internal::FindOriginal(db, barcode);
-  if (!original) return std::unexpected(original.error());
-  auto up = db.Prepare("UPDATE originals SET state = 'destroyed' WHERE id = ?1",
-                       what);
-  if (!up) return std::unexpected(up.error());
-  up->Bind(1, original->id);
-  if (auto s = up->Run(); !s) {
-    // The custody trigger refuses an original that is not in place.
-    return MakeError(ErrorCode::kConflict, what + ": " + s.error().message);
-  }
-  RETENTION_TRY(WriteHistory(db, "originals", original->id, "state",
-                             original->state, "destroyed", actor, now));
-  RETENTION_TRY(custody_internal::WriteCustodyEvent(
-      db, original->id, "destroy", original->location_id, std::nullopt,
-      std::nullopt, actor, at,
+  // Custody owns the original: its state, history and custody event.
+  auto original = Custody(catalog_).RecordShredding(
+      barcode, actor, at,
       fmt::format("shredded, witness {}, batch {}", witness,
-                  batch->display_id)));
+                  batch->display_id));
+  if (!original) {
+    if (original.error().code != ErrorCode::kConflict) {
+      return std::unexpected(original.error());
+    }
+    return MakeError(ErrorCode::kConflict,
+                     what + ": " + original.error().message);
+  }
   auto ins = db.Prepare(
       "INSERT INTO shredding_records (batch_id, original_id, barcode, "
       "shredded_by, witness, shredded_at, method, recorded_by, recorded_at) "

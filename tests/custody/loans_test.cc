@@ -226,6 +226,55 @@ TEST_F(LoansTest, DueDatesAndOverdueAreCalendarDaysInTheArchiveZone) {
   EXPECT_EQ(catalog_->Zone().name(), "Asia/Shanghai");
 }
 
+TEST_F(LoansTest, OpenLoansAndOriginalsOutBlockDestruction) {
+  const std::int64_t doc = catalog_->GetDocument(docs_[0])->id;
+  EXPECT_TRUE(custody_->DestructionBlockers(doc)->empty());
+  Loan paper = CheckedOut();
+  auto electronic = custody_->RequestLoan(
+      {docs_[0], true, "客户要求", "asker", false, "2999-01-01", "asker"});
+  ASSERT_TRUE(electronic) << electronic.error().message;
+  auto blockers = custody_->DestructionBlockers(doc);
+  ASSERT_TRUE(blockers) << blockers.error().message;
+  ASSERT_EQ(blockers->size(), 3u);
+  EXPECT_EQ((*blockers)[0], "open loan " + paper.display_id + " (checked-out)");
+  EXPECT_EQ((*blockers)[1],
+            "open loan " + electronic->display_id + " (requested)");
+  EXPECT_EQ((*blockers)[2], "original " + barcode_ + " is on-loan");
+  // An original that is out cannot be recorded as shredded; nothing changes.
+  auto shred = custody_->RecordShredding(barcode_, "rm", "2026-03-01T00:00:00Z",
+                                         "shredded");
+  ASSERT_FALSE(shred);
+  EXPECT_EQ(shred.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(custody_->GetOriginal(barcode_)->state, "on-loan");
+  // Other documents are not blocked by this one's loans.
+  EXPECT_TRUE(
+      custody_->DestructionBlockers(catalog_->GetDocument(docs_[1])->id)->empty());
+}
+
+TEST_F(LoansTest, AShreddedOriginalIsDestroyedWithHistoryAndEvent) {
+  const std::string other = Register(docs_[1], "A-01-1-002");
+  const std::string events_before =
+      Count("SELECT COUNT(*) FROM custody_events WHERE event = 'destroy'");
+  auto shred = custody_->RecordShredding(other, "rm", "2026-03-01T00:00:00Z",
+                                         "shredded, witness w");
+  ASSERT_TRUE(shred) << shred.error().message;
+  EXPECT_EQ(shred->state, "in-place");  // as it was
+  EXPECT_EQ(custody_->GetOriginal(other)->state, "destroyed");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM custody_events WHERE event = 'destroy'"),
+            std::to_string(std::stoi(events_before) + 1));
+  EXPECT_EQ(Count("SELECT new_value FROM history WHERE table_name = 'originals' "
+                  "AND field = 'state' ORDER BY id DESC LIMIT 1"),
+            "destroyed");
+  EXPECT_EQ(custody_->RecordShredding(other, "rm", "2026-03-01T00:00:00Z", "x")
+                .error()
+                .code,
+            ErrorCode::kConflict);  // already destroyed
+  EXPECT_EQ(custody_->RecordShredding("O-NOPE", "rm", "2026-03-01T00:00:00Z", "x")
+                .error()
+                .code,
+            ErrorCode::kNotFound);
+}
+
 TEST_F(LoansTest, ListingByAnUnknownStatusIsAnError) {
   ASSERT_TRUE(custody_->RequestLoan(
       {barcode_, false, "审计", "asker", false, "2999-01-01", "asker"}));
