@@ -25,6 +25,7 @@
 #include <algorithm>
 
 #include "storage/catalog.h"
+#include "core/json_text.h"
 #include "storage/catalog_impl.h"
 #include "storage/fts_tokenizer.h"
 #include "storage/search_query.h"
@@ -54,7 +55,7 @@ bool IsIsoDate(std::string_view s) {
 }
 
 std::string JsonArray(const std::vector<std::string>& values) {
-  return nlohmann::json(values).dump();
+  return DumpJson(nlohmann::json(values));
 }
 
 }  // namespace
