@@ -31,6 +31,9 @@ struct CaptureInput {
   std::string languages = "chi_sim+eng";
   bool no_ocr = false;
   bool drop_blank = false;
+  // Refuse documents with a page decoded from corrupt data (else: stored,
+  // flagged for review).
+  bool strict = false;
 };
 
 struct IngestInput {

@@ -67,6 +67,8 @@
 #include <hpdf_fontdef.h>
 #include <hpdf_objects.h>
 
+#include <fmt/format.h>
+
 #include <cstdio>
 #include <fstream>
 #include <iterator>
@@ -81,6 +83,11 @@
 
 namespace dossier::archive {
 namespace {
+
+// The page sizes PDF readers and libharu accept (HPDF_MIN_PAGESIZE,
+// HPDF_MAX_PAGESIZE), in points.
+constexpr double kMinPagePoints = 3.0;
+constexpr double kMaxPagePoints = 14400.0;
 
 constexpr char kIccProfilePath[] = "/usr/share/color/icc/sRGB.icc";
 constexpr char kIccDescription[] = "sRGB IEC61966-2.1";
@@ -277,6 +284,24 @@ Status PdfBuilder::AddPage(std::size_t index,
                      where + ": image size " + std::to_string(image.width) +
                          "x" + std::to_string(image.height) + " at " +
                          std::to_string(image.dpi) + " dpi is not valid");
+  }
+  // PDF (and libharu, which says only "error 0x1054") allows pages of 3 to
+  // 14400 points on a side: about 1 mm to 5 m. Checked before the image is
+  // embedded, in the words of the page.
+  {
+    const double w_pt = image.width * 72.0 / image.dpi;
+    const double h_pt = image.height * 72.0 / image.dpi;
+    if (w_pt < kMinPagePoints || h_pt < kMinPagePoints || w_pt > kMaxPagePoints ||
+        h_pt > kMaxPagePoints) {
+      return MakeError(
+          ErrorCode::kPdf,
+          fmt::format("{}: {}x{} pixels at {:.0f} dpi make a page of {:.0f} x "
+                      "{:.0f} mm; a PDF page must be between {:.1f} mm and {:.0f} "
+                      "mm on each side",
+                      where, image.width, image.height, image.dpi,
+                      w_pt / 72.0 * 25.4, h_pt / 72.0 * 25.4,
+                      kMinPagePoints / 72.0 * 25.4, kMaxPagePoints / 72.0 * 25.4));
+    }
   }
   if (image.encoding == PageImage::Encoding::kBilevel &&
       image.bytes.size() <

@@ -3,8 +3,10 @@
 #include <cmath>
 #include <set>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <string_view>
 
+#include "capture/jpeg_decode.h"
 #include "capture/leptonica_util.h"
 #include "core/file_util.h"
 
@@ -120,11 +122,35 @@ class ImageFileSource final : public PageSource {
                                      "earlier page (a loop)",
                                      name_, index_ + 1));
       }
+    } else if (kind_ == Kind::kJpeg) {
+      // Damaged entropy-coded data makes libjpeg warn ("Corrupt JPEG data")
+      // and fill the rest with grey or black; Leptonica's default drops such
+      // a page. It is decoded and flagged instead, so a person looks at it
+      // (and --strict refuses it).
+      JpegDecoded jpeg = DecodeJpeg(bytes_);
+      done_ = true;
+      if (!jpeg.pix) {
+        return MakeError(ErrorCode::kCorruptInput,
+                         fmt::format("{}: page 1 cannot be decoded (libjpeg: {})",
+                                     name_, jpeg.error));
+      }
+      pix = std::move(jpeg.pix);
+      corrupt_warnings_ = jpeg.warning_count;
+      corrupt_detail_ = fmt::format("{}", fmt::join(jpeg.warnings, "; "));
     } else {
       pix.reset(pixReadMem(data, bytes_.size()));
       done_ = true;
     }
     auto page = ToRawPage(std::move(pix));
+    if (page && corrupt_warnings_ > 0) {
+      page->warnings.push_back(
+          {kCorruptDataWarning,
+           fmt::format("{} page {}: the JPEG decoder (libjpeg) reported {} "
+                       "warning(s) of corrupt data ({}); the page may be damaged "
+                       "(grey or black areas): check it against the paper",
+                       name_, index_ + 1, corrupt_warnings_, corrupt_detail_)});
+      corrupt_warnings_ = 0;
+    }
     if (!page) {
       done_ = true;
       return std::unexpected(page.error());
@@ -169,6 +195,8 @@ class ImageFileSource final : public PageSource {
   size_t offset_ = 0;
   int index_ = 0;
   bool done_ = false;
+  int corrupt_warnings_ = 0;  // decoder warnings of the page being read
+  std::string corrupt_detail_;
   std::set<size_t> seen_offsets_ = {FirstIfdOffset(bytes_)};
 };
 
@@ -182,6 +210,7 @@ Result<std::unique_ptr<PageSource>> OpenImageFile(const fs::path& path,
   if (fs::is_symlink(path, ec) && !fs::exists(path, ec)) {
     return MakeError(ErrorCode::kNotFound, name + ": dangling symbolic link");
   }
+  if (auto s = CheckInputFile(path, options); !s) return std::unexpected(s.error());
   auto bytes = ReadFile(path);
   if (!bytes) return std::unexpected(bytes.error());
   const std::string& b = *bytes;
@@ -211,6 +240,13 @@ Result<std::unique_ptr<PageSource>> OpenImageFile(const fs::path& path,
     return MakeError(ErrorCode::kCorruptInput,
                      name + ": cannot read the image header");
   }
+  if (w < options.min_side_pixels || h < options.min_side_pixels) {
+    return MakeError(
+        ErrorCode::kCorruptInput,
+        fmt::format("{}: image of {}x{} pixels is too small to be a scanned "
+                    "page (at least {} pixels on each side)",
+                    name, w, h, options.min_side_pixels));
+  }
   double megapixels = static_cast<double>(w) * h / 1e6;
   if (megapixels > options.max_megapixels) {
     return MakeError(
@@ -221,6 +257,20 @@ Result<std::unique_ptr<PageSource>> OpenImageFile(const fs::path& path,
   }
   return std::unique_ptr<PageSource>(
       std::make_unique<ImageFileSource>(name, std::move(*bytes), kind, options));
+}
+
+Status CheckInputFile(const fs::path& path, const ImageFileOptions& options) {
+  auto size = RegularFileSize(path);
+  if (!size) return std::unexpected(size.error());
+  if (*size > options.max_file_bytes) {
+    return MakeError(
+        ErrorCode::kCorruptInput,
+        fmt::format("{}: file of {:.1f} MB exceeds the limit of {:.0f} MB for an "
+                    "input file; refused without reading it",
+                    path.string(), static_cast<double>(*size) / (1 << 20),
+                    static_cast<double>(options.max_file_bytes) / (1 << 20)));
+  }
+  return Ok();
 }
 
 Result<std::vector<RawPage>> ReadImageFile(const fs::path& path,

@@ -4,6 +4,7 @@
 
 #include "app/governance.h"
 #include "app/json.h"
+#include "core/json_text.h"
 #include "cli/command.h"
 
 namespace dossier::cli {
@@ -61,9 +62,7 @@ void RegisterLog(CLI::App& app, const GlobalOptions& global, Action* action) {
     if (!entries) return std::unexpected(entries.error());
     for (const auto& e : *entries) {
       if (args->json) {
-        fmt::print("{}\n", json::ToJson(e).dump(
-                               -1, ' ', false,
-                               nlohmann::json::error_handler_t::replace));
+        fmt::print("{}\n", DumpJson(json::ToJson(e)));
       } else {
         fmt::print("{}\t{}\t{}\t{}\t{}\t{}{}\n", e.seq, e.at, e.actor, e.outcome,
                    e.command, e.args, e.detail.empty() ? "" : "\t" + e.detail);

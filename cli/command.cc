@@ -1,4 +1,5 @@
 #include "cli/command.h"
+#include "core/json_text.h"
 
 #include "app/session.h"
 
@@ -201,8 +202,7 @@ Result<int> RunCommand(const CLI::App& app, const std::vector<std::string>& args
 }
 
 int PrintJson(const nlohmann::json& value) {
-  fmt::print("{}\n",
-             value.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
+  fmt::print("{}\n", DumpJson(value, 2));
   return kExitOk;
 }
 

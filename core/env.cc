@@ -1,5 +1,7 @@
 #include "core/env.h"
 
+#include "core/file_util.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -80,7 +82,9 @@ class PosixEnv final : public Env {
   }
 
   Result<std::string> ReadFile(const fs::path& path) override {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    // O_NONBLOCK: a FIFO opens without waiting for a writer, and is then
+    // refused below with the devices; only regular files are read.
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
     if (fd < 0) {
       // ENOTDIR: a leading component is a file, so this name is absent too.
       if (errno == ENOENT || errno == ENOTDIR) {
@@ -100,9 +104,15 @@ class PosixEnv final : public Env {
       ::close(fd);
       return IsDirectory(path);
     }
+    if (!S_ISREG(st.st_mode)) {
+      ::close(fd);
+      return MakeError(ErrorCode::kInvalidArgument,
+                       path.string() + ": is " + NonRegularKind(st.st_mode) +
+                           ", not a regular file; refused without reading it");
+    }
     std::string out;
     // The size is a hint only; the loop reads to the end either way.
-    if (S_ISREG(st.st_mode)) out.reserve(static_cast<size_t>(st.st_size));
+    out.reserve(static_cast<size_t>(st.st_size));
     char buffer[64 * 1024];
     while (true) {
       ssize_t n = ::read(fd, buffer, sizeof buffer);

@@ -23,4 +23,16 @@ Status WriteFileAtomic(const std::filesystem::path& path,
 // Reads a whole file; error names the file and the reason.
 Result<std::string> ReadFile(const std::filesystem::path& path);
 
+// Checks, without reading it and without blocking, that path names a
+// regular file (symbolic links followed) and returns its size. It opens the
+// file with O_NONBLOCK, so a FIFO with no writer opens at once, then
+// fstat()s it. Errors name the file: kNotFound (missing), kInvalidArgument
+// (a directory, a FIFO, a device, a socket: "is a FIFO (named pipe), not a
+// regular file"), kIo (cannot open).
+Result<std::uint64_t> RegularFileSize(const std::filesystem::path& path);
+
+// "a FIFO (named pipe)", "a character device", ... for a non-regular
+// st_mode; "" for a regular file.
+std::string NonRegularKind(unsigned mode);
+
 }  // namespace dossier

@@ -6,6 +6,8 @@
 #include <fstream>
 #include <memory>
 
+#include "core/file_util.h"
+
 namespace dossier {
 
 namespace {
@@ -42,6 +44,8 @@ std::string Sha256Hex(std::string_view bytes) {
 }
 
 Result<std::string> Sha256File(const std::filesystem::path& path) {
+  // A FIFO or a device (/dev/zero) would be read forever.
+  if (auto size = RegularFileSize(path); !size) return std::unexpected(size.error());
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     return MakeError(ErrorCode::kIo,

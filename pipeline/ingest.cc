@@ -98,6 +98,20 @@ struct Batch {
   }
 };
 
+// Opening and decoding an input inside the same boundary as a page's
+// processing: an exception from a decoder is an error on that file.
+Result<std::unique_ptr<capture::PageSource>> OpenInput(
+    const fs::path& file, const capture::ImageFileOptions& options) {
+  return GuardPage<std::unique_ptr<capture::PageSource>>(
+      file.string(), [&] { return capture::OpenImageFile(file, options); });
+}
+
+Result<std::optional<capture::RawPage>> NextPage(capture::PageSource& source,
+                                                 const fs::path& file) {
+  return GuardPage<std::optional<capture::RawPage>>(
+      file.string(), [&] { return source.Next(); });
+}
+
 std::string SourceKey(const std::vector<std::string>& file_hashes) {
   std::string joined = "dossier-source-v1";
   for (const auto& h : file_hashes) joined += "|" + h;
@@ -120,6 +134,28 @@ void Commit(storage::Archive& archive, const IngestOptions& options,
     outcome.error = Error{ErrorCode::kCorruptInput,
                           outcome.inputs.front().string() + ": no pages"};
     return;
+  }
+  // A page decoded from damaged data is not archived as a good one: it is
+  // flagged for review, or with --strict the document is refused.
+  std::vector<std::string> damaged;
+  for (const auto& [pos, page] : state.pages) {
+    for (const auto& w : page.warnings) {
+      if (w.code == capture::kCorruptDataWarning) damaged.push_back(w.message);
+    }
+  }
+  if (!damaged.empty()) {
+    if (options.strict) {
+      outcome.error = Error{
+          ErrorCode::kCorruptInput,
+          fmt::format("{}: refused (--strict): {}", outcome.inputs.front().string(),
+                      fmt::join(damaged, "; "))};
+      return;
+    }
+    outcome.warnings.push_back(
+        {"needs-review",
+         fmt::format("{}: {} page(s) decoded from corrupt data; a reviewer must "
+                     "compare them with the paper before filing",
+                     outcome.inputs.front().string(), damaged.size())});
   }
   // Another process may have stored the same input meanwhile.
   auto existing = archive.catalog().FindDocumentBySourceKey(plan.customer_code,
@@ -266,24 +302,36 @@ class StreamProducer {
 
   void Run() {
     for (const auto& f : options_.files) {
+      if (auto s = capture::CheckInputFile(f, options_.read); !s) {
+        FailInput(f, s.error());
+        continue;
+      }
       auto hash = Sha256File(f);
       if (!hash) {
         FailInput(f, hash.error());
         continue;
       }
-      auto source = capture::OpenImageFile(f, options_.read);
+      auto source = OpenInput(f, options_.read);
       if (!source) {
         FailInput(f, source.error());
         continue;
       }
       for (int i = 0;; ++i) {
-        auto page = (*source)->Next();
+        auto page = NextPage(**source, f);
         if (!page) {
           FailInput(f, page.error());
           break;
         }
         if (!*page) break;
-        Feed(std::move(**page), fmt::format("{}#{}", *hash, i));
+        // Cover-sheet detection reads the page's pixels (OpenCV, ZXing).
+        try {
+          Feed(std::move(**page), fmt::format("{}#{}", *hash, i));
+        } catch (const std::exception& e) {
+          FailInput(f, Error{ErrorCode::kCorruptInput,
+                             fmt::format("{} page {}: cannot be processed ({})",
+                                         f.string(), i + 1, e.what())});
+          break;
+        }
       }
     }
     if (options_.source != nullptr) {
@@ -543,6 +591,12 @@ Result<IngestReport> RunIngest(storage::Archive& archive,
                               f.string() + ": is a directory, not an image file"};
         break;
       }
+      // Before hashing: a FIFO or /dev/zero would be read forever, a 3 GB
+      // file whole.
+      if (auto s = capture::CheckInputFile(f, options.read); !s) {
+        outcome.error = s.error();
+        break;
+      }
       auto h = Sha256File(f);
       if (!h) {
         outcome.error = h.error();
@@ -631,7 +685,17 @@ Result<IngestReport> RunIngest(storage::Archive& archive,
       {
         // The stream producer looks customers up while documents commit.
         std::lock_guard catalog_lock(batch.catalog_mutex);
-        Commit(archive, options, engine_name, *plan, *state, outcome);
+        // Writing the PDF and the catalog row is the last stage of the
+        // pages' journey; what throws there fails this document only.
+        try {
+          Commit(archive, options, engine_name, *plan, *state, outcome);
+        } catch (const std::exception& e) {
+          outcome.stored = false;
+          outcome.error = Error{ErrorCode::kInternal,
+                                (outcome.inputs.empty() ? std::string("(no input)")
+                                                        : outcome.inputs.front().string()) +
+                                    ": cannot be archived (" + e.what() + ")"};
+        }
       }
       state->pages.clear();  // free the images
       if (callbacks.on_document) {
@@ -650,13 +714,13 @@ Result<IngestReport> RunIngest(storage::Archive& archive,
     // Pages are decoded one at a time and the task queue is bounded, so a
     // long multi-page TIFF is never held decoded in memory.
     for (const auto& f : plans[i].inputs) {
-      auto source = capture::OpenImageFile(f, options.read);
+      auto source = OpenInput(f, options.read);
       if (!source) {
         read_error = source.error();
         break;
       }
       for (;;) {
-        auto page = (*source)->Next();
+        auto page = NextPage(**source, f);
         if (!page) {
           read_error = page.error();
           break;

@@ -72,6 +72,10 @@ struct IngestOptions {
   // saying why. The same stack again gives duplicates (keys: file hashes and
   // page indexes).
   bool split_on_cover_sheets = false;
+  // Refuse a document any page of which decoded from corrupt data (a
+  // capture::kCorruptDataWarning) instead of storing it flagged with a
+  // "needs-review" warning.
+  bool strict = false;
   // Holding customer for pages that need review. REQUIRES: set and existing
   // when split_on_cover_sheets.
   std::string review_customer_code;

@@ -68,11 +68,10 @@ Result<Candidate> ReadAt(ocr::Engine& engine, const capture::CleanPage& prepared
   return c;
 }
 
-}  // namespace
-
-Result<PageResult> ProcessPage(ocr::Engine& engine, const capture::RawPage& raw,
-                               const capture::CleanupOptions& cleanup,
-                               const capture::EncodeOptions& encode) {
+Result<PageResult> ProcessPageUnguarded(ocr::Engine& engine,
+                                        const capture::RawPage& raw,
+                                        const capture::CleanupOptions& cleanup,
+                                        const capture::EncodeOptions& encode) {
   auto start = std::chrono::steady_clock::now();
   const std::string name =
       fmt::format("{} page {}", raw.source_file, raw.source_index + 1);
@@ -156,6 +155,19 @@ Result<PageResult> ProcessPage(ocr::Engine& engine, const capture::RawPage& raw,
                        std::chrono::steady_clock::now() - start)
                        .count();
   return result;
+}
+
+}  // namespace
+
+Result<PageResult> ProcessPage(ocr::Engine& engine, const capture::RawPage& raw,
+                               const capture::CleanupOptions& cleanup,
+                               const capture::EncodeOptions& encode) {
+  // The one error boundary of a page: OpenCV, Tesseract glue and the
+  // standard library throw on inputs nobody foresaw (a 5000x1 image made
+  // cv::resize assert). Whatever escapes becomes an error on this page's
+  // input, and the rest of the batch goes on.
+  return GuardPage<PageResult>(fmt::format("{} page {}", raw.source_file, raw.source_index + 1),
+                   [&] { return ProcessPageUnguarded(engine, raw, cleanup, encode); });
 }
 
 }  // namespace dossier::pipeline

@@ -1,6 +1,9 @@
 // Internal: one page's journey from RawPage to an archived image plus OCR.
 #pragma once
 
+#include <exception>
+#include <string>
+
 #include "capture/cleanup.h"
 #include "capture/raw_page.h"
 #include "core/result.h"
@@ -19,9 +22,31 @@ struct PageResult {
   bool blank = false;
 };
 
+// Runs fn, turning any exception it throws into an error naming `what`
+// ("<file> page N: unexpected failure: <what()>").
+template <typename T, typename Fn>
+Result<T> GuardPage(const std::string& what, Fn&& fn) noexcept {
+  try {
+    return fn();
+  } catch (const std::exception& e) {
+    // OpenCV's messages span lines; an error is one line.
+    std::string why = e.what();
+    for (char& c : why) {
+      if (c == '\n' || c == '\r') c = ' ';
+    }
+    while (!why.empty() && why.back() == ' ') why.pop_back();
+    return std::unexpected(Error{ErrorCode::kCorruptInput,
+                                 what + ": cannot be processed (" + why + ")"});
+  } catch (...) {
+    return std::unexpected(
+        Error{ErrorCode::kCorruptInput, what + ": cannot be processed (unknown failure)"});
+  }
+}
+
 // Cleans, orients, deskews, OCRs and encodes one page. When the engine's
 // orientation detection is unsure, the candidate orientations are all
-// recognised and the one that reads best is kept.
+// recognised and the one that reads best is kept. Never throws: any
+// exception from a library is an error naming the page.
 Result<PageResult> ProcessPage(ocr::Engine& engine, const capture::RawPage& raw,
                                const capture::CleanupOptions& cleanup,
                                const capture::EncodeOptions& encode);

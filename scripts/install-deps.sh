@@ -6,7 +6,7 @@ set -eu
 PACKAGES="
 build-essential cmake pkg-config
 libopencv-dev
-libtesseract-dev libleptonica-dev
+libtesseract-dev libleptonica-dev libjpeg-dev
 tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim tesseract-ocr-osd
 libhpdf-dev
 libsqlite3-dev sqlite3 libssl-dev zlib1g-dev

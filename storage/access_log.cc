@@ -21,6 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/hash.h"
+#include "core/json_text.h"
 #include "storage/access.h"
 #include "storage/access_internal.h"
 #include "storage/catalog_impl.h"
@@ -34,13 +35,9 @@ using nlohmann::json;
 constexpr std::string_view kExportFormat = "dossier-access-log/1";
 const std::string kZeroHash(64, '0');
 
-std::string Utf8(const std::string& s) {
-  // Round-trip through the JSON encoder, which replaces invalid sequences
-  // with U+FFFD.
-  return json::parse(
-             json(s).dump(-1, ' ', false, json::error_handler_t::replace))
-      .get<std::string>();
-}
+// Log fields are stored as valid UTF-8: bytes that are not (a file name in
+// another encoding) are kept, escaped as \xNN (core/json_text.h).
+std::string Utf8(const std::string& s) { return EscapeInvalidUtf8(s); }
 
 std::string SignedMessage(const std::string& archive_id, std::int64_t seq,
                           const std::string& hash) {
@@ -138,7 +135,7 @@ Result<LogEntry> Access::AppendLog(const NewLogEntry& entry) {
   e.at = CurrentUtc().iso8601;
   e.actor = Utf8(entry.actor);
   e.command = Utf8(entry.command);
-  e.args = json(entry.args).dump(-1, ' ', false, json::error_handler_t::replace);
+  e.args = DumpJson(json(entry.args));
   std::string records;
   for (const auto& r : entry.records) {
     if (!records.empty()) records += ' ';
@@ -284,7 +281,7 @@ Result<std::string> Access::ExportLog() {
            {"public_key", *pub},
            {"signature", std::string(sig_hex)}};
   for (const auto& e : *entries) out["entries"].push_back(EntryJson(e));
-  return out.dump(1, ' ', false, json::error_handler_t::replace) + "\n";
+  return DumpJson(out, 1) + "\n";
 }
 
 Result<LogCheck> VerifyLogExport(

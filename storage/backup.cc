@@ -1,6 +1,7 @@
 // Backup, verification by restore, restore, and the file-store sweep
 // (storage/backup.h).
 #include "storage/backup.h"
+#include "core/json_text.h"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -329,7 +330,7 @@ Result<BackupReport> BackupArchive(const fs::path& archive_dir,
                 {"schema_version", report.schema_version},
                 {"documents", report.documents},
                 {"files", files}};
-  BACKUP_TRY(WriteFileAtomic(to / kManifest, manifest.dump(1) + "\n"));
+  BACKUP_TRY(WriteFileAtomic(to / kManifest, DumpJson(manifest, 1) + "\n"));
   return report;
 }
 

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/text.h"
+#include "core/json_text.h"
 #include "records/vocabulary.h"
 #include "storage/catalog.h"
 #include "storage/catalog_impl.h"
@@ -35,7 +36,7 @@ std::string WarningsToJson(const std::vector<Warning>& warnings) {
   for (const Warning& w : warnings) {
     array.push_back({{"code", w.code}, {"message", w.message}});
   }
-  return array.dump();
+  return DumpJson(array);
 }
 
 // Words are stored one JSON array per page, each word a fixed-position array
@@ -48,7 +49,7 @@ std::string WordsToJson(const std::vector<OcrWord>& words) {
         json::array({w.text, w.box.x, w.box.y, w.box.width, w.box.height,
                      w.baseline, w.confidence, w.line}));
   }
-  return array.dump();
+  return DumpJson(array);
 }
 
 Result<std::vector<OcrWord>> WordsFromJson(const std::string& text,

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "storage/catalog.h"
+#include "core/json_text.h"
 #include "storage/catalog_impl.h"
 #include "records/coding_rule.h"
 #include "records/vocabulary.h"
@@ -31,7 +32,7 @@ std::string_view TypeCode(std::string_view type) {
 std::string BoxesToJson(const std::vector<Box>& boxes) {
   json a = json::array();
   for (const Box& b : boxes) a.push_back({b.x, b.y, b.width, b.height});
-  return a.dump();
+  return DumpJson(a);
 }
 
 std::vector<Box> BoxesFromJson(const std::string& text) {

@@ -26,6 +26,7 @@
 
 #include "records/vocabulary.h"
 #include "storage/catalog.h"
+#include "core/json_text.h"
 #include "storage/catalog_impl.h"
 #include "storage/fts_tokenizer.h"
 #include "storage/search_query.h"
@@ -55,7 +56,7 @@ bool IsIsoDate(std::string_view s) {
 }
 
 std::string JsonArray(const std::vector<std::string>& values) {
-  return nlohmann::json(values).dump();
+  return DumpJson(nlohmann::json(values));
 }
 
 }  // namespace

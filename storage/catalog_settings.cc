@@ -2,6 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include "storage/catalog_impl.h"
+#include "core/json_text.h"
 
 namespace dossier::storage {
 
@@ -87,7 +88,7 @@ Status Catalog::SetZone(const std::string& name, const std::string& actor) {
     if (j.is_object()) site = j;
   }
   site["timezone"] = zone->name();
-  return PutSetting("site", site.dump(), actor);
+  return PutSetting("site", DumpJson(site), actor);
 }
 
 }  // namespace dossier::storage

@@ -2,6 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include "storage/catalog_impl.h"
+#include "core/json_text.h"
 #include "storage/schema.h"
 
 namespace dossier::storage {
@@ -41,7 +42,7 @@ Status Catalog::RecordVerification(std::int64_t document_id,
       .Bind(5, v.fixity_ok ? 1 : 0)
       .Bind(6, v.pdfa_ok ? 1 : 0)
       .Bind(7, v.pdfa_level)
-      .Bind(8, nlohmann::json(v.problems).dump());
+      .Bind(8, DumpJson(nlohmann::json(v.problems)));
   return stmt->Run();
 }
 
