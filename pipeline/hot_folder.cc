@@ -691,8 +691,11 @@ Status HotFolder::Process(const Input& in, WatchFileEvent& event, int proc_sub) 
   }
   // Ingest reads the file through the processing folder this process holds
   // open (mode 0700), so a link swapped in elsewhere cannot redirect it.
+  // (Without /proc, through its path.)
   const std::string via =
-      fmt::format("/proc/self/fd/{}/{}", proc_sub, in.name);
+      ::access("/proc/self/fd", X_OK) == 0
+          ? fmt::format("/proc/self/fd/{}/{}", proc_sub, in.name)
+          : (options_.dir / kProcessingFolder / in.rel()).string();
   IngestOptions o = options_.ingest;
   o.files = {via};
   o.source = nullptr;
@@ -708,7 +711,36 @@ Status HotFolder::Process(const Input& in, WatchFileEvent& event, int proc_sub) 
     o.split_on_cover_sheets = true;
   }
   event.customer_code = o.customer_code;
-  auto result = RunIngest(archive_, o, callbacks_.ingest);
+  // Pages, messages and reports name the file as found in DIR.
+  o.read.display_name = shown.string();
+  auto rename = [&](std::string s) {
+    ReplaceAll(s, via, shown.string());
+    return s;
+  };
+  auto rename_outcome = [&](DocumentOutcome& d) {
+    for (auto& f : d.inputs) f = rename(f.string());
+    if (d.error) d.error->message = rename(d.error->message);
+    for (auto& w : d.warnings) w.message = rename(w.message);
+  };
+  IngestCallbacks ingest_callbacks;
+  if (callbacks_.ingest.on_page) {
+    ingest_callbacks.on_page = [&](const PageEvent& e) {
+      PageEvent copy = e;
+      copy.source_file = rename(copy.source_file);
+      callbacks_.ingest.on_page(copy);
+    };
+  }
+  if (callbacks_.ingest.on_document) {
+    ingest_callbacks.on_document = [&](const DocumentOutcome& d) {
+      DocumentOutcome copy = d;
+      rename_outcome(copy);
+      callbacks_.ingest.on_document(copy);
+    };
+  }
+  auto result = RunIngest(archive_, o, ingest_callbacks);
+  if (result) {
+    for (auto& d : result->documents) rename_outcome(d);
+  }
   if (!result) {
     event.reason = result.error().message;
   } else {

@@ -107,6 +107,15 @@ TEST_F(HotFolderTest, FilesGoToDoneOrFailedAndSubFoldersNameTheCustomer) {
   EXPECT_TRUE(fs::exists(dir_ / "upload.tif.part"));
   EXPECT_EQ(Documents(station_.customer_a), 1u);  // the cover's document
   EXPECT_EQ(Documents(station_.customer_b), 1u);
+  // Its pages name the file as it was found in the hot folder.
+  auto docs = station_.archive->catalog().ListDocuments(station_.customer_b);
+  ASSERT_TRUE(docs.has_value());
+  ASSERT_EQ(docs->size(), 1u);
+  auto pages = station_.archive->catalog().GetPages(docs->front().id, false);
+  ASSERT_TRUE(pages.has_value());
+  ASSERT_EQ(pages->size(), 1u);
+  EXPECT_EQ(pages->front().source_file,
+            (dir_ / station_.customer_b / "letter.png").string());
 }
 
 TEST_F(HotFolderTest, WaitsUntilAFileIsCompletelyWritten) {
