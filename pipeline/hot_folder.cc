@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/file.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -540,6 +541,14 @@ Status HotFolder::Open() {
       EnsureDirAt(dir_.get(), kProcessingFolder, dir / kProcessingFolder, 0700);
   if (!processing) return std::unexpected(processing.error());
   processing_ = std::move(*processing);
+  // One watch per folder: a second one would take the first one's file in
+  // processing for a file the station stopped on.
+  if (::flock(processing_.get(), LOCK_EX | LOCK_NB) != 0) {
+    return MakeError(
+        ErrorCode::kConflict,
+        fmt::format("{}: another dossier watch is running on this folder",
+                    dir.string()));
+  }
   struct stat st {};
   if (::fstat(processing_.get(), &st) == 0 && st.st_uid == ::geteuid()) {
     ::fchmod(processing_.get(), 0700);

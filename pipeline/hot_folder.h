@@ -47,6 +47,9 @@
 // file" before anything else is looked at, so an input that crashes the
 // process fails once and never blocks the files after it.
 //
+// One watch per folder: the processing folder is locked (flock) while a
+// watch runs; a second watch on the same DIR refuses to start (kConflict).
+//
 // Durability: a file moves to done/ only after RunIngest returned with its
 // documents committed. A process killed at any point loses nothing: the
 // file is in DIR, in the processing folder (then failed/ on the next start,
@@ -115,7 +118,8 @@ struct WatchReport {
 
 // Watches until stopped (or, with once, until DIR holds no more inputs).
 // Errors: kNotFound when DIR does not exist; kConflict when done/, failed/
-// or the processing folder is a symbolic link or not a folder; kIo when one
+// or the processing folder is a symbolic link or not a folder, or another
+// watch runs on DIR; kIo when one
 // cannot be created or a file cannot be moved (the watch stops rather than
 // ingesting a file again and again).
 Result<WatchReport> RunHotFolder(storage::Archive& archive,

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -483,6 +484,28 @@ TEST_F(HotFolderTest, AFileTheStationStoppedOnFailsInsteadOfBlocking) {
   EXPECT_EQ(WEXITSTATUS(status), 0);
   EXPECT_TRUE(fs::exists(dir_ / "done" / "a-long.tif"));
   EXPECT_EQ(Documents(station_.customer_a), 3u);
+}
+
+TEST_F(HotFolderTest, ASecondWatchOnTheSameFolderRefusesToStart) {
+  WritePage("one.png", "one");
+  auto o = Options();
+  o.customer_code = station_.customer_a;
+  // The first watch holds the processing folder's lock while it runs.
+  std::optional<Result<pipeline::WatchReport>> second;
+  pipeline::WatchCallbacks cb;
+  cb.on_start = [&](const fs::path&) {
+    if (!second) second = pipeline::RunHotFolder(*station_.archive, o);
+  };
+  auto first = pipeline::RunHotFolder(*station_.archive, o, cb);
+  ASSERT_TRUE(first.has_value()) << first.error().message;
+  EXPECT_EQ(first->done, 1);
+  ASSERT_TRUE(second.has_value());
+  ASSERT_FALSE(second->has_value()) << "two watches ran on one folder";
+  EXPECT_NE(second->error().message.find("another dossier watch"),
+            std::string::npos)
+      << second->error().message;
+  EXPECT_TRUE(fs::exists(dir_ / "done" / "one.png"));
+  EXPECT_EQ(Documents(station_.customer_a), 1u);
 }
 
 // --- Slow writers -----------------------------------------------------------
