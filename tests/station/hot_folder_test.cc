@@ -305,6 +305,22 @@ TEST_F(HotFolderTest, ALinkedInputFileIsNotFollowed) {
   EXPECT_EQ(Documents(station_.customer_a), 0u) << "the link's target was read";
 }
 
+TEST_F(HotFolderTest, ALinkInACustomerFolderIsNotFollowed) {
+  const fs::path outside = tmp_.path() / "outside";
+  fs::create_directories(outside);
+  ASSERT_TRUE(cv::imwrite((outside / "secret.png").string(),
+                          testing::TextPage("secret", 100)));
+  fs::create_directories(dir_ / station_.customer_b);
+  fs::create_symlink(outside / "secret.png",
+                     dir_ / station_.customer_b / "link.png");
+  auto report = pipeline::RunHotFolder(*station_.archive, Options());
+  ASSERT_TRUE(report.has_value()) << report.error().message;
+  EXPECT_EQ(report->failed, 1);
+  EXPECT_TRUE(fs::is_symlink(dir_ / "failed" / station_.customer_b / "link.png"));
+  EXPECT_TRUE(fs::is_regular_file(outside / "secret.png"));
+  EXPECT_EQ(Documents(station_.customer_b), 0u) << "the link's target was read";
+}
+
 TEST_F(HotFolderTest, ALinkedCustomerFolderIsNotEmptied) {
   const fs::path outside = tmp_.path() / "outside";
   fs::create_directories(outside);
