@@ -105,6 +105,7 @@ Result<pipeline::WatchReport> Watch(Station& station, const Caller& caller,
     options.dir = input.dir;
     options.settle_seconds = input.settle_seconds;
     options.poll_seconds = input.poll_seconds;
+    options.max_wait_seconds = input.max_wait_seconds;
     options.once = input.once;
     options.customer_code = input.capture.customer;
     // Files in DIR are split unless a customer is given; sub-folders never.

@@ -63,6 +63,7 @@ struct WatchInput {
   std::filesystem::path dir;
   double settle_seconds = 5.0;
   double poll_seconds = 1.0;
+  double max_wait_seconds = 600.0;  // see pipeline::WatchOptions
   bool once = false;
   const std::atomic<bool>* stop = nullptr;
 };

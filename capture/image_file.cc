@@ -205,7 +205,8 @@ class ImageFileSource final : public PageSource {
 Result<std::unique_ptr<PageSource>> OpenImageFile(const fs::path& path,
                                                   const ImageFileOptions& options) {
   QuietLeptonica();
-  const std::string name = path.string();
+  const std::string name =
+      options.display_name.empty() ? path.string() : options.display_name;
   std::error_code ec;
   if (fs::is_symlink(path, ec) && !fs::exists(path, ec)) {
     return MakeError(ErrorCode::kNotFound, name + ": dangling symbolic link");

@@ -34,6 +34,10 @@ struct ImageFileOptions {
   // Resolution assumed when the file records none or an implausible one.
   // 0 means: estimate from the pixel width, assuming an A4 page.
   double fallback_dpi = 0.0;
+  // Name the pages (RawPage::source_file) and errors carry instead of the
+  // path, for a file opened through a path that is not its name (the hot
+  // folder reads through its processing folder's handle). Empty: the path.
+  std::string display_name;
 };
 
 // Opens the file and checks it (kind, completeness, size) without decoding

@@ -19,6 +19,7 @@ struct WatchArgs {
   std::string dir;
   double settle = 5.0;
   double poll = 1.0;
+  double max_wait = 600.0;
   bool once = false;
   CaptureIngestArgs ingest;
 };
@@ -33,7 +34,9 @@ void RegisterWatch(CLI::App& app, const GlobalOptions& global, Action* action) {
       "move it to DIR/done/ (or DIR/failed/ with a .reason.txt). Files in a\n"
       "sub-folder named after a customer code are filed under that customer;\n"
       "files in DIR are split at cover sheets unless --customer is given.\n"
-      "Ctrl-C stops after the current file.");
+      "Symbolic links are never followed: a link goes to DIR/failed/. A file\n"
+      "being processed when the station stopped goes to DIR/failed/ at the\n"
+      "next start. Ctrl-C stops after the current file.");
   auto args = std::make_shared<WatchArgs>();
   cmd->add_option("DIR", args->dir, "Folder to watch")->required();
   cmd->add_option(
@@ -42,6 +45,10 @@ void RegisterWatch(CLI::App& app, const GlobalOptions& global, Action* action) {
       ->check(CLI::Range(0.0, 3600.0));
   cmd->add_option("--poll", args->poll, "Seconds between looks (default 1)")
       ->check(CLI::Range(0.01, 600.0));
+  cmd->add_option("--max-wait", args->max_wait,
+                  "Seconds to wait for a file that stays incomplete or open "
+                  "for writing\nbefore it fails (default 600)")
+      ->check(CLI::Range(0.0, 86400.0));
   cmd->add_flag("--once", args->once, "Process the files there now, then exit");
   AddCaptureIngestOptions(cmd, &args->ingest, /*with_split=*/false);
   cmd->callback([&global, args, action] {
@@ -51,6 +58,7 @@ void RegisterWatch(CLI::App& app, const GlobalOptions& global, Action* action) {
       options.dir = args->dir;
       options.settle_seconds = args->settle;
       options.poll_seconds = args->poll;
+      options.max_wait_seconds = args->max_wait;
       options.once = args->once;
       options.stop = &g_stop;
       struct sigaction sa {};
