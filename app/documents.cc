@@ -2,7 +2,7 @@
 
 #include "app/operation.h"
 #include "app/records.h"
-#include "core/file_util.h"
+#include "core/output_file.h"
 #include "fields/normalize.h"
 #include "storage/archive.h"
 #include "storage/custody.h"
@@ -81,10 +81,8 @@ Result<ExportResult> Export(Station& station, const Caller& caller,
     if (std::filesystem::is_directory(dest, ec)) {
       dest /= d->display_id + (input.text ? ".txt" : ".pdf");
     }
-    if (std::filesystem::exists(dest, ec) && !input.force) {
-      return MakeError(ErrorCode::kConflict,
-                       dest.string() + ": exists (use --force to overwrite)");
-    }
+    const OutputFileOptions out{input.force, station.archive().dir()};
+    if (auto s = CheckOutputFile(dest, out); !s) return std::unexpected(s.error());
     // The content first, so a damaged file fails before an approval is
     // used up.
     std::string content;
@@ -102,7 +100,7 @@ Result<ExportResult> Export(Station& station, const Caller& caller,
     }
     auto approval = station.custody().AuthorizeExport(d->display_id, op.user());
     if (!approval) return std::unexpected(approval.error());
-    if (auto s = WriteFileAtomic(dest, content); !s) {
+    if (auto s = WriteOutputFile(dest, content, out); !s) {
       return std::unexpected(s.error());
     }
     ExportResult result{*d, dest, std::nullopt};
