@@ -1,6 +1,7 @@
 #include "app/documents.h"
 
 #include "app/operation.h"
+#include "governance/masking.h"
 #include "app/records.h"
 #include "core/output_file.h"
 #include "fields/normalize.h"
@@ -27,8 +28,9 @@ Result<DocumentView> ShowDocument(Station& station, const Caller& caller,
     auto pages = catalog.GetPages(d->id, false);
     if (!pages) return std::unexpected(pages.error());
     view.pages = std::move(*pages);
-    if (!with_text) {
-      for (auto& p : view.pages) p.text.clear();
+    for (auto& p : view.pages) {
+      if (!with_text) p.text.clear();
+      p.text = governance::MaskTextFor(op.principal(), p.text);
     }
     return view;
   };
@@ -62,7 +64,13 @@ Result<std::vector<storage::SearchHit>> Search(Station& station,
       q.field_equals.emplace_back(f.substr(0, eq), *value);
     }
     q.limit = input.limit;
-    return station.records().Search(q);
+    auto hits = station.records().Search(q);
+    if (!hits) return hits;
+    for (auto& h : *hits) {
+      h.title = governance::MaskTextFor(op.principal(), h.title);
+      h.snippet = governance::MaskTextFor(op.principal(), h.snippet);
+    }
+    return hits;
   };
   return op.Finish(run());
 }
@@ -93,6 +101,7 @@ Result<ExportResult> Export(Station& station, const Caller& caller,
         if (!content.empty()) content += "\f";
         content += p.text + "\n";
       }
+      content = governance::MaskTextFor(op.principal(), content);
     } else {
       auto bytes = station.archive().files().Get(d->pdf_sha256);
       if (!bytes) return std::unexpected(bytes.error());
