@@ -2,6 +2,7 @@
 
 #include "app/operation.h"
 #include "core/file_util.h"
+#include "core/output_file.h"
 #include "storage/archive.h"
 
 namespace dossier::app {
@@ -128,9 +129,12 @@ Status MakeCoverSheet(Station& station, const Caller& caller,
   op.Record(sheet.customer_code);
   if (auto s = op.Authorize(); !s) return s;
   auto run = [&]() -> Status {
+    const OutputFileOptions out{/*replace=*/true, station.archive().dir(),
+                                /*has_force_flag=*/false};
+    if (auto s = CheckOutputFile(to, out); !s) return s;
     auto pdf = pipeline::MakeCoverSheetPdf(station.catalog(), sheet);
     if (!pdf) return std::unexpected(pdf.error());
-    return WriteFileAtomic(to, std::string_view(*pdf));
+    return WriteOutputFile(to, std::string_view(*pdf), out);
   };
   return op.Finish(run());
 }

@@ -6,16 +6,34 @@
 #include "archive/labels.h"
 #include "archive/report.h"
 #include "capture/barcode.h"
-#include "core/file_util.h"
+#include "core/output_file.h"
 #include "storage/archive.h"
 
 namespace dossier::app {
 namespace {
 
+// The report files' options: the archive's own reports/ folder by default;
+// a folder the user gives must lie outside the archive.
+OutputFileOptions ReportFileOptions(Station& station,
+                                    const std::filesystem::path& report_dir) {
+  return {/*replace=*/true,
+          report_dir.empty() ? std::filesystem::path() : station.archive().dir(),
+          /*has_force_flag=*/false};
+}
+
+// Refuses before any work if DIR/AUDIT.pdf or .csv may not be written.
+Status CheckAuditReport(const std::filesystem::path& dir, const std::string& audit,
+                        const OutputFileOptions& out) {
+  const auto base = dir / audit;
+  if (auto s = CheckOutputFile(base.string() + ".pdf", out); !s) return s;
+  return CheckOutputFile(base.string() + ".csv", out);
+}
+
 // Writes DIR/AUxxxxxx.pdf and .csv, with every time in the archive's zone.
 Result<std::filesystem::path> WriteAuditReport(
     const storage::Audit& audit, const std::vector<storage::AuditLine>& lines,
-    const std::filesystem::path& dir, const TimeZone& zone) {
+    const std::filesystem::path& dir, const TimeZone& zone,
+    const OutputFileOptions& out) {
   archive::AuditReportData data;
   data.audit_id = audit.display_id;
   data.location_path = audit.location_path;
@@ -35,11 +53,14 @@ Result<std::filesystem::path> WriteAuditReport(
   auto pdf = archive::WriteAuditReportPdf(data);
   if (!pdf) return std::unexpected(pdf.error());
   const auto base = dir / audit.display_id;
-  if (auto s = WriteFileAtomic(base.string() + ".pdf", *pdf); !s) {
+  if (auto s = CheckAuditReport(dir, audit.display_id, out); !s) {
     return std::unexpected(s.error());
   }
-  if (auto s = WriteFileAtomic(base.string() + ".csv",
-                               archive::WriteAuditReportCsv(data));
+  if (auto s = WriteOutputFile(base.string() + ".pdf", *pdf, out); !s) {
+    return std::unexpected(s.error());
+  }
+  if (auto s = WriteOutputFile(base.string() + ".csv",
+                               archive::WriteAuditReportCsv(data), out);
       !s) {
     return std::unexpected(s.error());
   }
@@ -141,6 +162,11 @@ Result<LabelResult> PrintLabels(Station& station, const Caller& caller,
   Operation op(station, caller, "label.print");
   if (auto s = op.Authorize(); !s) return std::unexpected(s.error());
   auto run = [&]() -> Result<LabelResult> {
+    const OutputFileOptions out{/*replace=*/true, station.archive().dir(),
+                                /*has_force_flag=*/false};
+    if (auto s = CheckOutputFile(input.out, out); !s) {
+      return std::unexpected(s.error());
+    }
     auto& custody = station.custody();
     std::vector<archive::Label> labels;
     auto add_original = [&](const storage::Original& o) {
@@ -181,7 +207,7 @@ Result<LabelResult> PrintLabels(Station& station, const Caller& caller,
     options.font_path = input.font;
     auto pdf = archive::WriteLabelSheet(labels, options);
     if (!pdf) return std::unexpected(pdf.error());
-    if (auto s = WriteFileAtomic(input.out, *pdf); !s) {
+    if (auto s = WriteOutputFile(input.out, *pdf, out); !s) {
       return std::unexpected(s.error());
     }
     return LabelResult{static_cast<int>(labels.size()), std::string(stock->name),
@@ -246,14 +272,19 @@ Result<AuditResult> CloseAudit(Station& station, const Caller& caller,
   op.Record(audit);
   if (auto s = op.Authorize(); !s) return std::unexpected(s.error());
   auto run = [&]() -> Result<AuditResult> {
+    const auto dir =
+        report_dir.empty() ? station.archive().dir() / "reports" : report_dir;
+    const OutputFileOptions out = ReportFileOptions(station, report_dir);
+    auto open = station.custody().GetAudit(audit);
+    if (!open) return std::unexpected(open.error());
+    if (auto s = CheckAuditReport(dir, open->display_id, out); !s) {
+      return std::unexpected(s.error());
+    }
     auto a = station.custody().CloseAudit(audit, op.user());
     if (!a) return std::unexpected(a.error());
     auto lines = station.custody().AuditReport(a->display_id);
     if (!lines) return std::unexpected(lines.error());
-    auto base = WriteAuditReport(
-        *a, *lines,
-        report_dir.empty() ? station.archive().dir() / "reports" : report_dir,
-        station.Zone());
+    auto base = WriteAuditReport(*a, *lines, dir, station.Zone(), out);
     if (!base) return std::unexpected(base.error());
     return AuditResult{*a, std::move(*lines), *base};
   };
@@ -274,7 +305,8 @@ Result<AuditResult> AuditReport(Station& station, const Caller& caller,
     AuditResult result{*a, std::move(*lines), {}};
     if (!report_dir.empty()) {
       auto base = WriteAuditReport(result.audit, result.lines, report_dir,
-                                   station.Zone());
+                                   station.Zone(),
+                                   ReportFileOptions(station, report_dir));
       if (!base) return std::unexpected(base.error());
       result.report_base = *base;
     }

@@ -1,8 +1,9 @@
 #include "app/documents.h"
 
 #include "app/operation.h"
+#include "governance/masking.h"
 #include "app/records.h"
-#include "core/file_util.h"
+#include "core/output_file.h"
 #include "fields/normalize.h"
 #include "storage/archive.h"
 #include "storage/custody.h"
@@ -27,8 +28,9 @@ Result<DocumentView> ShowDocument(Station& station, const Caller& caller,
     auto pages = catalog.GetPages(d->id, false);
     if (!pages) return std::unexpected(pages.error());
     view.pages = std::move(*pages);
-    if (!with_text) {
-      for (auto& p : view.pages) p.text.clear();
+    for (auto& p : view.pages) {
+      if (!with_text) p.text.clear();
+      p.text = governance::MaskTextFor(op.principal(), p.text);
     }
     return view;
   };
@@ -62,7 +64,13 @@ Result<std::vector<storage::SearchHit>> Search(Station& station,
       q.field_equals.emplace_back(f.substr(0, eq), *value);
     }
     q.limit = input.limit;
-    return station.records().Search(q);
+    auto hits = station.records().Search(q);
+    if (!hits) return hits;
+    for (auto& h : *hits) {
+      h.title = governance::MaskTextFor(op.principal(), h.title);
+      h.snippet = governance::MaskTextFor(op.principal(), h.snippet);
+    }
+    return hits;
   };
   return op.Finish(run());
 }
@@ -81,10 +89,8 @@ Result<ExportResult> Export(Station& station, const Caller& caller,
     if (std::filesystem::is_directory(dest, ec)) {
       dest /= d->display_id + (input.text ? ".txt" : ".pdf");
     }
-    if (std::filesystem::exists(dest, ec) && !input.force) {
-      return MakeError(ErrorCode::kConflict,
-                       dest.string() + ": exists (use --force to overwrite)");
-    }
+    const OutputFileOptions out{input.force, station.archive().dir()};
+    if (auto s = CheckOutputFile(dest, out); !s) return std::unexpected(s.error());
     // The content first, so a damaged file fails before an approval is
     // used up.
     std::string content;
@@ -95,6 +101,7 @@ Result<ExportResult> Export(Station& station, const Caller& caller,
         if (!content.empty()) content += "\f";
         content += p.text + "\n";
       }
+      content = governance::MaskTextFor(op.principal(), content);
     } else {
       auto bytes = station.archive().files().Get(d->pdf_sha256);
       if (!bytes) return std::unexpected(bytes.error());
@@ -102,7 +109,7 @@ Result<ExportResult> Export(Station& station, const Caller& caller,
     }
     auto approval = station.custody().AuthorizeExport(d->display_id, op.user());
     if (!approval) return std::unexpected(approval.error());
-    if (auto s = WriteFileAtomic(dest, content); !s) {
+    if (auto s = WriteOutputFile(dest, content, out); !s) {
       return std::unexpected(s.error());
     }
     ExportResult result{*d, dest, std::nullopt};

@@ -6,6 +6,7 @@
 #include "app/operation.h"
 #include "archive/certificate.h"
 #include "core/file_util.h"
+#include "core/output_file.h"
 #include "core/hash.h"
 #include "storage/archive.h"
 #include "storage/custody.h"
@@ -60,7 +61,15 @@ Result<std::filesystem::path> WriteCertificate(Station& station,
       to.empty() ? station.archive().dir() / "reports" /
                        ("destruction-" + b.display_id + ".pdf")
                  : to;
-  if (auto s = WriteFileAtomic(dest, *pdf); !s) return std::unexpected(s.error());
+  // The default lands in the archive's own reports/ folder; a path the user
+  // gives must lie outside the archive.
+  const OutputFileOptions out{/*replace=*/true,
+                              to.empty() ? std::filesystem::path()
+                                         : station.archive().dir(),
+                              /*has_force_flag=*/false};
+  if (auto s = WriteOutputFile(dest, *pdf, out); !s) {
+    return std::unexpected(s.error());
+  }
   if (auto s = station.retention().RecordCertificate(b.display_id,
                                                      Sha256Hex(*pdf), issued_by);
       !s) {
@@ -290,14 +299,13 @@ Result<storage::LogCheck> ExportLog(Station& station, const Caller& caller,
   Operation op(station, caller, "log.export");
   APP_GUARD(op);
   auto run = [&]() -> Result<storage::LogCheck> {
-    std::error_code ec;
-    if (std::filesystem::exists(to, ec) && !force) {
-      return MakeError(ErrorCode::kConflict,
-                       to.string() + ": exists (use --force to overwrite)");
-    }
+    const OutputFileOptions out{force, station.archive().dir()};
+    if (auto s = CheckOutputFile(to, out); !s) return std::unexpected(s.error());
     auto text = station.access().ExportLog();
     if (!text) return std::unexpected(text.error());
-    if (auto s = WriteFileAtomic(to, *text); !s) return std::unexpected(s.error());
+    if (auto s = WriteOutputFile(to, *text, out); !s) {
+      return std::unexpected(s.error());
+    }
     return storage::VerifyLogExport(*text, std::nullopt);
   };
   return op.Finish(run());

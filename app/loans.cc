@@ -1,7 +1,7 @@
 #include "app/loans.h"
 
 #include "app/operation.h"
-#include "core/file_util.h"
+#include "core/output_file.h"
 #include "storage/archive.h"
 
 namespace dossier::app {
@@ -64,9 +64,14 @@ Result<storage::Loan> CheckoutLoan(Station& station, const Caller& caller,
     if (!doc) return std::unexpected(doc.error());
     auto bytes = station.archive().files().Get(doc->pdf_sha256);
     if (!bytes) return std::unexpected(bytes.error());
+    const OutputFileOptions file{/*replace=*/true, station.archive().dir(),
+                                 /*has_force_flag=*/false};
+    if (auto s = CheckOutputFile(to, file); !s) return std::unexpected(s.error());
     auto out = station.custody().CheckoutLoan(loan, "", op.user());
     if (!out) return out;
-    if (auto s = WriteFileAtomic(to, *bytes); !s) return std::unexpected(s.error());
+    if (auto s = WriteOutputFile(to, *bytes, file); !s) {
+      return std::unexpected(s.error());
+    }
     return out;
   };
   return op.Finish(run());

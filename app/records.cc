@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "app/operation.h"
+#include "governance/masking.h"
 #include "fields/normalize.h"
 
 namespace dossier::app {
@@ -51,18 +52,33 @@ storage::Contact Masked(const Principal& p, storage::Contact c) {
   return c;
 }
 
+namespace {
+
+// A value of the named field as the principal may see it: masked whole when
+// the field holds ID or phone numbers, else any number in it that may be
+// one (a "contact" field with a phone after the name, a title, a reason).
+std::string MaskedValue(const Principal& p, const std::string& field,
+                        const std::string& value) {
+  if (governance::IsSensitiveField(field)) {
+    return governance::MaskFor(p, field, value);
+  }
+  return governance::MaskTextFor(p, value);
+}
+
+}  // namespace
+
 storage::HistoryEntry Masked(const Principal& p, storage::HistoryEntry e) {
   // Document fields are recorded as "field:<name>" (and similar prefixes):
   // the name after the last ':' decides.
   const std::string name = e.field.substr(e.field.rfind(':') + 1);
-  if (e.old_value) e.old_value = governance::MaskFor(p, name, *e.old_value);
-  if (e.new_value) e.new_value = governance::MaskFor(p, name, *e.new_value);
+  if (e.old_value) e.old_value = MaskedValue(p, name, *e.old_value);
+  if (e.new_value) e.new_value = MaskedValue(p, name, *e.new_value);
   return e;
 }
 
 storage::DocumentField Masked(const Principal& p, storage::DocumentField f) {
-  f.value = governance::MaskFor(p, f.name, f.value);
-  f.raw = governance::MaskFor(p, f.name, f.raw);
+  f.value = MaskedValue(p, f.name, f.value);
+  f.raw = MaskedValue(p, f.name, f.raw);
   return f;
 }
 
@@ -238,7 +254,10 @@ Result<ReviewSheet> ShowReview(Station& station, const Caller& caller,
     if (!fields) return std::unexpected(fields.error());
     auto matches = catalog.MatchCustomers(*fields);
     if (!matches) return std::unexpected(matches.error());
-    for (auto& m : *matches) m.customer = Masked(op.principal(), m.customer);
+    for (auto& m : *matches) {
+      m.customer = Masked(op.principal(), m.customer);
+      m.reason = governance::MaskTextFor(op.principal(), m.reason);
+    }
     sheet.matches = std::move(*matches);
     for (const auto& f : *fields) sheet.fields.push_back(Masked(op.principal(), f));
     auto pages = catalog.GetPages(doc->id, /*with_words=*/true);
@@ -246,7 +265,9 @@ Result<ReviewSheet> ShowReview(Station& station, const Caller& caller,
     for (const auto& p : *pages) {
       ReviewPage page{p.number, p.confidence, static_cast<int>(p.words.size()), {}};
       for (const auto& w : p.words) {
-        if (w.confidence < threshold) page.doubtful.push_back(w.text);
+        if (w.confidence < threshold) {
+          page.doubtful.push_back(governance::MaskTextFor(op.principal(), w.text));
+        }
       }
       if (!page.doubtful.empty()) sheet.pages.push_back(std::move(page));
     }

@@ -6,6 +6,7 @@
 #include <regex>
 
 #include "app/operation.h"
+#include "governance/masking.h"
 #include "storage/access.h"
 #include "storage/archive.h"
 #include "storage/custody.h"
@@ -19,6 +20,21 @@ bool IsSecretOption(std::string_view option) {
     if (option.find(word) != std::string_view::npos) return true;
   }
   return false;
+}
+
+// "NAME=VALUE" (`search --field id_number=…`, also after "--field="): the
+// value masked when NAME is a sensitive field.
+std::string MaskFieldEquals(const std::string& arg) {
+  size_t start = 0;
+  if (arg.starts_with("--")) {
+    start = arg.find('=');
+    if (start == std::string::npos) return arg;
+    ++start;
+  }
+  const size_t eq = arg.find('=', start);
+  if (eq == std::string::npos) return arg;
+  if (!governance::IsSensitiveField(arg.substr(start, eq - start))) return arg;
+  return arg.substr(0, eq + 1) + governance::MaskValue(arg.substr(eq + 1));
 }
 
 void AddUnique(std::vector<std::string>& ids, const std::string& id) {
@@ -99,7 +115,7 @@ Status Operation::Log(const std::string& outcome, const std::string& detail) {
   logged_ = true;
   auto entry = station_.access().AppendLog(storage::NewLogEntry{
       caller_.principal.user, name_, Redact(caller_.channel.args), records_,
-      outcome, detail});
+      outcome, governance::MaskText(detail)});
   if (!entry) return std::unexpected(entry.error());
   return Ok();
 }
@@ -201,8 +217,11 @@ std::vector<std::string> Redact(const std::vector<std::string>& args) {
       }
       continue;
     }
-    out.push_back(arg);
+    out.push_back(MaskFieldEquals(arg));
   }
+  // Whatever still looks like an ID or phone number (a search for one, a
+  // value given to an option without a field name) is masked too.
+  for (auto& arg : out) arg = governance::MaskText(arg);
   return out;
 }
 

@@ -6,9 +6,12 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <utility>
 
 #include "governance/policy.h"
+
+#include "governance/masking.h"
 
 namespace dossier::governance {
 namespace {
@@ -222,12 +225,15 @@ bool Holds(const Principal& principal, std::string_view permission) {
 }
 
 bool IsSensitiveField(std::string_view field) {
-  for (std::string_view name : {"id_number", "phone", "mobile"}) {
-    if (field == name) return true;
-    if (field.size() > name.size() + 1 && field.ends_with(name) &&
-        field[field.size() - name.size() - 1] == '_') {
-      return true;
-    }
+  std::string name(field);
+  for (char& c : name) {
+    c = c == '-' ? '_'
+                 : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  if (name == "tel") return true;
+  for (std::string_view suffix :
+       {"id_number", "idnumber", "id_card", "phone", "mobile", "_tel"}) {
+    if (name.ends_with(suffix)) return true;
   }
   return false;
 }
@@ -259,6 +265,64 @@ std::string MaskFor(const Principal& principal, std::string_view field,
     return value;
   }
   return MaskValue(value);
+}
+
+std::string MaskText(std::string_view text) {
+  auto digit = [&](size_t i) {
+    return i < text.size() && text[i] >= '0' && text[i] <= '9';
+  };
+  std::string out;
+  out.reserve(text.size());
+  size_t i = 0;
+  while (i < text.size()) {
+    const bool plus = text[i] == '+' && digit(i + 1);
+    // A run starts at a digit (or '+digit') not glued to a previous digit.
+    if (!(digit(i) || plus)) {
+      out += text[i++];
+      continue;
+    }
+    // Part of a record id (KH-2026-000001-7, OR00000012X, DA-…): kept.
+    auto letter = [&](size_t k) {
+      return std::isalpha(static_cast<unsigned char>(text[k])) != 0;
+    };
+    const bool in_id =
+        !plus && i > 0 &&
+        (letter(i - 1) || (text[i - 1] == '-' && i > 1 && letter(i - 2)));
+    size_t j = plus ? i + 1 : i;
+    std::string compact = plus ? "+" : "";
+    size_t digits = 0;
+    while (true) {
+      while (digit(j)) {
+        compact += text[j++];
+        ++digits;
+      }
+      // One space or hyphen between two digit groups continues the run.
+      if ((j < text.size() && (text[j] == ' ' || text[j] == '-')) &&
+          digit(j + 1)) {
+        ++j;
+        continue;
+      }
+      break;
+    }
+    if (j < text.size() && (text[j] == 'X' || text[j] == 'x') &&
+        !(j + 1 < text.size() &&
+          std::isalnum(static_cast<unsigned char>(text[j + 1])))) {
+      compact += 'X';
+      ++j;
+    }
+    if (digits >= 11 && !in_id) {
+      out += MaskValue(compact);
+    } else {
+      out.append(text.substr(i, j - i));
+    }
+    i = j;
+  }
+  return out;
+}
+
+std::string MaskTextFor(const Principal& principal, const std::string& text) {
+  if (text.empty() || Holds(principal, "customer.pii")) return text;
+  return MaskText(text);
 }
 
 }  // namespace dossier::governance

@@ -5,10 +5,13 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <sqlite3.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -16,6 +19,7 @@
 #include <system_error>
 #include <thread>
 
+#include "core/env.h"
 #include "core/file_util.h"
 #include "core/hash.h"
 #include "storage/archive.h"
@@ -514,47 +518,117 @@ Result<BackupCheck> VerifyBackup(const fs::path& backup,
   return check;
 }
 
+namespace {
+
+// A restore is copied into "<parent>/.<name>.restoring-<pid>" and renamed
+// onto <name> once verified; the name of a killed one says whose it was.
+constexpr std::string_view kRestoringInfix = ".restoring-";
+
+std::string StagingPrefix(const fs::path& target) {
+  return "." + target.filename().string() + std::string(kRestoringInfix);
+}
+
+// Removes the staging folders of restores into target whose process is gone
+// (killed mid-copy): never a complete archive, so nothing to resume.
+// Returns how many were removed.
+int RemoveAbandonedRestores(const fs::path& target) {
+  std::error_code ec;
+  const fs::path parent = target.parent_path().empty() ? fs::path(".")
+                                                       : target.parent_path();
+  const std::string prefix = StagingPrefix(target);
+  std::vector<fs::path> abandoned;
+  for (const auto& e : fs::directory_iterator(parent, ec)) {
+    const std::string name = e.path().filename().string();
+    if (!name.starts_with(prefix)) continue;
+    const std::string pid_text = name.substr(prefix.size());
+    if (pid_text.empty() ||
+        pid_text.find_first_not_of("0123456789") != std::string::npos) {
+      continue;
+    }
+    const pid_t pid = static_cast<pid_t>(std::stol(pid_text));
+    // kill(pid, 0) fails with ESRCH once the process is gone.
+    if (pid == ::getpid() || (::kill(pid, 0) != 0 && errno == ESRCH)) {
+      abandoned.push_back(e.path());
+    }
+  }
+  for (const auto& dir : abandoned) fs::remove_all(dir, ec);
+  return static_cast<int>(abandoned.size());
+}
+
+Status SyncDir(const fs::path& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return std::unexpected(IoError(dir, "cannot open", {errno, std::generic_category()}));
+  const int rc = ::fsync(fd);
+  const int err = errno;
+  ::close(fd);
+  if (rc != 0) return std::unexpected(IoError(dir, "fsync", {err, std::generic_category()}));
+  return Ok();
+}
+
+}  // namespace
+
 Result<BackupCheck> RestoreBackup(const fs::path& backup,
                                   const fs::path& new_archive) {
   auto manifest = ReadManifest(backup);
   if (!manifest) return std::unexpected(manifest.error());
   std::error_code ec;
-  const bool existed = fs::exists(new_archive, ec);
-  if (existed && !IsEmptyDir(new_archive)) {
+  const fs::path target = fs::absolute(new_archive, ec).lexically_normal();
+  const fs::path named =
+      target.has_filename() ? target : target.parent_path();  // "dir/" -> dir
+  if (fs::exists(named, ec) && !IsEmptyDir(named)) {
     return MakeError(ErrorCode::kConflict,
                      fmt::format("restore: {} exists and is not empty; restore "
                                  "into a new folder",
                                  new_archive.string()));
   }
-  auto cleanup = [&] {
-    if (existed) {
-      for (const auto& e : fs::directory_iterator(new_archive, ec)) {
-        fs::remove_all(e.path(), ec);
-      }
-    } else {
-      fs::remove_all(new_archive, ec);
-    }
+  const fs::path parent = named.parent_path();
+  if (auto s = Env::Default()->CreateDirectories(parent); !s) {
+    return std::unexpected(s.error());
+  }
+  RemoveAbandonedRestores(named);
+  // Everything lands in a staging folder beside the target, invisible under
+  // the target's name until it is complete and checked.
+  const fs::path staging =
+      parent / (StagingPrefix(named) + std::to_string(::getpid()));
+  fs::remove_all(staging, ec);
+  auto cleanup = [&] { fs::remove_all(staging, ec); };
+  auto refused = [&](const BackupCheck& check) {
+    cleanup();
+    return MakeError(ErrorCode::kCorruptInput,
+                     fmt::format("restore from {} refused, nothing restored: {}",
+                                 backup.string(), fmt::join(check.problems, "; ")));
   };
   BackupCheck check;
   check.backup = backup;
   check.created_at = manifest->created_at;
   check.schema_version = manifest->schema_version;
-  check.files_checked = CopyAll(backup, *manifest, new_archive, &check.problems);
-  if (!check.problems.empty()) {
-    cleanup();
-    return MakeError(ErrorCode::kCorruptInput,
-                     fmt::format("restore from {} refused, nothing restored: {}",
-                                 backup.string(),
-                                 fmt::join(check.problems, "; ")));
+  check.files_checked = CopyAll(backup, *manifest, staging, &check.problems);
+  if (!check.problems.empty()) return refused(check);
+  CheckRestored(staging, &check);
+  if (!check.problems.empty()) return refused(check);
+  // The folders' entries are made durable before the name appears.
+  for (auto it = fs::recursive_directory_iterator(staging, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->is_directory(ec)) {
+      if (auto s = SyncDir(it->path()); !s) {
+        cleanup();
+        return std::unexpected(s.error());
+      }
+    }
   }
-  CheckRestored(new_archive, &check);
-  if (!check.problems.empty()) {
+  if (auto s = SyncDir(staging); !s) {
     cleanup();
-    return MakeError(ErrorCode::kCorruptInput,
-                     fmt::format("restore from {} refused, nothing restored: {}",
-                                 backup.string(),
-                                 fmt::join(check.problems, "; ")));
+    return std::unexpected(s.error());
   }
+  // rename(2) replaces an empty directory atomically.
+  if (::rename(staging.c_str(), named.c_str()) != 0) {
+    const int err = errno;
+    cleanup();
+    return std::unexpected(IoError(named, "cannot rename the restored archive "
+                                          "into place",
+                                   {err, std::generic_category()}));
+  }
+  if (auto s = SyncDir(parent); !s) return std::unexpected(s.error());
   return check;
 }
 

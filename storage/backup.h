@@ -83,10 +83,16 @@ Result<BackupCheck> VerifyBackup(const std::filesystem::path& backup,
                                  const std::filesystem::path& scratch_parent =
                                      {});
 
-// Restores into new_archive (must not exist or be empty): copies and checks
-// every file, then opens the archive, upgrading its schema. kConflict if
-// new_archive holds anything; kCorruptInput naming the file if a checksum
-// differs (nothing is left at new_archive then).
+// Restores into new_archive (must not exist or be empty), all or nothing:
+// copies and checks every file into a staging folder beside it
+// (".<name>.restoring-<pid>"), opens that archive (upgrading its schema) and
+// checks it as VerifyBackup does, fsyncs it, and only then renames it onto
+// new_archive. A restore killed at any point leaves either no archive at
+// new_archive or the complete, checked one; the staging folder a killed
+// restore left behind (its process gone) is removed by the next restore
+// into the same target. kConflict if new_archive holds anything;
+// kCorruptInput naming the file if a checksum differs (nothing is left at
+// new_archive or beside it then).
 Result<BackupCheck> RestoreBackup(const std::filesystem::path& backup,
                                   const std::filesystem::path& new_archive);
 
