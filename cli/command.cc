@@ -201,7 +201,7 @@ Result<int> RunCommand(const CLI::App& app, const std::vector<std::string>& args
 }
 
 int PrintJson(const nlohmann::json& value) {
-  fmt::print("{}\n",
+  Print("{}\n",
              value.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
   return kExitOk;
 }
