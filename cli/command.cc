@@ -201,7 +201,8 @@ Result<int> RunCommand(const CLI::App& app, const std::vector<std::string>& args
 }
 
 int PrintJson(const nlohmann::json& value) {
-  Print("{}\n",
+  // JSON text escapes control characters itself; its own newlines stay.
+  fmt::print("{}\n",
              value.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
   return kExitOk;
 }
