@@ -127,8 +127,12 @@ Result<pipeline::VerifyReport> Verify(
     const std::function<void(const pipeline::VerifyOutcome&)>& on_document) {
   Operation op(station, caller, "document.verify");
   if (auto s = op.Authorize(); !s) return std::unexpected(s.error());
-  return op.Finish(pipeline::VerifyDocuments(station.archive(), ids, op.user(),
-                                             on_document));
+  auto report = pipeline::VerifyDocuments(station.archive(), ids, op.user(),
+                                         on_document);
+  if (report) {
+    report->warnings = storage::ArchiveModeProblems(station.archive().dir());
+  }
+  return op.Finish(std::move(report));
 }
 
 }  // namespace dossier::app

@@ -361,6 +361,28 @@ Result<storage::BackupCheck> RestoreArchive(Station* current, const Caller& call
   return here ? here->Finish(run()) : run();
 }
 
+Result<governance::LoginThrottle> SetLoginThrottle(Station& station,
+                                                   const Caller& caller,
+                                                   const ThrottleChange& change) {
+  Operation op(station, caller, "archive.settings");
+  APP_GUARD(op);
+  auto run = [&]() -> Result<governance::LoginThrottle> {
+    auto t = station.access().LoginThrottleSettings();
+    if (!t) return std::unexpected(t.error());
+    if (!change.delay_ms && !change.max_delay_ms && !change.lockout_after) {
+      return t;
+    }
+    if (change.delay_ms) t->delay_ms = *change.delay_ms;
+    if (change.max_delay_ms) t->max_delay_ms = *change.max_delay_ms;
+    if (change.lockout_after) t->lockout_after = *change.lockout_after;
+    if (auto s = station.access().SetLoginThrottle(*t, op.user()); !s) {
+      return std::unexpected(s.error());
+    }
+    return t;
+  };
+  return op.Finish(run());
+}
+
 Result<std::string> SetTimeZone(Station& station, const Caller& caller,
                                 const std::string& name) {
   Operation op(station, caller, "archive.settings");

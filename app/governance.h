@@ -122,6 +122,17 @@ Result<storage::BackupCheck> RestoreArchive(Station* current, const Caller& call
                                             const std::filesystem::path& backup,
                                             const std::filesystem::path& to);
 
+// Login throttling (a setting; archive.settings): applies the given
+// fields (unset ones keep their value) and returns the result.
+struct ThrottleChange {
+  std::optional<int> delay_ms;
+  std::optional<int> max_delay_ms;
+  std::optional<int> lockout_after;
+};
+Result<governance::LoginThrottle> SetLoginThrottle(Station& station,
+                                                   const Caller& caller,
+                                                   const ThrottleChange& change);
+
 // The archive's time zone (a setting; archive.settings). name '' shows it.
 Result<std::string> SetTimeZone(Station& station, const Caller& caller,
                                 const std::string& name);

@@ -35,8 +35,6 @@ Result<std::unique_ptr<Station>> InitArchive(const InitInput& input,
 Result<LoginResult> Login(Station& station, const Channel& channel,
                           const std::string& name, const std::string& password,
                           int hours) {
-  Caller caller{Principal{name, {}, false, "password", ""}, channel};
-  Operation op(station, caller, "session.login");
   auto run = [&]() -> Result<LoginResult> {
     auto open = station.access().IsOpenStation();
     if (!open) return std::unexpected(open.error());
@@ -53,7 +51,13 @@ Result<LoginResult> Login(Station& station, const Channel& channel,
     if (!user) return std::unexpected(user.error());
     return LoginResult{*session, *user};
   };
-  return op.Finish(run());
+  Result<LoginResult> result = run();
+  // Only a login that succeeded proves the name.
+  Caller caller{Principal{result ? name : ClaimedActor(name), {}, false,
+                          "password", ""},
+                channel};
+  Operation op(station, caller, "session.login");
+  return op.Finish(std::move(result));
 }
 
 Result<bool> IsOpenStation(Station& station) {

@@ -60,7 +60,12 @@ std::filesystem::path ResolveArchiveDir(
 Result<std::unique_ptr<Station>> Station::Open(const std::filesystem::path& dir) {
   auto archive = storage::Archive::Open(dir);
   if (!archive) return std::unexpected(archive.error());
-  return std::make_unique<Station>(std::move(*archive));
+  auto station = std::make_unique<Station>(std::move(*archive));
+  // An archive from before the key file: its signing key leaves the catalog.
+  if (auto s = station->access().MigrateSigningKey(); !s) {
+    return std::unexpected(s.error());
+  }
+  return station;
 }
 
 storage::Catalog& Station::catalog() { return archive_->catalog(); }
@@ -149,10 +154,16 @@ Result<Principal> Authenticate(Station& station, const Credentials& credentials,
                                 credentials.user, who->user, credentials.user));
   }
   if (who) return who;
-  // The refusal is logged under the name that was claimed.
-  Caller claimed{Principal{credentials.user, {}, false, "", ""}, channel};
+  // The refusal is logged under the name that was claimed, marked as such:
+  // the user column only ever holds a proven name.
+  Caller claimed{Principal{ClaimedActor(credentials.user), {}, false, "", ""},
+                 channel};
   Operation op(station, claimed, operation);
   return op.Finish(Result<Principal>(std::unexpected(who.error())));
+}
+
+std::string ClaimedActor(const std::string& name) {
+  return name.empty() ? std::string() : "claimed:" + name;
 }
 
 Result<int> Run(Station& station, const Caller& caller,

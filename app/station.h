@@ -98,10 +98,15 @@ class Station {
 // Finds who the credentials name. On an open station (no users) the claimed
 // user acts as admin. On a secured archive a session token, else a password
 // for the user; neither is kPermissionDenied "not logged in". A refusal is
-// written to the access log under `operation` with the channel's args.
+// written to the access log under `operation` with the channel's args, its
+// actor the claimed name as ClaimedActor (the name was not proven).
 Result<Principal> Authenticate(Station& station, const Credentials& credentials,
                                const Channel& channel,
                                std::string_view operation);
+
+// The log's actor for a caller who only asserted a name (a refused login,
+// a refused session): "claimed:NAME", never a bare user name; '' stays ''.
+std::string ClaimedActor(const std::string& name);
 
 // Runs fn as the named operation: checks the caller's permission (a
 // refusal is logged and returned as kPermissionDenied), runs fn and logs

@@ -68,6 +68,21 @@ Result<storage::User> SetUserActive(Station& station, const Caller& caller,
   return op.Finish(run());
 }
 
+Result<std::int64_t> UnlockUser(Station& station, const Caller& caller,
+                                const std::string& name) {
+  Operation op(station, caller, "user.unlock");
+  if (auto s = op.Authorize(); !s) return std::unexpected(s.error());
+  auto run = [&]() -> Result<std::int64_t> {
+    auto state = station.access().GetLoginState(name);
+    if (!state) return std::unexpected(state.error());
+    if (auto s = station.access().UnlockUser(name, op.user()); !s) {
+      return std::unexpected(s.error());
+    }
+    return state->failures;
+  };
+  return op.Finish(run());
+}
+
 Status SetPassword(Station& station, const Caller& caller,
                    const std::string& name, const std::string& password) {
   Operation op(station, caller, "user.passwd");

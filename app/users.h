@@ -27,6 +27,10 @@ Result<storage::User> RevokeRole(Station& station, const Caller& caller,
                                  const std::string& role);
 Result<storage::User> SetUserActive(Station& station, const Caller& caller,
                                     const std::string& name, bool active);
+// Clears a user's failed logins and lockout (user.unlock; an admin's
+// action, logged). Returns the failures that were counted.
+Result<std::int64_t> UnlockUser(Station& station, const Caller& caller,
+                                const std::string& name);
 // Anyone may set their own password; another user's needs user.manage.
 // name '' = the caller. Ends the user's sessions.
 Status SetPassword(Station& station, const Caller& caller,

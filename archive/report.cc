@@ -1,21 +1,15 @@
 #include "archive/report.h"
 
 #include "archive/report_pdf_doc.h"
+#include "core/text.h"
 
 namespace dossier::archive {
 namespace {
 
 using internal::MmToPt;
 
-std::string CsvField(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
+// Controls escaped, formulas defused, quoted as needed (core/text.h).
+std::string CsvField(const std::string& s) { return CsvCell(s); }
 
 }  // namespace
 

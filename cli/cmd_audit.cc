@@ -11,11 +11,11 @@ namespace dossier::cli {
 namespace {
 
 void PrintAudit(const storage::Audit& a, const TimeZone& zone) {
-  fmt::print("{}  {:<6} {:<12} started {} by {}{}\n", a.display_id, a.status,
+  Print("{}  {:<6} {:<12} started {} by {}{}\n", a.display_id, a.status,
              a.location_code, zone.DisplayUtc(a.started_at), a.started_by,
              a.closed_at.empty() ? "" : ", closed " + zone.DisplayUtc(a.closed_at));
   if (a.status == "closed") {
-    fmt::print("    found {}  missing {}  misplaced {}  unknown {}  on loan {}"
+    Print("    found {}  missing {}  misplaced {}  unknown {}  on loan {}"
                "  duplicates {}  ({} scans){}\n",
                a.found, a.missing, a.misplaced, a.unknown, a.on_loan,
                a.duplicates, a.scans,
@@ -72,9 +72,9 @@ void RegisterAuditCommand(CLI::App& app, const GlobalOptions& global,
       auto r = app::AddAuditScans(st, CurrentCaller(), input);
       if (!r) return std::unexpected(r.error());
       for (const auto& [photo, count] : r->photo_barcodes) {
-        fmt::print("{}: {} barcodes\n", photo, count);
+        Print("{}: {} barcodes\n", photo, count);
       }
-      fmt::print("Recorded {} items ({} location labels)\n", r->total.items,
+      Print("Recorded {} items ({} location labels)\n", r->total.items,
                  r->total.contexts);
       return kExitOk;
     });
@@ -91,7 +91,7 @@ void RegisterAuditCommand(CLI::App& app, const GlobalOptions& global,
       auto r = app::CloseAudit(st, CurrentCaller(), *audit_id, *report_dir);
       if (!r) return std::unexpected(r.error());
       PrintAudit(r->audit, st.Zone());
-      fmt::print("Report: {}.pdf, {}.csv\n", r->report_base.string(),
+      Print("Report: {}.pdf, {}.csv\n", r->report_base.string(),
                  r->report_base.string());
       return kExitOk;
     });
@@ -114,7 +114,7 @@ void RegisterAuditCommand(CLI::App& app, const GlobalOptions& global,
       PrintAudit(r->audit, st.Zone());
       for (const auto& l : r->lines) {
         if (l.category == "found") continue;
-        fmt::print("  {:<10} {:<12} registered {:<12} found {:<12} {}{}\n",
+        Print("  {:<10} {:<12} registered {:<12} found {:<12} {}{}\n",
                    l.category, l.barcode, l.registered_at, l.found_at,
                    l.suggested_to.empty() ? "" : "move to " + l.suggested_to,
                    l.scan_count > 1 ? fmt::format(" (x{})", l.scan_count) : "");
@@ -145,7 +145,7 @@ void RegisterAuditCommand(CLI::App& app, const GlobalOptions& global,
     *action = StationAction(global, [=](app::Station& st) -> Result<int> {
       auto moved = app::ApplyAuditMoves(st, CurrentCaller(), *audit_id);
       if (!moved) return std::unexpected(moved.error());
-      fmt::print("Moved {} originals\n", moved->moved);
+      Print("Moved {} originals\n", moved->moved);
       return kExitOk;
     });
   });

@@ -7,12 +7,12 @@ namespace dossier::cli {
 namespace {
 
 void PrintCheck(const storage::BackupCheck& c) {
-  fmt::print("Backup {} taken {}: schema {} (opens as {}), {} file(s) checked, "
+  Print("Backup {} taken {}: schema {} (opens as {}), {} file(s) checked, "
              "{} document(s) ({} destroyed), integrity {}\n",
              c.backup.string(), c.created_at, c.schema_version,
              c.restored_schema, c.files_checked, c.documents, c.destroyed,
              c.integrity.empty() ? "not checked" : c.integrity);
-  for (const auto& p : c.problems) fmt::print("    PROBLEM: {}\n", p);
+  for (const auto& p : c.problems) Print("    PROBLEM: {}\n", p);
 }
 
 }  // namespace
@@ -48,7 +48,7 @@ void RegisterBackupCommand(CLI::App& app, const GlobalOptions& global,
                            : app::VerifyBackupOffline(*dir, *scratch);
       if (!check) return std::unexpected(check.error());
       PrintCheck(*check);
-      fmt::print("{}\n", check->ok() ? "Backup OK: it restores."
+      Print("{}\n", check->ok() ? "Backup OK: it restores."
                                      : "Backup FAILED its restore test.");
       return check->ok() ? kExitOk : kExitVerifyFailed;
     });
@@ -71,9 +71,9 @@ void RegisterBackupCommand(CLI::App& app, const GlobalOptions& global,
           std::chrono::seconds(static_cast<long long>(*hours * 3600)), *dry);
       if (!r) return std::unexpected(r.error());
       for (const auto& p : r->removed) {
-        fmt::print("{}{}\n", *dry ? "would remove " : "removed ", p);
+        Print("{}{}\n", *dry ? "would remove " : "removed ", p);
       }
-      fmt::print("{} temporary file(s), {} unreferenced file(s)\n",
+      Print("{} temporary file(s), {} unreferenced file(s)\n",
                  r->temporaries_removed, r->orphans_removed);
       return kExitOk;
     });
@@ -87,12 +87,12 @@ void RegisterBackupCommand(CLI::App& app, const GlobalOptions& global,
     *action = StationAction(global, [&global, to](app::Station& st) -> Result<int> {
       auto r = app::Backup(st, CurrentCaller(), *to);
       if (!r) return std::unexpected(r.error());
-      fmt::print("Backed up {} to {}: schema {}, {} document(s), {} file(s): "
+      Print("Backed up {} to {}: schema {}, {} document(s), {} file(s): "
                  "{} copied ({} bytes), {} already there, {} removed\n",
                  ArchiveDir(global).string(), r->to.string(), r->schema_version,
                  r->documents, r->objects, r->objects_copied, r->bytes_copied,
                  r->objects_skipped, r->objects_removed);
-      for (const auto& p : r->problems) fmt::print("    PROBLEM: {}\n", p);
+      for (const auto& p : r->problems) Print("    PROBLEM: {}\n", p);
       return r->ok() ? kExitOk : kExitVerifyFailed;
     });
   });

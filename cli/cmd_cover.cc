@@ -37,7 +37,7 @@ void RegisterCover(CLI::App& app, const GlobalOptions& global, Action* action) {
       if (auto s = app::MakeCoverSheet(st, CurrentCaller(), sheet, args->to); !s) {
         return std::unexpected(s.error());
       }
-      fmt::print("Cover sheet for {} ({}) written to {}\n", args->customer,
+      Print("Cover sheet for {} ({}) written to {}\n", args->customer,
                  args->type, args->to);
       return kExitOk;
     });

@@ -16,11 +16,11 @@ namespace {
 void PrintDocuments(const std::vector<storage::DocumentRecord>& docs,
                     const TimeZone& zone) {
   if (docs.empty()) {
-    fmt::print("  (no documents)\n");
+    Print("  (no documents)\n");
     return;
   }
   for (const auto& d : docs) {
-    fmt::print("  {}  {:<14} {:>3} p  {:<8} {}  {}{}\n", d.display_id, d.type,
+    Print("  {}  {:<14} {:>3} p  {:<8} {}  {}{}\n", d.display_id, d.type,
                d.page_count, d.status, zone.DisplayUtc(d.created_at), d.title,
                d.archive_number.empty() ? "" : "  " + d.archive_number);
   }
@@ -55,8 +55,8 @@ void AddValueOptions(CLI::App* cmd, CustomerArgs& args,
 }
 
 void PrintCustomerLine(const storage::Customer& c, int depth) {
-  fmt::print("{}{}\t{}\t{}{}\n", std::string(depth * 2, ' '), c.code, c.kind,
-             c.name, c.uscc.empty() ? "" : "\t" + c.uscc);
+  fmt::print("{}{}\t{}\t{}{}\n", std::string(depth * 2, ' '), Safe(c.code),
+             Safe(c.kind), Safe(c.name), c.uscc.empty() ? "" : "\t" + Safe(c.uscc));
 }
 
 }  // namespace
@@ -90,7 +90,7 @@ void RegisterCustomer(CLI::App& app, const GlobalOptions& global, Action* action
                               {args->name, args->kind, args->parent, args->values});
     if (!c) return std::unexpected(c.error());
     if (args->json) return PrintJson(json::ToJson(*c));
-    fmt::print("{}\t{}\t{}\n", c->code, c->kind, c->name);
+    Print("{}\t{}\t{}\n", c->code, c->kind, c->name);
     return kExitOk;
   });
 
@@ -105,27 +105,27 @@ void RegisterCustomer(CLI::App& app, const GlobalOptions& global, Action* action
     if (args->json) return PrintJson(json::ToJson(*file));
     const auto& c = file->customer;
     const TimeZone zone = st.Zone();
-    fmt::print("Customer  {}\nName      {}\nKind      {}\nOpened    {} by {}\n",
+    Print("Customer  {}\nName      {}\nKind      {}\nOpened    {} by {}\n",
                c.code, c.name, c.kind, zone.DisplayUtc(c.created_at),
                c.created_by);
     for (const auto& [label, value] :
          {std::pair{"USCC", c.uscc}, {"ID number", c.id_number},
           {"Phone", c.phone}, {"E-mail", c.email}, {"Address", c.address},
           {"Group of", c.parent_code}}) {
-      if (!value.empty()) fmt::print("{:<9} {}\n", label, value);
+      if (!value.empty()) Print("{:<9} {}\n", label, value);
     }
     if (!file->members.empty()) {
-      fmt::print("Members   {}\n", file->members.size());
+      Print("Members   {}\n", file->members.size());
       for (const auto& m : file->members) PrintCustomerLine(m, 1);
     }
     if (!file->contacts.empty()) {
-      fmt::print("Contacts ({})\n", file->contacts.size());
+      Print("Contacts ({})\n", file->contacts.size());
     }
     for (const auto& k : file->contacts) {
-      fmt::print("  {:<8} {:<8} {:<16} {} {}\n", k.role, k.name, k.phone,
+      Print("  {:<8} {:<8} {:<16} {} {}\n", k.role, k.name, k.phone,
                  k.email, k.address);
     }
-    fmt::print("Documents ({})\n", file->documents.size());
+    Print("Documents ({})\n", file->documents.size());
     PrintDocuments(file->documents, zone);
     return kExitOk;
   });
@@ -147,8 +147,8 @@ void RegisterCustomer(CLI::App& app, const GlobalOptions& global, Action* action
     }
     if (!args->tree) {
       for (const auto& c : *customers) {
-        fmt::print("{}\t{}\t{}{}\n", c.code, c.kind, c.name,
-                   c.parent_code.empty() ? "" : "\tgroup of " + c.parent_code);
+        fmt::print("{}\t{}\t{}{}\n", Safe(c.code), Safe(c.kind), Safe(c.name),
+                   c.parent_code.empty() ? "" : "\tgroup of " + Safe(c.parent_code));
       }
       return kExitOk;
     }
@@ -180,7 +180,7 @@ void RegisterCustomer(CLI::App& app, const GlobalOptions& global, Action* action
     auto c = app::UpdateCustomer(st, CurrentCaller(), args->code,
                                  {args->new_name, args->new_kind, args->values});
     if (!c) return std::unexpected(c.error());
-    fmt::print("{}\t{}\t{}\n", c->code, c->kind, c->name);
+    Print("{}\t{}\t{}\n", c->code, c->kind, c->name);
     return kExitOk;
   });
 
@@ -196,7 +196,7 @@ void RegisterCustomer(CLI::App& app, const GlobalOptions& global, Action* action
     }
     auto c = app::LinkCustomer(st, CurrentCaller(), args->code, args->parent);
     if (!c) return std::unexpected(c.error());
-    fmt::print("{}\tgroup\t{}\n", c->code,
+    Print("{}\tgroup\t{}\n", c->code,
                c->parent_code.empty() ? "(none)" : c->parent_code);
     return kExitOk;
   });
@@ -213,7 +213,7 @@ void RegisterCustomer(CLI::App& app, const GlobalOptions& global, Action* action
     auto stored = app::AddContact(st, CurrentCaller(),
                                   {args->code, args->role, args->name, args->values});
     if (!stored) return std::unexpected(stored.error());
-    fmt::print("{}\t{}\t{}\t{}\n", stored->customer_code, stored->role,
+    Print("{}\t{}\t{}\t{}\n", stored->customer_code, stored->role,
                stored->name, stored->phone);
     return kExitOk;
   });

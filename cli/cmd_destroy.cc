@@ -10,7 +10,7 @@ namespace dossier::cli {
 namespace {
 
 void PrintBatch(const storage::DestructionBatch& b, const TimeZone& zone) {
-  fmt::print("{}  {:<9} proposed {} by {}{}  {}\n", b.display_id, b.status,
+  Print("{}  {:<9} proposed {} by {}{}  {}\n", b.display_id, b.status,
              zone.DisplayUtc(b.proposed_at), b.proposed_by,
              b.approved_by.empty()
                  ? ""
@@ -18,12 +18,12 @@ void PrintBatch(const storage::DestructionBatch& b, const TimeZone& zone) {
                                b.approved_by),
              b.reason);
   for (const auto& i : b.items) {
-    fmt::print("    {}  {:<22} {}  {}  due {}{}\n", i.document,
+    Print("    {}  {:<22} {}  {}  due {}{}\n", i.document,
                i.archive_number, i.customer_code, i.title, i.due_on,
                i.destroyed_at.empty() ? "" : "  destroyed " + zone.DisplayUtc(i.destroyed_at));
   }
   for (const auto& o : b.originals) {
-    fmt::print("    original {} ({}): {}\n", o.barcode, o.document,
+    Print("    original {} ({}): {}\n", o.barcode, o.document,
                o.shredded_by.empty()
                    ? std::string("awaiting shredding")
                    : fmt::format("shredded {} by {}, witness {}", zone.DisplayUtc(o.shredded_at),
@@ -56,7 +56,7 @@ void RegisterDestroyCommand(CLI::App& app, const GlobalOptions& global,
       auto b = app::ProposeDestruction(st, CurrentCaller(), *docs, *today, *reason);
       if (!b) return std::unexpected(b.error());
       PrintBatch(*b, st.Zone());
-      fmt::print("Proposed; a records manager other than you approves it with "
+      Print("Proposed; a records manager other than you approves it with "
                  "`dossier destroy approve {}`\n",
                  b->display_id);
       return kExitOk;
@@ -74,7 +74,7 @@ void RegisterDestroyCommand(CLI::App& app, const GlobalOptions& global,
       auto r = app::ApproveDestruction(st, CurrentCaller(), *batch, *font);
       if (!r) return std::unexpected(r.error());
       PrintBatch(r->batch, st.Zone());
-      fmt::print("Certificate: {}\n", r->certificate.string());
+      Print("Certificate: {}\n", r->certificate.string());
       return kExitOk;
     });
   });
@@ -107,7 +107,7 @@ void RegisterDestroyCommand(CLI::App& app, const GlobalOptions& global,
       auto r = app::RecordShredding(st, CurrentCaller(), *req, *font);
       if (!r) return std::unexpected(r.error());
       PrintBatch(r->batch, st.Zone());
-      fmt::print("Certificate: {}\n", r->certificate.string());
+      Print("Certificate: {}\n", r->certificate.string());
       return kExitOk;
     });
   });
@@ -125,7 +125,7 @@ void RegisterDestroyCommand(CLI::App& app, const GlobalOptions& global,
         return PrintJson(which->empty() ? json::ToJson(*batches)
                                         : json::ToJson(batches->front()));
       }
-      if (batches->empty()) fmt::print("No destruction batches.\n");
+      if (batches->empty()) Print("No destruction batches.\n");
       const TimeZone zone = st.Zone();
       for (const auto& b : *batches) PrintBatch(b, zone);
       return kExitOk;
@@ -144,7 +144,7 @@ void RegisterDestroyCommand(CLI::App& app, const GlobalOptions& global,
     *action = StationAction(global, [=](app::Station& st) -> Result<int> {
       auto r = app::IssueCertificate(st, CurrentCaller(), *which, *to, *font);
       if (!r) return std::unexpected(r.error());
-      fmt::print("Certificate of {}: {}\n", r->batch.display_id,
+      Print("Certificate of {}: {}\n", r->batch.display_id,
                  r->certificate.string());
       return kExitOk;
     });

@@ -26,7 +26,7 @@ void RegisterExport(CLI::App& app, const GlobalOptions& global, Action* action) 
       request.to = *to;
       auto done = app::Export(**station, CurrentCaller(), request);
       if (!done) return std::unexpected(done.error());
-      fmt::print("Exported {}{} ({} pages) to {}\n",
+      Print("Exported {}{} ({} pages) to {}\n",
                  request.text ? "the text of " : "", done->document.display_id,
                  done->document.page_count, done->written.string());
       return kExitOk;

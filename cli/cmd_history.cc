@@ -26,12 +26,12 @@ void RegisterHistory(CLI::App& app, const GlobalOptions& global, Action* action)
       if (*json) return PrintJson(json::ToJson(*entries));
       const TimeZone zone = (*station)->Zone();
       for (const auto& e : *entries) {
-        fmt::print("{}  {:<10} {:<12} {:<22} {} -> {}\n", zone.DisplayUtc(e.at),
+        Print("{}  {:<10} {:<12} {:<22} {} -> {}\n", zone.DisplayUtc(e.at),
                    e.actor, e.record, e.field,
                    e.old_value ? "'" + *e.old_value + "'" : "(new)",
                    e.new_value ? "'" + *e.new_value + "'" : "(removed)");
       }
-      fmt::print("{} change(s)\n", entries->size());
+      Print("{} change(s)\n", entries->size());
       return kExitOk;
     });
   });

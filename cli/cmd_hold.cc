@@ -9,11 +9,11 @@ namespace dossier::cli {
 namespace {
 
 void PrintHold(const storage::LegalHold& h, const TimeZone& zone) {
-  fmt::print("{}  {:<8} {:<18} placed {} by {}  {}\n", h.display_id,
+  Print("{}  {:<8} {:<18} placed {} by {}  {}\n", h.display_id,
              h.active() ? "active" : "released", h.target,
              zone.DisplayUtc(h.placed_at), h.placed_by, h.reason);
   if (!h.active()) {
-    fmt::print("    released {} by {}: {}\n", zone.DisplayUtc(h.released_at),
+    Print("    released {} by {}: {}\n", zone.DisplayUtc(h.released_at),
                h.released_by, h.release_reason);
   }
 }
@@ -65,7 +65,7 @@ void RegisterHoldCommand(CLI::App& app, const GlobalOptions& global,
       auto holds = app::ListHolds(st, CurrentCaller(), !*all);
       if (!holds) return std::unexpected(holds.error());
       if (*json) return PrintJson(json::ToJson(*holds));
-      if (holds->empty()) fmt::print("No holds.\n");
+      if (holds->empty()) Print("No holds.\n");
       const TimeZone zone = st.Zone();
       for (const auto& h : *holds) PrintHold(h, zone);
       return kExitOk;

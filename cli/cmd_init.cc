@@ -47,16 +47,16 @@ void RegisterInit(CLI::App& app, const GlobalOptions& global, Action* action) {
       }
       auto station = app::InitArchive(input, ClaimedUser(), CurrentCaller().channel);
       if (!station) return std::unexpected(station.error());
-      fmt::print("Created archive in {}\n", target.string());
+      Print("Created archive in {}\n", target.string());
       if (args->admin.empty()) {
         std::cerr << "Open station: no passwords; $DOSSIER_USER (or the login "
                      "name) acts as admin. Secure it with `dossier user add "
                      "NAME --role admin`.\n";
       } else {
-        fmt::print("Admin {} created; log in with `dossier login {}`\n",
+        Print("Admin {} created; log in with `dossier login {}`\n",
                    args->admin, args->admin);
       }
-      fmt::print("Use it with --archive {} or export DOSSIER_ARCHIVE={}\n",
+      Print("Use it with --archive {} or export DOSSIER_ARCHIVE={}\n",
                  target.string(), target.string());
       return kExitOk;
     };

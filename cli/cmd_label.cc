@@ -36,7 +36,7 @@ void RegisterLabelCommand(CLI::App& app, const GlobalOptions& global,
       input.out = *out;
       auto done = app::PrintLabels(**station, CurrentCaller(), input);
       if (!done) return std::unexpected(done.error());
-      fmt::print("Wrote {} labels ({}) to {}\n", done->labels, done->stock,
+      Print("Wrote {} labels ({}) to {}\n", done->labels, done->stock,
                  done->written.string());
       return kExitOk;
     });

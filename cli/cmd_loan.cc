@@ -11,7 +11,7 @@ namespace dossier::cli {
 namespace {
 
 void PrintLoan(const storage::Loan& l) {
-  fmt::print("{}  {:<17} {:<10} {:<12} due {}{}  {} -> {}{}  {}\n",
+  Print("{}  {:<17} {:<10} {:<12} due {}{}  {} -> {}{}  {}\n",
              l.display_id, l.status, l.kind,
              l.barcode.empty() ? l.document_display_id : l.barcode,
              l.due_date,
@@ -31,11 +31,11 @@ Action LoanAction(const GlobalOptions& global, Fn fn) {
     PrintLoan(*loan);
     const TimeZone zone = (*station)->Zone();
     for (const auto& a : loan->approvals) {
-      fmt::print("    round {}: {} {} at {} {}\n", a.round, a.approver,
+      Print("    round {}: {} {} at {} {}\n", a.round, a.approver,
                  a.decision, zone.DisplayUtc(a.at), a.note);
     }
     if (loan->status == "requested" || loan->status == "renewal-requested") {
-      fmt::print("    needs {} approval(s) this round\n", loan->approvals_needed);
+      Print("    needs {} approval(s) this round\n", loan->approvals_needed);
     }
     return kExitOk;
   });

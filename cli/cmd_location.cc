@@ -8,7 +8,7 @@ namespace dossier::cli {
 namespace {
 
 void PrintLocation(const storage::Location& l) {
-  fmt::print("{:<14} {:<8} {:<10} {:>4}{} {}\n", l.code, l.kind, l.barcode,
+  Print("{:<14} {:<8} {:<10} {:>4}{} {}\n", l.code, l.kind, l.barcode,
              l.original_count,
              l.capacity > 0 ? fmt::format("/{:<4}", l.capacity) : "     ",
              l.name);
@@ -40,7 +40,7 @@ void RegisterLocationCommand(CLI::App& app, const GlobalOptions& global,
       app::Station& st = **station;
       auto l = app::AddLocation(st, CurrentCaller(), *loc);
       if (!l) return std::unexpected(l.error());
-      fmt::print("{}\t{}\t{}\n", l->code, l->barcode, l->path);
+      Print("{}\t{}\t{}\n", l->code, l->barcode, l->path);
       return kExitOk;
     });
   });
@@ -63,7 +63,7 @@ void RegisterLocationCommand(CLI::App& app, const GlobalOptions& global,
       app::Station& st = **station;
       auto made = app::AddCabinet(st, CurrentCaller(), *spec);
       if (!made) return std::unexpected(made.error());
-      fmt::print("Added {} locations: {} .. {}\n", made->size(),
+      Print("Added {} locations: {} .. {}\n", made->size(),
                  made->front().code, made->back().code);
       return kExitOk;
     });
@@ -101,7 +101,7 @@ void RegisterLocationCommand(CLI::App& app, const GlobalOptions& global,
       if (!all) return std::unexpected(all.error());
       for (const auto& l : *all) {
         const auto depth = std::count(l.path.begin(), l.path.end(), '/');
-        fmt::print("{}{} ({}, {} originals{})\n",
+        Print("{}{} ({}, {} originals{})\n",
                    std::string(static_cast<size_t>(depth) * 2, ' '), l.code,
                    l.kind, l.original_count,
                    l.capacity > 0 ? fmt::format(" of {}", l.capacity) : "");
@@ -127,13 +127,13 @@ void RegisterLocationCommand(CLI::App& app, const GlobalOptions& global,
         return PrintJson(out);
       }
       const storage::Location* l = &view->location;
-      fmt::print("Location  {}\nKind      {}\nBarcode   {}\nPath      {}\n"
+      Print("Location  {}\nKind      {}\nBarcode   {}\nPath      {}\n"
                  "Name      {}\nSecurity  {}\nCapacity  {}\nHolds     {}\n",
                  l->code, l->kind, l->barcode, l->path, l->name, l->security,
                  l->capacity > 0 ? std::to_string(l->capacity) : "unlimited",
                  l->original_count);
       for (const auto& o : view->originals) {
-        fmt::print("  {}  {:<16} {:<8} {} {}\n", o.barcode, o.state,
+        Print("  {}  {:<16} {:<8} {} {}\n", o.barcode, o.state,
                    o.document_display_id.empty() ? o.customer_code
                                                  : o.document_display_id,
                    o.customer_name, o.title);

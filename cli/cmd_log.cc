@@ -13,14 +13,14 @@ namespace {
 int ReportCheck(const storage::LogCheck& check, std::string_view what) {
   if (!check.ok) {
     if (check.first_bad > 0) {
-      fmt::print("{}: FAILED at entry {}: {}\n", what, check.first_bad,
+      Print("{}: FAILED at entry {}: {}\n", what, check.first_bad,
                  check.problem);
     } else {
-      fmt::print("{}: FAILED: {}\n", what, check.problem);
+      Print("{}: FAILED: {}\n", what, check.problem);
     }
     return kExitVerifyFailed;
   }
-  fmt::print("{}: ok, {} entries, head entry {} {}\n", what, check.entries,
+  Print("{}: ok, {} entries, head entry {} {}\n", what, check.entries,
              check.head_seq, check.head_hash);
   return kExitOk;
 }
@@ -64,8 +64,11 @@ void RegisterLog(CLI::App& app, const GlobalOptions& global, Action* action) {
       if (args->json) {
         fmt::print("{}\n", DumpJson(json::ToJson(e)));
       } else {
-        fmt::print("{}\t{}\t{}\t{}\t{}\t{}{}\n", e.seq, e.at, e.actor, e.outcome,
-                   e.command, e.args, e.detail.empty() ? "" : "\t" + e.detail);
+        // Each value escaped (Safe): a claimed name or a detail with tabs
+        // or newlines cannot add a column or fake an entry.
+        fmt::print("{}\t{}\t{}\t{}\t{}\t{}{}\n", e.seq, Safe(e.at),
+                   Safe(e.actor), Safe(e.outcome), Safe(e.command),
+                   Safe(e.args), e.detail.empty() ? "" : "\t" + Safe(e.detail));
       }
     }
     return kExitOk;
@@ -109,7 +112,7 @@ void RegisterLog(CLI::App& app, const GlobalOptions& global, Action* action) {
   run(exp, [args](app::Station& st) -> Result<int> {
     auto check = app::ExportLog(st, CurrentCaller(), args->to, args->force);
     if (!check) return std::unexpected(check.error());
-    fmt::print("Exported {} entries to {}; head entry {} {}\n", check->entries,
+    Print("Exported {} entries to {}; head entry {} {}\n", check->entries,
                args->to, check->head_seq, check->head_hash);
     return kExitOk;
   });

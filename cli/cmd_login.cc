@@ -91,7 +91,7 @@ void RegisterLogin(CLI::App& app, const GlobalOptions& global, Action* action) {
       const auto& session = login->session;
       const auto& user = login->user;
       if (args->print_token) {
-        fmt::print("{}\n", session.token);
+        Print("{}\n", session.token);
         return kExitOk;
       }
       auto id = app::ArchiveId(**station);
@@ -100,7 +100,7 @@ void RegisterLogin(CLI::App& app, const GlobalOptions& global, Action* action) {
       if (auto s = WriteSessionFile(file, session.token); !s) {
         return std::unexpected(s.error());
       }
-      fmt::print("Logged in as {} ({}) until {}\nSession file {}\n", name,
+      Print("Logged in as {} ({}) until {}\nSession file {}\n", name,
                  fmt::join(user.roles, ", "),
                  (*station)->Zone().DisplayUtc(session.expires_at),
                  file.string());
@@ -117,7 +117,7 @@ void RegisterLogin(CLI::App& app, const GlobalOptions& global, Action* action) {
         if (auto s = app::Logout(**station, CurrentCaller(), t); !s) {
           return std::unexpected(s.error());
         }
-        fmt::print("Session ended; unset DOSSIER_SESSION\n");
+        Print("Session ended; unset DOSSIER_SESSION\n");
         return kExitOk;
       }
       auto id = app::ArchiveId(**station);
@@ -125,7 +125,7 @@ void RegisterLogin(CLI::App& app, const GlobalOptions& global, Action* action) {
       const auto file = SessionFile(*id);
       std::error_code ec;
       if (!std::filesystem::exists(file, ec)) {
-        fmt::print("No session file for this archive; nothing to end\n");
+        Print("No session file for this archive; nothing to end\n");
         return kExitOk;
       }
       std::string token;
@@ -142,7 +142,7 @@ void RegisterLogin(CLI::App& app, const GlobalOptions& global, Action* action) {
       if (!ended && ended.error().code != ErrorCode::kNotFound) {
         return std::unexpected(ended.error());
       }
-      fmt::print("Logged out; removed {}\n", file.string());
+      Print("Logged out; removed {}\n", file.string());
       return kExitOk;
     });
   });
@@ -164,7 +164,7 @@ void RegisterLogin(CLI::App& app, const GlobalOptions& global, Action* action) {
                           {"auth", p.auth},
                           {"open_station", p.open_station}});
       }
-      fmt::print("{}\t{}\t{}\n", p.user, fmt::join(p.roles, ","),
+      Print("{}\t{}\t{}\n", p.user, fmt::join(p.roles, ","),
                  p.open_station ? "open station" : "logged in");
       return kExitOk;
     };

@@ -31,7 +31,7 @@ void RegisterOriginalCommand(CLI::App& app, const GlobalOptions& global,
       app::Station& st = **station;
       auto o = app::RegisterOriginal(st, CurrentCaller(), {*item, *at, *pages});
       if (!o) return std::unexpected(o.error());
-      fmt::print("{}\t{}\t{}\n", o->barcode, *item, o->location_path);
+      Print("{}\t{}\t{}\n", o->barcode, *item, o->location_path);
       return kExitOk;
     });
   });
@@ -63,15 +63,15 @@ void RegisterOriginalCommand(CLI::App& app, const GlobalOptions& global,
       if (*dry_run) {
         const auto& problems = result->problems;
         for (const auto& p : problems) {
-          fmt::print("{}{}\n", p.barcode.empty() ? "" : p.barcode + ": ",
+          Print("{}{}\n", p.barcode.empty() ? "" : p.barcode + ": ",
                      p.problem);
         }
         if (!problems.empty()) return kExitConflict;
-        fmt::print("{} originals can move to {}\n", request.barcodes.size(), *to);
+        Print("{} originals can move to {}\n", request.barcodes.size(), *to);
         return kExitOk;
       }
       const auto* moved = &result->outcome;
-      fmt::print("Moved {} originals to {} ({} already there)\n", moved->moved,
+      Print("Moved {} originals to {} ({} already there)\n", moved->moved,
                  *to, moved->already_there);
       return kExitOk;
     });
@@ -91,7 +91,7 @@ void RegisterOriginalCommand(CLI::App& app, const GlobalOptions& global,
       if (!o) return std::unexpected(o.error());
       if (*json) return PrintJson(json::ToJson(*o));
       const TimeZone zone = st.Zone();
-      fmt::print("Original  {}\nItem      {} {}\nCustomer  {} {}\nPages     {}\n"
+      Print("Original  {}\nItem      {} {}\nCustomer  {} {}\nPages     {}\n"
                  "Location  {}\nState     {} {}\nRegistered {} by {}\n",
                  o->barcode, o->document_display_id, o->title, o->customer_code,
                  o->customer_name, o->page_count, o->location_path, o->state,

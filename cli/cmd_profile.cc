@@ -66,7 +66,7 @@ void RegisterProfile(CLI::App& app, const GlobalOptions& global,
           !s) {
         return std::unexpected(s.error());
       }
-      fmt::print("Saved scan profile {}: {}\n", profile.name,
+      Print("Saved scan profile {}: {}\n", profile.name,
                  Describe(profile.settings));
       return kExitOk;
     });
@@ -86,9 +86,9 @@ void RegisterProfile(CLI::App& app, const GlobalOptions& global,
         }
         return PrintJson(out);
       }
-      if (profiles->empty()) fmt::print("No scan profiles.\n");
+      if (profiles->empty()) Print("No scan profiles.\n");
       for (const auto& p : *profiles) {
-        fmt::print("{:<20} {}\n", p.name, Describe(p.settings));
+        Print("{:<20} {}\n", p.name, Describe(p.settings));
       }
       return kExitOk;
     });
@@ -102,7 +102,7 @@ void RegisterProfile(CLI::App& app, const GlobalOptions& global,
           !s) {
         return std::unexpected(s.error());
       }
-      fmt::print("Removed scan profile {}\n", args->name);
+      Print("Removed scan profile {}\n", args->name);
       return kExitOk;
     });
   });

@@ -23,7 +23,7 @@ void RegisterRestoreCommand(CLI::App& app, const GlobalOptions& global,
       if (caller.principal.user.empty()) caller.principal.user = ClaimedUser();
       auto r = app::RestoreArchive(station ? *station : nullptr, caller, *dir, *to);
       if (!r) return std::unexpected(r.error());
-      fmt::print("Restored {} (taken {}) to {}: {} file(s) checked, schema {} "
+      Print("Restored {} (taken {}) to {}: {} file(s) checked, schema {} "
                  "-> {}, {} document(s), integrity {}\n",
                  *dir, r->created_at, *to, r->files_checked, r->schema_version,
                  r->restored_schema, r->documents, r->integrity);

@@ -35,7 +35,7 @@ void RegisterRetentionCommand(CLI::App& app, const GlobalOptions& global,
     *action = StationAction(global, [=](app::Station& st) -> Result<int> {
       auto r = app::SetRetentionRule(st, CurrentCaller(), *type, *event, *years);
       if (!r) return std::unexpected(r.error());
-      fmt::print("{}: kept {} years from {}\n", r->document_type, r->years,
+      Print("{}: kept {} years from {}\n", r->document_type, r->years,
                  r->event);
       return kExitOk;
     });
@@ -48,10 +48,10 @@ void RegisterRetentionCommand(CLI::App& app, const GlobalOptions& global,
       auto rules = app::ListRetentionRules(st, CurrentCaller());
       if (!rules) return std::unexpected(rules.error());
       if (*json) return PrintJson(json::ToJson(*rules));
-      if (rules->empty()) fmt::print("No retention rules.\n");
+      if (rules->empty()) Print("No retention rules.\n");
       const TimeZone zone = st.Zone();
       for (const auto& r : *rules) {
-        fmt::print("{:<15} {:>3} years from {:<17} (set {} by {})\n",
+        Print("{:<15} {:>3} years from {:<17} (set {} by {})\n",
                    r.document_type, r.years, r.event,
                    zone.DisplayUtc(r.updated_at), r.updated_by);
       }
@@ -71,7 +71,7 @@ void RegisterRetentionCommand(CLI::App& app, const GlobalOptions& global,
       if (auto s = app::SetRelationshipEnd(st, CurrentCaller(), *code, *date); !s) {
         return std::unexpected(s.error());
       }
-      fmt::print("{}: relationship ended {}\n", *code,
+      Print("{}: relationship ended {}\n", *code,
                  date->empty() ? "(cleared)" : *date);
       return kExitOk;
     });
@@ -91,14 +91,14 @@ void RegisterRetentionCommand(CLI::App& app, const GlobalOptions& global,
       int due_count = 0;
       for (const auto& s : *list) {
         due_count += s.due ? 1 : 0;
-        fmt::print("{}  {:<5} due {:<10}  {} {} + {}y  {}  {}  {}\n",
+        Print("{}  {:<5} due {:<10}  {} {} + {}y  {}  {}  {}\n",
                    s.document, s.due ? "DUE" : "-",
                    s.due_on.empty() ? "unknown" : s.due_on, s.event,
                    s.event_date.empty() ? "(no date)" : s.event_date, s.years,
                    s.customer_code, s.type, s.title);
-        for (const auto& b : s.blocked_by) fmt::print("    blocked: {}\n", b);
+        for (const auto& b : s.blocked_by) Print("    blocked: {}\n", b);
       }
-      fmt::print("{} document(s) due\n", due_count);
+      Print("{} document(s) due\n", due_count);
       return kExitOk;
     });
   });

@@ -29,42 +29,42 @@ Result<int> Show(app::Station& station, const ReviewArgs& args) {
   if (args.json) return PrintJson(json::ToJson(*sheet));
   const TimeZone zone = station.Zone();
   const auto& doc = sheet->document;
-  fmt::print("Document   {}  [{}] {}\n", doc.display_id, doc.type, doc.title);
-  fmt::print("Customer   {}  {}\n", doc.customer_code, doc.customer_name);
-  fmt::print("Status     {}{}\n", doc.status,
+  Print("Document   {}  [{}] {}\n", doc.display_id, doc.type, doc.title);
+  Print("Customer   {}  {}\n", doc.customer_code, doc.customer_name);
+  Print("Status     {}{}\n", doc.status,
              doc.archive_number.empty() ? "" : "  " + doc.archive_number);
   if (!doc.review_reason.empty()) {
-    fmt::print("Reason     {} ({} {})\n", doc.review_reason, doc.reviewed_by,
+    Print("Reason     {} ({} {})\n", doc.review_reason, doc.reviewed_by,
                zone.DisplayUtc(doc.reviewed_at));
   }
-  if (!doc.replaces.empty()) fmt::print("Replaces   {}\n", doc.replaces);
-  fmt::print("Scanned    {} by {}\n", zone.DisplayUtc(doc.created_at),
+  if (!doc.replaces.empty()) Print("Replaces   {}\n", doc.replaces);
+  Print("Scanned    {} by {}\n", zone.DisplayUtc(doc.created_at),
              doc.created_by);
-  fmt::print("OCR        mean confidence {:.1f} over {} page(s)\n",
+  Print("OCR        mean confidence {:.1f} over {} page(s)\n",
              doc.mean_confidence, doc.page_count);
-  fmt::print("Fields ({})\n", sheet->fields.size());
+  Print("Fields ({})\n", sheet->fields.size());
   for (const auto& f : sheet->fields) {
-    fmt::print("  {:<22} {:<30} {:>5.1f}  {}{}\n", f.name, f.value, f.confidence,
+    Print("  {:<22} {:<30} {:>5.1f}  {}{}\n", f.name, f.value, f.confidence,
                f.page > 0 ? fmt::format("p{}", f.page) : f.source,
                f.problem.empty() ? "" : "  FLAGGED: " + f.problem);
   }
   for (const auto& m : sheet->matches) {
-    fmt::print("  proposed link: {} {} ({}){}\n", m.customer.code,
+    Print("  proposed link: {} {} ({}){}\n", m.customer.code,
                m.customer.name, m.reason,
                m.customer.code == doc.customer_code ? ", already filed there" : "");
   }
-  fmt::print("Pages with words below confidence {:.0f}\n", args.threshold);
+  Print("Pages with words below confidence {:.0f}\n", args.threshold);
   for (const auto& p : sheet->pages) {
     std::string sample;
     for (size_t i = 0; i < p.doubtful.size() && static_cast<int>(i) < args.max_words;
          ++i) {
       sample += (i ? " " : "") + p.doubtful[i];
     }
-    fmt::print("  page {}: {} of {} words (page confidence {:.1f}): {}{}\n",
+    Print("  page {}: {} of {} words (page confidence {:.1f}): {}{}\n",
                p.number, p.doubtful.size(), p.words, p.confidence, sample,
                static_cast<int>(p.doubtful.size()) > args.max_words ? " …" : "");
   }
-  if (sheet->pages.empty()) fmt::print("  (none)\n");
+  if (sheet->pages.empty()) Print("  (none)\n");
   return kExitOk;
 }
 
@@ -99,12 +99,12 @@ void RegisterReview(CLI::App& app, const GlobalOptions& global, Action* action) 
     if (!docs) return std::unexpected(docs.error());
     if (args->json) return PrintJson(json::ToJson(*docs));
     for (const auto& d : *docs) {
-      fmt::print("{}  {}  {:<14} {:>3} p  conf {:>5.1f}  by {:<10} {}{}\n",
+      Print("{}  {}  {:<14} {:>3} p  conf {:>5.1f}  by {:<10} {}{}\n",
                  d.display_id, d.customer_code, d.type, d.page_count,
                  d.mean_confidence, d.created_by, d.title,
                  d.review_reason.empty() ? "" : "  (" + d.review_reason + ")");
     }
-    fmt::print("{} {} document(s)\n", docs->size(), args->status);
+    Print("{} {} document(s)\n", docs->size(), args->status);
     return kExitOk;
   });
 
@@ -130,7 +130,7 @@ void RegisterReview(CLI::App& app, const GlobalOptions& global, Action* action) 
     auto value = app::CorrectField(st, CurrentCaller(), args->id, args->field,
                                    entered);
     if (!value) return std::unexpected(value.error());
-    fmt::print("{} {} = {}\n", args->id, args->field,
+    Print("{} {} = {}\n", args->id, args->field,
                *value ? **value : "(removed)");
     return kExitOk;
   });
@@ -141,7 +141,7 @@ void RegisterReview(CLI::App& app, const GlobalOptions& global, Action* action) 
   run(approve, [args](app::Station& st) -> Result<int> {
     auto doc = app::ApproveDocument(st, CurrentCaller(), args->id);
     if (!doc) return std::unexpected(doc.error());
-    fmt::print("{}\tfiled\t{}\n", doc->display_id, doc->archive_number);
+    Print("{}\tfiled\t{}\n", doc->display_id, doc->archive_number);
     return kExitOk;
   });
 
@@ -153,7 +153,7 @@ void RegisterReview(CLI::App& app, const GlobalOptions& global, Action* action) 
   run(reject, [args](app::Station& st) -> Result<int> {
     auto doc = app::RejectDocument(st, CurrentCaller(), args->id, args->reason);
     if (!doc) return std::unexpected(doc.error());
-    fmt::print("{}\trejected\t{}\n", doc->display_id, doc->review_reason);
+    Print("{}\trejected\t{}\n", doc->display_id, doc->review_reason);
     return kExitOk;
   });
 
@@ -165,7 +165,7 @@ void RegisterReview(CLI::App& app, const GlobalOptions& global, Action* action) 
   run(replace, [args](app::Station& st) -> Result<int> {
     auto doc = app::ReplaceDocument(st, CurrentCaller(), args->id, args->rescan);
     if (!doc) return std::unexpected(doc.error());
-    fmt::print("{}\treplaces\t{}\n", doc->display_id, doc->replaces);
+    Print("{}\treplaces\t{}\n", doc->display_id, doc->replaces);
     return kExitOk;
   });
 }

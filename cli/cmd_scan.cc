@@ -89,11 +89,11 @@ void RegisterScan(CLI::App& app, const GlobalOptions& global, Action* action) {
         auto devices = capture::ListScanners();
         if (!devices) return std::unexpected(devices.error());
         if (devices->empty()) {
-          fmt::print("No scanners found.\n");
+          Print("No scanners found.\n");
           return kExitOk;
         }
         for (const auto& d : *devices) {
-          fmt::print("{:<28} {} {} ({})\n", d.name, d.vendor, d.model, d.type);
+          Print("{:<28} {} {} ({})\n", d.name, d.vendor, d.model, d.type);
         }
         return kExitOk;
       }
@@ -107,7 +107,7 @@ void RegisterScan(CLI::App& app, const GlobalOptions& global, Action* action) {
                                     args->mode, args->dpi, args->set);
       };
       input.on_open = [](const std::string& scanner) {
-        fmt::print("Scanning from {}\n", scanner);
+        Print("Scanning from {}\n", scanner);
         std::fflush(stdout);
       };
       auto report =

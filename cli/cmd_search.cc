@@ -71,16 +71,16 @@ void RegisterSearch(CLI::App& app, const GlobalOptions& global, Action* action) 
       if (!hits) return std::unexpected(hits.error());
       if (args->json) return PrintJson(json::ToJson(*hits));
       if (hits->empty()) {
-        fmt::print("No documents contain: {}\n", q.text);
+        Print("No documents contain: {}\n", q.text);
         return kExitOk;
       }
       int rank = 1;
       for (auto h : *hits) {
         std::replace(h.snippet.begin(), h.snippet.end(), '\n', ' ');
-        fmt::print("{:>2}. {} page {}  {}  [{}] {}\n    {}\n", rank++, h.display_id,
+        Print("{:>2}. {} page {}  {}  [{}] {}\n    {}\n", rank++, h.display_id,
                    h.page_number, h.customer_code, h.type, h.title, h.snippet);
       }
-      fmt::print("{} hit(s)\n", hits->size());
+      Print("{} hit(s)\n", hits->size());
       return kExitOk;
     });
   });

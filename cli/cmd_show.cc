@@ -25,37 +25,37 @@ void RegisterShow(CLI::App& app, const GlobalOptions& global, Action* action) {
       if (*json) return PrintJson(json::ToJson(*view));
       const TimeZone zone = (*station)->Zone();
       const auto& d = view->document;
-      fmt::print("Document    {}\n", d.display_id);
-      fmt::print("Title       {}\n", d.title);
-      fmt::print("Type        {}\n", d.type);
-      fmt::print("Status      {}\n", d.status);
-      fmt::print("Customer    {}  {}\n", d.customer_code, d.customer_name);
-      fmt::print("Pages       {}\n", d.page_count);
-      fmt::print("Confidence  {:.1f} (mean OCR word confidence, 0-100)\n",
+      Print("Document    {}\n", d.display_id);
+      Print("Title       {}\n", d.title);
+      Print("Type        {}\n", d.type);
+      Print("Status      {}\n", d.status);
+      Print("Customer    {}  {}\n", d.customer_code, d.customer_name);
+      Print("Pages       {}\n", d.page_count);
+      Print("Confidence  {:.1f} (mean OCR word confidence, 0-100)\n",
                  d.mean_confidence);
-      fmt::print("PDF         {} bytes, sha256 {}\n", d.pdf_size, d.pdf_sha256);
-      fmt::print("Stored as   {}\n", view->stored_as);
-      fmt::print("Ingested    {} by {}\n", zone.DisplayUtc(d.created_at),
+      Print("PDF         {} bytes, sha256 {}\n", d.pdf_size, d.pdf_sha256);
+      Print("Stored as   {}\n", view->stored_as);
+      Print("Ingested    {} by {}\n", zone.DisplayUtc(d.created_at),
                  d.created_by);
       if (view->last_check) {
         const auto& v = *view->last_check;
-        fmt::print("Checked     {} ({} by {}): fixity {}, PDF/A {}\n",
+        Print("Checked     {} ({} by {}): fixity {}, PDF/A {}\n",
                    zone.DisplayUtc(v.at), v.kind, v.actor,
                    v.fixity_ok ? "ok" : "FAILED",
                    v.pdfa_ok ? "ok (PDF/A-" + v.pdfa_level + ")" : "FAILED");
-        for (const auto& p : v.problems) fmt::print("              {}\n", p);
+        for (const auto& p : v.problems) Print("              {}\n", p);
       } else {
-        fmt::print("Checked     never\n");
+        Print("Checked     never\n");
       }
       for (const auto& p : view->pages) {
-        fmt::print("  page {:>3}: {} #{}  {}x{} px @ {:.0f} dpi, rotated {}°, "
+        Print("  page {:>3}: {} #{}  {}x{} px @ {:.0f} dpi, rotated {}°, "
                    "skew {:+.2f}°, confidence {:.1f}\n",
                    p.number, p.source_file, p.source_index + 1, p.width, p.height,
                    p.dpi, p.rotation, p.skew, p.confidence);
-        if (*text) fmt::print("{}\n\n", p.text);
+        if (*text) fmt::print("{}\n\n", EscapeControls(p.text, true));
       }
       for (const auto& w : d.warnings) {
-        fmt::print("  warning [{}] {}\n", w.code, w.message);
+        Print("  warning [{}] {}\n", w.code, w.message);
       }
       return kExitOk;
     });

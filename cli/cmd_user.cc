@@ -50,9 +50,9 @@ void RegisterUser(CLI::App& app, const GlobalOptions& global, Action* action) {
                               args->roles);
     if (!added) return std::unexpected(added.error());
     const auto& user = added->user;
-    fmt::print("{}\t{}\n", user.name, fmt::join(user.roles, ","));
+    Print("{}\t{}\n", user.name, fmt::join(user.roles, ","));
     if (added->secured_archive) {
-      fmt::print("The archive is now secured: every command needs a login "
+      Print("The archive is now secured: every command needs a login "
                  "(dossier login {})\n",
                  user.name);
     }
@@ -68,7 +68,7 @@ void RegisterUser(CLI::App& app, const GlobalOptions& global, Action* action) {
     if (*json) return PrintJson(json::ToJson(*users));
     const TimeZone zone = station.Zone();
     for (const auto& u : *users) {
-      fmt::print("{}\t{}\t{}\tadded {} by {}\n", u.name, fmt::join(u.roles, ","),
+      Print("{}\t{}\t{}\tadded {} by {}\n", u.name, fmt::join(u.roles, ","),
                  u.active ? "active" : "disabled",
                  zone.DisplayUtc(u.created_at), u.created_by);
     }
@@ -88,7 +88,7 @@ void RegisterUser(CLI::App& app, const GlobalOptions& global, Action* action) {
                         : app::RevokeRole(station, CurrentCaller(), args->name,
                                           args->role);
       if (!user) return std::unexpected(user.error());
-      fmt::print("{}\t{}\n", user->name, fmt::join(user->roles, ","));
+      Print("{}\t{}\n", user->name, fmt::join(user->roles, ","));
       return kExitOk;
     });
   }
@@ -104,10 +104,20 @@ void RegisterUser(CLI::App& app, const GlobalOptions& global, Action* action) {
       if (!user) {
         return std::unexpected(user.error());
       }
-      fmt::print("{}\t{}\n", args->name, enable ? "active" : "disabled");
+      Print("{}\t{}\n", args->name, enable ? "active" : "disabled");
       return kExitOk;
     });
   }
+
+  auto* unlock = cmd->add_subcommand(
+      "unlock", "Clear a user's failed logins and lockout (logged)");
+  unlock->add_option("NAME", args->name, "User name")->required();
+  run(unlock, [args](app::Station& station) -> Result<int> {
+    auto failures = app::UnlockUser(station, CurrentCaller(), args->name);
+    if (!failures) return std::unexpected(failures.error());
+    Print("{}\tunlocked ({} failed login(s) cleared)\n", args->name, *failures);
+    return kExitOk;
+  });
 
   auto* passwd = cmd->add_subcommand(
       "passwd", "Set a password (your own; another user's needs user.manage)");
@@ -123,7 +133,7 @@ void RegisterUser(CLI::App& app, const GlobalOptions& global, Action* action) {
         !s) {
       return std::unexpected(s.error());
     }
-    fmt::print("Password of {} changed; their sessions ended\n", name);
+    Print("Password of {} changed; their sessions ended\n", name);
     return kExitOk;
   });
 }

@@ -22,14 +22,15 @@ void RegisterVerify(CLI::App& app, const GlobalOptions& global, Action* action) 
       auto report = app::Verify(
           **station, CurrentCaller(), *ids, [](const pipeline::VerifyOutcome& o) {
             const auto& v = o.verification;
-            fmt::print("{}  fixity {}  PDF/A {}\n", o.display_id,
+            Print("{}  fixity {}  PDF/A {}\n", o.display_id,
                        v.fixity_ok ? "ok" : "FAILED",
                        v.pdfa_ok ? "ok (" + v.pdfa_level + ")" : "FAILED");
-            for (const auto& p : v.problems) fmt::print("    {}\n", p);
+            for (const auto& p : v.problems) Print("    {}\n", p);
           });
       if (!report) return std::unexpected(report.error());
-      fmt::print("Checked {} document(s): {} failed\n", report->documents.size(),
+      Print("Checked {} document(s): {} failed\n", report->documents.size(),
                  report->failed());
+      for (const auto& w : report->warnings) Print("warning: {}\n", w);
       return report->failed() > 0 ? kExitVerifyFailed : kExitOk;
     });
   });

@@ -70,24 +70,24 @@ void RegisterWatch(CLI::App& app, const GlobalOptions& global, Action* action) {
       pipeline::WatchCallbacks callbacks;
       callbacks.ingest = PrintingCallbacks();
       callbacks.on_start = [](const std::filesystem::path& f) {
-        fmt::print("taking {}\n", f.string());
+        Print("taking {}\n", f.string());
         std::fflush(stdout);
       };
       callbacks.on_file = [](const pipeline::WatchFileEvent& e) {
         if (e.ok) {
-          fmt::print("done   {} -> {}\n", e.file.string(), e.moved_to.string());
+          Print("done   {} -> {}\n", e.file.string(), e.moved_to.string());
         } else {
-          fmt::print("failed {} -> {}: {}\n", e.file.string(),
+          Print("failed {} -> {}: {}\n", e.file.string(),
                      e.moved_to.string(), e.reason);
         }
         std::fflush(stdout);
       };
-      fmt::print("Watching {} (settle {:g} s){}\n", args->dir, args->settle,
+      Print("Watching {} (settle {:g} s){}\n", args->dir, args->settle,
                  args->once ? ", once" : "; Ctrl-C to stop");
       std::fflush(stdout);
       auto report = app::Watch(st, CurrentCaller(), options, callbacks);
       if (!report) return std::unexpected(report.error());
-      fmt::print("{}: {} file(s) done, {} failed\n",
+      Print("{}: {} file(s) done, {} failed\n",
                  g_stop.load() ? "Stopped" : "Finished", report->done,
                  report->failed);
       return report->failed > 0 ? kExitPartial : kExitOk;

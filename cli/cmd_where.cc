@@ -25,13 +25,13 @@ void RegisterWhereCommand(CLI::App& app, const GlobalOptions& global,
       if (*json) return PrintJson(json::ToJson(*originals));
       const TimeZone zone = st.Zone();
       for (const auto& o : *originals) {
-        fmt::print("{}  {} {} {} ({} pages)\n  at {}  [{}{}]\n", o.barcode,
+        Print("{}  {} {} {} ({} pages)\n  at {}  [{}{}]\n", o.barcode,
                    o.document_display_id.empty() ? o.customer_code
                                                  : o.document_display_id,
                    o.customer_name, o.title, o.page_count, o.location_path,
                    o.state, o.loan_id.empty() ? "" : " " + o.loan_id);
         for (const auto& e : o.history) {
-          fmt::print("  {}  {:<8} {:<10} {} -> {}  {}\n", zone.DisplayUtc(e.at), e.event,
+          Print("  {}  {:<8} {:<10} {} -> {}  {}\n", zone.DisplayUtc(e.at), e.event,
                      e.actor, e.from.empty() ? "-" : e.from,
                      e.to.empty() ? "-" : e.to, e.reason);
         }

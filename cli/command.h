@@ -3,6 +3,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
@@ -12,12 +13,14 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "app/station.h"
 #include "cli/operations.h"
 #include "core/result.h"
+#include "core/text.h"
 
 namespace dossier::cli {
 
@@ -126,5 +129,37 @@ int PrintJson(const nlohmann::json& value);
 Result<std::string> ReadPassword(bool from_stdin, const std::string& prompt);
 // The per-user session file for an archive: ~/.dossier/session-<archive-id>.
 std::filesystem::path SessionFile(const std::string& archive_id);
+
+// --- Printing ------------------------------------------------------------------
+//
+// Every text the commands print goes through Print: each string argument is
+// passed through EscapeControls (core/text.h), so a stored or claimed value
+// with tabs, newlines or terminal escapes cannot fake a line, a column or a
+// log entry. Only the format string itself lays out lines and columns.
+
+inline std::string Safe(std::string_view text) { return EscapeControls(text); }
+
+namespace print_internal {
+template <class T>
+inline constexpr bool kIsText =
+    std::is_convertible_v<const std::remove_cvref_t<T>&, std::string_view>;
+// What Print passes to fmt for an argument of (forwarding) type T.
+template <class T>
+using Printed = std::conditional_t<kIsText<T>, std::string, T>;
+template <class T>
+Printed<T> Escaped(T&& value) {
+  if constexpr (kIsText<T>) {
+    return EscapeControls(std::string_view(value));
+  } else {
+    return std::forward<T>(value);
+  }
+}
+}  // namespace print_internal
+
+template <class... Args>
+void Print(fmt::format_string<print_internal::Printed<Args>...> format,
+           Args&&... args) {
+  fmt::print(format, print_internal::Escaped<Args>(std::forward<Args>(args))...);
+}
 
 }  // namespace dossier::cli

@@ -52,7 +52,8 @@ int main(int argc, char** argv) {
   auto result = RunCommand(app, std::vector<std::string>(argv + 1, argv + argc),
                           global, action);
   if (!result) {
-    std::cerr << "dossier: error: " << result.error().message << "\n";
+    std::cerr << "dossier: error: " << dossier::EscapeControls(result.error().message, true)
+              << "\n";
     return ExitCodeFor(result.error().code);
   }
   return *result;

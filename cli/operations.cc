@@ -16,6 +16,7 @@ constexpr std::pair<std::string_view, std::string_view> kCommands[] = {
     {"user revoke", "user.revoke"},
     {"user enable", "user.enable"},
     {"user disable", "user.disable"},
+    {"user unlock", "user.unlock"},
     {"user passwd", "user.passwd"},
     {"log show", "log.show"},
     {"log verify", "log.verify"},
@@ -87,6 +88,7 @@ constexpr std::pair<std::string_view, std::string_view> kCommands[] = {
     {"backup sweep", "backup.sweep"},
     {"restore", "backup.restore"},
     {"settings timezone", "archive.settings"},
+    {"settings login-throttle", "archive.settings"},
 };
 
 }  // namespace

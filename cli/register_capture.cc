@@ -48,7 +48,7 @@ void AddCaptureIngestOptions(CLI::App* cmd, CaptureIngestArgs* args,
 pipeline::IngestCallbacks PrintingCallbacks() {
   pipeline::IngestCallbacks callbacks;
   callbacks.on_page = [](const pipeline::PageEvent& e) {
-    fmt::print(
+    Print(
         "  page  {} #{}: {}rotated {}°, skew {:+.2f}°, {} words, "
         "confidence {:.0f}, {:.2f} s\n",
         e.source_file, e.source_index + 1, e.blank ? "blank, " : "", e.rotation,
@@ -62,12 +62,13 @@ pipeline::IngestCallbacks PrintingCallbacks() {
       inputs += fmt::format(" (+{})", d.inputs.size() - 1);
     if (d.error) {
       std::fflush(stdout);
-      std::cerr << "dossier: error: " << d.error->message << "\n";
+      std::cerr << "dossier: error: " << EscapeControls(d.error->message, true)
+                << "\n";
     } else if (d.duplicate) {
-      fmt::print("= {} already ingested as {} (not stored again)\n", inputs,
+      Print("= {} already ingested as {} (not stored again)\n", inputs,
                  d.record.display_id);
     } else {
-      fmt::print(
+      Print(
           "+ {} -> {} {} {} \"{}\" ({} pages, confidence {:.0f}, {} KB, sha256 "
           "{})\n",
           inputs, d.record.display_id, d.record.customer_code, d.record.type,
@@ -75,7 +76,7 @@ pipeline::IngestCallbacks PrintingCallbacks() {
           (d.record.pdf_size + 1023) / 1024, d.record.pdf_sha256.substr(0, 12));
     }
     for (const auto& w : d.warnings)
-      fmt::print("  warning [{}] {}\n", w.code, w.message);
+      Print("  warning [{}] {}\n", w.code, w.message);
     std::fflush(stdout);
   };
   return callbacks;
@@ -83,15 +84,16 @@ pipeline::IngestCallbacks PrintingCallbacks() {
 
 int PrintIngestSummary(const pipeline::IngestReport& report) {
   for (const auto& w : report.batch_warnings) {
-    fmt::print("  warning [{}] {}\n", w.code, w.message);
+    Print("  warning [{}] {}\n", w.code, w.message);
   }
   if (report.source_error) {
     std::fflush(stdout);
-    std::cerr << "dossier: error: " << report.source_error->message
+    std::cerr << "dossier: error: "
+              << EscapeControls(report.source_error->message, true)
               << " (the pages scanned before it were kept)\n";
   }
   const double per_page = report.pages ? report.seconds / report.pages : 0.0;
-  fmt::print(
+  Print(
       "Stored {} document(s), {} duplicate(s), {} failed; {} page(s), {} cover "
       "sheet(s) in {:.1f} s ({:.2f} s/page); {} warning(s)\n",
       report.stored(), report.duplicates(), report.failed(), report.pages,

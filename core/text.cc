@@ -1,5 +1,7 @@
 #include "core/text.h"
 
+#include <cstdio>
+
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
@@ -118,6 +120,53 @@ std::string NormalizeText(std::string_view utf8) {
   while (!result.empty() && (result.back() == U' ' || result.back() == U'\n'))
     result.pop_back();
   return EncodeUtf8(result);
+}
+
+std::string EscapeControls(std::string_view text, bool keep_newlines) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c == '\n' && keep_newlines) {
+      out += '\n';
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c < 0x20 || c == 0x7f) {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "\\x%02x", c);
+      out += hex;
+    } else if (c == 0xc2 && i + 1 < text.size() &&
+               static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+               static_cast<unsigned char>(text[i + 1]) <= 0x9f) {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "\\u%04x",
+                    static_cast<unsigned>(static_cast<unsigned char>(text[i + 1])));
+      out += hex;
+      ++i;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+std::string CsvCell(std::string_view text) {
+  std::string cell = EscapeControls(text);
+  const bool formula =
+      !cell.empty() && (cell[0] == '=' || cell[0] == '+' || cell[0] == '-' ||
+                        cell[0] == '@');
+  if (formula) cell.insert(cell.begin(), '\'');
+  if (!formula && cell.find_first_of(",\"") == std::string::npos) return cell;
+  std::string out = "\"";
+  for (char c : cell) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
 }
 
 }  // namespace dossier

@@ -21,4 +21,16 @@ bool IsCjkCodepoint(char32_t cp);
 std::u32string DecodeUtf8(std::string_view utf8);
 std::string EncodeUtf8(std::u32string_view cps);
 
+// The one escape for values shown on a terminal or written to a CSV: every
+// C0 control character, DEL and the C1 controls (U+0080..U+009F) become a
+// visible escape (\t, \n, \r, \xNN, \u00NN), so a stored value can neither
+// start a new line or column nor send terminal escape sequences.
+// keep_newlines keeps '\n' (multi-line text such as OCR page text).
+std::string EscapeControls(std::string_view text, bool keep_newlines = false);
+
+// One CSV cell: EscapeControls, then a cell starting with = + - @ (a
+// formula to spreadsheet programs) gets a leading ' and is quoted; a cell
+// with a comma or a quote is quoted (RFC 4180).
+std::string CsvCell(std::string_view text);
+
 }  // namespace dossier

@@ -87,6 +87,7 @@ constexpr OperationInfo kOperations[] = {
     {"user.revoke", "user.manage"},
     {"user.disable", "user.manage"},
     {"user.enable", "user.manage"},
+    {"user.unlock", "user.manage"},
     {"archive.init", kPublic},  // creates the archive and its first admin
     {"archive.settings", "user.manage"},
     {"log.show", "log.read"},
@@ -323,6 +324,19 @@ std::string MaskText(std::string_view text) {
 std::string MaskTextFor(const Principal& principal, const std::string& text) {
   if (text.empty() || Holds(principal, "customer.pii")) return text;
   return MaskText(text);
+}
+
+std::chrono::milliseconds LoginDelay(const LoginThrottle& throttle,
+                                     std::int64_t failures) {
+  if (failures <= 0 || throttle.delay_ms <= 0) return std::chrono::milliseconds(0);
+  const std::int64_t cap = std::max(throttle.max_delay_ms, 0);
+  std::int64_t delay = throttle.delay_ms;
+  for (std::int64_t i = 1; i < failures && delay < cap; ++i) delay *= 2;
+  return std::chrono::milliseconds(std::min(delay, cap));
+}
+
+bool LoginLocked(const LoginThrottle& throttle, std::int64_t failures) {
+  return throttle.lockout_after > 0 && failures >= throttle.lockout_after;
 }
 
 }  // namespace dossier::governance

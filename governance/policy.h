@@ -8,6 +8,9 @@
 // operation, never by a command line or a URL.
 #pragma once
 
+#include <chrono>
+#include <cstdint>
+
 #include <span>
 #include <string>
 #include <string_view>
@@ -51,6 +54,25 @@ struct OperationInfo {
 std::span<const OperationInfo> Operations();
 // The permission an operation needs; kUnlisted for an unknown operation.
 std::string_view PermissionForOperation(std::string_view operation);
+
+// --- Login throttling ---------------------------------------------------------
+//
+// After failed logins every further attempt waits, the wait doubling with
+// each failure in a row (per claimed name, and per station over all names),
+// up to max_delay_ms; after lockout_after failures in a row the name is
+// locked until an admin unlocks it (`dossier user unlock NAME`). Set with
+// `dossier settings login-throttle`; 0 turns a part off.
+struct LoginThrottle {
+  int delay_ms = 250;        // wait after the first failure
+  int max_delay_ms = 30000;  // the wait never grows beyond this
+  int lockout_after = 10;    // failures in a row that lock the name; 0 = never
+};
+// The wait before the next attempt after `failures` failures in a row:
+// 0 for none, else delay_ms * 2^(failures-1), at most max_delay_ms.
+std::chrono::milliseconds LoginDelay(const LoginThrottle& throttle,
+                                     std::int64_t failures);
+// True once the name has failed lockout_after times in a row.
+bool LoginLocked(const LoginThrottle& throttle, std::int64_t failures);
 
 // Who acts: the authenticated user of a request.
 struct Principal {

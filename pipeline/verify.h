@@ -18,6 +18,9 @@ struct VerifyOutcome {
 
 struct VerifyReport {
   std::vector<VerifyOutcome> documents;
+  // Archive-wide findings that are not a document's failure, such as files
+  // readable by others (storage::ArchiveModeProblems).
+  std::vector<std::string> warnings;
   int failed() const;  // fixity or PDF/A failures
 };
 

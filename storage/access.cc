@@ -8,8 +8,11 @@
 #include <fmt/format.h>
 #include <sodium.h>
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <ctime>
+#include <thread>
 
 #include "core/clock.h"
 #include "core/hash.h"
@@ -69,6 +72,26 @@ std::string IsoUtcIn(int hours) {
 Error LoginFailed(const std::string& name) {
   return Error{ErrorCode::kPermissionDenied,
                fmt::format("login failed for {}", name)};
+}
+
+// Verified for names that are no user, so that a known and an unknown name
+// cost the same: a fixed crypto_pwhash_str of a random password, made with
+// the same limits as HashPassword (argon2id, "interactive": m=64 MiB, t=2).
+constexpr char kDummyHash[] =
+    "$argon2id$v=19$m=65536,t=2,p=1$TKE6/Ia9/5X0u8vE2yE8CA$"
+    "0a8PjR63f9hy3480xEtdWYZT1BjT1kWfj7xw7uB3XSA";
+
+// The row of login_failures counting failures over all names.
+constexpr char kStationRow[] = " station";
+
+Result<std::int64_t> FailuresOf(const Database& db, const std::string& name) {
+  auto stmt = db.Prepare("SELECT failures FROM login_failures WHERE name = ?1",
+                         "reading failed logins of " + name);
+  if (!stmt) return std::unexpected(stmt.error());
+  stmt->Bind(1, name);
+  auto row = stmt->Step();
+  if (!row) return std::unexpected(row.error());
+  return *row ? stmt->ColumnInt64(0) : 0;
 }
 
 struct UserRow {
@@ -407,28 +430,138 @@ Status Access::SetPassword(const std::string& name, const std::string& password,
   return tx->Commit();
 }
 
+Result<governance::LoginThrottle> Access::LoginThrottleSettings() {
+  governance::LoginThrottle t;
+  auto text = catalog_.GetSetting("login-throttle");
+  if (!text) return std::unexpected(text.error());
+  if (!*text) return t;
+  const auto j = nlohmann::json::parse(**text, nullptr, false);
+  if (!j.is_object()) return t;
+  t.delay_ms = j.value("delay_ms", t.delay_ms);
+  t.max_delay_ms = j.value("max_delay_ms", t.max_delay_ms);
+  t.lockout_after = j.value("lockout_after", t.lockout_after);
+  return t;
+}
+
+Status Access::SetLoginThrottle(const governance::LoginThrottle& t,
+                                const std::string& actor) {
+  if (t.delay_ms < 0 || t.max_delay_ms < 0 || t.lockout_after < 0) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "login-throttle: values may not be negative");
+  }
+  nlohmann::json j{{"delay_ms", t.delay_ms},
+                   {"max_delay_ms", t.max_delay_ms},
+                   {"lockout_after", t.lockout_after}};
+  return catalog_.PutSetting("login-throttle", j.dump(), actor);
+}
+
+Result<LoginState> Access::GetLoginState(const std::string& name) {
+  auto t = LoginThrottleSettings();
+  if (!t) return std::unexpected(t.error());
+  auto mine = FailuresOf(*db_, name);
+  if (!mine) return std::unexpected(mine.error());
+  auto all = FailuresOf(*db_, kStationRow);
+  if (!all) return std::unexpected(all.error());
+  LoginState state;
+  state.failures = *mine;
+  state.station_failures = *all;
+  state.locked = governance::LoginLocked(*t, *mine);
+  state.next_delay = std::max(governance::LoginDelay(*t, *mine),
+                              governance::LoginDelay(*t, *all));
+  return state;
+}
+
+Status Access::CountLogin(const std::string& name, bool ok) {
+  const std::string what = "counting a login of " + name;
+  auto tx = Transaction::Begin(*db_, what);
+  if (!tx) return std::unexpected(tx.error());
+  const std::string now = CurrentUtc().iso8601;
+  if (ok) {
+    auto reset = db_->Prepare(
+        "DELETE FROM login_failures WHERE name IN (?1, ?2)", what);
+    if (!reset) return std::unexpected(reset.error());
+    reset->Bind(1, name).Bind(2, std::string(kStationRow));
+    if (auto s = reset->Run(); !s) return s;
+    return tx->Commit();
+  }
+  auto t = LoginThrottleSettings();
+  if (!t) return std::unexpected(t.error());
+  for (const std::string& row : {name, std::string(kStationRow)}) {
+    auto bump = db_->Prepare(
+        "INSERT INTO login_failures (name, failures, last_at) VALUES (?1, 1, "
+        "?2) ON CONFLICT (name) DO UPDATE SET failures = failures + 1, "
+        "last_at = ?2",
+        what);
+    if (!bump) return std::unexpected(bump.error());
+    bump->Bind(1, row).Bind(2, now);
+    if (auto s = bump->Run(); !s) return s;
+  }
+  auto failures = FailuresOf(*db_, name);
+  if (!failures) return std::unexpected(failures.error());
+  if (governance::LoginLocked(*t, *failures)) {
+    auto lock = db_->Prepare(
+        "UPDATE login_failures SET locked_at = coalesce(locked_at, ?2) "
+        "WHERE name = ?1",
+        what);
+    if (!lock) return std::unexpected(lock.error());
+    lock->Bind(1, name).Bind(2, now);
+    if (auto s = lock->Run(); !s) return s;
+  }
+  return tx->Commit();
+}
+
+Status Access::UnlockUser(const std::string& name, const std::string& actor) {
+  const std::string what = "unlocking user " + name;
+  auto tx = Transaction::Begin(*db_, what);
+  if (!tx) return std::unexpected(tx.error());
+  auto user = RequireUser(*db_, name);
+  if (!user) return std::unexpected(user.error());
+  auto failures = FailuresOf(*db_, name);
+  if (!failures) return std::unexpected(failures.error());
+  auto clear = db_->Prepare("DELETE FROM login_failures WHERE name = ?1", what);
+  if (!clear) return std::unexpected(clear.error());
+  clear->Bind(1, name);
+  if (auto s = clear->Run(); !s) return s;
+  if (auto s = WriteHistory(*db_, "users", user->id, "failed_logins",
+                            std::to_string(*failures), "0", actor,
+                            CurrentUtc().iso8601);
+      !s) {
+    return s;
+  }
+  return tx->Commit();
+}
+
 Result<Principal> Access::CheckPassword(const std::string& name,
                                         const std::string& password) {
   if (auto s = InitSodium(); !s) return std::unexpected(s.error());
+  // Earlier failures (of this name, and of the station) make this attempt
+  // wait; a locked name is refused whatever the password.
+  auto state = GetLoginState(name);
+  if (!state) return std::unexpected(state.error());
+  if (state->next_delay.count() > 0) std::this_thread::sleep_for(state->next_delay);
   auto row = FindUserRow(*db_, name);
   if (!row) return std::unexpected(row.error());
-  if (!*row) {
-    // Spend the same time as for a real user, so a failed login does not
-    // tell whether the name exists.
-    static const auto dummy = HashPassword("not-a-password-of-anyone");
-    if (dummy) {
-      [[maybe_unused]] int ignored = crypto_pwhash_str_verify(
-          dummy->c_str(), password.data(), password.size());
+  // One argon2id verification whether or not the name exists, so that a
+  // failed login does not tell which names are users.
+  const char* hash = *row ? (*row)->password_hash.c_str() : kDummyHash;
+  const bool password_ok =
+      crypto_pwhash_str_verify(hash, password.data(), password.size()) == 0;
+  const bool ok = password_ok && *row && (*row)->active && !state->locked;
+  const bool counted = state->failures > 0 || state->station_failures > 0;
+  if (!ok || counted) {
+    if (auto s = CountLogin(name, ok); !s) return std::unexpected(s.error());
+  }
+  if (!ok) {
+    if (state->locked) {
+      return MakeError(ErrorCode::kPermissionDenied,
+                       fmt::format("login failed for {}: locked after {} "
+                                   "failed logins in a row; an admin unlocks "
+                                   "it (dossier user unlock {})",
+                                   name, state->failures, name));
     }
     return std::unexpected(LoginFailed(name));
   }
-  const UserRow& user = **row;
-  if (crypto_pwhash_str_verify(user.password_hash.c_str(), password.data(),
-                               password.size()) != 0 ||
-      !user.active) {
-    return std::unexpected(LoginFailed(name));
-  }
-  auto roles = RolesOf(user.id);
+  auto roles = RolesOf((*row)->id);
   if (!roles) return std::unexpected(roles.error());
   return Principal{name, std::move(*roles), false, "password", ""};
 }

@@ -15,12 +15,15 @@
 // serialisation (CanonicalLogEntry), so changing, deleting, inserting or
 // reordering rows breaks the chain and VerifyLog names the first bad entry.
 // Triggers refuse UPDATE and DELETE on the log table. An export carries the
-// chain head signed with the archive's Ed25519 key (crypto_sign).
+// chain head signed with the archive's Ed25519 key (crypto_sign), whose
+// secret half is kept in its own 0600 file, not in the catalog.
 //
 // Thread safety: as Catalog. REQUIRES: the Catalog outlives the Access.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <span>
 #include <string>
@@ -56,6 +59,14 @@ struct User {
   std::string created_by;
 };
 
+
+// Failed logins in a row of one claimed name (a user or not).
+struct LoginState {
+  std::int64_t failures = 0;          // of this name
+  std::int64_t station_failures = 0;  // of all names on this archive
+  bool locked = false;                // refused until an admin unlocks it
+  std::chrono::milliseconds next_delay{0};  // the next attempt waits this
+};
 
 struct NewSession {
   std::string token;       // 64 hex digits; shown once, stored hashed
@@ -151,7 +162,11 @@ class Access {
                      const std::string& actor);
 
   // Checks a password. Unknown user, disabled user and wrong password all
-  // give the same kPermissionDenied "login failed for NAME".
+  // give the same kPermissionDenied "login failed for NAME", after the
+  // same work (one argon2id verification). The attempt first waits
+  // GetLoginState's next_delay; every failure is counted in the catalog
+  // (login_failures, shared by all processes) and a name with
+  // lockout_after failures in a row is refused until UnlockUser.
   Result<Principal> CheckPassword(const std::string& name,
                                   const std::string& password);
   // CheckPassword, then a new session valid for `hours` (1..168).
@@ -162,6 +177,15 @@ class Access {
   Result<Principal> ResumeSession(const std::string& token);
   // Ends the session (idempotent for an ended one); kNotFound if unknown.
   Status EndSession(const std::string& token);
+
+  // Login throttling (governance::LoginThrottle; setting "login-throttle").
+  Result<governance::LoginThrottle> LoginThrottleSettings();
+  Status SetLoginThrottle(const governance::LoginThrottle& throttle,
+                          const std::string& actor);
+  Result<LoginState> GetLoginState(const std::string& name);
+  // Clears a user's failed logins and lockout (history: failed_logins);
+  // kNotFound for no such user.
+  Status UnlockUser(const std::string& name, const std::string& actor);
 
   // Appends one entry in its own transaction and returns it.
   Result<LogEntry> AppendLog(const NewLogEntry& entry);
@@ -175,10 +199,23 @@ class Access {
   Result<std::string> ExportLog();
   // The archive's signing public key (hex); created on first use.
   Result<std::string> SigningPublicKey();
+  // The file holding the secret signing key (0600): $DOSSIER_LOG_KEY if
+  // set, else log-signing.key next to the catalog.
+  std::filesystem::path SigningKeyFile() const;
+  // Archives made before the key file kept the secret key in the catalog:
+  // writes it to SigningKeyFile (unless the same key is there) and removes
+  // it from the catalog. A no-op once done.
+  Status MigrateSigningKey();
 
  private:
   Result<std::vector<std::string>> RolesOf(std::int64_t user_id);
   Result<int> ActiveAdmins();
+  // Counts a failed login of name (and of the station), locking the name at
+  // the limit; a successful one clears both counts.
+  Status CountLogin(const std::string& name, bool ok);
+  // The secret key's hex text: migrated, read from the key file, or made
+  // on first use (kNotFound if the archive has a key but its file is gone).
+  Result<std::string> SigningSecret();
   Catalog& catalog_;
   const Database* db_;
 };

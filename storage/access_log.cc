@@ -10,13 +10,24 @@
 //   - Someone who can write the SQLite file could rewrite the whole chain
 //     from some entry on, or cut its tail. An exported log carries the head
 //     signed with the archive's Ed25519 key; a later `log verify --head`
-//     proves that the head seen then is still in the chain.
+//     proves that the head seen then is still in the chain. The secret key
+//     is in its own 0600 file (SigningKeyFile), not in the catalog, so
+//     whoever can rewrite the catalog cannot also re-sign a forged chain
+//     unless they can read that file too.
 //   - Appends run in BEGIN IMMEDIATE, so two processes never both link to
 //     the same previous entry.
 //   - All text is made valid UTF-8 before it is stored (file names from the
 //     command line may not be), so the canonical JSON is well defined.
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <sodium.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
 
 #include <nlohmann/json.hpp>
 
@@ -207,9 +218,164 @@ Result<LogCheck> Access::VerifyLog() {
   return VerifyLogEntries(*entries);
 }
 
-Result<std::string> Access::SigningPublicKey() {
+// --- The log-signing key --------------------------------------------------
+//
+// The secret key lives in its own 0600 file (SigningKeyFile), not in the
+// catalog: a copy of the catalog (a backup, a stolen file) carries no key,
+// and rewriting the catalog does not give the power to sign. The catalog
+// keeps the public key only, so a missing key file is noticed rather than
+// silently replaced.
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr char kKeyFileName[] = "log-signing.key";
+
+// The secret key's hex text from the file; nullopt if the file is absent.
+Result<std::optional<std::string>> ReadKeyFile(const fs::path& file) {
+  const int fd = ::open(file.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return std::optional<std::string>();
+    return MakeError(ErrorCode::kIo,
+                     fmt::format("log signing key {}: cannot open: {}",
+                                 file.string(), std::strerror(errno)));
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return MakeError(ErrorCode::kIo, fmt::format("log signing key {} is not a "
+                                                 "regular file",
+                                                 file.string()));
+  }
+  if ((st.st_mode & 077) != 0) {
+    ::close(fd);
+    return MakeError(ErrorCode::kPermissionDenied,
+                     fmt::format("log signing key {} is mode {:04o}: others "
+                                 "could read it; chmod 600 it",
+                                 file.string(), st.st_mode & 07777));
+  }
+  std::string text;
+  char buf[512];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    text.append(buf, static_cast<size_t>(n));
+    if (text.size() > 4096) break;
+  }
+  ::close(fd);
+  sodium_memzero(buf, sizeof buf);
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' ||
+                           text.back() == ' ')) {
+    text.pop_back();
+  }
+  return std::optional<std::string>(std::move(text));
+}
+
+// Writes a new key file (0600, never over an existing one).
+Status WriteKeyFile(const fs::path& file, const std::string& sk_hex) {
+  const int fd = ::open(file.c_str(),
+                        O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                        0600);
+  if (fd < 0) {
+    return MakeError(errno == EEXIST ? ErrorCode::kConflict : ErrorCode::kIo,
+                     fmt::format("log signing key {}: cannot create: {}",
+                                 file.string(), std::strerror(errno)));
+  }
+  const std::string text = sk_hex + "\n";
+  bool ok = ::fchmod(fd, 0600) == 0 &&
+            ::write(fd, text.data(), text.size()) ==
+                static_cast<ssize_t>(text.size()) &&
+            ::fsync(fd) == 0;
+  ok = ::close(fd) == 0 && ok;
+  if (!ok) {
+    ::unlink(file.c_str());
+    return MakeError(ErrorCode::kIo, fmt::format("log signing key {}: cannot "
+                                                 "write it",
+                                                 file.string()));
+  }
+  return Ok();
+}
+
+// The secret key bytes and the public key (hex) from the key's hex text.
+Result<std::string> PublicFromSecret(const std::string& sk_hex,
+                                     const fs::path& file,
+                                     unsigned char (&sk)[crypto_sign_SECRETKEYBYTES]) {
+  size_t sk_len = 0;
+  if (sodium_hex2bin(sk, sizeof sk, sk_hex.data(), sk_hex.size(), nullptr,
+                     &sk_len, nullptr) != 0 ||
+      sk_len != sizeof sk) {
+    return MakeError(ErrorCode::kCatalog,
+                     fmt::format("log signing key {} is damaged (not {} hex "
+                                 "bytes)",
+                                 file.string(), sizeof sk));
+  }
+  unsigned char pk[crypto_sign_PUBLICKEYBYTES];
+  crypto_sign_ed25519_sk_to_pk(pk, sk);
+  char pk_hex[sizeof pk * 2 + 1];
+  sodium_bin2hex(pk_hex, sizeof pk_hex, pk, sizeof pk);
+  return std::string(pk_hex);
+}
+
+}  // namespace
+
+fs::path Access::SigningKeyFile() const {
+  if (const char* env = std::getenv("DOSSIER_LOG_KEY");
+      env != nullptr && *env != '\0') {
+    return fs::path(env);
+  }
+  return fs::path(db_->path()).parent_path() / kKeyFileName;
+}
+
+Status Access::MigrateSigningKey() {
+  const std::string what = "moving the log signing key out of the catalog";
+  {
+    // The common case, without taking the write lock: nothing to move.
+    auto pending = db_->QueryInt(
+        "SELECT count(*) FROM access_identity WHERE sign_secret <> ''", what);
+    if (!pending) return std::unexpected(pending.error());
+    if (*pending == 0) return Ok();
+  }
+  auto tx = Transaction::Begin(*db_, what);
+  if (!tx) return std::unexpected(tx.error());
+  auto stmt = db_->Prepare(
+      "SELECT sign_secret FROM access_identity WHERE id = 1", what);
+  if (!stmt) return std::unexpected(stmt.error());
+  auto row = stmt->Step();
+  if (!row) return std::unexpected(row.error());
+  std::string sk_hex = *row ? stmt->ColumnText(0) : "";
+  stmt->Reset();
+  if (sk_hex.empty()) return Ok();
+  const fs::path file = SigningKeyFile();
+  auto existing = ReadKeyFile(file);
+  if (!existing) return std::unexpected(existing.error());
+  if (!*existing) {
+    if (auto s = WriteKeyFile(file, sk_hex); !s) return s;
+  } else if (**existing != sk_hex) {
+    return MakeError(ErrorCode::kConflict,
+                     fmt::format("catalog {} holds a log signing key and {} "
+                                 "holds another: move one away",
+                                 db_->path(), file.string()));
+  }
+  sodium_memzero(sk_hex.data(), sk_hex.size());
+  // secure_delete overwrites the freed text in the database file too.
+  if (auto s = db_->Exec("PRAGMA secure_delete = ON", what); !s) return s;
+  auto clear = db_->Prepare(
+      "UPDATE access_identity SET sign_secret = '' WHERE id = 1", what);
+  if (!clear) return std::unexpected(clear.error());
+  if (auto s = clear->Run(); !s) return s;
+  return tx->Commit();
+}
+
+Result<std::string> Access::SigningSecret() {
   if (auto s = InitSodium(); !s) return std::unexpected(s.error());
-  const std::string what = "reading the log signing key";
+  if (auto s = MigrateSigningKey(); !s) return std::unexpected(s.error());
+  const fs::path file = SigningKeyFile();
+  auto existing = ReadKeyFile(file);
+  if (!existing) return std::unexpected(existing.error());
+  if (*existing) return std::move(**existing);
+  const std::string what = "creating the log signing key";
   auto tx = Transaction::Begin(*db_, what);
   if (!tx) return std::unexpected(tx.error());
   auto stmt = db_->Prepare(
@@ -219,7 +385,15 @@ Result<std::string> Access::SigningPublicKey() {
   if (!row) return std::unexpected(row.error());
   std::string pub = *row ? stmt->ColumnText(0) : "";
   stmt->Reset();
-  if (!pub.empty()) return pub;
+  if (!pub.empty()) {
+    // The archive has a key, but its file is gone: a new key would make
+    // every earlier export unverifiable against "the archive's key".
+    return MakeError(ErrorCode::kNotFound,
+                     fmt::format("log signing key {} is missing (the archive's "
+                                 "public key is {}): put the key file back, or "
+                                 "name it with DOSSIER_LOG_KEY",
+                                 file.string(), pub));
+  }
   unsigned char pk[crypto_sign_PUBLICKEYBYTES];
   unsigned char sk[crypto_sign_SECRETKEYBYTES];
   crypto_sign_keypair(pk, sk);
@@ -228,40 +402,44 @@ Result<std::string> Access::SigningPublicKey() {
   sodium_bin2hex(pk_hex, sizeof pk_hex, pk, sizeof pk);
   sodium_bin2hex(sk_hex, sizeof sk_hex, sk, sizeof sk);
   sodium_memzero(sk, sizeof sk);
-  auto put = db_->Prepare(
-      "UPDATE access_identity SET sign_public = ?1, sign_secret = ?2 "
-      "WHERE id = 1",
-      "creating the log signing key");
-  if (!put) return std::unexpected(put.error());
-  put->Bind(1, std::string_view(pk_hex)).Bind(2, std::string_view(sk_hex));
-  if (auto s = put->Run(); !s) return std::unexpected(s.error());
+  std::string secret(sk_hex);
   sodium_memzero(sk_hex, sizeof sk_hex);
+  if (auto s = WriteKeyFile(file, secret); !s) return std::unexpected(s.error());
+  auto put = db_->Prepare(
+      "UPDATE access_identity SET sign_public = ?1 WHERE id = 1", what);
+  if (!put) return std::unexpected(put.error());
+  put->Bind(1, std::string_view(pk_hex));
+  if (auto s = put->Run(); !s) return std::unexpected(s.error());
   if (auto s = tx->Commit(); !s) return std::unexpected(s.error());
-  return std::string(pk_hex);
+  return secret;
+}
+
+Result<std::string> Access::SigningPublicKey() {
+  auto secret = SigningSecret();
+  if (!secret) return std::unexpected(secret.error());
+  unsigned char sk[crypto_sign_SECRETKEYBYTES];
+  auto pub = PublicFromSecret(*secret, SigningKeyFile(), sk);
+  sodium_memzero(sk, sizeof sk);
+  sodium_memzero(secret->data(), secret->size());
+  return pub;
 }
 
 Result<std::string> Access::ExportLog() {
-  auto pub = SigningPublicKey();
+  auto secret = SigningSecret();
+  if (!secret) return std::unexpected(secret.error());
+  unsigned char sk[crypto_sign_SECRETKEYBYTES];
+  auto pub = PublicFromSecret(*secret, SigningKeyFile(), sk);
+  sodium_memzero(secret->data(), secret->size());
   if (!pub) return std::unexpected(pub.error());
   auto id = ArchiveId();
-  if (!id) return std::unexpected(id.error());
+  if (!id) {
+    sodium_memzero(sk, sizeof sk);
+    return std::unexpected(id.error());
+  }
   auto entries = ReadLog(LogFilter{});
-  if (!entries) return std::unexpected(entries.error());
-  auto stmt = db_->Prepare(
-      "SELECT sign_secret FROM access_identity WHERE id = 1",
-      "reading the log signing key");
-  if (!stmt) return std::unexpected(stmt.error());
-  auto row = stmt->Step();
-  if (!row) return std::unexpected(row.error());
-  std::string sk_hex = stmt->ColumnText(0);
-  unsigned char sk[crypto_sign_SECRETKEYBYTES];
-  size_t sk_len = 0;
-  if (sodium_hex2bin(sk, sizeof sk, sk_hex.data(), sk_hex.size(), nullptr,
-                     &sk_len, nullptr) != 0 ||
-      sk_len != sizeof sk) {
-    return MakeError(ErrorCode::kCatalog,
-                     fmt::format("catalog {}: the log signing key is damaged",
-                                 db_->path()));
+  if (!entries) {
+    sodium_memzero(sk, sizeof sk);
+    return std::unexpected(entries.error());
   }
   std::int64_t head_seq = entries->empty() ? 0 : entries->back().seq;
   std::string head_hash = entries->empty() ? kZeroHash : entries->back().hash;

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <sys/stat.h>
+
 #include <cstdlib>
 #include <system_error>
 
@@ -14,6 +16,36 @@ constexpr char kCatalogName[] = "catalog.sqlite";
 constexpr char kObjectsName[] = "objects";
 
 }  // namespace
+
+void RestrictNewFiles() { ::umask(077); }
+
+std::vector<std::string> ArchiveModeProblems(const std::filesystem::path& dir) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> problems;
+  auto check = [&](const fs::path& path) {
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) != 0) return;
+    const bool is_dir = S_ISDIR(st.st_mode);
+    if (!is_dir && !S_ISREG(st.st_mode)) return;
+    const unsigned mode = st.st_mode & 07777;
+    const unsigned wanted = is_dir ? 0700u : 0600u;
+    if ((mode & 077) != 0) {
+      problems.push_back(fmt::format(
+          "{} is mode {:04o}, should be {:04o} (readable by others: chmod "
+          "{:o} it)",
+          path.string(), mode, wanted, wanted));
+    }
+  };
+  check(dir);
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(
+           dir, fs::directory_options::skip_permission_denied, ec),
+       end;
+       !ec && it != end; it.increment(ec)) {
+    check(it->path());
+  }
+  return problems;
+}
 
 std::filesystem::path ResolveArchiveDir(
     const std::optional<std::filesystem::path>& explicit_dir) {
@@ -45,8 +77,18 @@ Result<std::unique_ptr<Archive>> Archive::Init(const std::filesystem::path& dir,
                                  "another folder",
                                  (dir / kCatalogName).string()));
   }
+  RestrictNewFiles();
   if (auto s = env->CreateDirectories(dir / kObjectsName); !s) {
     return std::unexpected(s.error());
+  }
+  // The folder may have existed before (an empty folder made by the
+  // operator): it is narrowed too.
+  for (const auto& d : {dir, dir / kObjectsName}) {
+    if (::chmod(d.c_str(), 0700) != 0) {
+      return MakeError(ErrorCode::kIo,
+                       fmt::format("{}: cannot make it owner-only (chmod 0700)",
+                                   d.string()));
+    }
   }
   auto catalog = Catalog::Create(dir / kCatalogName);
   if (!catalog) return std::unexpected(catalog.error());
@@ -61,6 +103,7 @@ Result<std::unique_ptr<Archive>> Archive::Init(const std::filesystem::path& dir,
 
 Result<std::unique_ptr<Archive>> Archive::Open(const std::filesystem::path& dir,
                                                Env* env) {
+  RestrictNewFiles();
   auto marker = env->ReadFile(dir / kMarkerName);
   if (!marker) {
     if (marker.error().code == ErrorCode::kNotFound) {

@@ -3,12 +3,20 @@
 //   DIR/catalog.sqlite     SQLite catalog (see catalog.h)
 //   DIR/objects/           content-addressed PDFs (see file_store.h)
 //   DIR/dossier-archive    marker file with the format version
+//   DIR/log-signing.key    Ed25519 key that signs exported logs (access.h)
+//
+// The archive is readable by its owner alone: the folder and every folder
+// in it 0700, every file 0600 (docs/access.md). Init and Open set the
+// process's umask to 077 (RestrictNewFiles), so every later write keeps
+// that whatever the caller's umask: stored objects, SQLite's -wal, -shm and
+// -journal files, backups, reports and session files.
 #pragma once
 
 #include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/env.h"
 #include "core/result.h"
@@ -16,6 +24,15 @@
 #include "storage/file_store.h"
 
 namespace dossier::storage {
+
+// Sets the process's umask to 077: files and folders created from now on
+// are for their owner alone. The one place the program's file modes are
+// decided; called by Archive::Init, Archive::Open, Backup and restore.
+void RestrictNewFiles();
+
+// Folders in the archive wider than 0700 and files wider than 0600, each
+// "PATH is mode 0644, should be 0600"; empty when all are owner-only.
+std::vector<std::string> ArchiveModeProblems(const std::filesystem::path& dir);
 
 // The archive folder to use: explicit if given, else $DOSSIER_ARCHIVE,
 // else ./archive.

@@ -162,6 +162,7 @@ bool IsEmptyDir(const fs::path& dir) {
 
 Result<BackupReport> BackupArchive(const fs::path& archive_dir,
                                    const fs::path& to) {
+  RestrictNewFiles();  // a backup holds what the archive holds: owner-only
   std::error_code ec;
   if (!fs::is_regular_file(archive_dir / kArchiveMarker, ec) ||
       !fs::is_regular_file(archive_dir / kCatalog, ec)) {
@@ -569,6 +570,7 @@ Status SyncDir(const fs::path& dir) {
 
 Result<BackupCheck> RestoreBackup(const fs::path& backup,
                                   const fs::path& new_archive) {
+  RestrictNewFiles();
   auto manifest = ReadManifest(backup);
   if (!manifest) return std::unexpected(manifest.error());
   std::error_code ec;

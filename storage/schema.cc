@@ -121,6 +121,7 @@ std::span<const Migration> Migrations() {
       Migration{5, "users, roles, sessions and the access log", kSchemaV5Access},
       Migration{6, "retention, legal holds and destruction", kSchemaV6Retention},
       Migration{7, "CJK bigrams in the page search index", kSchemaV7Search},
+      Migration{8, "failed logins and lockouts", kSchemaV8Logins},
   };
   return kMigrations;
 }

@@ -79,4 +79,16 @@ BEGIN
 END;
 )sql";
 
+// Migration 8: failed logins in a row per claimed name (known or not, so a
+// lockout tells nothing about which names exist) and per station (the row
+// named ' station', which no user name can be: names have no spaces).
+const std::string_view kSchemaV8Logins = R"sql(
+CREATE TABLE login_failures (
+  name      TEXT PRIMARY KEY,
+  failures  INTEGER NOT NULL CHECK (failures >= 0),
+  last_at   TEXT NOT NULL,
+  locked_at TEXT
+);
+)sql";
+
 }  // namespace dossier::storage
