@@ -20,7 +20,9 @@
 #include <cmath>
 #include <cstring>
 #include <functional>
+#include <chrono>
 #include <mutex>
+#include <thread>
 #include <opencv2/imgproc.hpp>
 
 namespace dossier::capture {
@@ -450,7 +452,7 @@ class SaneScanner final : public PageSource {
     }
     const int page_number = pages_ + 1;
     auto fail = [&](SANE_Status s) -> Result<std::optional<RawPage>> {
-      Finish();
+      Finish(/*after_error=*/true);
       return MakeError(
           ErrorCode::kIo,
           fmt::format("scanner {}: {} (page {}; {} page(s) scanned "
@@ -537,8 +539,17 @@ class SaneScanner final : public PageSource {
   std::vector<Warning> warnings() const override { return warnings_; }
 
  private:
-  void Finish() {
-    if (!done_) sane_cancel(handle_);
+  // after_error: the scan stopped on an error (a jam, a read failure) while
+  // the backend's reader may still be producing the page. Backends built on
+  // sanei_thread cancel that reader thread asynchronously in sane_cancel; a
+  // reader cancelled inside malloc leaves the allocator locked and the
+  // cancel waits for it forever (seen with the `test` backend). Waiting a
+  // moment lets the reader block on its full pipe, a safe point, first.
+  void Finish(bool after_error = false) {
+    if (!done_) {
+      if (after_error) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      sane_cancel(handle_);
+    }
     done_ = true;
   }
 

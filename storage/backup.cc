@@ -43,6 +43,11 @@ constexpr char kManifest[] = "manifest.json";
 constexpr char kCatalog[] = "catalog.sqlite";
 constexpr char kArchiveMarker[] = "dossier-archive";
 constexpr char kObjects[] = "objects";
+// The log-signing key when it lives in the archive folder (the default; one
+// the operator keeps elsewhere with DOSSIER_LOG_KEY is theirs to keep). It
+// is backed up with the catalog so a restored archive can sign and export
+// its log; the backup folder is owner-only like the archive.
+constexpr char kSigningKey[] = "log-signing.key";
 constexpr int kManifestFormat = 1;
 
 bool IsSha256Hex(std::string_view s) {
@@ -242,6 +247,13 @@ Result<BackupReport> BackupArchive(const fs::path& archive_dir,
   auto marker = CopyChecked(archive_dir / kArchiveMarker, to / kArchiveMarker,
                             kArchiveMarker, "");
   if (!marker) return std::unexpected(marker.error());
+  std::optional<FileEntry> key;
+  if (fs::is_regular_file(archive_dir / kSigningKey, ec)) {
+    auto copied =
+        CopyChecked(archive_dir / kSigningKey, to / kSigningKey, kSigningKey, "");
+    if (!copied) return std::unexpected(copied.error());
+    key = std::move(*copied);
+  }
 
   // 3. Objects, incrementally by content hash.
   std::vector<FileEntry> objects;
@@ -326,6 +338,7 @@ Result<BackupReport> BackupArchive(const fs::path& archive_dir,
   json files = json::array();
   files.push_back(EntryJson(catalog_entry));
   files.push_back(EntryJson(*marker));
+  if (key) files.push_back(EntryJson(*key));
   std::sort(objects.begin(), objects.end(),
             [](const FileEntry& a, const FileEntry& b) { return a.path < b.path; });
   for (const auto& o : objects) files.push_back(EntryJson(o));

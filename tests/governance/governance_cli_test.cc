@@ -67,6 +67,17 @@ TEST_F(GovernanceCli, RetentionHoldsBackupAndRestore) {
                           ShellQuote((dir_.path() / "new").string()) +
                           " customer show " + code + " 2>&1");
   EXPECT_EQ(shown.exit_code, 0) << shown.out;
+  // The signing key comes back with the catalog, owner-only, so the
+  // restored archive can still sign and export its log.
+  const fs::path key = dir_.path() / "new" / "log-signing.key";
+  ASSERT_TRUE(fs::is_regular_file(key));
+  EXPECT_EQ(fs::status(key).permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);
+  auto exported = RunCommand(
+      ShellQuote(DossierBinary().string()) + " --archive " +
+      ShellQuote((dir_.path() / "new").string()) + " log export --to " +
+      ShellQuote((dir_.path() / "restored-log.jsonl").string()) + " 2>&1");
+  EXPECT_EQ(exported.exit_code, 0) << exported.out;
   EXPECT_EQ(Run("backup verify " + ShellQuote(dir_.path().string())).exit_code, 3);
   EXPECT_EQ(Run("backup").exit_code, 2);
   auto sweep = Run("backup sweep --dry-run");
