@@ -53,6 +53,11 @@ TEST_F(GovernanceCli, RetentionHoldsBackupAndRestore) {
   EXPECT_NE(propose.out.find("nothing to propose"), std::string::npos);
   EXPECT_EQ(Run("destroy approve DB000001").exit_code, 3);
 
+  // Exporting the log signs it: the archive gets its signing key.
+  auto signed_log = Run("log export --to " +
+                        ShellQuote((dir_.path() / "log.jsonl").string()));
+  ASSERT_EQ(signed_log.exit_code, 0) << signed_log.out;
+  ASSERT_TRUE(fs::is_regular_file(dir_.path() / "archive" / "log-signing.key"));
   const fs::path backup = dir_.path() / "share" / "dossier-backup";
   auto b = Run("backup --to " + ShellQuote(backup.string()));
   EXPECT_EQ(b.exit_code, 0) << b.out;
