@@ -32,7 +32,7 @@ bench-accuracy: build
 	/usr/bin/python3 bench/accuracy.py $(BUILD)/cli/dossier
 
 clean:
-	rm -rf $(BUILD) $(DEMO_ARCHIVE)
+	rm -rf $(BUILD) $(DEMO_ARCHIVE) $(DEMO_ARCHIVE)-exported
 
 # Paper originals at archive scale: 100,000 originals in 2,000 boxes.
 .PHONY: bench-originals

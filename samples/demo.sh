@@ -4,12 +4,15 @@
 set -eu
 : "${DOSSIER:?}" "${SAMPLES:?}" "${DEMO_ARCHIVE:?}"
 export DOSSIER_ARCHIVE="$DEMO_ARCHIVE"
+# Exports go beside the archive: dossier writes nothing into the archive
+# folder but its own files.
+DEMO_EXPORTS="$DEMO_ARCHIVE-exported"
 
 step() { printf '\n== %s\n' "$*"; }
 # Ingest exits 10 when it finished with warnings; that is fine for a demo.
 run_ingest() { "$DOSSIER" ingest "$@" || [ $? -eq 10 ]; }
 
-rm -rf "$DEMO_ARCHIVE"
+rm -rf "$DEMO_ARCHIVE" "$DEMO_EXPORTS"
 # A secured archive with one admin; each command below proves the password
 # through $DOSSIER_PASSWORD (a person would run `dossier login` once).
 export DOSSIER_USER=demo-admin DOSSIER_PASSWORD=demo-password
@@ -47,13 +50,13 @@ step "dossier customer show $ZH"
 "$DOSSIER" customer show "$ZH"
 
 step "dossier export: the archived PDFs"
-mkdir -p "$DEMO_ARCHIVE/exported"
-"$DOSSIER" customer show "$ZH" | awk '/^  D[0-9]/{print $1}' > "$DEMO_ARCHIVE/.ids"
-"$DOSSIER" customer show "$EN" | awk '/^  D[0-9]/{print $1}' >> "$DEMO_ARCHIVE/.ids"
+mkdir -p "$DEMO_EXPORTS"
+"$DOSSIER" customer show "$ZH" | awk '/^  D[0-9]/{print $1}' > "$DEMO_EXPORTS/.ids"
+"$DOSSIER" customer show "$EN" | awk '/^  D[0-9]/{print $1}' >> "$DEMO_EXPORTS/.ids"
 while read -r id; do
-  "$DOSSIER" export "$id" --to "$DEMO_ARCHIVE/exported/$id.pdf" --force
-done < "$DEMO_ARCHIVE/.ids"
-rm -f "$DEMO_ARCHIVE/.ids"
+  "$DOSSIER" export "$id" --to "$DEMO_EXPORTS/$id.pdf" --force
+done < "$DEMO_EXPORTS/.ids"
+rm -f "$DEMO_EXPORTS/.ids"
 
 step "dossier log show --user demo-admin (the access log), dossier log verify"
 "$DOSSIER" log show --user demo-admin | tail -n 5
@@ -61,6 +64,6 @@ step "dossier log show --user demo-admin (the access log), dossier log verify"
 
 step "Done"
 echo "Archive:        $DEMO_ARCHIVE (catalog.sqlite, objects/)"
-echo "Exported PDFs:  $DEMO_ARCHIVE/exported/"
+echo "Exported PDFs:  $DEMO_EXPORTS/"
 echo "Try:            DOSSIER_ARCHIVE=$DEMO_ARCHIVE $DOSSIER login demo-admin   (password: demo-password)"
 echo "                DOSSIER_ARCHIVE=$DEMO_ARCHIVE $DOSSIER search 合同"
