@@ -33,18 +33,7 @@ class CliAccess : public ::testing::Test {
   // env: extra VAR=value words; stdin_text: fed to the command's stdin.
   CommandResult Dossier(const std::string& args, const std::string& env = "",
                         const std::string& stdin_text = "") {
-    std::string line = "env -u DOSSIER_USER -u DOSSIER_SESSION -u "
-                       "DOSSIER_PASSWORD -u DOSSIER_ARCHIVE HOME=" +
-                       ShellQuote(home_.string()) + " " + env + " " +
-                       ShellQuote(testing::DossierBinary().string()) +
-                       " --archive " + ShellQuote(archive_.string()) + " " +
-                       args;
-    if (!stdin_text.empty()) {
-      line = "printf '%s\\n' " + ShellQuote(stdin_text) + " | " + line;
-    } else {
-      line += " </dev/null";
-    }
-    return RunCommand(line);
+    return testing::RunDossierIsolated(home_, archive_, args, env, stdin_text);
   }
 
   // A secured archive with an admin "boss" and users of the given roles,

@@ -111,18 +111,11 @@ class NoLeak : public ::testing::Test {
 
   CommandResult Dossier(const std::string& args, const std::string& user,
                         const std::string& stdin_text = "") {
-    std::string line =
-        "env -u DOSSIER_SESSION -u DOSSIER_ARCHIVE HOME=" +
-        ShellQuote(home_.string()) + " DOSSIER_USER=" + ShellQuote(user) +
-        " DOSSIER_PASSWORD=" + ShellQuote(user + "-pass-12") + " " +
-        ShellQuote(testing::DossierBinary().string()) + " --archive " +
-        ShellQuote(archive_.string()) + " " + args;
-    if (!stdin_text.empty()) {
-      line = "printf '%s\\n' " + ShellQuote(stdin_text) + " | " + line;
-    } else {
-      line += " </dev/null";
-    }
-    return RunCommand(line);
+    return testing::RunDossierIsolated(
+        home_, archive_, args,
+        "DOSSIER_USER=" + ShellQuote(user) +
+            " DOSSIER_PASSWORD=" + ShellQuote(user + "-pass-12"),
+        stdin_text);
   }
 
   // A secured archive with one user per role, named after it.

@@ -46,21 +46,11 @@ class Secure : public ::testing::Test {
     archive_ = tmp_.path() / "archive";
   }
 
+  // Under umask 022, so the modes the station sets are its own.
   CommandResult Dossier(const std::string& args, const std::string& env = "",
                         const std::string& stdin_text = "") {
-    std::string line = "umask 022; env -u DOSSIER_USER -u DOSSIER_SESSION -u "
-                       "DOSSIER_PASSWORD -u DOSSIER_ARCHIVE -u DOSSIER_LOG_KEY "
-                       "HOME=" +
-                       ShellQuote(home_.string()) + " " + env + " " +
-                       ShellQuote(testing::DossierBinary().string()) +
-                       " --archive " + ShellQuote(archive_.string()) + " " +
-                       args;
-    if (!stdin_text.empty()) {
-      line = "printf '%s\\n' " + ShellQuote(stdin_text) + " | (" + line + ")";
-    } else {
-      line += " </dev/null";
-    }
-    return RunCommand(line);
+    return testing::RunDossierIsolated(home_, archive_, args, env, stdin_text,
+                                       "umask 022;");
   }
 
   void SecureArchive() {

@@ -58,6 +58,22 @@ CommandResult RunCommand(const std::string& command_line) {
   return result;
 }
 
+CommandResult RunDossierIsolated(const std::filesystem::path& home,
+                                 const std::filesystem::path& archive,
+                                 const std::string& args, const std::string& env,
+                                 const std::string& stdin_text,
+                                 const std::string& shell_prefix) {
+  const std::string line =
+      "(" + shell_prefix +
+      " env -u DOSSIER_USER -u DOSSIER_SESSION -u DOSSIER_PASSWORD"
+      " -u DOSSIER_ARCHIVE -u DOSSIER_LOG_KEY HOME=" +
+      ShellQuote(home.string()) + " " + env + " " +
+      ShellQuote(DossierBinary().string()) + " --archive " +
+      ShellQuote(archive.string()) + " " + args + ")";
+  if (stdin_text.empty()) return RunCommand(line + " </dev/null");
+  return RunCommand("printf '%s\\n' " + ShellQuote(stdin_text) + " | " + line);
+}
+
 namespace {
 
 // The subcommand names a `dossier ... --help` lists.

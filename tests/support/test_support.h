@@ -39,6 +39,17 @@ CommandResult RunCommand(const std::string& command_line);
 // Quotes a string for a POSIX shell.
 std::string ShellQuote(const std::string& s);
 
+// Runs `dossier --archive ARCHIVE ARGS` as a user would, in a clean
+// environment: every DOSSIER_* variable the station reads unset, HOME=home,
+// then env (extra VAR=value words). stdin is stdin_text as one line, or
+// /dev/null. shell_prefix (e.g. "umask 022;") runs first in the same shell.
+CommandResult RunDossierIsolated(const std::filesystem::path& home,
+                                 const std::filesystem::path& archive,
+                                 const std::string& args,
+                                 const std::string& env = "",
+                                 const std::string& stdin_text = "",
+                                 const std::string& shell_prefix = "");
+
 // Every runnable subcommand path ("loan approve") that `dossier --help`
 // lists, recursively, in help order.
 std::vector<std::string> DossierCommandPaths();
