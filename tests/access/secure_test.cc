@@ -6,12 +6,12 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "core/text.h"
 #include "governance/policy.h"
+#include "core/file_util.h"
 #include "storage/access.h"
 #include "storage/catalog.h"
 #include "tests/storage/test_util.h"
@@ -29,13 +29,6 @@ unsigned ModeOf(const fs::path& p) {
   struct stat st {};
   EXPECT_EQ(::lstat(p.c_str(), &st), 0) << p;
   return st.st_mode & 07777;
-}
-
-std::string ReadAll(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 class Secure : public ::testing::Test {
@@ -124,8 +117,8 @@ TEST_F(Secure, TheSigningKeyIsInItsOwnFileNotInTheCatalog) {
   EXPECT_EQ(pub.size(), 64u);
   const fs::path key = archive_ / "log-signing.key";
   EXPECT_EQ(ModeOf(key), 0600u);
-  EXPECT_EQ(ReadAll(key).size(), 129u);  // 64 bytes in hex and a newline
-  auto json = nlohmann::json::parse(ReadAll(out));
+  EXPECT_EQ(ReadFile(key).value_or("").size(), 129u);  // 64 bytes in hex and a newline
+  auto json = nlohmann::json::parse(ReadFile(out).value_or(""));
   EXPECT_EQ(json["public_key"], pub);
   EXPECT_EQ(Dossier("log verify --file " + ShellQuote(out.string()), kBoss).exit_code, 0);
   // A key file others can read is refused, not used.
@@ -152,7 +145,7 @@ TEST_F(Secure, AKeyInAnOldCatalogMovesToTheKeyFileOnFirstOpen) {
   const fs::path out = tmp_.path() / "log.json";
   ASSERT_EQ(Dossier("log export --to " + ShellQuote(out.string()), kBoss).exit_code, 0);
   const fs::path key = archive_ / "log-signing.key";
-  std::string secret = ReadAll(key);
+  std::string secret = ReadFile(key).value_or("");
   secret.pop_back();
   {
     // What the previous version left: the secret key in the catalog.
@@ -162,9 +155,9 @@ TEST_F(Secure, AKeyInAnOldCatalogMovesToTheKeyFileOnFirstOpen) {
   }
   fs::remove(key);
   const std::string pub =
-      nlohmann::json::parse(ReadAll(out))["public_key"].get<std::string>();
+      nlohmann::json::parse(ReadFile(out).value_or(""))["public_key"].get<std::string>();
   ASSERT_EQ(Dossier("customer list", kBoss).exit_code, 0);
-  EXPECT_EQ(ReadAll(key), secret + "\n");
+  EXPECT_EQ(ReadFile(key).value_or(""), secret + "\n");
   EXPECT_EQ(ModeOf(key), 0600u);
   EXPECT_EQ(storage::testing::RawDb(archive_ / "catalog.sqlite")
                 .Query("SELECT sign_secret FROM access_identity"),
@@ -172,7 +165,7 @@ TEST_F(Secure, AKeyInAnOldCatalogMovesToTheKeyFileOnFirstOpen) {
   ASSERT_EQ(Dossier("log export --force --to " + ShellQuote(out.string()), kBoss)
                 .exit_code,
             0);
-  EXPECT_EQ(nlohmann::json::parse(ReadAll(out))["public_key"], pub);
+  EXPECT_EQ(nlohmann::json::parse(ReadFile(out).value_or(""))["public_key"], pub);
   EXPECT_EQ(Dossier("log verify --file " + ShellQuote(out.string()), kBoss).exit_code, 0);
 }
 
