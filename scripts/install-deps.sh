@@ -17,6 +17,7 @@ libzxing-dev
 icc-profiles-free
 fonts-wqy-microhei
 poppler-utils qpdf libqpdf-dev python3-pikepdf
+libpoppler-cpp-dev img2pdf imagemagick
 default-jre-headless libpdfbox2-java libactivation-java libjaxb-api-java
 libsane-dev libsane1 sane-utils
 libphonenumber-dev
