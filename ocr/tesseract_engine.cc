@@ -3,9 +3,10 @@
 // Design notes:
 // - One TessBaseAPI for recognition and a second one initialised with "osd"
 //   for orientation; both belong to this engine and so to one worker thread.
-// - Tesseract parallelises internally with OpenMP. On a pool of workers that
-//   oversubscribes the cores and is several times slower, so every call
-//   limits OpenMP to one thread for the calling thread.
+// - Tesseract parallelises internally with OpenMP, and its LSTM asks for a
+//   fixed team of four. On a pool of workers that oversubscribes the cores
+//   and is several times slower, so every call into Tesseract runs inside
+//   WithOneOpenMpThread, whatever OMP_THREAD_LIMIT says.
 // - Words are read with a ResultIterator at RIL_WORD level. Tesseract puts a
 //   space between every Chinese character; NormalizeText removes those, and
 //   CJK words on one line are written without separators.
@@ -17,7 +18,10 @@
 #include <fmt/format.h>
 
 #include <cstdlib>
+#include <exception>
 #include <memory>
+#include <optional>
+#include <utility>
 
 #include "core/text.h"
 #include "ocr/engine.h"
@@ -25,6 +29,29 @@
 namespace dossier::ocr {
 
 namespace {
+
+// Runs fn with every OpenMP parallel region it enters, however deep in
+// Tesseract, limited to one thread. A host `teams` construct with
+// thread_limit(1) sets the thread limit of the calling thread's contention
+// group, and that caps even regions that ask for num_threads(4).
+// omp_set_num_threads does not (the clause wins), and OMP_THREAD_LIMIT is
+// read by libgomp before main, so neither can be set from here. No
+// exception may leave the region: it is carried out and rethrown.
+template <typename Fn>
+auto WithOneOpenMpThread(Fn&& fn) -> decltype(fn()) {
+  std::optional<decltype(fn())> result;
+  std::exception_ptr error;
+#pragma omp teams num_teams(1) thread_limit(1)
+  {
+    try {
+      result.emplace(fn());
+    } catch (...) {
+      error = std::current_exception();
+    }
+  }
+  if (error) std::rethrow_exception(error);
+  return std::move(*result);
+}
 
 struct ApiDeleter {
   void operator()(tesseract::TessBaseAPI* api) const {
@@ -76,7 +103,17 @@ class TesseractEngine final : public Engine {
   std::string Languages() const override { return languages_; }
 
   Result<OcrPage> Recognize(const GrayImageView& image) override {
-    omp_set_num_threads(1);
+    return WithOneOpenMpThread([&] { return RecognizeHere(image); });
+  }
+
+  Result<Orientation> DetectOrientation(const GrayImageView& image) override {
+    return WithOneOpenMpThread([&] { return DetectOrientationHere(image); });
+  }
+
+  void set_tessdata_dir(std::string dir) { tessdata_dir_ = std::move(dir); }
+
+ private:
+  Result<OcrPage> RecognizeHere(const GrayImageView& image) {
     api_->SetPageSegMode(tesseract::PSM_AUTO);
     PixPtr pix = ToPix(image);
     api_->SetImage(pix.get());
@@ -141,8 +178,7 @@ class TesseractEngine final : public Engine {
     return page;
   }
 
-  Result<Orientation> DetectOrientation(const GrayImageView& image) override {
-    omp_set_num_threads(1);
+  Result<Orientation> DetectOrientationHere(const GrayImageView& image) {
     if (!osd_) {
       osd_.reset(new tesseract::TessBaseAPI());
       if (osd_->Init(tessdata_dir_.empty() ? nullptr : tessdata_dir_.c_str(),
@@ -173,9 +209,6 @@ class TesseractEngine final : public Engine {
     return o;
   }
 
-  void set_tessdata_dir(std::string dir) { tessdata_dir_ = std::move(dir); }
-
- private:
   ApiPtr api_;
   ApiPtr osd_;
   std::string languages_;
@@ -186,7 +219,6 @@ class TesseractEngine final : public Engine {
 
 Result<std::unique_ptr<Engine>> MakeTesseractEngine(
     const TesseractOptions& options) {
-  omp_set_num_threads(1);
   ApiPtr api(new tesseract::TessBaseAPI());
   const char* datapath =
       options.tessdata_dir.empty() ? nullptr : options.tessdata_dir.c_str();

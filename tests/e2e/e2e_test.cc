@@ -261,5 +261,26 @@ TEST_F(E2E, VerifyFindsAnAlteredFileAndShowKeepsTheResult) {
   EXPECT_FALSE(fs::exists(tmp_.path() / "x.pdf"));
 }
 
+// Run as a user runs it, with nothing about OpenMP in the environment or
+// with a limit above one, every OpenMP team inside Tesseract has one
+// thread: libgomp, asked to show each team it starts, shows none larger.
+TEST_F(E2E, TesseractRunsOneOpenMpThreadPerWorkerWhateverTheEnvironment) {
+  const std::vector<std::pair<std::string, std::string>> runs = {
+      {"", "en-agreement.png"},
+      {"OMP_THREAD_LIMIT=4 OMP_NUM_THREADS=4", "zh-contract-1.png"}};
+  for (const auto& [limit, name] : runs) {
+    const fs::path page = testing::SamplesDir() / name;
+    auto r = RunCommand("env -u OMP_THREAD_LIMIT " + limit +
+                        " OMP_DISPLAY_AFFINITY=true OMP_AFFINITY_FORMAT=omp-team-size=%N " +
+                        ShellQuote(testing::DossierBinary().string()) + " --archive " +
+                        ShellQuote(archive_.string()) + " ingest " +
+                        ShellQuote(page.string()) + " --customer " + customer_ +
+                        " --type contract --jobs 2 2>&1");
+    EXPECT_TRUE(r.exit_code == 0 || r.exit_code == 10) << r.out;
+    EXPECT_FALSE(std::regex_search(r.out, std::regex("omp-team-size=([2-9]|[1-9][0-9])")))
+        << "[" << limit << "] " << r.out;
+  }
+}
+
 }  // namespace
 }  // namespace dossier
