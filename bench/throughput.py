@@ -52,6 +52,8 @@ def main(argv):
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
     env = dict(os.environ, OMP_THREAD_LIMIT='1')
+    # Dossier runs as a user runs it: it limits its OpenMP threads itself.
+    user_env = {k: v for k, v in os.environ.items() if k != 'OMP_THREAD_LIMIT'}
     n = len(files)
     rows = []
 
@@ -61,7 +63,7 @@ def main(argv):
     code = subprocess.run([dossier, '--archive', archive, 'customer', 'add', '--name', 'Bench'],
                           stdout=subprocess.PIPE, check=True).stdout.decode().split('\t')[0]
     t0 = time.monotonic()
-    rc, rss, _ = timed([dossier, '--archive', archive, 'ingest', '--customer', code, '--jobs', '2'] + files, env)
+    rc, rss, _ = timed([dossier, '--archive', archive, 'ingest', '--customer', code, '--jobs', '2'] + files, user_env)
     secs = time.monotonic() - t0
     pdfs = [os.path.join(dp, f) for dp, _, fs in os.walk(os.path.join(archive, 'objects')) for f in fs if f.endswith('.pdf')]
     size = sum(os.path.getsize(p) for p in pdfs)
