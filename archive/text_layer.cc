@@ -1,6 +1,7 @@
 #include "archive/text_layer.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "core/text.h"
 
@@ -16,10 +17,25 @@ constexpr double kMinSpaceWidth = 0.05;
 // Gap kept between words that a space separates, as a fraction of the font
 // size; poppler breaks words at about 0.1.
 constexpr double kMinWordGap = 0.25;
+// Extractors gather lines into blocks (a column, a paragraph) and read a
+// block whole before the next one. poppler joins two lines into a block
+// only when their font sizes differ by at most 5% and their baselines are at
+// most 1.5 font sizes apart. An ink box is smaller than the font's em, so
+// the lines of a column spaced 1.5-2 times their ink height would each be a
+// block of its own, and a two-column page would be read across the gutter
+// row by row. So the lines of one OCR block share one font size, raised
+// until their pitch is at most kMaxLinePitch font sizes, but never above
+// kMaxSizeGrowth times the ink height.
+constexpr double kMaxLinePitch = 1.4;
+constexpr double kMaxSizeGrowth = 2.0;
+// Lines whose ink height is within this fraction of their block's typical
+// line are body text and share its size; a heading in the block keeps its own.
+constexpr double kSameSizeTolerance = 0.25;
 
 struct WordGeometry {
   std::u32string cps;
   int line = 0;
+  int block = 0;
   double left = 0, right = 0, top = 0, bottom = 0,
          baseline = 0;  // pt, top-down
 };
@@ -75,6 +91,56 @@ std::vector<std::vector<const WordGeometry*>> SplitLines(
   return lines;
 }
 
+// One text line as the layer places it.
+struct LineGeometry {
+  std::vector<const WordGeometry*> words;  // left to right
+  double ink_height = 0;  // pt, the median word box height
+  double baseline = 0;    // pt, top-down, the median word baseline
+  int block = 0;
+  double font_size = 0;
+};
+
+// Gives each line its font size: the body lines of an OCR block share one
+// (see kMaxLinePitch); other lines keep their ink height.
+void AssignFontSizes(std::vector<LineGeometry>& lines) {
+  for (LineGeometry& l : lines) l.font_size = l.ink_height;
+  std::vector<int> blocks;
+  for (const LineGeometry& l : lines) blocks.push_back(l.block);
+  std::sort(blocks.begin(), blocks.end());
+  blocks.erase(std::unique(blocks.begin(), blocks.end()), blocks.end());
+  for (int block : blocks) {
+    std::vector<LineGeometry*> members;
+    std::vector<double> heights;
+    for (LineGeometry& l : lines) {
+      if (l.block == block) heights.push_back(l.ink_height);
+    }
+    const double body = Median(heights);
+    for (LineGeometry& l : lines) {
+      if (l.block == block &&
+          std::abs(l.ink_height - body) <= kSameSizeTolerance * body) {
+        members.push_back(&l);
+      }
+    }
+    std::sort(members.begin(), members.end(),
+              [](const LineGeometry* a, const LineGeometry* b) {
+                return a->baseline < b->baseline;
+              });
+    std::vector<double> pitches;
+    for (std::size_t i = 1; i < members.size(); ++i) {
+      const double d = members[i]->baseline - members[i - 1]->baseline;
+      if (d > body / 2) pitches.push_back(d);  // not two lines on one row
+    }
+    double size = body;
+    if (!pitches.empty()) {
+      size = std::clamp(Median(pitches) / kMaxLinePitch, body, kMaxSizeGrowth * body);
+    }
+    for (LineGeometry* l : members) l->font_size = size;
+  }
+  for (LineGeometry& l : lines) {
+    l.font_size = std::clamp(l.font_size, kMinFontSize, kMaxFontSize);
+  }
+}
+
 }  // namespace
 
 std::u32string TextLayerCodepoints(std::string_view utf8) {
@@ -106,6 +172,9 @@ std::vector<PlacedWord> LayoutTextLayer(const OcrPage& ocr, int image_width,
     while (!g.cps.empty() && g.cps.front() == U' ') g.cps.erase(0, 1);
     if (g.cps.empty()) continue;
     g.line = w.line;
+    g.block = w.line >= 0 && static_cast<std::size_t>(w.line) < ocr.lines.size()
+                  ? ocr.lines[w.line].block
+                  : 0;
     g.left = w.box.x * sx;
     g.right = (w.box.x + w.box.width) * sx;
     g.top = w.box.y * sy;
@@ -118,20 +187,31 @@ std::vector<PlacedWord> LayoutTextLayer(const OcrPage& ocr, int image_width,
         (baseline_plausible ? w.baseline : w.box.y + w.box.height) * sy;
     words.push_back(std::move(g));
   }
-  std::vector<PlacedWord> out;
-  out.reserve(words.size());
-  for (const auto& line : SplitLines(words)) {
-    // One font size and baseline per line, as on paper: extractors group
-    // glyphs into lines by baseline and size, and a word a little higher
-    // than its neighbours would otherwise start a line of its own.
+  // One font size and baseline per line, as on paper: extractors group
+  // glyphs into lines by baseline and size, and a word a little higher than
+  // its neighbours would otherwise start a line of its own.
+  std::vector<LineGeometry> lines;
+  for (auto& words_of_line : SplitLines(words)) {
+    LineGeometry l;
     std::vector<double> heights, baselines;
-    for (const WordGeometry* g : line) {
+    for (const WordGeometry* g : words_of_line) {
       heights.push_back(g->bottom - g->top);
       baselines.push_back(g->baseline);
     }
-    const double font_size =
-        std::clamp(Median(heights), kMinFontSize, kMaxFontSize);
-    const double baseline = page_height - Median(baselines);
+    l.ink_height = Median(heights);
+    l.baseline = Median(baselines);
+    l.block = words_of_line.front()->block;
+    l.words = std::move(words_of_line);
+    lines.push_back(std::move(l));
+  }
+  AssignFontSizes(lines);
+
+  std::vector<PlacedWord> out;
+  out.reserve(words.size());
+  for (const LineGeometry& geometry : lines) {
+    const auto& line = geometry.words;
+    const double font_size = geometry.font_size;
+    const double baseline = page_height - geometry.baseline;
     for (std::size_t k = 0; k < line.size(); ++k) {
       const WordGeometry& g = *line[k];
       const WordGeometry* next = k + 1 < line.size() ? line[k + 1] : nullptr;

@@ -35,6 +35,9 @@ struct OcrWord {
 struct OcrLine {
   Box box;
   std::string text;  // words joined; no spaces between CJK characters
+  // The engine's text block (a column, a heading, a caption) the line
+  // belongs to; blocks are numbered in reading order from 0.
+  int block = 0;
 };
 
 // OCR result for one page. Coordinates refer to the image the engine saw,

@@ -127,17 +127,26 @@ class TesseractEngine final : public Engine {
     page.languages = languages_;
     std::unique_ptr<tesseract::ResultIterator> it(api_->GetIterator());
     double confidence_sum = 0;
+    int block = -1;
+    bool block_starts = true;  // a block began at a word skipped as empty
     if (it) {
       const auto word_level = tesseract::RIL_WORD;
       do {
+        block_starts = block_starts || it->IsAtBeginningOf(tesseract::RIL_BLOCK);
         if (it->Empty(word_level)) continue;
         std::unique_ptr<char[]> raw(it->GetUTF8Text(word_level));
         if (!raw) continue;
         std::string text = NormalizeText(raw.get());
         // Drop the words made of spaces only.
         if (text.empty()) continue;
-        if (it->IsAtBeginningOf(tesseract::RIL_TEXTLINE) || page.lines.empty()) {
+        const bool new_block = block_starts;
+        if (new_block) {
+          ++block;
+          block_starts = false;
+        }
+        if (it->IsAtBeginningOf(tesseract::RIL_TEXTLINE) || new_block) {
           OcrLine line;
+          line.block = block;
           int l, t, r, b;
           if (it->BoundingBox(tesseract::RIL_TEXTLINE, &l, &t, &r, &b)) {
             line.box = {l, t, r - l, b - t};

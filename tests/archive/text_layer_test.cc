@@ -122,5 +122,37 @@ TEST(TextLayerTest, CodepointsOutsideTheBmpBecomeReplacementCharacters) {
   EXPECT_EQ(TextLayerCodepoints("a\U0001F600b"), U"a\uFFFDb");
 }
 
+// Lines of one OCR block (a column) share one font size, raised until they
+// are at most 1.4 sizes apart, so that extractors read the block as one; a
+// heading in the block and the lines of another block keep their own.
+TEST(TextLayerTest, LinesOfABlockShareASizeThatKeepsThemOneBlock) {
+  OcrPage page = Page({Word("Heading", {100, 20, 300, 60}, 0),
+                       Word("first", {100, 100, 100, 20}, 1),
+                       Word("second", {100, 138, 120, 22}, 2),
+                       Word("third", {100, 180, 100, 20}, 3),
+                       Word("other", {600, 100, 100, 20}, 4)});
+  page.lines.resize(5);
+  for (int i = 0; i < 4; ++i) page.lines[i].block = 0;
+  page.lines[4].block = 1;
+  auto placed = LayoutTextLayer(page, 1000, 1000, 72, 500);
+  ASSERT_EQ(placed.size(), 5u);
+  EXPECT_DOUBLE_EQ(placed[0].font_size, 60.0);  // the heading: its own size
+  // Body lines 40 pt apart with ink 20-22 pt high: 40 / 1.4 for all three.
+  EXPECT_NEAR(placed[1].font_size, 40.0 / 1.4, 1e-9);
+  EXPECT_DOUBLE_EQ(placed[2].font_size, placed[1].font_size);
+  EXPECT_DOUBLE_EQ(placed[3].font_size, placed[1].font_size);
+  EXPECT_DOUBLE_EQ(placed[4].font_size, 20.0);  // alone in its block
+}
+
+TEST(TextLayerTest, WidelySpacedLinesGrowAtMostToTwiceTheirInk) {
+  OcrPage page = Page({Word("one", {100, 100, 100, 20}, 0),
+                       Word("two", {100, 200, 100, 20}, 1)});
+  page.lines.resize(2);
+  auto placed = LayoutTextLayer(page, 1000, 1000, 72, 500);
+  ASSERT_EQ(placed.size(), 2u);
+  EXPECT_DOUBLE_EQ(placed[0].font_size, 40.0);
+  EXPECT_DOUBLE_EQ(placed[1].font_size, 40.0);
+}
+
 }  // namespace
 }  // namespace dossier::archive
