@@ -49,7 +49,7 @@ Result<std::string> WriteCoverSheetPdf(const CoverSheetText& sheet) {
     return MakeError(ErrorCode::kPdf, "cover sheet: empty QR code");
   }
   auto doc = internal::PdfDoc::Create(
-      sheet.font_path.empty() ? internal::kDefaultCjkFont : sheet.font_path,
+      sheet.font_path,
       "Dossier cover sheet");
   if (!doc) return std::unexpected(doc.error());
   internal::PdfDoc& pdf = **doc;
@@ -67,7 +67,8 @@ Result<std::string> WriteCoverSheetPdf(const CoverSheetText& sheet) {
            "Dossier cover sheet", 0);
   y -= 30;
   pdf.Text(page, left, y, 11,
-           "请将本页放在所述文件的最上面，与文件一起扫描。本页不归档。", text_w);
+           "请将本页放在所述文件的最上面，与文件一起扫描。本页不归档。",
+           text_w);
   y -= 15;
   pdf.Text(page, left, y, 9,
            "Put this sheet on top of the document it describes and scan the "

@@ -60,25 +60,27 @@ Result<std::unique_ptr<PdfDoc>> PdfDoc::Create(const std::string& font_path,
       ascii_title += c;
   }
   HPDF_SetInfoAttr(pdf->doc_, HPDF_INFO_TITLE, ascii_title.c_str());
-  if (!font_path.empty()) {
-    auto text = SheetFont::Open(font_path, 0);
+  const std::string path = font_path.empty() ? kDefaultCjkFont : font_path;
+  {
+    auto text = SheetFont::Open(path, 0);
+    if (!text && !font_path.empty()) return std::unexpected(text.error());
     if (text) {
       pdf->faces_[0] = *text;
       pdf->faces_[1] = *text;
       if (auto mono = SheetFont::Open(kDefaultMonoFont, 0)) {
         pdf->faces_[1] = *mono;
-      } else if (SheetFont::FaceCount(font_path) > 1) {
-        if (auto face1 = SheetFont::Open(font_path, 1)) pdf->faces_[1] = *face1;
+      } else if (SheetFont::FaceCount(path) > 1) {
+        if (auto face1 = SheetFont::Open(path, 1)) pdf->faces_[1] = *face1;
       }
       HPDF_UseUTFEncodings(pdf->doc_);
     }
-    // An unusable font is not fatal: fall back to the base-14 fonts.
+    // Without the default font: fall back to the base-14 fonts.
   }
   if (pdf->faces_[0] == nullptr) {
     pdf->fallback_[0] = HPDF_GetFont(pdf->doc_, "Helvetica", nullptr);
     pdf->fallback_[1] = HPDF_GetFont(pdf->doc_, "Courier-Bold", nullptr);
-    if (auto s = pdf->Check(pdf->fallback_[0] && pdf->fallback_[1],
-                            "loading fonts");
+    if (auto s =
+            pdf->Check(pdf->fallback_[0] && pdf->fallback_[1], "loading fonts");
         !s) {
       return std::unexpected(s.error());
     }
@@ -98,9 +100,9 @@ Status PdfDoc::Check(bool ok, std::string_view where) {
   if (error_ != HPDF_OK) {
     char code[16];
     std::snprintf(code, sizeof code, "0x%04X", static_cast<unsigned>(error_));
-    return MakeError(ErrorCode::kPdf,
-                     std::string(where) + ": libharu error " + code +
-                         " (detail " + std::to_string(detail_) + ")");
+    return MakeError(ErrorCode::kPdf, std::string(where) + ": libharu error " +
+                                          code + " (detail " +
+                                          std::to_string(detail_) + ")");
   }
   if (!ok) {
     return MakeError(ErrorCode::kPdf,
@@ -148,10 +150,9 @@ double PdfDoc::Width(int face, double size, const std::string& text) const {
     for (char32_t cp : DecodeUtf8(text)) units += faces_[face]->Advance(cp);
     return units * size / 1000.0;
   }
-  HPDF_TextWidth w =
-      HPDF_Font_TextWidth(fallback_[face],
-                          reinterpret_cast<const HPDF_BYTE*>(text.data()),
-                          static_cast<HPDF_UINT>(text.size()));
+  HPDF_TextWidth w = HPDF_Font_TextWidth(
+      fallback_[face], reinterpret_cast<const HPDF_BYTE*>(text.data()),
+      static_cast<HPDF_UINT>(text.size()));
   return w.width * size / 1000.0;
 }
 
@@ -223,8 +224,8 @@ Result<HPDF_Font> PdfDoc::EmbedFont(const SheetFont& font,
   HPDF_Stream_Write(stream, reinterpret_cast<const HPDF_BYTE*>(bytes->data()),
                     static_cast<HPDF_UINT>(bytes->size()));
   HPDF_FontDef def = HPDF_TTFontDef_Load(doc_->mmgr, stream, HPDF_TRUE);
-  if (auto s = Check(def != nullptr, "font subset of " + font.path() +
-                                         ": load");
+  if (auto s =
+          Check(def != nullptr, "font subset of " + font.path() + ": load");
       !s) {
     return std::unexpected(s.error());
   }
@@ -328,8 +329,8 @@ Result<std::string> PdfDoc::Save() {
   HPDF_UINT32 read = size;
   HPDF_ReadFromStream(doc_, reinterpret_cast<HPDF_BYTE*>(bytes.data()), &read);
   // Reading to the very end reports HPDF_STREAM_EOF; that is success here.
-  if (read == size && (error_ == HPDF_STREAM_EOF ||
-                       HPDF_GetError(doc_) == HPDF_STREAM_EOF)) {
+  if (read == size &&
+      (error_ == HPDF_STREAM_EOF || HPDF_GetError(doc_) == HPDF_STREAM_EOF)) {
     error_ = HPDF_OK;
     HPDF_ResetError(doc_);
   }

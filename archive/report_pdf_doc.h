@@ -11,8 +11,8 @@
 // libharu's own subset is not used). Text is therefore collected while the
 // sheet is laid out and written to the pages by Save(), once every
 // character is known; widths for layout come from the font's metrics.
-// Without a usable font file the sheet falls back to Helvetica/Courier with
-// non-ASCII shown as '?'.
+// Without the default font file the sheet falls back to Helvetica/Courier
+// with non-ASCII shown as '?'.
 //
 // Errors: libharu's error handler records the first error (no longjmp,
 // nothing thrown through C); Check() turns it into a kPdf Error naming
@@ -44,8 +44,11 @@ constexpr double MmToPt(double mm) { return mm * 72.0 / 25.4; }
 
 class PdfDoc {
  public:
-  // Creates the document; loads font_path (TrueType, or face 0 of a .ttc)
-  // and the monospaced font.
+  // Creates the document; loads font_path (TrueType, or face 0 of a .ttc;
+  // '' = kDefaultCjkFont) and the monospaced font. A font the caller named
+  // that cannot be used is an error naming the file and why
+  // (kNotFound, kInvalidArgument); without the default font the sheet
+  // falls back to the base-14 fonts.
   static Result<std::unique_ptr<PdfDoc>> Create(const std::string& font_path,
                                                 const std::string& title);
   ~PdfDoc();
@@ -63,8 +66,7 @@ class PdfDoc {
   double TextWidth(HPDF_Page page, double size, std::string_view utf8,
                    bool mono = false);
   // A horizontal line from x0 to x1 at y.
-  void Rule(HPDF_Page page, double x0, double x1, double y,
-            double width = 0.5);
+  void Rule(HPDF_Page page, double x0, double x1, double y, double width = 0.5);
 
   // Characters drawn so far that the font has no glyph for.
   const std::set<char32_t>& missing() const { return missing_; }

@@ -73,9 +73,9 @@ Result<std::shared_ptr<const SheetFont>> SheetFont::Open(
                      "font file " + path + " cannot be read");
   }
   if (index >= hb_face_count(hb.blob)) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "font file " + path + " has no face " +
-                         std::to_string(index));
+    return MakeError(
+        ErrorCode::kInvalidArgument,
+        "font file " + path + " has no face " + std::to_string(index));
   }
   hb.face = hb_face_create(hb.blob, index);
   if (TableLength(hb.face, HB_TAG('g', 'l', 'y', 'f')) == 0 ||

@@ -1,14 +1,14 @@
 #include "tests/archive/sheet_check.h"
 
 #include <hb.h>
-#include <qpdf/QPDF.hh>
-#include <qpdf/QPDFObjectHandle.hh>
-#include <qpdf/QPDFPageDocumentHelper.hh>
-#include <qpdf/QPDFPageObjectHelper.hh>
 
 #include <fstream>
 #include <map>
 #include <memory>
+#include <qpdf/QPDF.hh>
+#include <qpdf/QPDFObjectHandle.hh>
+#include <qpdf/QPDFPageDocumentHelper.hh>
+#include <qpdf/QPDFPageObjectHelper.hh>
 
 #include "tests/support/test_support.h"
 
@@ -18,7 +18,7 @@ namespace {
 // One embedded font: its program and its CID -> glyph map.
 struct FontProgram {
   std::string name;
-  std::string problem;  // why its glyphs cannot be checked
+  std::string problem;     // why its glyphs cannot be checked
   std::string cid_to_gid;  // big-endian 2 bytes per CID; '' = Identity
   hb_blob_t* blob = nullptr;
   hb_face_t* face = nullptr;
@@ -174,10 +174,10 @@ std::string OcrFirstPage(const std::string& pdf_bytes, int dpi) {
   const auto pdf = dir.path() / "sheet.pdf";
   std::ofstream(pdf, std::ios::binary) << pdf_bytes;
   const auto base = dir.path() / "page";
-  auto render = RunCommand("pdftoppm -r " + std::to_string(dpi) +
-                           " -gray -png -f 1 -l 1 -singlefile " +
-                           ShellQuote(pdf.string()) + " " +
-                           ShellQuote(base.string()));
+  auto render =
+      RunCommand("pdftoppm -r " + std::to_string(dpi) +
+                 " -gray -png -f 1 -l 1 -singlefile " +
+                 ShellQuote(pdf.string()) + " " + ShellQuote(base.string()));
   if (render.exit_code != 0) return "pdftoppm failed: " + render.out;
   auto ocr = RunCommand("OMP_THREAD_LIMIT=1 tesseract " +
                         ShellQuote(base.string() + ".png") +

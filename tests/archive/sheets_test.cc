@@ -5,6 +5,8 @@
 // libharu's own TrueType subset dropped the parts of composite glyphs above
 // id 32767, so 上海明川贸易有限公司 printed as "上 川 易有 公司" while
 // pdftotext still read it.
+#include "archive/sheets.h"
+
 #include <functional>
 #include <string>
 
@@ -67,11 +69,10 @@ std::string Certificate() {
   data.issued_at = "2026-03-03 09:00 +08:00";
   data.issued_by = "赵明";
   data.archive_name = "/srv/dossier";
-  data.documents.push_back({"D000001", kArchiveNumber,
-                            std::string(kCode) + " " + kCustomer, "合同",
-                            "服务合同", 2, "2016-03-01", "合同终止 + 10 年",
-                            "2026-03-01", "2026-03-02 10:00 +08:00",
-                            std::string(64, 'a')});
+  data.documents.push_back(
+      {"D000001", kArchiveNumber, std::string(kCode) + " " + kCustomer, "合同",
+       "服务合同", 2, "2016-03-01", "合同终止 + 10 年", "2026-03-01",
+       "2026-03-02 10:00 +08:00", std::string(64, 'a')});
   data.originals.push_back({kBarcode, "D000001", "张三", "李四",
                             "2026-03-03 10:00 +08:00", "碎纸机"});
   auto pdf = archive::WriteDestructionCertificatePdf(data);
@@ -91,6 +92,71 @@ std::string CoverSheet() {
   return pdf.value_or("");
 }
 
+std::string Written(const archive::TableSheetData& sheet) {
+  auto pdf = archive::WriteTableSheetPdf(sheet);
+  EXPECT_TRUE(pdf) << pdf.error().message;
+  return pdf.value_or("");
+}
+
+// The three lists as app/sheets.cc lays them out.
+std::string CustomerIndex() {
+  archive::TableSheetData sheet;
+  sheet.title = "卷内目录";
+  sheet.subtitle = "Document index";
+  sheet.id = kCode;
+  sheet.facts = {{"客户 Customer", std::string(kCode) + "  " + kCustomer},
+                 {"文件数 Documents", "2"}};
+  sheet.columns = {{"序号 No.", 11, true, true},
+                   {"档号 Archive number", 42, true},
+                   {"题名 Title", 56},
+                   {"类型 Type", 22},
+                   {"日期 Date", 22, true},
+                   {"页数 Pages", 11, true, true},
+                   {"备注 Note", 36}};
+  sheet.rows = {{"1", kArchiveNumber, "服务合同", "合同 contract", "2026-03-05",
+                 "2", "D000001"},
+                {"2", "—", "客户登记表", "表格 form", "2026-03-06", "1",
+                 "D000002 待审核 pending"}};
+  sheet.signatures = {"立卷人 Compiled by", "检查人 Checked by", "日期 Date"};
+  sheet.printed_at = "打印 printed 2026-03-10 02:00 +08:00";
+  return Written(sheet);
+}
+
+std::string BoxSheet() {
+  archive::TableSheetData sheet;
+  sheet.title = "盒内文件清单";
+  sheet.subtitle = "Box contents";
+  sheet.id = "A-03-1-001";
+  sheet.facts = {{"位置 Location", "档案室 / A-03 / A-03-1 / A-03-1-001"},
+                 {"条码 Barcode", "LC000004X"}};
+  sheet.columns = {{"序号 No.", 10, true, true},   {"条码 Barcode", 28, true},
+                   {"客户 Customer", 74},          {"文件 Document", 56},
+                   {"页数 Pages", 12, true, true}, {"状态 State", 22}};
+  sheet.rows = {{"1", kBarcode, std::string(kCode) + " " + kCustomer,
+                 "D000001 服务合同", "2", "in-place"}};
+  sheet.signatures = {"装盒人 Packed by", "检查人 Checked by", "日期 Date"};
+  return Written(sheet);
+}
+
+std::string OverdueList() {
+  archive::TableSheetData sheet;
+  sheet.title = "超期借阅清单";
+  sheet.subtitle = "Overdue loans";
+  sheet.id = "2026-03-10";
+  sheet.landscape = true;
+  sheet.facts = {{"日期 As of", "2026-03-10 (Asia/Shanghai)"}};
+  sheet.columns = {
+      {"借阅单 Loan", 20, true},          {"条码 Original", 28, true},
+      {"客户/题名 Customer / title", 74}, {"借阅人 Borrower", 40},
+      {"联系方式 Contact", 68},           {"应还 Due", 22, true},
+      {"逾期天数 Days", 18, true, true}};
+  sheet.rows = {{"L000001", kBarcode,
+                 std::string(kCode) + " " + kCustomer + " 服务合同", "周晓岚",
+                 "+8613800138000", "2026-03-05", "5"}};
+  sheet.signatures = {"档案管理员 Records manager", "日期 Date"};
+  return Written(sheet);
+}
+
 struct SheetCase {
   const char* name;
   std::function<std::string()> make;
@@ -102,11 +168,24 @@ struct SheetCase {
 std::vector<SheetCase> Sheets() {
   return {
       {"labels", LabelSheet, 200, {kCustomer, kBarcode}},
-      {"audit_report", AuditReport, 200,
+      {"audit_report",
+       AuditReport,
+       200,
        {"盘点报告", kCustomer, kBarcode, "AU000001"}},
-      {"certificate", Certificate, 200,
+      {"certificate",
+       Certificate,
+       200,
        {"销毁证明", kCustomer, kArchiveNumber, kBarcode}},
       {"cover_sheet", CoverSheet, 200, {"档案分隔页", kCustomer, kCode}},
+      {"customer_index",
+       CustomerIndex,
+       200,
+       {"卷内目录", kCustomer, kArchiveNumber, "服务合同"}},
+      {"box_contents", BoxSheet, 200, {"盒内文件清单", kCustomer, kBarcode}},
+      {"overdue_loans",
+       OverdueList,
+       200,
+       {"超期借阅清单", kCustomer, kBarcode}},
   };
 }
 
@@ -147,6 +226,32 @@ INSTANTIATE_TEST_SUITE_P(Sheets, SheetTest, ::testing::ValuesIn(Sheets()),
                          [](const ::testing::TestParamInfo<SheetCase>& info) {
                            return std::string(info.param.name);
                          });
+
+// A font the user names must be usable; it is never silently replaced by
+// a font that prints Chinese as '?'.
+TEST(SheetFontTest, ANamedFontThatCannotBeEmbeddedIsRefusedByName) {
+  std::vector<archive::Label> labels{{kBarcode, "", kCustomer, "服务合同"}};
+  archive::LabelSheetOptions options;
+  options.stock = *archive::FindLabelStock("a4-3x8");
+  options.font_path = "/no/such/font.ttf";
+  auto missing = archive::WriteLabelSheet(labels, options);
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
+  EXPECT_NE(missing.error().message.find("/no/such/font.ttf"),
+            std::string::npos);
+  // CFF outlines (OpenType .otf, like Debian's Noto CJK): libharu cannot
+  // embed them.
+  options.font_path = "/usr/share/fonts/opentype/urw-base35/C059-Roman.otf";
+  auto cff = archive::WriteLabelSheet(labels, options);
+  ASSERT_FALSE(cff);
+  EXPECT_EQ(cff.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_NE(cff.error().message.find("no TrueType outlines"),
+            std::string::npos)
+      << cff.error().message;
+  // The default font, named explicitly, works.
+  options.font_path = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc";
+  EXPECT_TRUE(archive::WriteLabelSheet(labels, options));
+}
 
 }  // namespace
 }  // namespace dossier
