@@ -6,9 +6,10 @@ namespace dossier::archive {
 
 using internal::MmToPt;
 
-Result<std::string> WriteDestructionCertificatePdf(const CertificateData& data) {
+Result<std::string> WriteDestructionCertificatePdf(
+    const CertificateData& data) {
   auto pdf = internal::PdfDoc::Create(
-      data.font_path.empty() ? internal::kDefaultCjkFont : data.font_path,
+      data.font_path,
       "Destruction certificate " + data.batch_id);
   if (!pdf) return std::unexpected(pdf.error());
   internal::PdfDoc& doc = **pdf;
@@ -26,7 +27,8 @@ Result<std::string> WriteDestructionCertificatePdf(const CertificateData& data) 
     ++page_number;
     y = page_h - margin;
     doc.Text(page, margin, MmToPt(8), 7,
-             "Dossier destruction certificate " + data.batch_id + " - page " +
+             "Dossier 销毁证明 destruction certificate " + data.batch_id +
+                 "  ·  第 " + std::to_string(page_number) + " 页 page " +
                  std::to_string(page_number),
              0);
     return Ok();
@@ -36,31 +38,25 @@ Result<std::string> WriteDestructionCertificatePdf(const CertificateData& data) 
     if (y - needed < margin + 12) return new_page();
     return Ok();
   };
-  auto rule = [&]() {
-    HPDF_Page_SetLineWidth(page, 0.5f);
-    HPDF_Page_MoveTo(page, static_cast<HPDF_REAL>(margin),
-                     static_cast<HPDF_REAL>(y));
-    HPDF_Page_LineTo(page, static_cast<HPDF_REAL>(page_w - margin),
-                     static_cast<HPDF_REAL>(y));
-    HPDF_Page_Stroke(page);
-  };
+  auto rule = [&]() { doc.Rule(page, margin, page_w - margin, y); };
   if (auto s = new_page(); !s) return std::unexpected(s.error());
-  doc.Text(page, margin, y - 16, 18,
-           "销毁证明 Destruction certificate " + data.batch_id, text_w);
+  doc.Text(page, margin, y - 16, 18, "销毁证明", 0);
+  doc.Text(page, margin + doc.TextWidth(page, 18, "销毁证明 "), y - 16, 13,
+           "Destruction certificate " + data.batch_id, text_w);
   y -= 40;
   const std::pair<std::string, std::string> facts[] = {
-      {"Archive", data.archive_name},
-      {"Status", data.status},
-      {"Reason", data.reason},
-      {"Proposed", data.proposed},
-      {"Approved", data.approved},
-      {"Issued", data.issued_at + " by " + data.issued_by},
-      {"Documents", std::to_string(data.documents.size())},
-      {"Originals", std::to_string(data.originals.size())},
+      {"档案库 Archive", data.archive_name},
+      {"状态 Status", data.status},
+      {"原因 Reason", data.reason},
+      {"提出 Proposed", data.proposed},
+      {"批准 Approved", data.approved},
+      {"出具 Issued", data.issued_at + " by " + data.issued_by},
+      {"档案 Documents", std::to_string(data.documents.size())},
+      {"原件 Originals", std::to_string(data.originals.size())},
   };
   for (const auto& [label, value] : facts) {
     doc.Text(page, margin, y, 10, label, 0);
-    doc.Text(page, margin + 80, y, 10, value, text_w - 80);
+    doc.Text(page, margin + 95, y, 10, value, text_w - 95);
     y -= 14;
   }
   y -= 6;
@@ -94,7 +90,8 @@ Result<std::string> WriteDestructionCertificatePdf(const CertificateData& data) 
   doc.Text(page, margin, y, 12, "纸质原件 Paper originals", 0);
   y -= 16;
   if (data.originals.empty()) {
-    doc.Text(page, margin, y, 9, "No paper originals were registered.", 0);
+    doc.Text(page, margin, y, 9,
+             "无纸质原件登记 No paper originals were registered.", 0);
     y -= 14;
   }
   for (const CertificateOriginal& o : data.originals) {
@@ -102,11 +99,10 @@ Result<std::string> WriteDestructionCertificatePdf(const CertificateData& data) 
     doc.Text(page, margin, y, 9, o.barcode + "  (" + o.document + ")", 0, true);
     y -= 12;
     const std::string line =
-        o.shredded_by.empty()
-            ? std::string("not yet shredded")
-            : "shredded " + o.shredded_at + " by " + o.shredded_by +
-                  ", witness " + o.witness +
-                  (o.method.empty() ? "" : ", " + o.method);
+        o.shredded_by.empty() ? std::string("not yet shredded")
+                              : "shredded " + o.shredded_at + " by " +
+                                    o.shredded_by + ", witness " + o.witness +
+                                    (o.method.empty() ? "" : ", " + o.method);
     doc.Text(page, margin + 12, y, 9, line, text_w - 12);
     y -= 15;
   }
@@ -116,9 +112,10 @@ Result<std::string> WriteDestructionCertificatePdf(const CertificateData& data) 
   y -= 18;
   doc.Text(page, margin, y, 10, "签字 Signatures", 0);
   y -= 30;
-  doc.Text(page, margin, y, 9, "Records manager: ______________________", 0);
-  doc.Text(page, margin + text_w / 2, y, 9, "Witness: ______________________",
-           0);
+  doc.Text(page, margin, y, 9,
+           "档案管理员 Records manager: ______________________", 0);
+  doc.Text(page, margin + text_w / 2, y, 9,
+           "监销人 Witness: ______________________", 0);
   return doc.Save();
 }
 

@@ -1,7 +1,9 @@
 // Cover sheet layout, A4 portrait, units of 1/72 inch:
-//   heading, instruction, the QR code (60 mm, drawn as filled squares, so it
-//   is sharp at any printer resolution), then customer, type and title in
-//   large type and the raw payload in small monospace for manual entry.
+//   heading (Chinese, then English), instruction, the QR code (60 mm, drawn
+//   as filled squares, so it is sharp at any printer resolution), then
+//   customer, type and title in large type and the raw payload in small
+//   monospace for manual entry. Text is drawn with the sheets' embedded CJK
+//   font (archive/report_pdf_doc.h).
 // The QR code has a quiet zone of at least four modules of white.
 #include "archive/cover_sheet_pdf.h"
 
@@ -9,86 +11,20 @@
 #include <ZXing/MultiFormatWriter.h>
 #include <fmt/format.h>
 #include <hpdf.h>
-#include <iconv.h>
 
-#include <cerrno>
-#include <memory>
-#include <optional>
-#include <vector>
+#include "archive/report_pdf_doc.h"
 
 namespace dossier::archive {
 
 namespace {
 
-constexpr double kMm = 72.0 / 25.4;
-
-struct HpdfError {
-  HPDF_STATUS error = HPDF_OK;
-  HPDF_STATUS detail = 0;
-};
-
-void HPDF_STDCALL OnHpdfError(HPDF_STATUS error, HPDF_STATUS detail,
-                              void* user) {
-  auto* e = static_cast<HpdfError*>(user);
-  if (e->error == HPDF_OK) {
-    e->error = error;
-    e->detail = detail;
-  }
-}
-
-struct DocDeleter {
-  void operator()(HPDF_Doc d) const { HPDF_Free(d); }
-};
+using internal::MmToPt;
 
 bool IsAscii(const std::string& s) {
   for (unsigned char c : s) {
     if (c < 0x20 || c > 0x7e) return false;
   }
   return true;
-}
-
-// UTF-8 to GBK for libharu's built-in Chinese font (GBK-EUC-H); characters
-// GBK lacks become '?'. nullopt if iconv is unavailable.
-std::optional<std::string> ToGbk(const std::string& utf8) {
-  iconv_t cd = iconv_open("GBK//TRANSLIT", "UTF-8");
-  if (cd == reinterpret_cast<iconv_t>(-1)) return std::nullopt;
-  std::string out;
-  std::string in = utf8;
-  char* src = in.data();
-  size_t src_left = in.size();
-  std::vector<char> buf(in.size() * 2 + 16);
-  while (src_left > 0) {
-    char* dst = buf.data();
-    size_t dst_left = buf.size();
-    size_t r = iconv(cd, &src, &src_left, &dst, &dst_left);
-    out.append(buf.data(), dst - buf.data());
-    if (r == static_cast<size_t>(-1)) {
-      if (errno == E2BIG) continue;
-      // Skip one undecodable or unmappable UTF-8 sequence.
-      out += '?';
-      ++src;
-      --src_left;
-      while (src_left > 0 &&
-             (static_cast<unsigned char>(*src) & 0xC0) == 0x80) {
-        ++src;
-        --src_left;
-      }
-    }
-  }
-  iconv_close(cd);
-  return out;
-}
-
-std::string AsciiOnly(const std::string& s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c < 0x7f)
-      out += static_cast<char>(c);
-    else if ((c & 0xC0) != 0x80)
-      out += '?';
-  }
-  return out;
 }
 
 }  // namespace
@@ -112,76 +48,43 @@ Result<std::string> WriteCoverSheetPdf(const CoverSheetText& sheet) {
   if (qr.width() <= 0) {
     return MakeError(ErrorCode::kPdf, "cover sheet: empty QR code");
   }
+  auto doc = internal::PdfDoc::Create(
+      sheet.font_path,
+      "Dossier cover sheet");
+  if (!doc) return std::unexpected(doc.error());
+  internal::PdfDoc& pdf = **doc;
+  const double width = MmToPt(210);
+  const double height = MmToPt(297);
+  auto added = pdf.AddPage(width, height);
+  if (!added) return std::unexpected(added.error());
+  HPDF_Page page = *added;
 
-  HpdfError err;
-  std::unique_ptr<HPDF_Doc_Rec, DocDeleter> doc(HPDF_New(OnHpdfError, &err));
-  if (!doc)
-    return MakeError(ErrorCode::kPdf, "cover sheet: libharu cannot start");
-  HPDF_Doc pdf = doc.get();
-  HPDF_SetCompressionMode(pdf, HPDF_COMP_ALL);
-  HPDF_UseUTFEncodings(pdf);
-  HPDF_SetInfoAttr(pdf, HPDF_INFO_CREATOR, "Dossier scanning station");
-  HPDF_SetInfoAttr(pdf, HPDF_INFO_TITLE, "Dossier cover sheet");
-
-  HPDF_Font latin = HPDF_GetFont(pdf, "Helvetica-Bold", nullptr);
-  HPDF_Font mono = HPDF_GetFont(pdf, "Courier", nullptr);
-  // libharu's built-in Chinese font: not embedded, the viewer or printer
-  // supplies a Song/Hei face (on Debian from fontconfig, e.g. WenQuanYi).
-  // A cover sheet is printed, never archived, so PDF/A does not apply.
-  HPDF_Font cjk = nullptr;
-  if (HPDF_UseCNSFonts(pdf) == HPDF_OK &&
-      HPDF_UseCNSEncodings(pdf) == HPDF_OK) {
-    cjk = HPDF_GetFont(pdf, "SimHei", "GBK-EUC-H");
-  }
-  if (err.error != HPDF_OK || cjk == nullptr) {
-    err = {};  // the font is optional; carry on without it
-    HPDF_ResetError(pdf);
-    cjk = nullptr;
-  }
-
-  HPDF_Page page = HPDF_AddPage(pdf);
-  HPDF_Page_SetSize(page, HPDF_PAGE_SIZE_A4, HPDF_PAGE_PORTRAIT);
-  const double width = HPDF_Page_GetWidth(page);
-  const double height = HPDF_Page_GetHeight(page);
-
-  auto text = [&](HPDF_Font font, double size, double x, double y,
-                  const std::string& s) {
-    HPDF_Page_BeginText(page);
-    HPDF_Page_SetFontAndSize(page, font, static_cast<HPDF_REAL>(size));
-    HPDF_Page_TextOut(page, static_cast<HPDF_REAL>(x),
-                      static_cast<HPDF_REAL>(y), s.c_str());
-    HPDF_Page_EndText(page);
-  };
-  bool lost_characters = false;
-  auto any_text = [&](double size, double x, double y, const std::string& s) {
-    if (IsAscii(s)) {
-      text(latin, size, x, y, s);
-    } else if (auto gbk = ToGbk(s); cjk != nullptr && gbk) {
-      text(cjk, size, x, y, *gbk);
-    } else {
-      lost_characters = true;
-      text(latin, size, x, y, AsciiOnly(s));
-    }
-  };
-
-  const double left = 25 * kMm;
-  double y = height - 30 * kMm;
-  text(latin, 28, left, y, "DOSSIER COVER SHEET");
-  if (auto gbk = ToGbk("档案分隔页"); cjk != nullptr && gbk) {
-    text(cjk, 20, left, y - 30, *gbk);
-  }
-  y -= 48;
-  text(
-      mono, 10, left, y,
-      "Put this sheet on top of the document it describes and scan the stack.");
-  text(mono, 10, left, y - 13,
-       "The station starts a new document here; this sheet is not archived.");
+  const double left = MmToPt(25);
+  const double text_w = width - 2 * left;
+  double y = height - MmToPt(30);
+  pdf.Text(page, left, y, 26, "档案分隔页", 0);
+  pdf.Text(page, left + pdf.TextWidth(page, 26, "档案分隔页 "), y, 18,
+           "Dossier cover sheet", 0);
+  y -= 30;
+  pdf.Text(page, left, y, 11,
+           "请将本页放在所述文件的最上面，与文件一起扫描。本页不归档。",
+           text_w);
+  y -= 15;
+  pdf.Text(page, left, y, 9,
+           "Put this sheet on top of the document it describes and scan the "
+           "stack.",
+           text_w);
+  y -= 12;
+  pdf.Text(page, left, y, 9,
+           "The station starts a new document here; this sheet is not "
+           "archived.",
+           text_w);
 
   // The QR code, 60 mm square, centred.
-  const double qr_size = 60 * kMm;
+  const double qr_size = MmToPt(60);
   const double module = qr_size / qr.width();
   const double qr_x = (width - qr_size) / 2;
-  const double qr_top = y - 30 * kMm;
+  const double qr_top = y - MmToPt(25);
   HPDF_Page_SetGrayFill(page, 0);
   for (int r = 0; r < qr.height(); ++r) {
     for (int c = 0; c < qr.width(); ++c) {
@@ -195,56 +98,33 @@ Result<std::string> WriteCoverSheetPdf(const CoverSheetText& sheet) {
   }
   HPDF_Page_Fill(page);
 
-  y = qr_top - qr_size - 20 * kMm;
-  text(latin, 14, left, y, "Customer");
-  any_text(22, left + 35 * kMm, y, sheet.customer_code);
+  const double value_x = left + MmToPt(38);
+  const double value_w = width - left - value_x;
+  y = qr_top - qr_size - MmToPt(20);
+  pdf.Text(page, left, y, 14, "客户 Customer", 0);
+  pdf.Text(page, value_x, y, 22, sheet.customer_code, value_w, true);
   if (!sheet.customer_name.empty()) {
     y -= 26;
-    any_text(16, left + 35 * kMm, y, sheet.customer_name);
+    pdf.Text(page, value_x, y, 16, sheet.customer_name, value_w);
   }
   y -= 34;
-  text(latin, 14, left, y, "Type");
-  any_text(22, left + 35 * kMm, y, sheet.type);
+  pdf.Text(page, left, y, 14, "类型 Type", 0);
+  pdf.Text(page, value_x, y, 22, sheet.type, value_w);
   y -= 34;
-  text(latin, 14, left, y, "Title");
-  any_text(18, left + 35 * kMm, y,
-           sheet.title.empty() ? "(none)" : sheet.title);
-  if (lost_characters) {
-    y -= 20;
-    text(mono, 9, left + 35 * kMm, y, "(Chinese text could not be drawn here)");
-  }
+  pdf.Text(page, left, y, 14, "标题 Title", 0);
+  pdf.Text(page, value_x, y, 18, sheet.title.empty() ? "(none)" : sheet.title,
+           value_w);
   y -= 40;
-  text(latin, 10, left, y, "Payload");
+  pdf.Text(page, left, y, 10, "内容 Payload", 0);
   const size_t per_line = 70;
   for (size_t i = 0; i < sheet.payload.size(); i += per_line) {
-    text(mono, 9, left + 20 * kMm, y, sheet.payload.substr(i, per_line));
+    pdf.Text(page, value_x, y, 9, sheet.payload.substr(i, per_line), 0, true);
     y -= 12;
   }
-  if (err.error != HPDF_OK) {
-    return MakeError(
-        ErrorCode::kPdf,
-        fmt::format("cover sheet: libharu error 0x{:04X} (detail {})",
-                    static_cast<unsigned>(err.error),
-                    static_cast<unsigned>(err.detail)));
+  if (auto s = pdf.Check(true, "cover sheet"); !s) {
+    return std::unexpected(s.error());
   }
-  if (HPDF_SaveToStream(pdf) != HPDF_OK) {
-    return MakeError(ErrorCode::kPdf,
-                     "cover sheet: libharu cannot write the PDF");
-  }
-  HPDF_ResetStream(pdf);
-  std::string out;
-  std::vector<HPDF_BYTE> buf(64 * 1024);
-  for (;;) {
-    HPDF_UINT32 n = static_cast<HPDF_UINT32>(buf.size());
-    HPDF_STATUS s = HPDF_ReadFromStream(pdf, buf.data(), &n);
-    out.append(reinterpret_cast<const char*>(buf.data()), n);
-    if (s == HPDF_STREAM_EOF) break;
-    if (s != HPDF_OK) {
-      return MakeError(ErrorCode::kPdf,
-                       "cover sheet: libharu cannot read back the PDF");
-    }
-  }
-  return out;
+  return pdf.Save();
 }
 
 }  // namespace dossier::archive

@@ -17,10 +17,11 @@ struct CoverSheetText {
   std::string customer_name;  // UTF-8, may be empty
   std::string type;
   std::string title;  // UTF-8, may be empty
+  std::string font_path;  // CJK TrueType/TTC; empty: wqy-microhei
 };
 
-// Returns the PDF file's bytes. Chinese names and titles use libharu's
-// built-in, non-embedded Chinese font (GBK; other characters print as '?').
+// Returns the PDF file's bytes, its text in the sheets' embedded CJK font
+// (archive/report_pdf_doc.h).
 // kPdf names the libharu error; kInvalidArgument for an empty or non-ASCII
 // payload.
 Result<std::string> WriteCoverSheetPdf(const CoverSheetText& sheet);

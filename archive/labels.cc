@@ -194,10 +194,7 @@ Result<std::string> WriteLabelSheet(std::span<const Label> labels,
     return MakeError(ErrorCode::kInvalidArgument,
                      "skip must be 0.." + std::to_string(per_page - 1));
   }
-  auto pdf = PdfDoc::Create(options.font_path.empty()
-                                ? internal::kDefaultCjkFont
-                                : options.font_path,
-                            "Dossier labels");
+  auto pdf = PdfDoc::Create(options.font_path, "Dossier labels");
   if (!pdf) return std::unexpected(pdf.error());
   HPDF_Page page = nullptr;
   const double page_h = MmToPt(stock.page_height_mm);

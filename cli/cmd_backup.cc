@@ -6,10 +6,11 @@
 namespace dossier::cli {
 namespace {
 
-void PrintCheck(const storage::BackupCheck& c) {
+// zone: the archive's, or the machine's when checked without the archive.
+void PrintCheck(const storage::BackupCheck& c, const TimeZone& zone) {
   Print("Backup {} taken {}: schema {} (opens as {}), {} file(s) checked, "
              "{} document(s) ({} destroyed), integrity {}\n",
-             c.backup.string(), c.created_at, c.schema_version,
+             c.backup.string(), zone.DisplayUtc(c.created_at), c.schema_version,
              c.restored_schema, c.files_checked, c.documents, c.destroyed,
              c.integrity.empty() ? "not checked" : c.integrity);
   for (const auto& p : c.problems) Print("    PROBLEM: {}\n", p);
@@ -47,7 +48,7 @@ void RegisterBackupCommand(CLI::App& app, const GlobalOptions& global,
                                                *scratch)
                            : app::VerifyBackupOffline(*dir, *scratch);
       if (!check) return std::unexpected(check.error());
-      PrintCheck(*check);
+      PrintCheck(*check, station ? (*station)->Zone() : TimeZone::Machine());
       Print("{}\n", check->ok() ? "Backup OK: it restores."
                                      : "Backup FAILED its restore test.");
       return check->ok() ? kExitOk : kExitVerifyFailed;

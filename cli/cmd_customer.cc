@@ -7,6 +7,7 @@
 
 #include "app/json.h"
 #include "app/records.h"
+#include "app/sheets.h"
 #include "cli/command.h"
 
 namespace dossier::cli {
@@ -127,6 +128,21 @@ void RegisterCustomer(CLI::App& app, const GlobalOptions& global, Action* action
     }
     Print("Documents ({})\n", file->documents.size());
     PrintDocuments(file->documents, zone);
+    return kExitOk;
+  });
+
+  auto* index = cmd->add_subcommand(
+      "index", "Print the document index of a customer file (卷内目录), PDF");
+  auto sheet = std::make_shared<app::SheetOutput>();
+  index->add_option("CODE", args->code, "Customer code")->required();
+  index->add_option("-o,--to", sheet->to, "PDF file to write")->required();
+  index->add_flag("--force", sheet->force, "Replace an existing file");
+  index->add_option("--font", sheet->font, "CJK TrueType font file");
+  run(index, [args, sheet](app::Station& st) -> Result<int> {
+    auto done = app::PrintCustomerIndex(st, CurrentCaller(), args->code, *sheet);
+    if (!done) return std::unexpected(done.error());
+    Print("Wrote the document index of {} ({} documents) to {}\n",
+          done->subject, done->rows, done->written.string());
     return kExitOk;
   });
 

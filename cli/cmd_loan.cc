@@ -4,6 +4,7 @@
 
 #include "app/json.h"
 #include "app/loans.h"
+#include "app/sheets.h"
 #include "cli/custody_commands.h"
 #include "core/file_util.h"
 
@@ -172,7 +173,25 @@ void RegisterLoanCommand(CLI::App& app, const GlobalOptions& global,
       return app::ListLoans(st, CurrentCaller(), *status);
     });
   });
-  overdue->callback([today, action, print_all] {
+  auto sheet = std::make_shared<app::SheetOutput>();
+  overdue->add_option("--sheet", sheet->to,
+                      "Write the overdue list as a PDF sheet to this file");
+  overdue->add_flag("--force", sheet->force, "Replace an existing sheet file");
+  overdue->add_option("--font", sheet->font, "CJK TrueType font file");
+  overdue->callback([&global, today, sheet, action, print_all] {
+    if (!sheet->to.empty()) {
+      *action = AppAction([&global, today, sheet]() -> Result<int> {
+        auto station = OpenStation(global);
+        if (!station) return std::unexpected(station.error());
+        auto done =
+            app::PrintOverdueSheet(**station, CurrentCaller(), *today, *sheet);
+        if (!done) return std::unexpected(done.error());
+        Print("Wrote the overdue list of {} ({} loans) to {}\n", done->subject,
+              done->rows, done->written.string());
+        return kExitOk;
+      });
+      return;
+    }
     *action = print_all([today](app::Station& st) {
       return app::OverdueLoans(st, CurrentCaller(), *today);
     });

@@ -2,6 +2,7 @@
 
 #include "app/custody.h"
 #include "app/json.h"
+#include "app/sheets.h"
 #include "cli/custody_commands.h"
 
 namespace dossier::cli {
@@ -106,6 +107,27 @@ void RegisterLocationCommand(CLI::App& app, const GlobalOptions& global,
                    l.kind, l.original_count,
                    l.capacity > 0 ? fmt::format(" of {}", l.capacity) : "");
       }
+      return kExitOk;
+    });
+  });
+
+  auto* sheet = cmd->add_subcommand(
+      "sheet", "Print what a box (or any location) holds, as a PDF sheet");
+  auto sheet_key = std::make_shared<std::string>();
+  auto sheet_out = std::make_shared<app::SheetOutput>();
+  sheet->add_option("LOCATION", *sheet_key, "Code or barcode")->required();
+  sheet->add_option("-o,--to", sheet_out->to, "PDF file to write")->required();
+  sheet->add_flag("--force", sheet_out->force, "Replace an existing file");
+  sheet->add_option("--font", sheet_out->font, "CJK TrueType font file");
+  sheet->callback([&global, sheet_key, sheet_out, action] {
+    *action = AppAction([&global, sheet_key, sheet_out]() -> Result<int> {
+      auto station = OpenStation(global);
+      if (!station) return std::unexpected(station.error());
+      auto done =
+          app::PrintBoxSheet(**station, CurrentCaller(), *sheet_key, *sheet_out);
+      if (!done) return std::unexpected(done.error());
+      Print("Wrote the contents of {} ({} originals) to {}\n", done->subject,
+            done->rows, done->written.string());
       return kExitOk;
     });
   });

@@ -60,13 +60,16 @@ void RegisterLog(CLI::App& app, const GlobalOptions& global, Action* action) {
   run(show, [args](app::Station& st) -> Result<int> {
     auto entries = app::ReadLog(st, CurrentCaller(), args->filter);
     if (!entries) return std::unexpected(entries.error());
+    const TimeZone zone = st.Zone();
     for (const auto& e : *entries) {
       if (args->json) {
         fmt::print("{}\n", DumpJson(json::ToJson(e)));
       } else {
         // Each value escaped (Safe): a claimed name or a detail with tabs
         // or newlines cannot add a column or fake an entry.
-        fmt::print("{}\t{}\t{}\t{}\t{}\t{}{}\n", e.seq, Safe(e.at),
+        // The time in the archive's zone; --json keeps UTC.
+        fmt::print("{}\t{}\t{}\t{}\t{}\t{}{}\n", e.seq,
+                   Safe(zone.DisplayUtc(e.at)),
                    Safe(e.actor), Safe(e.outcome), Safe(e.command),
                    Safe(e.args), e.detail.empty() ? "" : "\t" + Safe(e.detail));
       }

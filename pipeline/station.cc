@@ -186,9 +186,8 @@ Status SetReviewCustomer(storage::Catalog& catalog, const std::string& code,
 
 Result<std::string> MakeCoverSheetPdf(storage::Catalog& catalog,
                                       const capture::CoverSheet& sheet) {
-  if (auto type = records::ParseDocumentType(sheet.type); !type) {
-    return std::unexpected(type.error());
-  }
+  auto type = records::ParseDocumentType(sheet.type);
+  if (!type) return std::unexpected(type.error());
   auto customer = catalog.FindCustomer(sheet.customer_code);
   if (!customer) return std::unexpected(customer.error());
   capture::CoverSheet normalised = sheet;
@@ -199,7 +198,7 @@ Result<std::string> MakeCoverSheetPdf(storage::Catalog& catalog,
   text.payload = *payload;
   text.customer_code = customer->code;
   text.customer_name = customer->name;
-  text.type = sheet.type;
+  text.type = std::string(records::ChineseLabel(*type)) + " " + sheet.type;
   text.title = sheet.title;
   return archive::WriteCoverSheetPdf(text);
 }

@@ -15,7 +15,8 @@ libgtest-dev libgmock-dev
 libcli11-dev nlohmann-json3-dev libfmt-dev libicu-dev
 libzxing-dev
 icc-profiles-free
-fonts-wqy-microhei
+fonts-wqy-microhei fonts-dejavu-core
+libharfbuzz-dev
 poppler-utils qpdf libqpdf-dev python3-pikepdf
 libpoppler-cpp-dev img2pdf imagemagick
 default-jre-headless libpdfbox2-java libactivation-java libjaxb-api-java

@@ -379,7 +379,9 @@ Result<MoveOutcome> Custody::ApplyAuditMoves(const std::string& key,
   if (!audit->moves_applied_at.empty()) {
     return MakeError(ErrorCode::kConflict,
                      fmt::format("the moves of {} were applied at {} by {}",
-                                 audit->display_id, audit->moves_applied_at,
+                                 audit->display_id,
+                                 catalog_.Zone().DisplayUtc(
+                                     audit->moves_applied_at),
                                  audit->moves_applied_by));
   }
   CUSTODY_TRY(CheckApprover(*policy, approver, audit->started_by,

@@ -569,7 +569,8 @@ Result<LegalHold> Retention::ReleaseHold(const std::string& hold,
     return MakeError(
         ErrorCode::kConflict,
         fmt::format("{} was already released on {} by {}", h->display_id,
-                    h->released_at, h->released_by));
+                    catalog_.Zone().DisplayUtc(h->released_at),
+                    h->released_by));
   }
   const std::string now = CurrentUtc().iso8601;
   auto up = db.Prepare(
@@ -1017,7 +1018,8 @@ Result<DestructionBatch> Retention::RecordShredding(
   if (!it->shredded_by.empty()) {
     return MakeError(ErrorCode::kConflict,
                      fmt::format("{} was already shredded on {} by {}", barcode,
-                                 it->shredded_at, it->shredded_by));
+                                 catalog_.Zone().DisplayUtc(it->shredded_at),
+                                 it->shredded_by));
   }
   // Custody owns the original: its state, history and custody event.
   auto original = Custody(catalog_).RecordShredding(

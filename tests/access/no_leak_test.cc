@@ -65,7 +65,10 @@ const std::map<std::string, std::vector<std::string>>& Printers() {
       {"whoami", {"whoami"}},
       {"user list", {"user list"}},
       {"loan list", {"loan list"}},
-      {"loan overdue", {"loan overdue"}},
+      {"loan overdue",
+       {"loan overdue", "loan overdue --force --sheet OUT/ROLE-overdue.pdf"}},
+      {"customer index", {"customer index CUST --force --to OUT/ROLE-index.pdf"}},
+      {"location sheet", {"location sheet A --force --to OUT/ROLE-box.pdf"}},
       {"location list", {"location list"}},
       {"location tree", {"location tree"}},
       {"hold list", {"hold list"}},
@@ -203,11 +206,16 @@ TEST_F(NoLeak, NoRoleWithoutPiiSeesAPlantedNumberThroughAnyCommand) {
         const std::string filled = Fill(line, role);
         auto r = Dossier(filled, role);
         std::string output = r.out;
-        for (const char* file : {"-export.txt", "-log.json"}) {
+        for (const char* file : {"-export.txt", "-log.json", "-index.pdf",
+                                 "-overdue.pdf", "-box.pdf"}) {
           const fs::path written = out_ / (role + file);
           if (filled.find(written.string()) != std::string::npos &&
               fs::exists(written)) {
-            output += *ReadFile(written);
+            output += written.extension() == ".pdf"
+                          ? RunCommand("pdftotext " +
+                                       ShellQuote(written.string()) + " -")
+                                .out
+                          : *ReadFile(written);
             fs::remove(written);
           }
         }

@@ -98,7 +98,13 @@ TEST_F(AuditsTest, SuggestedMovesApplyInOneApprovedStep) {
   EXPECT_EQ(custody_->GetOriginal(elsewhere_)->location_code, "A-01-1-003");
   const auto h = custody_->Where(elsewhere_)->front().history;
   EXPECT_NE(h.back().reason.find(audit->display_id), std::string::npos);
-  EXPECT_FALSE(custody_->ApplyAuditMoves(audit->display_id, "boss"));  // twice
+  // Twice: refused, saying when in the archive's zone.
+  ASSERT_TRUE(catalog_->SetZone("Asia/Shanghai", "root"));
+  auto twice = custody_->ApplyAuditMoves(audit->display_id, "boss");
+  ASSERT_FALSE(twice);
+  EXPECT_EQ(twice.error().code, ErrorCode::kConflict);
+  EXPECT_NE(twice.error().message.find(" +08:00 by boss"), std::string::npos)
+      << twice.error().message;
 }
 
 TEST_F(AuditsTest, SuggestedMovesThatNoLongerFitChangeNothing) {

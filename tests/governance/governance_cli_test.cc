@@ -89,5 +89,38 @@ TEST_F(GovernanceCli, RetentionHoldsBackupAndRestore) {
   EXPECT_EQ(sweep.exit_code, 0) << sweep.out;
 }
 
+// Text output shows times in the archive's zone with their offset, like
+// every other command: the access log, a second hold release and a backup's
+// restore test. Shanghai has no daylight saving, so "+08:00" is certain.
+TEST_F(GovernanceCli, TextTimesAreInTheArchivesZone) {
+  ASSERT_EQ(Run("init").exit_code, 0);
+  ASSERT_EQ(Run("settings timezone Asia/Shanghai").exit_code, 0);
+  auto customer = Run("customer add --name 明川贸易 --kind company");
+  ASSERT_EQ(customer.exit_code, 0) << customer.out;
+  const std::string code =
+      customer.out.substr(0, customer.out.find_first_of(" \t\n"));
+
+  auto log = Run("log show");
+  ASSERT_EQ(log.exit_code, 0) << log.out;
+  EXPECT_NE(log.out.find(" +08:00\t"), std::string::npos) << log.out;
+  EXPECT_EQ(log.out.find("Z\t"), std::string::npos) << log.out;
+  // --json keeps UTC.
+  EXPECT_NE(Run("log show --json").out.find("Z\""), std::string::npos);
+
+  ASSERT_EQ(Run("hold add " + code + " --reason x").exit_code, 0);
+  ASSERT_EQ(Run("hold release H000001 --reason done").exit_code, 0);
+  auto again = Run("hold release H000001 --reason again");
+  EXPECT_EQ(again.exit_code, 7);
+  EXPECT_NE(again.out.find("already released on "), std::string::npos)
+      << again.out;
+  EXPECT_NE(again.out.find(" +08:00 by "), std::string::npos) << again.out;
+
+  const std::string backup = (dir_.path() / "backup").string();
+  ASSERT_EQ(Run("backup --to " + ShellQuote(backup)).exit_code, 0);
+  auto check = Run("backup verify " + ShellQuote(backup));
+  EXPECT_EQ(check.exit_code, 0) << check.out;
+  EXPECT_NE(check.out.find("+08:00: schema"), std::string::npos) << check.out;
+}
+
 }  // namespace
 }  // namespace dossier::testing
