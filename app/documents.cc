@@ -1,5 +1,7 @@
 #include "app/documents.h"
 
+#include <fmt/format.h>
+
 #include "app/operation.h"
 #include "governance/masking.h"
 #include "app/records.h"
@@ -28,6 +30,9 @@ Result<DocumentView> ShowDocument(Station& station, const Caller& caller,
     auto pages = catalog.GetPages(d->id, false);
     if (!pages) return std::unexpected(pages.error());
     view.pages = std::move(*pages);
+    auto kept = catalog.GetDocumentFiles(d->id);
+    if (!kept) return std::unexpected(kept.error());
+    view.kept_files = std::move(*kept);
     for (auto& p : view.pages) {
       if (!with_text) p.text.clear();
       p.text = governance::MaskTextFor(op.principal(), p.text);
@@ -84,10 +89,34 @@ Result<ExportResult> Export(Station& station, const Caller& caller,
     auto& catalog = station.records();
     auto d = catalog.GetDocument(input.document);
     if (!d) return std::unexpected(d.error());
+    std::optional<storage::DocumentFile> kept;
+    if (input.kept != 0) {
+      if (input.text) {
+        return MakeError(ErrorCode::kInvalidArgument,
+                         "--kept and --text cannot be used together");
+      }
+      auto files = catalog.GetDocumentFiles(d->id);
+      if (!files) return std::unexpected(files.error());
+      if (input.kept < 1 || input.kept > static_cast<int>(files->size())) {
+        return MakeError(ErrorCode::kNotFound,
+                         fmt::format("{} has no kept file {} (it has {}; see "
+                                     "`dossier show {}`)",
+                                     d->display_id, input.kept, files->size(),
+                                     d->display_id));
+      }
+      kept = (*files)[input.kept - 1];
+    }
     std::filesystem::path dest = input.to;
     std::error_code ec;
     if (std::filesystem::is_directory(dest, ec)) {
-      dest /= d->display_id + (input.text ? ".txt" : ".pdf");
+      if (kept) {
+        const std::string ext = kept->media_type == "application/pdf" ? ".pdf"
+                                : kept->media_type == "image/png"     ? ".png"
+                                                                      : ".jpg";
+        dest /= fmt::format("{}-kept-{}{}", d->display_id, input.kept, ext);
+      } else {
+        dest /= d->display_id + (input.text ? ".txt" : ".pdf");
+      }
     }
     const OutputFileOptions out{input.force, station.archive().dir()};
     if (auto s = CheckOutputFile(dest, out); !s) return std::unexpected(s.error());
@@ -103,7 +132,7 @@ Result<ExportResult> Export(Station& station, const Caller& caller,
       }
       content = governance::MaskTextFor(op.principal(), content);
     } else {
-      auto bytes = station.archive().files().Get(d->pdf_sha256);
+      auto bytes = station.archive().files().Get(kept ? kept->sha256 : d->pdf_sha256);
       if (!bytes) return std::unexpected(bytes.error());
       content = std::move(*bytes);
     }

@@ -20,6 +20,9 @@ struct DocumentView {
   std::string stored_as;  // path of the PDF in the file store
   std::optional<storage::Verification> last_check;
   std::vector<storage::PageRecord> pages;  // text only with_text
+  // Files kept with the document, numbered from 1 in this order (`export
+  // --kept N`): the original input as received, pages left out as blank.
+  std::vector<storage::DocumentFile> kept_files;
 };
 Result<DocumentView> ShowDocument(Station& station, const Caller& caller,
                                   const std::string& document, bool with_text);
@@ -45,6 +48,9 @@ struct ExportInput {
   std::filesystem::path to;  // a file, or a folder for DOC.pdf / DOC.txt
   bool force = false;        // overwrite
   bool text = false;         // the OCR text instead of the PDF
+  // 1-based: the kept file of that number (DocumentView::kept_files)
+  // instead of the PDF; a folder gets DOC-kept-N.pdf/.jpg/.png.
+  int kept = 0;
 };
 struct ExportResult {
   storage::DocumentRecord document;

@@ -283,6 +283,16 @@ void to_json(nlohmann::json& j, const DocumentView& v) {
   j["last_check"] = v.last_check ? nlohmann::json(*v.last_check)
                                  : nlohmann::json(nullptr);
   j["page_list"] = v.pages;
+  nlohmann::json kept = nlohmann::json::array();
+  for (size_t i = 0; i < v.kept_files.size(); ++i) {
+    const auto& f = v.kept_files[i];
+    kept.push_back({{"number", i + 1}, {"role", f.role}, {"sha256", f.sha256},
+                    {"size", f.size}, {"media_type", f.media_type},
+                    {"source_file", f.source_file},
+                    {"source_page", f.source_index + 1}, {"note", f.note},
+                    {"created_at", f.created_at}});
+  }
+  j["kept_files"] = kept;
 }
 
 void to_json(nlohmann::json& j, const ReviewSheet& s) {

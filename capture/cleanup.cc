@@ -30,16 +30,6 @@ cv::Mat InkMask(const cv::Mat& gray, double dpi) {
   return mask;
 }
 
-bool DetectBlank(const cv::Mat& gray, double dpi, double threshold) {
-  // Cut margins where scanner borders and punch holes live.
-  int mx = gray.cols / 12;
-  int my = gray.rows / 14;
-  cv::Mat inner = gray(cv::Rect(mx, my, gray.cols - 2 * mx, gray.rows - 2 * my));
-  cv::Mat mask = InkMask(inner, dpi);
-  double ink = cv::countNonZero(mask) / static_cast<double>(mask.total());
-  return ink < threshold;
-}
-
 bool DetectColor(const cv::Mat& bgr, double threshold) {
   cv::Mat small;
   double scale = std::min(1.0, 1000.0 / std::max(bgr.cols, bgr.rows));
@@ -178,6 +168,112 @@ ScannerMarks RemoveScannerMarks(const cv::Mat& gray, double dpi) {
   return out;
 }
 
+BlankCheck CheckBlank(const cv::Mat& gray, const cv::Mat& color, double dpi,
+                      const CleanupOptions& options) {
+  BlankCheck check;
+  // Marks are found at 150 dpi at most: fine enough for a 0.3 mm pencil
+  // stroke, and fast on a 600 dpi page.
+  const double work_dpi = std::min(std::max(dpi, 50.0), 150.0);
+  const double scale = work_dpi / std::max(dpi, 1.0);
+  cv::Mat small;
+  if (scale < 1.0) {
+    cv::resize(gray, small, {}, scale, scale, cv::INTER_AREA);
+  } else {
+    small = gray;
+  }
+  const double mm = work_dpi / 25.4;  // pixels per millimetre
+  check.dark_fraction =
+      cv::countNonZero(small < 80) / static_cast<double>(std::max<size_t>(small.total(), 1));
+  if (check.dark_fraction >= options.dark_fault_fraction) {
+    check.dark_fault = true;
+    return check;
+  }
+  // Ink: darker than the paper around it. The paper is the grey closing
+  // (dark features up to 6 mm wide removed), so grey paper, an uneven lamp
+  // and yellowing do not count, and light pencil on white does.
+  cv::Mat smooth;
+  cv::GaussianBlur(small, smooth, {3, 3}, 0);
+  const int k = std::max(5, static_cast<int>(6 * mm)) | 1;
+  cv::Mat paper;
+  cv::morphologyEx(smooth, paper, cv::MORPH_CLOSE,
+                   cv::getStructuringElement(cv::MORPH_RECT, {k, k}));
+  cv::Mat diff;
+  cv::subtract(paper, smooth, diff);
+  // Noise: a noisy scan raises the threshold (median + 6 robust sigmas).
+  std::vector<uchar> values;
+  values.reserve(diff.total() / 16 + 1);
+  for (int y = 0; y < diff.rows; y += 4) {
+    const uchar* row = diff.ptr<uchar>(y);
+    for (int x = 0; x < diff.cols; x += 4) values.push_back(row[x]);
+  }
+  int threshold = options.blank_min_contrast;
+  if (!values.empty()) {
+    auto mid = values.begin() + values.size() / 2;
+    std::nth_element(values.begin(), mid, values.end());
+    const int median = *mid;
+    std::vector<uchar> dev(values.size());
+    for (size_t i = 0; i < values.size(); ++i) dev[i] = static_cast<uchar>(std::abs(values[i] - median));
+    auto dmid = dev.begin() + dev.size() / 2;
+    std::nth_element(dev.begin(), dmid, dev.end());
+    threshold = std::max(threshold, median + static_cast<int>(std::ceil(6 * 1.4826 * *dmid)));
+  }
+  check.contrast_threshold = threshold;
+  cv::Mat ink = diff > threshold;
+  if (!color.empty()) {
+    // Coloured ink (a light red seal, blue pen) counts even where it is
+    // barely darker than the paper.
+    cv::Mat small_color, hsv;
+    if (scale < 1.0) {
+      cv::resize(color, small_color, small.size(), 0, 0, cv::INTER_AREA);
+    } else {
+      small_color = color;
+    }
+    cv::cvtColor(small_color, hsv, cv::COLOR_BGR2HSV);
+    std::vector<cv::Mat> ch;
+    cv::split(hsv, ch);
+    ink |= (ch[1] > 80) & (ch[2] > 60);
+  }
+  // The paper's edge and its shadow are not marks.
+  const int band = std::max(1, static_cast<int>(1.5 * mm));
+  if (ink.cols > 2 * band && ink.rows > 2 * band) {
+    ink.rowRange(0, band).setTo(0);
+    ink.rowRange(ink.rows - band, ink.rows).setTo(0);
+    ink.colRange(0, band).setTo(0);
+    ink.colRange(ink.cols - band, ink.cols).setTo(0);
+  } else {
+    ink.setTo(0);
+  }
+  // Strokes within 1 mm of each other form one mark (the characters of a
+  // note, the ring and text of a stamp); dust specks stay alone and small.
+  cv::Mat grouped;
+  const int g = std::max(1, static_cast<int>(std::round(mm)));
+  cv::dilate(ink, grouped,
+             cv::getStructuringElement(cv::MORPH_ELLIPSE, {2 * g + 1, 2 * g + 1}));
+  cv::Mat labels, stats, centroids;
+  const int n = cv::connectedComponentsWithStats(grouped, labels, stats, centroids, 8, CV_32S);
+  std::vector<int> ink_area(n, 0);
+  for (int y = 0; y < ink.rows; ++y) {
+    const uchar* in = ink.ptr<uchar>(y);
+    const int* l = labels.ptr<int>(y);
+    for (int x = 0; x < ink.cols; ++x) {
+      if (in[x]) ++ink_area[l[x]];
+    }
+  }
+  const double min_area = 1.0 * mm * mm;
+  for (int i = 1; i < n; ++i) {
+    // The group's box less the grouping margin: the ink's own extent.
+    const double w = (stats.at<int>(i, cv::CC_STAT_WIDTH) - 2 * g) / mm;
+    const double h = (stats.at<int>(i, cv::CC_STAT_HEIGHT) - 2 * g) / mm;
+    const double side = std::max(w, h);
+    if (side >= options.blank_min_mark_mm && ink_area[i] >= min_area) {
+      ++check.marks;
+      check.largest_mark_mm = std::max(check.largest_mark_mm, side);
+    }
+  }
+  check.blank = check.marks == 0;
+  return check;
+}
+
 Result<CleanPage> Prepare(const RawPage& raw, const CleanupOptions& options) {
   CleanPage page;
   page.dpi = raw.dpi;
@@ -201,7 +297,19 @@ Result<CleanPage> Prepare(const RawPage& raw, const CleanupOptions& options) {
       return MakeError(ErrorCode::kUnsupported,
                        PageName(page) + ": unsupported channel count");
     }
-    if (options.remove_scanner_marks) {
+    // An all-black page first: scanner-mark removal would paint it white
+    // as one big "border", and it would pass for blank.
+    const BlankCheck dark = CheckBlank(page.gray, cv::Mat(), page.dpi, options);
+    if (dark.dark_fault) {
+      page.dark_fault = true;
+      page.warnings.push_back(
+          {kScannerFaultWarning,
+           fmt::format("{}: {:.0f}% of the page is black: a scanner fault (lamp, "
+                       "lid, jam), not a blank page; kept, check the scanner and "
+                       "rescan it",
+                       PageName(page), dark.dark_fraction * 100)});
+    }
+    if (options.remove_scanner_marks && !page.dark_fault) {
       ScannerMarks marks = RemoveScannerMarks(page.gray, page.dpi);
       if (marks.borders + marks.holes > 0) {
         page.gray = std::move(marks.gray);
@@ -211,7 +319,11 @@ Result<CleanPage> Prepare(const RawPage& raw, const CleanupOptions& options) {
                          PageName(page), marks.borders, marks.holes)});
       }
     }
-    page.blank = DetectBlank(page.gray, page.dpi, options.blank_ink_fraction);
+    page.blank = !page.dark_fault &&
+                 CheckBlank(page.gray,
+                            raw.image.channels() == 3 ? raw.image : cv::Mat(),
+                            page.dpi, options)
+                     .blank;
     if (!page.blank) AddQualityWarnings(page);
   } catch (const cv::Exception& e) {
     return MakeError(ErrorCode::kCorruptInput,

@@ -25,6 +25,9 @@ struct CleanPage {
   bool bilevel_source = false;
   bool has_color = false;    // colour content (a red seal, blue ink, photo)
   bool blank = false;        // no ink found: a blank duplex back
+  // Almost all black: a scanner fault (lamp, open lid), never blank; it
+  // carries a kScannerFaultWarning.
+  bool dark_fault = false;
   int rotation = 0;          // degrees clockwise applied so far (0/90/180/270)
   double skew = 0.0;         // degrees of deskew applied (counter-clockwise +)
   std::string source_file;
@@ -35,15 +38,40 @@ struct CleanPage {
 struct CleanupOptions {
   bool deskew = true;
   double max_skew_degrees = 10.0;
-  // A page is blank when fewer than this fraction of the pixels of its
-  // inner area (margins cut off) are ink. Conservative on purpose: a faint
-  // page with a little text must never count as blank.
-  double blank_ink_fraction = 0.0008;
+  // A page is blank when CheckBlank finds no mark: no group of ink strokes
+  // of at least blank_min_mark_mm across (and 1 mm^2 of ink), darker than
+  // the paper around it by blank_min_contrast grey levels or more. Dust and
+  // speckle are smaller; a signature, a 2 mm note or a stamp is larger.
+  double blank_min_mark_mm = 2.0;
+  int blank_min_contrast = 22;
+  // A page with at least this fraction of near-black pixels is a scanner
+  // fault, not a page: kept, with a warning.
+  double dark_fault_fraction = 0.6;
   // Fraction of clearly coloured pixels above which colour is kept.
   double color_fraction = 0.0005;
   // Paint dark scanner borders and punch holes white before OCR.
   bool remove_scanner_marks = true;
 };
+
+// Code of the page warning for an (almost) all-black page.
+inline constexpr char kScannerFaultWarning[] = "scanner-fault";
+
+// What the blank check found on a page (gray: CV_8UC1 at dpi; color:
+// CV_8UC3 BGR of the same page, or empty). The decision is made on marks,
+// connected ink strokes grouped within 1 mm, measured in millimetres on the
+// page, not on a fraction of the page: a 1 cm note in a corner counts as
+// much as a full page of text. A 1.5 mm band along the edges (paper edge
+// shadow) is not looked at.
+struct BlankCheck {
+  bool blank = false;
+  bool dark_fault = false;     // mostly black: a scanner fault, never blank
+  double dark_fraction = 0.0;  // pixels darker than grey 80
+  int marks = 0;               // marks found
+  double largest_mark_mm = 0;  // longest side of the largest mark's box
+  int contrast_threshold = 0;  // grey levels used (raised on noisy scans)
+};
+BlankCheck CheckBlank(const cv::Mat& gray, const cv::Mat& color, double dpi,
+                      const CleanupOptions& options);
 
 // Dark areas a scanner adds: borders connected to the image edge and round
 // punch holes near an edge. Returns a copy with them painted white and how

@@ -8,6 +8,7 @@
 
 #include "capture/jpeg_decode.h"
 #include "capture/leptonica_util.h"
+#include "capture/pdf_file.h"
 #include "core/file_util.h"
 
 namespace dossier::capture {
@@ -219,14 +220,11 @@ Result<std::unique_ptr<PageSource>> OpenImageFile(const fs::path& path,
     return MakeError(ErrorCode::kCorruptInput, name + ": empty file (0 bytes)");
   }
   Kind kind = Sniff(b);
-  if (kind == Kind::kPdf) {
-    return MakeError(ErrorCode::kUnsupported,
-                     name + ": is a PDF; Dossier reads PNG, JPEG and TIFF scans");
-  }
+  if (kind == Kind::kPdf) return OpenPdfBytes(name, std::move(*bytes), options);
   if (kind == Kind::kUnknown) {
     return MakeError(ErrorCode::kUnsupported,
-                     name + ": not a PNG, JPEG or TIFF image (unrecognised file "
-                            "signature)");
+                     name + ": not a PNG, JPEG or TIFF image or a scanned PDF "
+                            "(unrecognised file signature)");
   }
   if (!LooksComplete(kind, b)) {
     return MakeError(ErrorCode::kCorruptInput,

@@ -1,5 +1,5 @@
 // Reading page images from files: PNG, JPEG and TIFF (also multi-page and
-// 1-bit CCITT G4 TIFF). The file type is recognised from its first bytes,
+// 1-bit CCITT G4 TIFF), and scanned PDFs (capture/pdf_file.h). The file type is recognised from its first bytes,
 // not its name, so a text file named .tif is refused as "not an image".
 //
 // The input file is only read, never changed.
@@ -31,6 +31,8 @@ struct ImageFileOptions {
   // Refuse images narrower or lower than this: not a scanned page (a
   // 5000x1 strip), and too small for cleanup to scale.
   int min_side_pixels = 8;
+  // Refuse a PDF of more pages than this before rendering any.
+  int max_pdf_pages = 2000;
   // Resolution assumed when the file records none or an implausible one.
   // 0 means: estimate from the pixel width, assuming an A4 page.
   double fallback_dpi = 0.0;
@@ -46,7 +48,8 @@ struct ImageFileOptions {
 // reason: kNotFound (missing), kInvalidArgument (a directory, FIFO, device
 // or socket: refused before it is read), kCorruptInput (empty, truncated,
 // undecodable, too large a file or image, too small an image),
-// kUnsupported (not PNG/JPEG/TIFF).
+// kUnsupported (not PNG/JPEG/TIFF/PDF; an encrypted or non-scan PDF, see
+// capture/pdf_file.h).
 //
 // A page the decoder read while reporting damaged data (libjpeg's
 // "Corrupt JPEG data", a libtiff error it recovered from) carries a

@@ -18,6 +18,10 @@ void RegisterExport(CLI::App& app, const GlobalOptions& global, Action* action) 
   cmd->add_flag("--text", input->text,
                 "Write the OCR text (UTF-8, pages separated by form feeds) "
                 "instead of the PDF");
+  cmd->add_option("--kept", input->kept,
+                  "Write file N kept with the document instead (the scanned "
+                  "PDF as received, a page left out as blank; `show` lists them)")
+      ->check(CLI::PositiveNumber);
   cmd->callback([&global, input, to, action] {
     *action = AppAction([&global, input, to]() -> Result<int> {
       auto station = OpenStation(global);
@@ -26,6 +30,11 @@ void RegisterExport(CLI::App& app, const GlobalOptions& global, Action* action) 
       request.to = *to;
       auto done = app::Export(**station, CurrentCaller(), request);
       if (!done) return std::unexpected(done.error());
+      if (request.kept > 0) {
+        Print("Exported kept file {} of {} to {}\n", request.kept,
+              done->document.display_id, done->written.string());
+        return kExitOk;
+      }
       Print("Exported {}{} ({} pages) to {}\n",
                  request.text ? "the text of " : "", done->document.display_id,
                  done->document.page_count, done->written.string());

@@ -54,6 +54,13 @@ void RegisterShow(CLI::App& app, const GlobalOptions& global, Action* action) {
                    p.dpi, p.rotation, p.skew, p.confidence);
         if (*text) fmt::print("{}\n\n", EscapeControls(p.text, true));
       }
+      for (size_t i = 0; i < view->kept_files.size(); ++i) {
+        const auto& f = view->kept_files[i];
+        Print("Kept {:>3}    {} from {} #{} ({}, {} bytes, sha256 {}): {}; "
+              "`dossier export {} --kept {} --to DIR`\n",
+              i + 1, f.role, EscapeControls(f.source_file, true), f.source_index + 1,
+              f.media_type, f.size, f.sha256.substr(0, 12), f.note, d.display_id, i + 1);
+      }
       for (const auto& w : d.warnings) {
         Print("  warning [{}] {}\n", w.code, w.message);
       }

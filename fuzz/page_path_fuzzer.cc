@@ -1,5 +1,5 @@
 // Fuzzes a page's whole journey as an ingest runs it: the input file is
-// checked and decoded (capture::OpenImageFile, PNG/JPEG/TIFF), each page is
+// checked and decoded (capture::OpenImageFile, PNG/JPEG/TIFF/PDF), each page is
 // cleaned, oriented, deskewed and encoded (pipeline::ProcessPage with the
 // null OCR engine), and the pages are written as a searchable PDF/A
 // (archive::WriteSearchablePdf) and checked (archive::CheckPdfA). Every

@@ -8,10 +8,15 @@
 #include <deque>
 #include <map>
 #include <mutex>
+#include <opencv2/imgcodecs.hpp>
+#include <set>
 #include <thread>
 
 #include "core/clock.h"
 #include "capture/cover_sheet.h"
+#include "capture/page_hash.h"
+#include "capture/pdf_file.h"
+#include "core/file_util.h"
 #include "core/hash.h"
 #include "fields/extract.h"
 #include "pipeline/blocking_queue.h"
@@ -59,6 +64,9 @@ struct DocState {
   bool queued = false;
   std::map<int, PageResult> pages;
   std::optional<Error> error;
+  // Original inputs kept as received (scanned PDFs), already in the file
+  // store; the catalog rows are written with the document.
+  std::vector<storage::DocumentFile> files;
 };
 
 // A planned document: its inputs and where it is filed.
@@ -118,6 +126,153 @@ std::string SourceKey(const std::vector<std::string>& file_hashes) {
   return Sha256Hex(joined);
 }
 
+
+// A scanned PDF is kept as received, next to the PDF/A made from it (its
+// own text layer, signatures or metadata are not in ours). Other inputs
+// are identified by their hash only, as before. nullopt for a non-PDF.
+Result<std::optional<storage::DocumentFile>> KeepOriginal(storage::Archive& archive,
+                                                          const fs::path& file,
+                                                          const std::string& shown) {
+  auto bytes = ReadFile(file);
+  if (!bytes) return std::unexpected(bytes.error());
+  if (!capture::LooksLikePdf(*bytes)) return std::optional<storage::DocumentFile>();
+  auto sha = archive.files().Put(*bytes);
+  if (!sha) {
+    return MakeError(sha.error().code,
+                     shown + ": keeping the original PDF: " + sha.error().message);
+  }
+  storage::DocumentFile kept;
+  kept.role = "original";
+  kept.sha256 = *sha;
+  kept.size = static_cast<std::int64_t>(bytes->size());
+  kept.media_type = "application/pdf";
+  kept.source_file = shown;
+  kept.note = "the scanned PDF as received";
+  return std::optional<storage::DocumentFile>(std::move(kept));
+}
+
+// The image of a page as a file a person can open: the archive's JPEG as
+// it is, a 1-bit page as PNG.
+Result<std::pair<std::string, std::string>> PageImageFile(const PageImage& image) {
+  if (image.encoding == PageImage::Encoding::kJpeg) {
+    return std::pair<std::string, std::string>(
+        std::string(image.bytes.begin(), image.bytes.end()), "image/jpeg");
+  }
+  cv::Mat bw(image.height, image.width, CV_8UC1, cv::Scalar(255));
+  const size_t stride = (static_cast<size_t>(image.width) + 7) / 8;
+  for (int y = 0; y < image.height; ++y) {
+    for (int x = 0; x < image.width; ++x) {
+      const size_t at = y * stride + x / 8;
+      if (at < image.bytes.size() && (image.bytes[at] >> (7 - x % 8) & 1)) {
+        bw.at<uchar>(y, x) = 0;
+      }
+    }
+  }
+  std::vector<uchar> png;
+  if (!cv::imencode(".png", bw, png)) {
+    return MakeError(ErrorCode::kInternal, "cannot encode a page image as PNG");
+  }
+  return std::pair<std::string, std::string>(std::string(png.begin(), png.end()),
+                                             "image/png");
+}
+
+// Likeness of two OCR texts: the Dice coefficient of their character
+// bigrams, white space left out (OCR spaces Chinese text unevenly).
+double TextLikeness(std::string_view a, std::string_view b, size_t* shorter) {
+  auto bigrams = [](std::string_view text) {
+    std::vector<std::string> chars;
+    for (size_t i = 0; i < text.size();) {
+      const unsigned char c = static_cast<unsigned char>(text[i]);
+      const size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+      std::string ch(text.substr(i, n));
+      i += n;
+      if (ch.size() == 1 && std::isspace(static_cast<unsigned char>(ch[0]))) continue;
+      chars.push_back(std::move(ch));
+    }
+    std::map<std::string, int> grams;
+    for (size_t i = 0; i + 1 < chars.size(); ++i) ++grams[chars[i] + chars[i + 1]];
+    return std::make_pair(grams, chars.size());
+  };
+  auto [ga, na] = bigrams(a);
+  auto [gb, nb] = bigrams(b);
+  *shorter = std::min(na, nb);
+  int total = 0, common = 0;
+  for (const auto& [g, n] : ga) total += n;
+  for (const auto& [g, n] : gb) {
+    total += n;
+    if (auto it = ga.find(g); it != ga.end()) common += std::min(n, it->second);
+  }
+  return total == 0 ? 0.0 : 2.0 * common / total;
+}
+
+// A page is a likely duplicate of a stored one when their perceptual
+// hashes are within kLikelyDuplicateBits (any quarter turn) and, when both
+// have text to compare (kMinTextForLikeness characters), their OCR texts
+// are at least kMinTextLikeness alike: forms of one layout hash alike, and
+// their filled-in text tells them apart. Measured: tests/capture/
+// page_hash_test.cc, tests/pipeline/ingest_test.cc (LikelyDuplicate*).
+constexpr int kLikelyDuplicateBits = 40;
+constexpr size_t kMinTextForLikeness = 30;
+constexpr double kMinTextLikeness = 0.85;
+
+// Warnings naming the stored documents the new pages look like. Flags
+// only: nothing is merged or left out.
+std::vector<Warning> LikelyDuplicates(storage::RecordsStore& catalog,
+                                      const std::map<int, PageResult>& pages) {
+  std::vector<Warning> warnings;
+  auto stored = catalog.ListPageHashes();
+  if (!stored || stored->empty()) return warnings;
+  std::vector<capture::PageHashValue> parsed(stored->size());
+  for (size_t i = 0; i < stored->size(); ++i) {
+    capture::ParseHashHex((*stored)[i].phash, &parsed[i]);
+  }
+  std::map<std::int64_t, std::vector<storage::PageRecord>> texts;  // by document
+  int number = 0;
+  for (const auto& [pos, page] : pages) {
+    ++number;
+    if (page.hashes[0].empty()) continue;
+    // The closest stored page of each other document.
+    std::map<std::int64_t, std::pair<int, size_t>> best;  // doc -> (bits, index)
+    for (size_t i = 0; i < parsed.size(); ++i) {
+      if (parsed[i].empty()) continue;
+      int bits = capture::kPageHashBits;
+      for (const auto& h : page.hashes) bits = std::min(bits, capture::HammingDistance(h, parsed[i]));
+      if (bits > kLikelyDuplicateBits) continue;
+      auto [it, added] = best.try_emplace((*stored)[i].document_id, bits, i);
+      if (!added && bits < it->second.first) it->second = {bits, i};
+    }
+    for (const auto& [doc, match] : best) {
+      const storage::PageHash& other = (*stored)[match.second];
+      if (!texts.contains(doc)) {
+        auto got = catalog.GetPages(doc, false);
+        texts[doc] = got ? std::move(*got) : std::vector<storage::PageRecord>();
+      }
+      std::string other_text;
+      for (const auto& p : texts[doc]) {
+        if (p.number == other.page_number) other_text = p.text;
+      }
+      size_t shorter = 0;
+      const double likeness = TextLikeness(page.record.text, other_text, &shorter);
+      std::string how;
+      if (shorter >= kMinTextForLikeness) {
+        if (likeness < kMinTextLikeness) continue;  // same layout, other text
+        how = fmt::format("text {:.0f}% alike", likeness * 100);
+      } else {
+        how = "no text to compare";
+      }
+      warnings.push_back(
+          {"likely-duplicate",
+           fmt::format("{} page {} looks like {} page {} (customer {}, {}): perceptual "
+                       "hash {} of {} bits apart, {}; likely the same page scanned "
+                       "again; a reviewer decides, nothing was merged",
+                       page.record.source_file, page.record.source_index + 1,
+                       other.display_id, other.page_number, other.customer_code,
+                       other.status, match.first, capture::kPageHashBits, how)});
+    }
+  }
+  return warnings;
+}
+
 void Commit(storage::Archive& archive, const IngestOptions& options,
             const std::string& engine_name, const Plan& plan, DocState& state,
             DocumentOutcome& outcome) {
@@ -174,12 +329,41 @@ void Commit(storage::Archive& archive, const IngestOptions& options,
         ++it;
         continue;
       }
+      // The page's image is kept with the document, so a reviewer can see
+      // it and bring it back.
+      const std::string where = fmt::format("{} page {}", it->second.record.source_file,
+                                            it->second.record.source_index + 1);
+      auto file = PageImageFile(it->second.image);
+      if (!file) {
+        outcome.error = Error{file.error().code, where + ": " + file.error().message};
+        return;
+      }
+      auto sha = archive.files().Put(file->first);
+      if (!sha) {
+        outcome.error = Error{sha.error().code,
+                              where + ": keeping the dropped page: " + sha.error().message};
+        return;
+      }
+      storage::DocumentFile kept;
+      kept.role = "dropped-page";
+      kept.sha256 = *sha;
+      kept.size = static_cast<std::int64_t>(file->first.size());
+      kept.media_type = file->second;
+      kept.source_file = it->second.record.source_file;
+      kept.source_index = it->second.record.source_index;
+      kept.note = fmt::format("blank: no mark of {:.0f} mm or more",
+                              options.cleanup.blank_min_mark_mm);
+      state.files.push_back(std::move(kept));
       outcome.warnings.push_back(
           {"dropped-blank",
-           fmt::format("{} page {}: blank, left out of the document",
-                       it->second.record.source_file, it->second.record.source_index + 1)});
+           fmt::format("{}: blank, left out of the document; its image is kept "
+                       "with the document (sha256 {})",
+                       where, sha->substr(0, 12))});
       it = state.pages.erase(it);
     }
+  }
+  for (auto& w : LikelyDuplicates(archive.catalog(), state.pages)) {
+    outcome.warnings.push_back(std::move(w));
   }
   std::vector<archive::ArchivePage> pdf_pages;
   pdf_pages.reserve(state.pages.size());
@@ -228,6 +412,7 @@ void Commit(storage::Archive& archive, const IngestOptions& options,
   doc.pdf_size = static_cast<std::int64_t>(pdf->size());
   doc.created_by = options.actor;
   doc.warnings = outcome.warnings;
+  doc.files = state.files;
   int number = 1;
   for (auto& [pos, page] : state.pages) {
     storage::PageRecord rec = page.record;
@@ -316,6 +501,16 @@ class StreamProducer {
         FailInput(f, source.error());
         continue;
       }
+      auto original = KeepOriginal(archive_, f,
+                                   options_.read.display_name.empty()
+                                       ? f.string()
+                                       : options_.read.display_name);
+      if (!original) {
+        FailInput(f, original.error());
+        continue;
+      }
+      original_ = std::move(*original);
+      given_original_.clear();
       for (int i = 0;; ++i) {
         auto page = NextPage(**source, f);
         if (!page) {
@@ -334,6 +529,7 @@ class StreamProducer {
         }
       }
     }
+    original_.reset();
     if (options_.source != nullptr) {
       for (;;) {
         auto next = options_.source->Next();
@@ -384,6 +580,10 @@ class StreamProducer {
       auto& inputs = batch_.plans[current_].inputs;
       if (inputs.empty() || inputs.back() != fs::path(raw.source_file)) {
         inputs.emplace_back(raw.source_file);
+      }
+      // Every document made from a scanned PDF keeps the PDF as received.
+      if (original_ && given_original_.insert(current_).second) {
+        batch_.docs[current_].files.push_back(*original_);
       }
     }
     page_keys_.push_back(std::move(key));
@@ -515,6 +715,10 @@ class StreamProducer {
   std::vector<std::string> page_keys_;
   std::optional<Target> pending_;
   std::string pending_where_;
+  // The original of the input being read (a scanned PDF), and the
+  // documents that already carry it.
+  std::optional<storage::DocumentFile> original_;
+  std::set<size_t> given_original_;
 };
 
 }  // namespace
@@ -718,6 +922,16 @@ Result<IngestReport> RunIngest(storage::Archive& archive,
       if (!source) {
         read_error = source.error();
         break;
+      }
+      auto original = KeepOriginal(
+          archive, f, options.read.display_name.empty() ? f.string() : options.read.display_name);
+      if (!original) {
+        read_error = original.error();
+        break;
+      }
+      if (*original) {
+        std::lock_guard lock(batch.mutex);
+        batch.docs[i].files.push_back(std::move(**original));
       }
       for (;;) {
         auto page = NextPage(**source, f);

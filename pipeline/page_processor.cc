@@ -151,6 +151,10 @@ Result<PageResult> ProcessPageUnguarded(ocr::Engine& engine,
   rec.skew = page.skew;
   rec.confidence = result.ocr.mean_confidence;
   rec.text = result.ocr.text;
+  if (!result.blank) {
+    result.hashes = capture::PerceptualHashes(page.gray, page.dpi);
+    if (!result.hashes[0].empty()) rec.phash = capture::HashHex(result.hashes[0]);
+  }
   result.seconds = std::chrono::duration<double>(
                        std::chrono::steady_clock::now() - start)
                        .count();

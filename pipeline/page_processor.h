@@ -5,6 +5,7 @@
 #include <string>
 
 #include "capture/cleanup.h"
+#include "capture/page_hash.h"
 #include "capture/raw_page.h"
 #include "core/result.h"
 #include "core/types.h"
@@ -20,6 +21,9 @@ struct PageResult {
   std::vector<Warning> warnings;
   double seconds = 0.0;
   bool blank = false;
+  // Perceptual hashes of the cleaned, upright page turned by 0, 90, 180
+  // and 270 degrees (record.phash is the first); empty for a blank page.
+  std::array<capture::PageHashValue, 4> hashes{};
 };
 
 // Runs fn, turning any exception it throws into an error naming `what`

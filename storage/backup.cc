@@ -661,8 +661,18 @@ Result<SweepReport> SweepFileStore(const fs::path& archive_dir,
   {
     auto db = OpenForCopy(archive_dir / kCatalog, SQLITE_OPEN_READWRITE);
     if (!db) return std::unexpected(db.error());
+    // Files kept with a document (schema 9: original inputs, dropped
+    // pages) are named by it as much as its PDF/A is.
+    auto kept = db->QueryInt(
+        "SELECT count(*) FROM sqlite_master WHERE name = 'document_files'",
+        "looking for kept files");
+    if (!kept) return std::unexpected(kept.error());
     auto q = db->Prepare(
-        "SELECT pdf_sha256 FROM documents WHERE status <> 'destroyed'",
+        *kept > 0
+            ? "SELECT pdf_sha256 FROM documents WHERE status <> 'destroyed' "
+              "UNION SELECT f.sha256 FROM document_files f JOIN documents d "
+              "ON d.id = f.document_id WHERE d.status <> 'destroyed'"
+            : "SELECT pdf_sha256 FROM documents WHERE status <> 'destroyed'",
         "listing the files documents name");
     if (!q) return std::unexpected(q.error());
     while (true) {

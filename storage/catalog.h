@@ -109,6 +109,31 @@ struct PageRecord {
   float confidence = 0.f;    // mean OCR confidence 0..100
   std::string text;          // normalised OCR text
   std::vector<OcrWord> words;  // filled only when asked for
+  std::string phash;         // perceptual hash of the cleaned page, or ''
+};
+
+// A file kept with a document besides its PDF/A (schema 9), stored in the
+// file store under its SHA-256: the original input as received, or the
+// image of a page left out as blank.
+struct DocumentFile {
+  std::string role;          // "original" or "dropped-page"
+  std::string sha256;
+  std::int64_t size = 0;
+  std::string media_type;    // application/pdf, image/png
+  std::string source_file;   // input file it came from
+  int source_index = 0;      // page index within that file, 0-based
+  std::string note;          // why it was kept (a dropped page's reason)
+  std::string created_at;
+};
+
+// A stored page's perceptual hash, for finding the same page again.
+struct PageHash {
+  std::int64_t document_id = 0;
+  std::string display_id;
+  std::string customer_code;
+  std::string status;
+  int page_number = 0;
+  std::string phash;
 };
 
 struct DocumentRecord {
@@ -146,6 +171,9 @@ struct NewDocument {
   std::vector<PageRecord> pages;  // with words
   std::vector<Warning> warnings;
   std::vector<DocumentField> fields;  // suggested by extraction, may be empty
+  // Kept with the document, in the same transaction. REQUIRES: each file
+  // already in the file store (the row commits after the file landed).
+  std::vector<DocumentFile> files;
 };
 
 // What the caller may see. Until roles exist everybody sees everything;
@@ -240,6 +268,13 @@ class RecordsStore {
   // Empty customer_code lists all documents; ordered by id.
   virtual Result<std::vector<DocumentRecord>> ListDocuments(
       const std::string& customer_code) = 0;
+  // Files kept with the document (NewDocument::files), in insertion order;
+  // kNotFound if the document does not exist.
+  virtual Result<std::vector<DocumentFile>> GetDocumentFiles(
+      std::int64_t document_id) = 0;
+  // Perceptual hashes of every hashed page of documents not destroyed,
+  // ordered by document and page.
+  virtual Result<std::vector<PageHash>> ListPageHashes() = 0;
 
   // Ranked full-text search. Terms are ANDed; each term matches as a
   // substring for CJK (1 character and up) and as a case-insensitive word
@@ -351,6 +386,9 @@ class Catalog final : public RecordsStore {
                                            bool with_words) override;
   Result<std::vector<DocumentRecord>> ListDocuments(
       const std::string& customer_code) override;
+  Result<std::vector<DocumentFile>> GetDocumentFiles(
+      std::int64_t document_id) override;
+  Result<std::vector<PageHash>> ListPageHashes() override;
   Result<std::vector<SearchHit>> Search(const SearchQuery& query) override;
   int SchemaVersion() const override;
   Result<Customer> UpdateCustomer(const std::string& code,

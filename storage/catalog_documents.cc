@@ -168,6 +168,18 @@ Status ValidateNewDocument(const NewDocument& doc) {
   if (doc.pdf_size < 0) return invalid("pdf_size is negative");
   if (doc.created_by.empty()) return invalid("created_by is empty");
   if (doc.pages.empty()) return invalid("it has no pages");
+  for (const DocumentFile& f : doc.files) {
+    if (f.role != "original" && f.role != "dropped-page") {
+      return invalid(fmt::format("kept file role '{}' is not original or "
+                                 "dropped-page",
+                                 f.role));
+    }
+    if (!IsSha256Hex(f.sha256)) {
+      return invalid(fmt::format("kept file sha256 '{}' is not 64 lower-case "
+                                 "hex digits",
+                                 f.sha256));
+    }
+  }
   for (size_t i = 0; i < doc.pages.size(); ++i) {
     if (doc.pages[i].number != static_cast<int>(i) + 1) {
       return invalid(
@@ -184,8 +196,8 @@ Status InsertPage(const Database& db, std::int64_t document_id,
   const std::string text = NormalizeText(page.text);
   auto insert = db.Prepare(
       "INSERT INTO pages (document_id, number, source_file, source_index, "
-      "width, height, dpi, rotation, skew, confidence, text) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+      "width, height, dpi, rotation, skew, confidence, text, phash) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
       what);
   if (!insert) return std::unexpected(insert.error());
   insert->Bind(1, document_id)
@@ -198,7 +210,8 @@ Status InsertPage(const Database& db, std::int64_t document_id,
       .Bind(8, page.rotation)
       .Bind(9, page.skew)
       .Bind(10, static_cast<double>(page.confidence))
-      .Bind(11, text);
+      .Bind(11, text)
+      .Bind(12, page.phash);
   if (auto s = insert->Run(); !s) return s;
   const std::int64_t page_id = sqlite3_last_insert_rowid(db.get());
 
@@ -345,6 +358,24 @@ Result<DocumentRecord> Catalog::AddDocument(const NewDocument& doc) {
       return std::unexpected(s.error());
     }
   }
+  for (const DocumentFile& file : doc.files) {
+    auto kept = db.Prepare(
+        "INSERT INTO document_files (document_id, role, sha256, size, "
+        "media_type, source_file, source_index, note, created_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        what);
+    if (!kept) return std::unexpected(kept.error());
+    kept->Bind(1, document_id)
+        .Bind(2, file.role)
+        .Bind(3, file.sha256)
+        .Bind(4, file.size)
+        .Bind(5, file.media_type)
+        .Bind(6, file.source_file)
+        .Bind(7, file.source_index)
+        .Bind(8, file.note)
+        .Bind(9, now.iso8601);
+    if (auto s = kept->Run(); !s) return std::unexpected(s.error());
+  }
   if (auto s = tx->Commit(); !s) return std::unexpected(s.error());
 
   auto stored = DocumentById(db, document_id);
@@ -374,7 +405,7 @@ Result<std::vector<PageRecord>> Catalog::GetPages(std::int64_t document_id,
   auto stmt = db.Prepare(
       fmt::format("SELECT p.id, p.number, p.source_file, p.source_index, "
                   "p.width, p.height, p.dpi, p.rotation, p.skew, "
-                  "p.confidence, p.text, {} FROM pages p "
+                  "p.confidence, p.text, {}, p.phash FROM pages p "
                   "LEFT JOIN words w ON w.page_id = p.id "
                   "WHERE p.document_id = ?1 ORDER BY p.number",
                   with_words ? "w.data" : "NULL"),
@@ -397,6 +428,7 @@ Result<std::vector<PageRecord>> Catalog::GetPages(std::int64_t document_id,
     page.skew = stmt->ColumnDouble(8);
     page.confidence = static_cast<float>(stmt->ColumnDouble(9));
     page.text = stmt->ColumnText(10);
+    page.phash = stmt->ColumnText(12);
     if (with_words && !stmt->ColumnIsNull(11)) {
       auto words = WordsFromJson(stmt->ColumnText(11), stmt->ColumnInt64(0));
       if (!words) return std::unexpected(words.error());
@@ -426,6 +458,66 @@ Result<std::vector<DocumentRecord>> Catalog::ListDocuments(
   if (!stmt) return std::unexpected(stmt.error());
   stmt->Bind(1, *customer_id);
   return QueryDocuments(*stmt);
+}
+
+Result<std::vector<DocumentFile>> Catalog::GetDocumentFiles(
+    std::int64_t document_id) {
+  const Database& db = impl_->db;
+  auto exists = DocumentById(db, document_id);
+  if (!exists) return std::unexpected(exists.error());
+  if (!*exists) {
+    return MakeError(ErrorCode::kNotFound, "no document " + DisplayId(document_id));
+  }
+  auto stmt = db.Prepare(
+      "SELECT role, sha256, size, media_type, source_file, source_index, note, "
+      "created_at FROM document_files WHERE document_id = ?1 ORDER BY id",
+      "reading the files kept with " + DisplayId(document_id));
+  if (!stmt) return std::unexpected(stmt.error());
+  stmt->Bind(1, document_id);
+  std::vector<DocumentFile> files;
+  if (auto s = stmt->ForEachRow([&] {
+        DocumentFile f;
+        f.role = stmt->ColumnText(0);
+        f.sha256 = stmt->ColumnText(1);
+        f.size = stmt->ColumnInt64(2);
+        f.media_type = stmt->ColumnText(3);
+        f.source_file = stmt->ColumnText(4);
+        f.source_index = stmt->ColumnInt(5);
+        f.note = stmt->ColumnText(6);
+        f.created_at = stmt->ColumnText(7);
+        files.push_back(std::move(f));
+      });
+      !s) {
+    return std::unexpected(s.error());
+  }
+  return files;
+}
+
+Result<std::vector<PageHash>> Catalog::ListPageHashes() {
+  const Database& db = impl_->db;
+  auto stmt = db.Prepare(
+      "SELECT d.id, c.code, d.status, p.number, p.phash FROM pages p "
+      "JOIN documents d ON d.id = p.document_id "
+      "JOIN customers c ON c.id = d.customer_id "
+      "WHERE p.phash <> '' AND d.status <> 'destroyed' "
+      "ORDER BY d.id, p.number",
+      "listing page hashes");
+  if (!stmt) return std::unexpected(stmt.error());
+  std::vector<PageHash> hashes;
+  if (auto s = stmt->ForEachRow([&] {
+        PageHash h;
+        h.document_id = stmt->ColumnInt64(0);
+        h.display_id = DisplayId(h.document_id);
+        h.customer_code = stmt->ColumnText(1);
+        h.status = stmt->ColumnText(2);
+        h.page_number = stmt->ColumnInt(3);
+        h.phash = stmt->ColumnText(4);
+        hashes.push_back(std::move(h));
+      });
+      !s) {
+    return std::unexpected(s.error());
+  }
+  return hashes;
 }
 
 }  // namespace dossier::storage

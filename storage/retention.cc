@@ -933,6 +933,34 @@ Result<int> Retention::FinishPurges() {
     up->Bind(1, p.id).Bind(2, CurrentUtc().iso8601);
     RETENTION_TRY(up->Run());
   }
+  // Files kept with destroyed documents (original inputs, dropped pages)
+  // go too, unless a live document names the same bytes.
+  auto kept = db.Prepare(
+      "SELECT DISTINCT f.sha256 FROM document_files f JOIN documents d ON "
+      "d.id = f.document_id WHERE d.status = 'destroyed' AND NOT EXISTS ("
+      "SELECT 1 FROM documents l WHERE l.status <> 'destroyed' AND "
+      "l.pdf_sha256 = f.sha256) AND NOT EXISTS (SELECT 1 FROM document_files "
+      "g JOIN documents l ON l.id = g.document_id WHERE l.status <> "
+      "'destroyed' AND g.sha256 = f.sha256)",
+      "finding the kept files of destroyed documents");
+  if (!kept) return std::unexpected(kept.error());
+  std::vector<std::string> kept_files;
+  if (auto s = kept->ForEachRow([&] { kept_files.push_back(kept->ColumnText(0)); });
+      !s) {
+    return std::unexpected(s.error());
+  }
+  for (const std::string& sha : kept_files) {
+    if (!files_.Contains(sha)) continue;
+    std::error_code ec;
+    std::filesystem::remove(files_.PathFor(sha), ec);
+    if (ec) {
+      return MakeError(ErrorCode::kIo,
+                       fmt::format("{}: cannot remove a file kept with a "
+                                   "destroyed document: {}",
+                                   files_.PathFor(sha).string(), ec.message()));
+    }
+    ++removed;
+  }
   return removed;
 }
 

@@ -122,6 +122,8 @@ std::span<const Migration> Migrations() {
       Migration{6, "retention, legal holds and destruction", kSchemaV6Retention},
       Migration{7, "CJK bigrams in the page search index", kSchemaV7Search},
       Migration{8, "failed logins and lockouts", kSchemaV8Logins},
+      Migration{9, "original inputs, dropped pages and page hashes",
+                kSchemaV9Capture},
   };
   return kMigrations;
 }

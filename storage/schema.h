@@ -31,6 +31,7 @@ extern const std::string_view kSchemaV5Access;        // schema_access.cc
 extern const std::string_view kSchemaV6Retention;     // schema_retention.cc
 extern const std::string_view kSchemaV7Search;        // schema_search.cc
 extern const std::string_view kSchemaV8Logins;        // schema_access.cc
+extern const std::string_view kSchemaV9Capture;       // schema_capture.cc
 
 // All migrations, versions 1..N in order.
 std::span<const Migration> Migrations();

@@ -96,13 +96,15 @@ TEST(ReadImageFile, RefusesTextFileNamedTif) {
   EXPECT_NE(read.error().message.find("not a PNG, JPEG or TIFF"), std::string::npos);
 }
 
-TEST(ReadImageFile, RefusesPdfAndMissingFile) {
+TEST(ReadImageFile, RefusesAnEmptyPdfAndMissingFile) {
   testing::TempDir dir;
   fs::path pdf = dir.path() / "scan.pdf";
   ASSERT_TRUE(WriteFileAtomic(pdf, std::string_view("%PDF-1.4\n%%EOF\n")));
   auto read = ReadImageFile(pdf);
   ASSERT_FALSE(read.has_value());
-  EXPECT_EQ(read.error().code, ErrorCode::kUnsupported);
+  EXPECT_EQ(read.error().code, ErrorCode::kCorruptInput);
+  EXPECT_NE(read.error().message.find("scan.pdf: damaged PDF"), std::string::npos)
+      << read.error().message;
   auto missing = ReadImageFile(dir.path() / "missing.png");
   ASSERT_FALSE(missing.has_value());
   EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);

@@ -119,6 +119,43 @@ TEST_F(HotFolderTest, FilesGoToDoneOrFailedAndSubFoldersNameTheCustomer) {
             (dir_ / station_.customer_b / "letter.png").string());
 }
 
+TEST_F(HotFolderTest, TakesAScannedPdfAsOneDocumentAndKeepsIt) {
+  // What a multifunction printer drops in a customer's folder: three pages
+  // in one PDF (img2pdf), 150 dpi.
+  std::string cmd = "img2pdf";
+  for (int i = 0; i < 3; ++i) {
+    fs::path raw = tmp_.path() / fmt::format("p{}-raw.png", i);
+    fs::path png = tmp_.path() / fmt::format("p{}.png", i);
+    ASSERT_TRUE(cv::imwrite(raw.string(), testing::TextPage(fmt::format("page {}", i), 150)));
+    auto r = testing::RunCommand(fmt::format(
+        "convert {} -units PixelsPerInch -density 150 {}", testing::ShellQuote(raw.string()),
+        testing::ShellQuote(png.string())));
+    ASSERT_EQ(r.exit_code, 0) << r.out;
+    cmd += " " + testing::ShellQuote(png.string());
+  }
+  fs::create_directories(dir_ / station_.customer_b);
+  const fs::path pdf = dir_ / station_.customer_b / "mfp-scan.pdf";
+  auto r = testing::RunCommand(cmd + " -o " + testing::ShellQuote(pdf.string()));
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  auto sent = ReadFile(pdf);
+  ASSERT_TRUE(sent.has_value());
+  auto report = pipeline::RunHotFolder(*station_.archive, Options(), {});
+  ASSERT_TRUE(report.has_value()) << report.error().message;
+  EXPECT_EQ(report->done, 1);
+  EXPECT_EQ(report->failed, 0);
+  EXPECT_TRUE(fs::exists(dir_ / "done" / station_.customer_b / "mfp-scan.pdf"));
+  auto docs = station_.archive->catalog().ListDocuments(station_.customer_b);
+  ASSERT_TRUE(docs.has_value());
+  ASSERT_EQ(docs->size(), 1u);
+  EXPECT_EQ(docs->front().page_count, 3);
+  auto kept = station_.archive->catalog().GetDocumentFiles(docs->front().id);
+  ASSERT_TRUE(kept.has_value());
+  ASSERT_EQ(kept->size(), 1u);
+  EXPECT_EQ((*kept)[0].role, "original");
+  EXPECT_EQ(*ReadFile(station_.archive->files().PathFor((*kept)[0].sha256)), *sent)
+      << "the PDF is kept as received";
+}
+
 TEST_F(HotFolderTest, WaitsUntilAFileIsCompletelyWritten) {
   auto o = Options();
   o.once = false;
