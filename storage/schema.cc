@@ -122,6 +122,8 @@ std::span<const Migration> Migrations() {
       Migration{6, "retention, legal holds and destruction", kSchemaV6Retention},
       Migration{7, "CJK bigrams in the page search index", kSchemaV7Search},
       Migration{8, "failed logins and lockouts", kSchemaV8Logins},
+      Migration{9, "document metadata in the search index",
+                kSchemaV9SearchMeta, FillSearchIndexV9},
   };
   return kMigrations;
 }
@@ -191,6 +193,9 @@ Status MigrateSchema(const Database& db,
       continue;  // the transaction rolls back: nothing was written
     }
     if (auto s = db.Exec(migration.sql, what); !s) return s;
+    if (migration.after != nullptr) {
+      if (auto s = migration.after(db); !s) return s;
+    }
     if (auto s = db.Exec(
             fmt::format("PRAGMA user_version = {}", migration.version), what);
         !s) {
