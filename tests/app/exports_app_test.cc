@@ -50,7 +50,7 @@ TEST_F(ExportsTest, EveryListHasItsHeaderAndOneLogEntry) {
   auto log = Log();
   std::string commands;
   for (const auto& e : log) commands += e.command + " ";
-  ASSERT_EQ(log.size(), before + 5) << commands;
+  ASSERT_EQ(log.size(), before + 4) << commands;
   EXPECT_EQ(log[before].command, "document.export-csv");
   EXPECT_EQ(log.back().command, "retention.export-due-csv");
 }
