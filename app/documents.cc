@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "app/operation.h"
 #include "governance/masking.h"
 #include "app/records.h"
@@ -12,6 +14,43 @@
 
 namespace dossier::app {
 
+Result<storage::DocumentRecord> ResolveDocument(Station& station,
+                                                const std::string& id) {
+  std::string text = storage::NormalizeScan(id);
+  const bool numeric =
+      !text.empty() &&
+      std::all_of(text.begin() + (text.front() == 'D' ? 1 : 0), text.end(),
+                  [](char c) { return c >= '0' && c <= '9'; }) &&
+      text != "D";
+  if (numeric) return station.records().GetDocument(text);
+  if (text.starts_with("DA-")) {
+    return station.records().FindDocumentByArchiveNumber(text);
+  }
+  if (text.starts_with("OR")) {
+    if (!storage::IsOriginalBarcode(text)) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       fmt::format("'{}' is not an original barcode like "
+                                   "OR00000017K (wrong length or check "
+                                   "character)",
+                                   id));
+    }
+    auto original = station.custody().GetOriginal(text);
+    if (!original) return std::unexpected(original.error());
+    if (original->document_id == 0) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       fmt::format("{} is the original of the whole customer "
+                                   "folder {}, not of one document",
+                                   text, original->customer_code));
+    }
+    return station.records().GetDocument(original->document_display_id);
+  }
+  return MakeError(ErrorCode::kInvalidArgument,
+                   fmt::format("'{}' is not a document id (D000012), an "
+                               "archive number (DA-2026-HT-000001-K) or an "
+                               "original barcode (OR00000017K)",
+                               id));
+}
+
 Result<DocumentView> ShowDocument(Station& station, const Caller& caller,
                                   const std::string& document, bool with_text) {
   Operation op(station, caller, "document.show");
@@ -20,8 +59,9 @@ Result<DocumentView> ShowDocument(Station& station, const Caller& caller,
   auto run = [&]() -> Result<DocumentView> {
     auto& catalog = station.records();
     DocumentView view;
-    auto d = catalog.GetDocument(document);
+    auto d = ResolveDocument(station, document);
     if (!d) return std::unexpected(d.error());
+    if (d->display_id != document) op.Record(d->display_id);
     view.document = *d;
     view.stored_as = station.archive().files().PathFor(d->pdf_sha256).string();
     auto check = catalog.LastVerification(d->id);
@@ -87,8 +127,9 @@ Result<ExportResult> Export(Station& station, const Caller& caller,
   if (auto s = op.Authorize(); !s) return std::unexpected(s.error());
   auto run = [&]() -> Result<ExportResult> {
     auto& catalog = station.records();
-    auto d = catalog.GetDocument(input.document);
+    auto d = ResolveDocument(station, input.document);
     if (!d) return std::unexpected(d.error());
+    if (d->display_id != input.document) op.Record(d->display_id);
     std::optional<storage::DocumentFile> kept;
     if (input.kept != 0) {
       if (input.text) {

@@ -15,6 +15,16 @@
 
 namespace dossier::app {
 
+// The document a person names: its id (D000012, d12, 12), its archive
+// number (DA-2026-HT-000001-K) or the barcode of its original
+// (OR00000017K), in any case. The three forms cannot be confused; an id in
+// none of them is kInvalidArgument naming it, one that names nothing
+// kNotFound, a folder original's barcode kInvalidArgument (it holds a whole
+// customer file). No permission check or log entry of its own: it runs
+// inside the calling use case's operation.
+Result<storage::DocumentRecord> ResolveDocument(Station& station,
+                                                const std::string& id);
+
 struct DocumentView {
   storage::DocumentRecord document;
   std::string stored_as;  // path of the PDF in the file store
@@ -24,6 +34,7 @@ struct DocumentView {
   // --kept N`): the original input as received, pages left out as blank.
   std::vector<storage::DocumentFile> kept_files;
 };
+// document: any form ResolveDocument accepts.
 Result<DocumentView> ShowDocument(Station& station, const Caller& caller,
                                   const std::string& document, bool with_text);
 
@@ -44,7 +55,7 @@ Result<std::vector<storage::SearchHit>> Search(Station& station,
                                                const SearchInput& input);
 
 struct ExportInput {
-  std::string document;
+  std::string document;  // any form ResolveDocument accepts
   std::filesystem::path to;  // a file, or a folder for DOC.pdf / DOC.txt
   bool force = false;        // overwrite
   bool text = false;         // the OCR text instead of the PDF

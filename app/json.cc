@@ -88,7 +88,8 @@ void to_json(nlohmann::json& j, const SearchHit& h) {
   j = {{"document", h.display_id}, {"customer", h.customer_code},
        {"title", h.title},         {"type", h.type},
        {"page", h.page_number},    {"status", h.status},
-       {"score", h.score},         {"snippet", h.snippet}};
+       {"score", h.score},         {"snippet", h.snippet},
+       {"matched", h.matched}};
 }
 
 void to_json(nlohmann::json& j, const Verification& v) {

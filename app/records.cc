@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "app/operation.h"
 #include "governance/masking.h"
 #include "fields/normalize.h"
@@ -202,14 +204,24 @@ Result<CustomerFile> ShowCustomer(Station& station, const Caller& caller,
   return op.Finish(run());
 }
 
-Result<std::vector<storage::Customer>> ListCustomers(Station& station,
-                                                     const Caller& caller,
-                                                     const std::string& group) {
+Result<std::vector<storage::Customer>> ListCustomers(
+    Station& station, const Caller& caller, const std::string& group,
+    const std::string& name) {
   Operation op(station, caller, "customer.list");
   op.Record(group);
   if (auto s = op.Authorize(); !s) return std::unexpected(s.error());
-  auto list = group.empty() ? station.records().ListCustomers()
-                            : station.records().GroupMembers(group);
+  auto list = !name.empty()   ? station.records().FindCustomersByName(name)
+              : group.empty() ? station.records().ListCustomers()
+                              : station.records().GroupMembers(group);
+  if (list && !name.empty() && !group.empty()) {
+    // Both: the named ones within the group.
+    auto members = station.records().GroupMembers(group);
+    if (!members) return op.Finish(std::move(members));
+    std::erase_if(*list, [&](const storage::Customer& c) {
+      return std::none_of(members->begin(), members->end(),
+                          [&](const auto& m) { return m.code == c.code; });
+    });
+  }
   if (list) {
     for (auto& c : *list) c = Masked(op.principal(), c);
   }

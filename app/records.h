@@ -62,10 +62,10 @@ struct CustomerFile {
 Result<CustomerFile> ShowCustomer(Station& station, const Caller& caller,
                                   const std::string& code);
 // group '' = every customer; else that customer and its subsidiaries,
-// parent first.
-Result<std::vector<storage::Customer>> ListCustomers(Station& station,
-                                                     const Caller& caller,
-                                                     const std::string& group);
+// parent first. name: only customers whose name contains it ('' = any).
+Result<std::vector<storage::Customer>> ListCustomers(
+    Station& station, const Caller& caller, const std::string& group,
+    const std::string& name = "");
 
 // Every recorded change of a customer file (KH-…) or a document (D…).
 Result<std::vector<storage::HistoryEntry>> History(Station& station,

@@ -149,19 +149,26 @@ void RegisterCustomer(CLI::App& app, const GlobalOptions& global, Action* action
   auto* list = cmd->add_subcommand("list", "List customer files");
   list->add_option("--group", args->group,
                    "Only this customer and its subsidiaries");
+  list->add_option("--name", args->name,
+                   "Only customers whose name contains this, e.g. 明川");
   list->add_flag("--tree", args->tree, "Show group members under their parent");
   list->add_flag("--json", args->json, "Print the customers as JSON");
   run(list, [args](app::Station& st) -> Result<int> {
-    auto customers = app::ListCustomers(st, CurrentCaller(), args->group);
+    auto customers =
+        app::ListCustomers(st, CurrentCaller(), args->group, args->name);
     if (!customers) return std::unexpected(customers.error());
     if (args->json) return PrintJson(json::ToJson(*customers));
-    if (!args->group.empty()) {
+    if (!args->name.empty() && customers->empty()) {
+      Print("No customer's name contains {}\n", args->name);
+      return kExitOk;
+    }
+    if (!args->group.empty() && args->name.empty()) {
       for (const auto& c : *customers) {
         PrintCustomerLine(c, c.code == customers->front().code ? 0 : 1);
       }
       return kExitOk;
     }
-    if (!args->tree) {
+    if (!args->tree || !args->name.empty()) {
       for (const auto& c : *customers) {
         fmt::print("{}\t{}\t{}{}\n", Safe(c.code), Safe(c.kind), Safe(c.name),
                    c.parent_code.empty() ? "" : "\tgroup of " + Safe(c.parent_code));

@@ -27,6 +27,23 @@ struct SearchArgs {
 
 }  // namespace
 
+std::vector<std::string> ProtectSearchTerms(std::vector<std::string> args) {
+  // The subcommand is the first argument that is not a global option.
+  size_t i = 0;
+  while (i < args.size() && args[i].starts_with("-")) {
+    i += args[i] == "--archive" ? 2 : 1;
+  }
+  if (i >= args.size() || args[i] != "search") return args;
+  for (++i; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--") break;  // the rest are positionals already
+    if (a.size() > 1 && a[0] == '-' && a[1] != '-' && a != "-h") {
+      args[i] = "NOT " + a.substr(1);
+    }
+  }
+  return args;
+}
+
 void RegisterSearch(CLI::App& app, const GlobalOptions& global, Action* action) {
   auto* cmd = app.add_subcommand(
       "search",

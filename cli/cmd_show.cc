@@ -13,7 +13,10 @@ void RegisterShow(CLI::App& app, const GlobalOptions& global, Action* action) {
   auto id = std::make_shared<std::string>();
   auto text = std::make_shared<bool>(false);
   auto json = std::make_shared<bool>(false);
-  cmd->add_option("DOC", *id, "Document id, e.g. D000012")->required();
+  cmd->add_option("DOC", *id,
+                  "Document id (D000012), archive number "
+                  "(DA-2026-HT-000001-K) or original barcode (OR00000017K)")
+      ->required();
   cmd->add_flag("--text", *text, "Also print the OCR text of every page");
   cmd->add_flag("--json", *json, "Print the document as JSON");
   cmd->callback([&global, id, text, json, action] {

@@ -75,6 +75,13 @@ void RegisterLog(CLI::App& app, const GlobalOptions& global, Action* action);
 // Archive settings: the time zone (cmd_settings.cc).
 void RegisterSettings(CLI::App& app, const GlobalOptions& global, Action* action);
 
+// `search 合同 -乙方`: an argument of `search` that starts with a single '-'
+// (other than -h) is an excluded term, not an option; it is passed on as
+// "NOT 乙方", which the query syntax reads the same way. Other commands'
+// arguments are returned unchanged. args: the command line after the
+// program name.
+std::vector<std::string> ProtectSearchTerms(std::vector<std::string> args);
+
 std::filesystem::path ArchiveDir(const GlobalOptions& global);
 
 // --- The application layer (app/station.h) ----------------------------------

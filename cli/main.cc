@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -43,7 +44,11 @@ int main(int argc, char** argv) {
   RegisterSettings(app, global, &action);
 
   try {
-    app.parse(argc, argv);
+    // CLI11 parses a reversed vector.
+    std::vector<std::string> parse_args =
+        ProtectSearchTerms(std::vector<std::string>(argv + 1, argv + argc));
+    std::reverse(parse_args.begin(), parse_args.end());
+    app.parse(parse_args);
   } catch (const CLI::ParseError& e) {
     int rc = app.exit(e);
     return rc == 0 ? kExitOk : kExitUsage;

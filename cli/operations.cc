@@ -31,6 +31,9 @@ constexpr std::pair<std::string_view, std::string_view> kCommands[] = {
     {"search", "document.search"},
     {"show", "document.show"},
     {"export", "document.export"},
+    {"export csv", "document.export-csv"},  // the list's own operation in app
+    {"export package", "package.export"},
+    {"import package", "package.import"},
     {"verify", "document.verify"},
     {"customer add", "customer.add"},
     {"customer update", "customer.update"},

@@ -106,6 +106,14 @@ constexpr OperationInfo kOperations[] = {
     {"document.show", "document.read"},
     {"document.export", "document.export"},
     {"document.verify", "document.verify"},
+    // Lists as CSV files and packages (app/exports.h, app/packages.h).
+    {"customer.export-csv", "customer.read"},
+    {"document.export-csv", "document.read"},
+    {"loan.export-csv", "loan.read"},
+    {"review.export-csv", "document.read"},
+    {"retention.export-due-csv", "retention.manage"},
+    {"package.export", "document.export"},  // and customer.pii
+    {"package.import", "backup.manage"},
     {"customer.add", "customer.write"},
     {"customer.update", "customer.write"},
     {"customer.link", "customer.write"},

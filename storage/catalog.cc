@@ -9,6 +9,7 @@
 #include <system_error>
 
 #include "core/clock.h"
+#include "core/text.h"
 #include "storage/catalog_impl.h"
 #include "records/coding_rule.h"
 #include "storage/schema.h"
@@ -282,6 +283,36 @@ Result<std::vector<Customer>> Catalog::ListCustomers() {
       fmt::format("SELECT {} FROM customers ORDER BY id", kCustomerColumns),
       "listing customers");
   if (!stmt) return std::unexpected(stmt.error());
+  std::vector<Customer> customers;
+  while (true) {
+    auto row = stmt->Step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) break;
+    customers.push_back(ReadCustomer(*stmt));
+  }
+  return customers;
+}
+
+Result<std::vector<Customer>> Catalog::FindCustomersByName(
+    const std::string& part) {
+  const std::string needle = NormalizeText(TrimAscii(part));
+  if (needle.empty()) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "a customer name to look for is empty");
+  }
+  std::string pattern = "%";
+  for (char c : needle) {
+    if (c == '%' || c == '_' || c == '\\') pattern += '\\';
+    pattern += c;
+  }
+  pattern += '%';
+  auto stmt = impl_->db.Prepare(
+      fmt::format("SELECT {} FROM customers WHERE name LIKE ?1 ESCAPE '\\' "
+                  "ORDER BY id",
+                  kCustomerColumns),
+      "looking up customers named like '" + needle + "'");
+  if (!stmt) return std::unexpected(stmt.error());
+  stmt->Bind(1, pattern);
   std::vector<Customer> customers;
   while (true) {
     auto row = stmt->Step();

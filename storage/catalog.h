@@ -223,6 +223,36 @@ struct SearchHit {
   std::string status;
   double score = 0.0;          // higher is better
   std::string snippet;         // text around the hit, hit marked with [ ]
+  // "text": a term is in the page's OCR text (the snippet is from it);
+  // "metadata": only in the document's title, customer, numbers or field
+  // values (one hit per document, the snippet is from that line).
+  std::string matched = "text";
+};
+
+// A package's records for Catalog::ImportPackage (app/packages.h reads them
+// from the package; docs/package-format.md).
+struct ImportedCustomer {
+  Customer customer;               // code as in the source archive
+  std::vector<Contact> contacts;   // ids as in the source (history refers)
+  std::vector<HistoryEntry> history;
+};
+struct ImportedDocument {
+  DocumentRecord document;         // id, archive number as in the source
+  std::vector<PageRecord> pages;   // text, no words
+  std::vector<DocumentField> fields;
+  std::vector<HistoryEntry> history;
+};
+struct ImportBatch {
+  std::string source;  // where it came from, for the history: archive id and package
+  std::string actor;   // who imports
+  std::vector<ImportedCustomer> customers;
+  std::vector<ImportedDocument> documents;  // their customers are in customers
+};
+struct ImportOutcome {
+  // Source document id -> id here (D000003 -> D000017).
+  std::vector<std::pair<std::string, std::string>> documents;
+  std::vector<std::string> customers_added;    // new here, with their codes
+  std::vector<std::string> customers_matched;  // already here, same name
 };
 
 // RecordsStore: what the records domain (customer files, documents,
@@ -248,6 +278,10 @@ class RecordsStore {
   // code is validated first (check character); kNotFound if absent.
   virtual Result<Customer> FindCustomer(const std::string& code) = 0;
   virtual Result<std::vector<Customer>> ListCustomers() = 0;
+  // Customers whose name contains `part` (Latin letters in any case,
+  // full-width forms folded), ordered by id; kInvalidArgument if blank.
+  virtual Result<std::vector<Customer>> FindCustomersByName(
+      const std::string& part) = 0;
 
   // The document ingested earlier from the same input, if any.
   virtual Result<std::optional<DocumentRecord>> FindDocumentBySourceKey(
@@ -262,6 +296,11 @@ class RecordsStore {
   virtual Result<DocumentRecord> AddDocument(const NewDocument& doc) = 0;
   // Accepts "D000012", "d12" or "12"; kNotFound if absent.
   virtual Result<DocumentRecord> GetDocument(const std::string& id) = 0;
+  // The filed document with this archive number (DA-2026-HT-000001-K, any
+  // case); kInvalidArgument for a malformed number or a wrong check
+  // character, kNotFound if no document has it.
+  virtual Result<DocumentRecord> FindDocumentByArchiveNumber(
+      const std::string& archive_number) = 0;
   // Pages in order; kNotFound if the document does not exist.
   virtual Result<std::vector<PageRecord>> GetPages(std::int64_t document_id,
                                            bool with_words) = 0;
@@ -378,10 +417,14 @@ class Catalog final : public RecordsStore {
                                const std::string& actor) override;
   Result<Customer> FindCustomer(const std::string& code) override;
   Result<std::vector<Customer>> ListCustomers() override;
+  Result<std::vector<Customer>> FindCustomersByName(
+      const std::string& part) override;
   Result<std::optional<DocumentRecord>> FindDocumentBySourceKey(
       const std::string& customer_code, const std::string& source_key) override;
   Result<DocumentRecord> AddDocument(const NewDocument& doc) override;
   Result<DocumentRecord> GetDocument(const std::string& id) override;
+  Result<DocumentRecord> FindDocumentByArchiveNumber(
+      const std::string& archive_number) override;
   Result<std::vector<PageRecord>> GetPages(std::int64_t document_id,
                                            bool with_words) override;
   Result<std::vector<DocumentRecord>> ListDocuments(
@@ -426,6 +469,26 @@ class Catalog final : public RecordsStore {
   Status RecordVerification(std::int64_t document_id,
                             const Verification& verification) override;
   Result<std::optional<Verification>> LastVerification(std::int64_t document_id) override;
+
+  // Brings the search index in step with the document's metadata (title,
+  // customer name and code, archive number, original barcodes, field
+  // values; storage/catalog_index.cc), in its own transaction. The catalog's
+  // own changes call it already; a change made elsewhere (refiling) calls
+  // it after its change. kNotFound for an unknown document.
+  Status ReindexDocumentMetadata(std::int64_t document_id);
+
+  // Imports a package's customers and documents in one transaction
+  // (docs/package-format.md, "Import"): customer codes and archive numbers
+  // are kept (the sequences move past them so they are never issued again
+  // here); documents get the next ids here. Refused (kConflict, nothing
+  // written) when an archive number is already used here, a customer code
+  // is used here by a customer of another name, a USCC belongs to another
+  // customer, or the document's input is already here (source key). History
+  // is copied with actor "imported:NAME", and an "imported_from" entry by
+  // the importer names the source. With commit false everything is checked
+  // and rolled back. REQUIRES: the PDFs are in the file store (commit true).
+  Result<ImportOutcome> ImportPackage(const ImportBatch& batch, bool commit);
+
  private:
   friend class Custody;  // storage/custody.h works on the same connection
   friend class Access;   // storage/access.h works on the same connection

@@ -104,6 +104,11 @@ Result<Customer> Catalog::UpdateCustomer(const std::string& code,
       return std::unexpected(s.error());
     }
   }
+  if (update.name && *update.name != before->name) {
+    if (auto s = ReindexCustomerDocuments(db, before->id); !s) {
+      return std::unexpected(s.error());
+    }
+  }
   auto after = CustomerByCode(db, *canonical);
   if (!after) return std::unexpected(after.error());
   if (auto s = tx->Commit(); !s) return std::unexpected(s.error());

@@ -8,6 +8,7 @@
 
 #include "core/text.h"
 #include "core/json_text.h"
+#include "records/coding_rule.h"
 #include "records/vocabulary.h"
 #include "storage/catalog.h"
 #include "storage/catalog_impl.h"
@@ -31,6 +32,8 @@ bool IsSha256Hex(std::string_view s) {
          });
 }
 
+}  // namespace
+
 std::string WarningsToJson(const std::vector<Warning>& warnings) {
   json array = json::array();
   for (const Warning& w : warnings) {
@@ -38,6 +41,8 @@ std::string WarningsToJson(const std::vector<Warning>& warnings) {
   }
   return DumpJson(array);
 }
+
+namespace {
 
 // Words are stored one JSON array per page, each word a fixed-position array
 // [text, x, y, width, height, baseline, confidence, line]: much smaller than
@@ -191,8 +196,11 @@ Status ValidateNewDocument(const NewDocument& doc) {
   return Ok();
 }
 
+}  // namespace
+
 Status InsertPage(const Database& db, std::int64_t document_id,
-                  const PageRecord& page, std::string_view what) {
+                  const PageRecord& page, const std::string& meta,
+                  std::string_view what) {
   const std::string text = NormalizeText(page.text);
   auto insert = db.Prepare(
       "INSERT INTO pages (document_id, number, source_file, source_index, "
@@ -225,16 +233,17 @@ Status InsertPage(const Database& db, std::int64_t document_id,
   if (auto s = words->Run(); !s) return s;
 
   // External-content FTS5 tables are not updated by triggers of their own:
-  // the index row is written here, in the same transaction as the page.
+  // the index row is written here, in the same transaction as the page,
+  // with the document's metadata line (catalog_index.cc).
   auto index = db.Prepare(
-      "INSERT INTO page_fts (rowid, text, document_id) VALUES (?1, ?2, ?3)",
+      "INSERT INTO page_fts (rowid, text, document_id, meta) "
+      "VALUES (?1, ?2, ?3, ?4)",
       what);
   if (!index) return std::unexpected(index.error());
-  index->Bind(1, page_id).Bind(2, text).Bind(3, document_id);
+  index->Bind(1, page_id).Bind(2, text).Bind(3, document_id).Bind(4, meta);
   return index->Run();
 }
 
-}  // namespace
 
 std::string DisplayId(std::int64_t id) { return fmt::format("D{:06d}", id); }
 
@@ -330,12 +339,6 @@ Result<DocumentRecord> Catalog::AddDocument(const NewDocument& doc) {
   if (auto s = insert->Run(); !s) return std::unexpected(s.error());
   const std::int64_t document_id = sqlite3_last_insert_rowid(db.get());
 
-  for (const PageRecord& page : doc.pages) {
-    if (auto s = InsertPage(db, document_id, page, what); !s) {
-      return std::unexpected(s.error());
-    }
-  }
-
   const std::array<std::pair<std::string_view, std::string>, 6> fields = {{
       {"customer", *code},
       {"type", doc.type},
@@ -376,6 +379,19 @@ Result<DocumentRecord> Catalog::AddDocument(const NewDocument& doc) {
         .Bind(9, now.iso8601);
     if (auto s = kept->Run(); !s) return std::unexpected(s.error());
   }
+  // The pages last: their index rows carry the metadata, fields included.
+  auto meta = ComputeSearchMeta(db, document_id);
+  if (!meta) return std::unexpected(meta.error());
+  auto set_meta = db.Prepare(
+      "UPDATE documents SET search_meta = ?1 WHERE id = ?2", what);
+  if (!set_meta) return std::unexpected(set_meta.error());
+  set_meta->Bind(1, *meta).Bind(2, document_id);
+  if (auto s = set_meta->Run(); !s) return std::unexpected(s.error());
+  for (const PageRecord& page : doc.pages) {
+    if (auto s = InsertPage(db, document_id, page, *meta, what); !s) {
+      return std::unexpected(s.error());
+    }
+  }
   if (auto s = tx->Commit(); !s) return std::unexpected(s.error());
 
   auto stored = DocumentById(db, document_id);
@@ -390,6 +406,43 @@ Result<DocumentRecord> Catalog::AddDocument(const NewDocument& doc) {
 
 Result<DocumentRecord> Catalog::GetDocument(const std::string& id) {
   return DocumentByText(impl_->db, id);
+}
+
+Result<DocumentRecord> Catalog::FindDocumentByArchiveNumber(
+    const std::string& archive_number) {
+  std::string number = TrimAscii(archive_number);
+  for (char& c : number) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  // DA-YYYY-TT-NNNNNN-C (docs/coding-rule.md).
+  bool shape = number.size() == 19 && number.starts_with("DA-") &&
+               number[7] == '-' && number[10] == '-' && number[17] == '-';
+  for (size_t i : {3, 4, 5, 6, 11, 12, 13, 14, 15, 16}) {
+    if (shape && (number[i] < '0' || number[i] > '9')) shape = false;
+  }
+  if (!shape) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     fmt::format("archive number '{}' is not like "
+                                 "DA-2026-HT-000001-K",
+                                 archive_number));
+  }
+  const std::string payload = "DA" + number.substr(3, 4) +
+                              number.substr(8, 2) + number.substr(11, 6);
+  if (records::Mod3736CheckChar(payload) != number[18]) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     fmt::format("archive number {} has a wrong check "
+                                 "character (the rule gives {})",
+                                 number, records::Mod3736CheckChar(payload)));
+  }
+  auto doc = DocumentWhere(impl_->db, "d.archive_number = ?1",
+                           "looking up archive number " + number,
+                           [&](Statement& s) { s.Bind(1, number); });
+  if (!doc) return std::unexpected(doc.error());
+  if (!*doc) {
+    return MakeError(ErrorCode::kNotFound,
+                     "no document has archive number " + number);
+  }
+  return std::move(**doc);
 }
 
 Result<std::vector<PageRecord>> Catalog::GetPages(std::int64_t document_id,

@@ -49,6 +49,30 @@ Status PutDocumentField(const Database& db, std::int64_t document_id,
                         const DocumentField& field, std::string_view actor,
                         std::string_view at);
 
+// --- The search index (catalog_index.cc) ----------------------------------
+// The metadata line indexed for a document: title · customer name · code ·
+// archive number · original barcodes · field values, NormalizeText'ed.
+Result<std::string> ComputeSearchMeta(const Database& db,
+                                      std::int64_t document_id);
+// Brings the document's index rows in step with its metadata. Call in the
+// transaction that changed the title, type, customer (or its name or code),
+// archive number, an original or a field, after the change. Does nothing
+// for a destroyed document or unchanged metadata.
+Status ReindexDocumentMetadata(const Database& db, std::int64_t document_id);
+// ReindexDocumentMetadata for every document of the customer (a rename).
+Status ReindexCustomerDocuments(const Database& db, std::int64_t customer_id);
+// Removes the document's pages from the index with the values they were
+// indexed with; call before their text or metadata goes (destruction).
+Status UnindexDocumentPages(const Database& db, std::int64_t document_id);
+
+// Inserts a page, its words and its index row (with the document's meta
+// line) (catalog_documents.cc).
+Status InsertPage(const Database& db, std::int64_t document_id,
+                  const PageRecord& page, const std::string& meta,
+                  std::string_view what);
+// The document's warnings as stored (JSON).
+std::string WarningsToJson(const std::vector<Warning>& warnings);
+
 // Removes surrounding ASCII whitespace.
 std::string TrimAscii(std::string_view s);
 

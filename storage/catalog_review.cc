@@ -222,6 +222,7 @@ Status Catalog::SetDocumentField(const std::string& id, const std::string& name,
         .Bind(5, now.iso8601);
     if (auto s = hist->Run(); !s) return s;
   }
+  if (auto s = storage::ReindexDocumentMetadata(db, doc->id); !s) return s;
   return tx->Commit();
 }
 
@@ -300,6 +301,9 @@ Result<DocumentRecord> Catalog::ApproveDocument(const std::string& id,
     return std::unexpected(s.error());
   }
   if (auto s = SetStatus(db, *doc, "filed", actor, now.iso8601); !s) {
+    return std::unexpected(s.error());
+  }
+  if (auto s = storage::ReindexDocumentMetadata(db, doc->id); !s) {
     return std::unexpected(s.error());
   }
   auto after = DocumentByText(db, doc->display_id);

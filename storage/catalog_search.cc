@@ -15,6 +15,10 @@
 //      last (page id ascending), as before.
 //   3. Hits: page, document and customer columns and the snippet for those
 //      few, one indexed lookup each (MATCH with rowid = ?).
+// Since schema 9 a row also carries its document's metadata (column meta,
+// catalog_index.cc). dossier_text_hits() tells the candidates that match in
+// the page text from those that match only by metadata; of the latter, one
+// per document is kept, and none for a document that has text matches.
 // Recall is unchanged: every matching page is a candidate when there are at
 // most kCandidates of them; beyond that the ranking is within the newest
 // kCandidates, which is the documented trade-off (docs/search-bench.md).
@@ -23,6 +27,8 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <map>
+#include <set>
 
 #include "records/vocabulary.h"
 #include "storage/catalog.h"
@@ -180,39 +186,79 @@ Result<std::vector<SearchHit>> Catalog::Search(const SearchQuery& query) {
   // CROSS JOIN keeps page_fts the inner loop (SQLite does not reorder it).
   auto select = db.Prepare(
       from_pages
-          ? fmt::format("SELECT p.id, {}(page_fts) FROM documents d "
+          ? fmt::format("SELECT p.id, {}(page_fts), {}(page_fts) "
+                        "FROM documents d "
                         "JOIN customers c ON c.id = d.customer_id "
                         "JOIN pages p ON p.document_id = d.id "
                         "CROSS JOIN page_fts "
                         "WHERE page_fts.rowid = p.id AND page_fts MATCH ?1{} "
                         "ORDER BY p.id DESC LIMIT {}",
-                        kRankFunctionName, filters, candidates)
+                        kRankFunctionName, kTextHitsFunctionName, filters,
+                        candidates)
       : where.empty()
           // No filters: every indexed page has its document (foreign keys),
           // so the joins would only cost lookups.
-          ? fmt::format("SELECT rowid, {}(page_fts) FROM page_fts "
+          ? fmt::format("SELECT rowid, {}(page_fts), {}(page_fts) "
+                        "FROM page_fts "
                         "WHERE page_fts MATCH ?1 ORDER BY rowid DESC LIMIT {}",
-                        kRankFunctionName, candidates)
-          : fmt::format("SELECT page_fts.rowid, {}(page_fts) FROM page_fts "
+                        kRankFunctionName, kTextHitsFunctionName, candidates)
+          : fmt::format("SELECT page_fts.rowid, {}(page_fts), {}(page_fts) "
+                        "FROM page_fts "
                         "JOIN pages p ON p.id = page_fts.rowid "
                         "JOIN documents d ON d.id = p.document_id "
                         "JOIN customers c ON c.id = d.customer_id "
                         "WHERE page_fts MATCH ?1{} "
                         "ORDER BY page_fts.rowid DESC LIMIT {}",
-                        kRankFunctionName, filters, candidates),
+                        kRankFunctionName, kTextHitsFunctionName, filters,
+                        candidates),
       what);
   if (!select) return std::unexpected(select.error());
   bind_all(*select);
   struct Candidate {
     std::int64_t page_id;
     double score;
+    bool in_text;  // some query term is in the page text, not only in meta
   };
   std::vector<Candidate> ranked;
+  std::vector<Candidate> meta_only;
   while (true) {
     auto row = select->Step();
     if (!row) return std::unexpected(row.error());
     if (!*row) break;
-    ranked.push_back({select->ColumnInt64(0), select->ColumnDouble(1)});
+    Candidate c{select->ColumnInt64(0), select->ColumnDouble(1),
+                select->ColumnInt64(2) > 0};
+    (c.in_text ? ranked : meta_only).push_back(c);
+  }
+  // Every page of a document carries its metadata: a document found by its
+  // metadata alone is one hit (its first page among the candidates), not
+  // one per page; a document with pages that match by their text gives
+  // those pages only.
+  if (!meta_only.empty()) {
+    auto document_of = db.Prepare(
+        "SELECT document_id FROM pages WHERE id = ?1", what);
+    if (!document_of) return std::unexpected(document_of.error());
+    auto lookup = [&](std::int64_t page_id) -> Result<std::int64_t> {
+      document_of->Reset();
+      document_of->Bind(1, page_id);
+      auto row = document_of->Step();
+      if (!row) return std::unexpected(row.error());
+      return *row ? document_of->ColumnInt64(0) : 0;
+    };
+    std::set<std::int64_t> by_text;
+    for (const Candidate& c : ranked) {
+      auto document = lookup(c.page_id);
+      if (!document) return std::unexpected(document.error());
+      by_text.insert(*document);
+    }
+    std::map<std::int64_t, Candidate> first_page;
+    for (const Candidate& c : meta_only) {
+      auto document = lookup(c.page_id);
+      if (!document) return std::unexpected(document.error());
+      if (*document == 0 || by_text.contains(*document)) continue;
+      auto [it, added] = first_page.emplace(*document, c);
+      if (!added && c.page_id < it->second.page_id) it->second = c;
+    }
+    for (const auto& [document, c] : first_page) ranked.push_back(c);
   }
 
   // Step 2: the best `limit` of them.
@@ -229,7 +275,8 @@ Result<std::vector<SearchHit>> Catalog::Search(const SearchQuery& query) {
   // (search_query.h).
   auto detail = db.Prepare(
       fmt::format("SELECT d.id, c.code, d.title, d.type, p.number, d.status, "
-                  "snippet(page_fts, 0, '[', ']', '…', {}) "
+                  "snippet(page_fts, 0, '[', ']', '…', {0}), "
+                  "snippet(page_fts, 2, '[', ']', '…', {0}) "
                   "FROM page_fts "
                   "JOIN pages p ON p.id = page_fts.rowid "
                   "JOIN documents d ON d.id = p.document_id "
@@ -259,7 +306,8 @@ Result<std::vector<SearchHit>> Catalog::Search(const SearchQuery& query) {
     hit.type = detail->ColumnText(3);
     hit.page_number = detail->ColumnInt(4);
     hit.status = detail->ColumnText(5);
-    hit.snippet = detail->ColumnText(6);
+    hit.matched = candidate.in_text ? "text" : "metadata";
+    hit.snippet = detail->ColumnText(candidate.in_text ? 6 : 7);
     hit.score = candidate.score;
     hits.push_back(std::move(hit));
   }

@@ -767,6 +767,10 @@ Result<std::vector<std::string>> Custody::RegisterOriginals(
     event->Reset();
     event->Bind(1, id).Bind(2, loc.id).Bind(3, r.actor).Bind(4, now.iso8601);
     CUSTODY_TRY(event->Run());
+    // The barcode is searchable (catalog_index.cc).
+    if (item->document_id != 0) {
+      CUSTODY_TRY(ReindexDocumentMetadata(db, item->document_id));
+    }
     ++added_at[loc.id];
     barcodes.push_back(barcode);
     ++id;

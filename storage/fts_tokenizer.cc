@@ -211,6 +211,24 @@ void Rank(const Fts5ExtensionApi* api, Fts5Context* fts,
   sqlite3_result_double(result, score);
 }
 
+// dossier_text_hits(): see fts_tokenizer.h.
+void TextHits(const Fts5ExtensionApi* api, Fts5Context* fts,
+              sqlite3_context* result, int, sqlite3_value**) {
+  int instances = 0;
+  int rc = api->xInstCount(fts, &instances);
+  sqlite3_int64 in_text = 0;
+  for (int i = 0; rc == SQLITE_OK && i < instances; ++i) {
+    int phrase = 0, column = 0, offset = 0;
+    rc = api->xInst(fts, i, &phrase, &column, &offset);
+    if (rc == SQLITE_OK && column == 0) ++in_text;
+  }
+  if (rc != SQLITE_OK) {
+    sqlite3_result_error_code(result, rc);
+    return;
+  }
+  sqlite3_result_int64(result, in_text);
+}
+
 Result<fts5_api*> GetFts5Api(sqlite3* db) {
   fts5_api* api = nullptr;
   sqlite3_stmt* raw = nullptr;
@@ -297,6 +315,10 @@ Status RegisterTokenizer(sqlite3* db) {
   }
   rc = (*api)->xCreateFunction(*api, kRankFunctionName, nullptr, Rank,
                                nullptr);
+  if (rc == SQLITE_OK) {
+    rc = (*api)->xCreateFunction(*api, kTextHitsFunctionName, nullptr,
+                                 TextHits, nullptr);
+  }
   if (rc != SQLITE_OK) {
     return MakeError(ErrorCode::kCatalog,
                      std::string("cannot register the search ranking: ") +

@@ -44,6 +44,10 @@ inline constexpr char kTokenizerName[] = "dossier";
 // frequency, which it finds by walking the phrase's whole doclist once per
 // query: that walk is what made common terms slow, so it is left out.
 inline constexpr char kRankFunctionName[] = "dossier_rank";
+// dossier_text_hits(page_fts): how many phrase instances of the query are in
+// column 0 (the page text); 0 when the row matched by its other columns
+// only (the document's metadata).
+inline constexpr char kTextHitsFunctionName[] = "dossier_text_hits";
 
 // Called once per token, in order. start/end are byte offsets of the token's
 // source in the input. A non-zero return stops tokenizing and is returned.

@@ -835,16 +835,7 @@ Result<DestructionBatch> Retention::Approve(const std::string& batch_text,
       const std::string doc_what = what + ": purging " + item.document;
       // The search index is external-content: rows are removed with the
       // text they were indexed with, before that text goes.
-      RETENTION_TRY([&]() -> Status {
-        auto s = db.Prepare(
-            "INSERT INTO page_fts (page_fts, rowid, text, document_id) "
-            "SELECT 'delete', id, text, document_id FROM pages WHERE "
-            "document_id = ?1",
-            doc_what);
-        if (!s) return std::unexpected(s.error());
-        s->Bind(1, doc_id);
-        return s->Run();
-      }());
+      RETENTION_TRY(UnindexDocumentPages(db, doc_id));
       for (std::string_view sql : {
                "DELETE FROM words WHERE page_id IN (SELECT id FROM pages "
                "WHERE document_id = ?1)",

@@ -124,6 +124,8 @@ std::span<const Migration> Migrations() {
       Migration{8, "failed logins and lockouts", kSchemaV8Logins},
       Migration{9, "original inputs, dropped pages and page hashes",
                 kSchemaV9Capture},
+      Migration{10, "document metadata in the search index",
+                kSchemaV10SearchMeta, FillSearchIndexV10},
   };
   return kMigrations;
 }
@@ -193,6 +195,9 @@ Status MigrateSchema(const Database& db,
       continue;  // the transaction rolls back: nothing was written
     }
     if (auto s = db.Exec(migration.sql, what); !s) return s;
+    if (migration.after != nullptr) {
+      if (auto s = migration.after(db); !s) return s;
+    }
     if (auto s = db.Exec(
             fmt::format("PRAGMA user_version = {}", migration.version), what);
         !s) {

@@ -20,6 +20,9 @@ struct Migration {
   int version;                   // the user_version after this migration
   std::string_view description;  // for error messages
   std::string_view sql;          // one or more statements
+  // Run after sql, in the same transaction, for what SQL alone cannot do
+  // (e.g. text normalised by ICU); nullptr for none.
+  Status (*after)(const Database& db) = nullptr;
 };
 
 // The SQL of migrations 2 and 3, each kept with the code that uses it
@@ -32,6 +35,9 @@ extern const std::string_view kSchemaV6Retention;     // schema_retention.cc
 extern const std::string_view kSchemaV7Search;        // schema_search.cc
 extern const std::string_view kSchemaV8Logins;        // schema_access.cc
 extern const std::string_view kSchemaV9Capture;       // schema_capture.cc
+extern const std::string_view kSchemaV10SearchMeta;    // schema_search.cc
+// Migration 10's second step (catalog_index.cc).
+Status FillSearchIndexV10(const Database& db);
 
 // All migrations, versions 1..N in order.
 std::span<const Migration> Migrations();

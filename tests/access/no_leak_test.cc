@@ -58,6 +58,11 @@ const std::map<std::string, std::vector<std::string>>& Printers() {
         "search en --json"}},
       {"show", {"show DOC", "show DOC --json", "show DOC --text"}},
       {"export", {"export DOC --text --force --to OUT/ROLE-export.txt"}},
+      {"export csv",
+       {"export csv customers --force -o OUT/ROLE-customers.csv",
+        "export csv documents --force -o OUT/ROLE-documents.csv"}},
+      // Unmasked by design: refused without customer.pii.
+      {"export package", {"export package --customer CUST -o OUT/ROLE-package"}},
       {"log show", {"log show", "log show --json", "log show --record DOC"}},
       {"log export", {"log export --force --to OUT/ROLE-log.json"}},
       {"log verify", {"log verify"}},
@@ -86,6 +91,7 @@ const std::set<std::string>& NoValues() {
   static const std::set<std::string> kNoValues = {
       "audit apply-moves", "audit close", "audit history", "audit report",
       "audit scan", "audit start", "backup sweep", "backup verify", "cover",
+      "import package",
       "destroy approve", "destroy cancel", "destroy certificate",
       "destroy propose", "destroy record-shredding", "destroy show",
       "hold add", "hold release", "ingest", "init", "label print",
@@ -207,7 +213,8 @@ TEST_F(NoLeak, NoRoleWithoutPiiSeesAPlantedNumberThroughAnyCommand) {
         auto r = Dossier(filled, role);
         std::string output = r.out;
         for (const char* file : {"-export.txt", "-log.json", "-index.pdf",
-                                 "-overdue.pdf", "-box.pdf"}) {
+                                 "-overdue.pdf", "-box.pdf", "-customers.csv",
+                                 "-documents.csv"}) {
           const fs::path written = out_ / (role + file);
           if (filled.find(written.string()) != std::string::npos &&
               fs::exists(written)) {

@@ -193,6 +193,12 @@ TEST_F(GovernanceTest, ApprovalPurgesContentKeepsTombstoneAndSharedFiles) {
   auto hits = catalog().Search(TextQuery("solo"));
   ASSERT_TRUE(hits) << hits.error().message;
   EXPECT_TRUE(hits->empty());
+  // The metadata left the index too: the customer's code (in every
+  // document's metadata) now finds the twin only.
+  auto by_code = catalog().Search(TextQuery(customer_));
+  ASSERT_TRUE(by_code) << by_code.error().message;
+  ASSERT_EQ(by_code->size(), 1u);
+  EXPECT_EQ(by_code->front().display_id, twin);
   // The shared file stays for the twin; the solo file is gone.
   EXPECT_TRUE(archive_->files().Contains(twin_sha));
   EXPECT_FALSE(archive_->files().Contains(solo_sha));

@@ -34,6 +34,16 @@ TEST(UpgradeTest, SchemaOneArchiveUpgradesWithBackup) {
     auto hits = (*catalog)->Search(SearchQuery{"quick OR dog", "", 10});
     ASSERT_TRUE(hits) << hits.error().message;
     EXPECT_FALSE(hits->empty());
+    // Schema 9 indexed the metadata of the old document: its customer's
+    // name and code, which its page text does not contain.
+    for (const char* query : {"明川", "KH-2026-000001-0", "Letter"}) {
+      auto meta = (*catalog)->Search(SearchQuery{query, "", 10});
+      ASSERT_TRUE(meta) << query << ": " << meta.error().message;
+      ASSERT_EQ(meta->size(), 1u) << query;
+      EXPECT_EQ((*meta)[0].display_id, docs[0].display_id);
+    }
+    EXPECT_EQ((*catalog)->Search(SearchQuery{"明川", "", 10})->front().matched,
+              "metadata");
     // New tables work on the upgraded file.
     Contact k;
     k.customer_code = before_customers[0].code;
