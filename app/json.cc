@@ -283,6 +283,13 @@ void to_json(nlohmann::json& j, const DocumentView& v) {
   j["last_check"] = v.last_check ? nlohmann::json(*v.last_check)
                                  : nlohmann::json(nullptr);
   j["page_list"] = v.pages;
+  j["fields"] = v.fields;
+  j["originals"] = v.originals;
+  j["open_loans"] = v.loans;
+  j["holds"] = v.holds;
+  j["destruction"] = v.destruction ? nlohmann::json(*v.destruction)
+                                   : nlohmann::json(nullptr);
+  j["certificate"] = v.certificate;
 }
 
 void to_json(nlohmann::json& j, const ReviewSheet& s) {
