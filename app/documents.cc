@@ -63,10 +63,50 @@ Result<DocumentView> ShowDocument(Station& station, const Caller& caller,
     if (!d) return std::unexpected(d.error());
     if (d->display_id != document) op.Record(d->display_id);
     view.document = *d;
-    view.stored_as = station.archive().files().PathFor(d->pdf_sha256).string();
+    view.document.title = governance::MaskTextFor(op.principal(), d->title);
+    const bool destroyed = d->status == "destroyed";
+    if (!destroyed) {
+      view.stored_as = station.archive().files().PathFor(d->pdf_sha256).string();
+    }
     auto check = catalog.LastVerification(d->id);
     if (!check) return std::unexpected(check.error());
     view.last_check = *check;
+    auto fields = catalog.GetDocumentFields(d->display_id);
+    if (!fields) return std::unexpected(fields.error());
+    for (const auto& f : *fields) view.fields.push_back(Masked(op.principal(), f));
+    auto originals = station.custody().Where(d->display_id);
+    if (originals) {
+      view.originals = std::move(*originals);
+      for (auto& o : view.originals) o.history.clear();
+    } else if (originals.error().code != ErrorCode::kNotFound) {
+      return std::unexpected(originals.error());
+    }
+    auto loans = station.custody().ListLoans("open");
+    if (!loans) return std::unexpected(loans.error());
+    for (auto& l : *loans) {
+      if (l.document_display_id == d->display_id) view.loans.push_back(std::move(l));
+    }
+    auto holds = station.retention().ListHolds(/*active_only=*/true);
+    if (!holds) return std::unexpected(holds.error());
+    for (auto& h : *holds) {
+      if (h.target == d->display_id || h.target == d->customer_code) {
+        h.reason = governance::MaskTextFor(op.principal(), h.reason);
+        view.holds.push_back(std::move(h));
+      }
+    }
+    if (destroyed) {
+      auto batch = station.retention().DestroyedBy(d->display_id);
+      if (!batch) return std::unexpected(batch.error());
+      view.destruction = std::move(*batch);
+      if (view.destruction) {
+        const auto path = station.archive().dir() / "reports" /
+                          ("destruction-" + view.destruction->display_id + ".pdf");
+        std::error_code ec;
+        if (std::filesystem::is_regular_file(path, ec)) {
+          view.certificate = path.string();
+        }
+      }
+    }
     auto pages = catalog.GetPages(d->id, false);
     if (!pages) return std::unexpected(pages.error());
     view.pages = std::move(*pages);
@@ -130,6 +170,33 @@ Result<ExportResult> Export(Station& station, const Caller& caller,
     auto d = ResolveDocument(station, input.document);
     if (!d) return std::unexpected(d.error());
     if (d->display_id != input.document) op.Record(d->display_id);
+    if (d->status == "destroyed") {
+      auto batch = station.retention().DestroyedBy(d->display_id);
+      if (!batch) return std::unexpected(batch.error());
+      if (!*batch) {
+        return MakeError(ErrorCode::kConflict,
+                         d->display_id + " was destroyed; only its tombstone "
+                                         "is kept (dossier show " +
+                             d->display_id + ")");
+      }
+      const auto& b = **batch;
+      op.Record(b.display_id);
+      const TimeZone zone = station.Zone();
+      return MakeError(
+          ErrorCode::kConflict,
+          fmt::format("{} was destroyed on {}, approved by {} in destruction "
+                      "batch {} (proposed by {}); certificate {}{}. Only its "
+                      "tombstone is kept: dossier show {}",
+                      d->display_id, zone.DisplayUtc(b.approved_at),
+                      b.approved_by, b.display_id, b.proposed_by,
+                      (station.archive().dir() / "reports" /
+                       ("destruction-" + b.display_id + ".pdf"))
+                          .string(),
+                      b.certificate_sha256.empty()
+                          ? ""
+                          : ", sha256 " + b.certificate_sha256,
+                      d->display_id));
+    }
     std::optional<storage::DocumentFile> kept;
     if (input.kept != 0) {
       if (input.text) {

@@ -12,6 +12,8 @@
 #include "app/station.h"
 #include "pipeline/verify.h"
 #include "storage/catalog.h"
+#include "storage/custody.h"
+#include "storage/retention.h"
 
 namespace dossier::app {
 
@@ -25,14 +27,26 @@ namespace dossier::app {
 Result<storage::DocumentRecord> ResolveDocument(Station& station,
                                                 const std::string& id);
 
+// The whole story of a document: how it was filed (archive number,
+// reviewer, fields), where its paper original is and whether it is lent,
+// the holds on it or its customer, the last check of its file, and for a
+// destroyed document the tombstone and the certificate.
 struct DocumentView {
   storage::DocumentRecord document;
-  std::string stored_as;  // path of the PDF in the file store
+  std::string stored_as;  // path of the PDF in the file store; '' destroyed
   std::optional<storage::Verification> last_check;
   std::vector<storage::PageRecord> pages;  // text only with_text
   // Files kept with the document, numbered from 1 in this order (`export
   // --kept N`): the original input as received, pages left out as blank.
   std::vector<storage::DocumentFile> kept_files;
+  std::vector<storage::DocumentField> fields;  // masked for the caller
+  std::vector<storage::Original> originals;    // with location path, state
+  std::vector<storage::Loan> loans;            // open loans of the document
+  std::vector<storage::LegalHold> holds;       // active, on it or its customer
+  // Destroyed documents: the batch that destroyed it (its item for this
+  // document is the tombstone) and where its certificate was written.
+  std::optional<storage::DestructionBatch> destruction;
+  std::string certificate;  // ARCHIVE/reports/destruction-DB….pdf, if there
 };
 // document: any form ResolveDocument accepts.
 Result<DocumentView> ShowDocument(Station& station, const Caller& caller,
@@ -69,13 +83,16 @@ struct ExportResult {
   std::optional<std::string> loan;  // the electronic loan used, if any
 };
 // The content is read and checked before an export approval is used up;
+// a destroyed document is kConflict saying when, by whom and under which
+// batch and certificate it was destroyed;
 // with the lending setting export_requires_approval an approved electronic
 // loan of the caller must exist.
 Result<ExportResult> Export(Station& station, const Caller& caller,
                             const ExportInput& input);
 
 // ids empty = every document. A damaged file is a failed check, not an
-// error.
+// error. Destroyed documents are expected to have no file: they are
+// reported (VerifyReport::destroyed), never failed, also when named.
 Result<pipeline::VerifyReport> Verify(
     Station& station, const Caller& caller, const std::vector<std::string>& ids,
     const std::function<void(const pipeline::VerifyOutcome&)>& on_document = {});

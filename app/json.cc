@@ -294,6 +294,13 @@ void to_json(nlohmann::json& j, const DocumentView& v) {
                     {"created_at", f.created_at}});
   }
   j["kept_files"] = kept;
+  j["fields"] = v.fields;
+  j["originals"] = v.originals;
+  j["open_loans"] = v.loans;
+  j["holds"] = v.holds;
+  j["destruction"] = v.destruction ? nlohmann::json(*v.destruction)
+                                   : nlohmann::json(nullptr);
+  j["certificate"] = v.certificate;
 }
 
 void to_json(nlohmann::json& j, const ReviewSheet& s) {

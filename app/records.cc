@@ -3,10 +3,14 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
+#include <nlohmann/json.hpp>
 
 #include "app/operation.h"
 #include "governance/masking.h"
 #include "fields/normalize.h"
+#include "pipeline/station.h"
+#include "storage/retention.h"
 
 namespace dossier::app {
 namespace {
@@ -41,7 +45,40 @@ Result<storage::CustomerUpdate> UpdateFrom(const EnteredValues& values) {
   return u;
 }
 
+std::string Upper(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// kConflict when code is the holding customer for unassigned scans.
+Status RefuseHolding(Station& station, const std::string& code,
+                     std::string_view refused) {
+  auto holding = HoldingCustomer(station);
+  if (!holding) return std::unexpected(holding.error());
+  if (holding->empty() || Upper(code) != *holding) return Ok();
+  return MakeError(ErrorCode::kConflict,
+                   fmt::format("{} is the holding customer for unassigned "
+                               "scans (\"{}\"); it {}. Refile its documents "
+                               "to their customers instead (dossier review "
+                               "link DOC, or dossier document refile DOC "
+                               "--customer CODE --reason ...)",
+                               *holding, pipeline::kReviewCustomerName,
+                               refused));
+}
+
 }  // namespace
+
+Result<std::string> HoldingCustomer(Station& station) {
+  auto setting = station.records().GetSetting("capture");
+  if (!setting) return std::unexpected(setting.error());
+  if (!*setting) return std::string();
+  auto j = nlohmann::json::parse(**setting, nullptr, false);
+  if (!j.is_object() || !j.contains("review_customer") ||
+      !j["review_customer"].is_string()) {
+    return std::string();
+  }
+  return Upper(j["review_customer"].get<std::string>());
+}
 
 storage::Customer Masked(const Principal& p, storage::Customer c) {
   c.id_number = governance::MaskFor(p, "id_number", c.id_number);
@@ -92,25 +129,23 @@ Result<storage::Customer> AddCustomer(Station& station, const Caller& caller,
     // Everything is checked before a code is issued.
     auto update = UpdateFrom(input.values);
     if (!update) return std::unexpected(update.error());
-    auto& catalog = station.records();
     if (!input.parent.empty()) {
-      auto parent = catalog.FindCustomer(input.parent);
-      if (!parent) return std::unexpected(parent.error());
+      if (auto s = RefuseHolding(station, input.parent,
+                                 "takes no group members");
+          !s) {
+        return std::unexpected(s.error());
+      }
     }
-    auto c = catalog.AddCustomer(input.name, input.kind,
-                                 op.user());
+    // One transaction: a refused value or parent leaves no customer and
+    // uses up no code.
+    storage::NewCustomer record;
+    record.name = input.name;
+    record.kind = input.kind;
+    record.values = *update;
+    record.parent_code = input.parent;
+    auto c = station.records().AddCustomerFile(record, op.user());
     if (!c) return c;
     op.Record(c->code);
-    if (!input.values.empty()) {
-      auto updated = catalog.UpdateCustomer(c->code, *update, op.user());
-      if (!updated) return updated;
-      c = updated;
-    }
-    if (!input.parent.empty()) {
-      auto linked = catalog.LinkCustomer(c->code, input.parent, op.user());
-      if (!linked) return linked;
-      c = linked;
-    }
     return Masked(op.principal(), *c);
   };
   return op.Finish(run());
@@ -123,6 +158,10 @@ Result<storage::Customer> UpdateCustomer(Station& station, const Caller& caller,
   op.Record(code);
   if (auto s = op.Authorize(); !s) return std::unexpected(s.error());
   auto run = [&]() -> Result<storage::Customer> {
+    if (auto s = RefuseHolding(station, code, "cannot be renamed or changed");
+        !s) {
+      return std::unexpected(s.error());
+    }
     auto u = UpdateFrom(changes.values);
     if (!u) return std::unexpected(u.error());
     if (changes.name) u->name = fields::FoldFullWidth(*changes.name);
@@ -139,10 +178,24 @@ Result<storage::Customer> LinkCustomer(Station& station, const Caller& caller,
                                        const std::string& parent) {
   Operation op(station, caller, "customer.link");
   op.Record(code);
+  if (!parent.empty()) op.Record(parent);
   if (auto s = op.Authorize(); !s) return std::unexpected(s.error());
-  auto c = station.records().LinkCustomer(code, parent, op.user());
-  if (c) c = Masked(op.principal(), *c);
-  return op.Finish(std::move(c));
+  auto run = [&]() -> Result<storage::Customer> {
+    if (auto s = RefuseHolding(station, code, "cannot be a group member");
+        !s) {
+      return std::unexpected(s.error());
+    }
+    if (!parent.empty()) {
+      if (auto s = RefuseHolding(station, parent, "takes no group members");
+          !s) {
+        return std::unexpected(s.error());
+      }
+    }
+    auto c = station.records().LinkCustomer(code, parent, op.user());
+    if (c) c = Masked(op.principal(), *c);
+    return c;
+  };
+  return op.Finish(run());
 }
 
 Result<storage::Contact> AddContact(Station& station, const Caller& caller,
@@ -151,6 +204,11 @@ Result<storage::Contact> AddContact(Station& station, const Caller& caller,
   op.Record(input.customer_code);
   if (auto s = op.Authorize(); !s) return std::unexpected(s.error());
   auto run = [&]() -> Result<storage::Contact> {
+    if (auto s = RefuseHolding(station, input.customer_code,
+                               "takes no contacts");
+        !s) {
+      return std::unexpected(s.error());
+    }
     storage::Contact k;
     k.customer_code = input.customer_code;
     k.role = fields::FoldFullWidth(input.role);
@@ -317,9 +375,26 @@ Result<storage::DocumentRecord> ApproveDocument(Station& station,
   Operation op(station, caller, "review.approve");
   op.Record(document);
   if (auto s = op.Authorize(); !s) return std::unexpected(s.error());
-  auto doc = station.records().ApproveDocument(document, op.user());
-  if (doc) op.Record(doc->archive_number);
-  return op.Finish(std::move(doc));
+  auto run = [&]() -> Result<storage::DocumentRecord> {
+    auto current = station.records().GetDocument(document);
+    if (!current) return current;
+    auto holding = HoldingCustomer(station);
+    if (!holding) return std::unexpected(holding.error());
+    if (!holding->empty() && current->customer_code == *holding) {
+      return MakeError(
+          ErrorCode::kConflict,
+          fmt::format("{} is filed under the holding customer for unassigned "
+                      "scans ({}); refile it to its customer before approving "
+                      "it (dossier review link {}, or dossier document refile "
+                      "{} --customer CODE --reason ...)",
+                      current->display_id, *holding, current->display_id,
+                      current->display_id));
+    }
+    auto doc = station.records().ApproveDocument(document, op.user());
+    if (doc) op.Record(doc->archive_number);
+    return doc;
+  };
+  return op.Finish(run());
 }
 
 Result<storage::DocumentRecord> RejectDocument(Station& station,
@@ -341,6 +416,154 @@ Result<storage::DocumentRecord> ReplaceDocument(Station& station,
   op.Record(rescan);
   if (auto s = op.Authorize(); !s) return std::unexpected(s.error());
   return op.Finish(station.records().ReplaceDocument(rejected, rescan, op.user()));
+}
+
+namespace {
+
+Result<RefileResult> Refile(Operation& op, Station& station,
+                            const RefileInput& input) {
+  auto& records = station.records();
+  auto doc = records.GetDocument(input.document);
+  if (!doc) return std::unexpected(doc.error());
+  std::optional<std::string> title;
+  if (input.title) title = fields::FoldFullWidth(*input.title);
+  if (input.customer) {
+    auto target = records.FindCustomer(*input.customer);
+    if (!target) return std::unexpected(target.error());
+    op.Record(target->code);
+    if (auto s = RefuseHolding(station, target->code,
+                               "takes only scans that wait for refiling");
+        !s) {
+      return std::unexpected(s.error());
+    }
+    // A hold on the customer covers the documents filed under it: moving
+    // one out would take it from under the hold.
+    if (target->code != doc->customer_code) {
+      auto holds = station.retention().ListHolds(/*active_only=*/true);
+      if (!holds) return std::unexpected(holds.error());
+      for (const auto& h : *holds) {
+        if (Upper(h.target) == doc->customer_code) {
+          return MakeError(
+              ErrorCode::kConflict,
+              fmt::format("{} cannot leave {}: legal hold {} on that "
+                          "customer ({}) covers it; release the hold first",
+                          doc->display_id, doc->customer_code, h.display_id,
+                          h.reason));
+        }
+      }
+    }
+  }
+  storage::RefileRequest request;
+  request.document = doc->display_id;
+  request.customer_code = input.customer;
+  request.type = input.type;
+  request.title = title;
+  request.reason = fields::FoldFullWidth(input.reason);
+  request.actor = op.user();
+  auto done = records.RefileDocument(request);
+  if (!done) return std::unexpected(done.error());
+  if (done->before.archive_number != done->after.archive_number) {
+    op.Record(done->after.archive_number);
+  }
+  RefileResult result{std::move(done->before), std::move(done->after)};
+  result.before.title = governance::MaskTextFor(op.principal(), result.before.title);
+  result.after.title = governance::MaskTextFor(op.principal(), result.after.title);
+  return result;
+}
+
+}  // namespace
+
+Result<RefileResult> RefileDocument(Station& station, const Caller& caller,
+                                    const RefileInput& input) {
+  Operation op(station, caller, "document.refile");
+  op.Record(input.document);
+  if (auto s = op.Authorize(); !s) return std::unexpected(s.error());
+  return op.Finish(Refile(op, station, input));
+}
+
+Result<RefileResult> LinkProposedCustomer(Station& station,
+                                          const Caller& caller,
+                                          const std::string& document,
+                                          const std::string& customer) {
+  Operation op(station, caller, "review.link");
+  op.Record(document);
+  if (!customer.empty()) op.Record(customer);
+  if (auto s = op.Authorize(); !s) return std::unexpected(s.error());
+  auto run = [&]() -> Result<RefileResult> {
+    auto& records = station.records();
+    auto doc = records.GetDocument(document);
+    if (!doc) return std::unexpected(doc.error());
+    auto fields = records.GetDocumentFields(doc->display_id);
+    if (!fields) return std::unexpected(fields.error());
+    auto matches = records.MatchCustomers(*fields);
+    if (!matches) return std::unexpected(matches.error());
+    std::vector<storage::CustomerMatch> proposals;
+    bool filed_at_proposal = false;
+    for (auto& m : *matches) {
+      if (m.customer.code != doc->customer_code) {
+        proposals.push_back(m);
+      } else {
+        filed_at_proposal = true;
+      }
+    }
+    // A contract names both parties: filed under one of them, it is not
+    // moved to the other unless the reviewer names it.
+    if (customer.empty() && filed_at_proposal && !proposals.empty()) {
+      std::string names;
+      for (const auto& m : proposals) {
+        names += fmt::format("; {} {} ({})", m.customer.code, m.customer.name,
+                             m.reason);
+      }
+      return MakeError(ErrorCode::kConflict,
+                       fmt::format("{} is already filed under a proposed "
+                                   "customer, {}; to move it to another "
+                                   "proposal name it with --customer{}",
+                                   doc->display_id, doc->customer_code,
+                                   governance::MaskTextFor(op.principal(),
+                                                           names)));
+    }
+    const storage::CustomerMatch* chosen = nullptr;
+    if (!customer.empty()) {
+      for (const auto& m : proposals) {
+        if (m.customer.code == Upper(customer)) chosen = &m;
+      }
+      if (!chosen) {
+        return MakeError(ErrorCode::kConflict,
+                         fmt::format("{}: {} is not a proposed customer link "
+                                     "(see dossier review show {}); use "
+                                     "dossier document refile to file it "
+                                     "there anyway",
+                                     doc->display_id, Upper(customer),
+                                     doc->display_id));
+      }
+    } else if (proposals.empty()) {
+      return MakeError(ErrorCode::kNotFound,
+                       fmt::format("{}: no proposed customer link (no USCC or "
+                                   "party name among its fields matches "
+                                   "another customer)",
+                                   doc->display_id));
+    } else if (proposals.size() > 1) {
+      std::string names;
+      for (const auto& m : proposals) {
+        names += fmt::format("; {} {} ({})", m.customer.code, m.customer.name,
+                             m.reason);
+      }
+      return MakeError(ErrorCode::kConflict,
+                       fmt::format("{} has {} proposed customer links; choose "
+                                   "one with --customer{}",
+                                   doc->display_id, proposals.size(),
+                                   governance::MaskTextFor(op.principal(),
+                                                           names)));
+    } else {
+      chosen = &proposals.front();
+    }
+    RefileInput input;
+    input.document = doc->display_id;
+    input.customer = chosen->customer.code;
+    input.reason = "review link: " + chosen->reason;
+    return Refile(op, station, input);
+  };
+  return op.Finish(run());
 }
 
 }  // namespace dossier::app

@@ -107,6 +107,46 @@ Result<storage::DocumentRecord> ReplaceDocument(Station& station,
                                                 const std::string& rejected,
                                                 const std::string& rescan);
 
+// --- Refiling ---------------------------------------------------------------
+
+// Moves a document to another customer and/or changes its type or title
+// (operation document.refile). Unset members stay. The reason is required
+// and kept in the document's history with each old -> new value. Refused
+// (kConflict, nothing changed): a destroyed or replaced document, a move
+// into the holding customer for unassigned scans, and a move out of a
+// customer under an active legal hold (the hold would no longer cover it).
+// A filed document whose type changes gets a new archive number
+// (docs/coding-rule.md); the old one stays in history.
+struct RefileInput {
+  std::string document;
+  std::optional<std::string> customer;
+  std::optional<std::string> type;
+  std::optional<std::string> title;
+  std::string reason;
+};
+struct RefileResult {
+  storage::DocumentRecord before;
+  storage::DocumentRecord after;
+};
+Result<RefileResult> RefileDocument(Station& station, const Caller& caller,
+                                    const RefileInput& input);
+
+// Applies the customer link `review show` proposes (operation review.link):
+// refiles the document to the proposed customer, with the match as the
+// reason. customer '' takes the only proposal (kConflict when there are
+// several, naming them; kNotFound when there is none); else it must be one
+// of the proposals.
+Result<RefileResult> LinkProposedCustomer(Station& station,
+                                          const Caller& caller,
+                                          const std::string& document,
+                                          const std::string& customer);
+
+// The holding customer for unassigned scans (setting
+// capture.review_customer), '' when the archive has none yet. It is
+// protected: no contacts, no changes, no group membership either way, and
+// a document under it cannot be approved until it is refiled.
+Result<std::string> HoldingCustomer(Station& station);
+
 // Masking applied to records for a principal (also used by other faces).
 storage::Customer Masked(const Principal& p, storage::Customer c);
 storage::Contact Masked(const Principal& p, storage::Contact c);

@@ -38,6 +38,17 @@ Action LoanAction(const GlobalOptions& global, Fn fn) {
     if (loan->status == "requested" || loan->status == "renewal-requested") {
       Print("    needs {} approval(s) this round\n", loan->approvals_needed);
     }
+    if (loan->status == "return-flagged") {
+      Print("    flagged: {} page(s) counted, but original {} has {}; condition: "
+            "{}\n"
+            "    The original is back on its shelf, marked returned-flagged, "
+            "and the loan stays open.\n"
+            "    Next: recount or find the missing pages, then an approver "
+            "other than {} closes it:\n"
+            "      dossier loan resolve {} --note \"what was found\"\n",
+            loan->return_pages, loan->barcode, loan->original_pages,
+            loan->return_note, loan->requester, loan->display_id);
+    }
     return kExitOk;
   });
 }
@@ -157,21 +168,22 @@ void RegisterLoanCommand(CLI::App& app, const GlobalOptions& global,
   auto json = std::make_shared<bool>(false);
   list->add_flag("--json", *json, "Print the loans as JSON");
   overdue->add_flag("--json", *json, "Print the loans as JSON");
-  auto print_all = [&global, json](auto fetch) -> Action {
-    return AppAction([&global, fetch, json]() -> Result<int> {
+  auto print_all = [&global, json](auto fetch, std::string empty) -> Action {
+    return AppAction([&global, fetch, json, empty]() -> Result<int> {
       auto station = OpenStation(global);
       if (!station) return std::unexpected(station.error());
       auto loans = fetch(**station);
       if (!loans) return std::unexpected(loans.error());
       if (*json) return PrintJson(json::ToJson(*loans));
       for (const auto& l : *loans) PrintLoan(l);
+      if (loans->empty()) Print("{}\n", empty);
       return kExitOk;
     });
   };
   list->callback([status, action, print_all] {
     *action = print_all([status](app::Station& st) {
       return app::ListLoans(st, CurrentCaller(), *status);
-    });
+    }, "No loans" + (status->empty() ? std::string() : " with status " + *status) + ".");
   });
   auto sheet = std::make_shared<app::SheetOutput>();
   overdue->add_option("--sheet", sheet->to,
@@ -194,7 +206,7 @@ void RegisterLoanCommand(CLI::App& app, const GlobalOptions& global,
     }
     *action = print_all([today](app::Station& st) {
       return app::OverdueLoans(st, CurrentCaller(), *today);
-    });
+    }, "Nothing is overdue" + (today->empty() ? std::string() : " on " + *today) + ".");
   });
 }
 

@@ -8,6 +8,9 @@
 #include "cli/command.h"
 
 namespace dossier::cli {
+
+void PrintRefile(const app::RefileResult& r);  // cmd_document.cc
+
 namespace {
 
 struct ReviewArgs {
@@ -18,6 +21,7 @@ struct ReviewArgs {
   bool remove = false;
   std::string reason;
   std::string rescan;
+  std::string customer;
   float threshold = 60.f;
   int max_words = 12;
   bool json = false;
@@ -51,7 +55,10 @@ Result<int> Show(app::Station& station, const ReviewArgs& args) {
   for (const auto& m : sheet->matches) {
     Print("  proposed link: {} {} ({}){}\n", m.customer.code,
                m.customer.name, m.reason,
-               m.customer.code == doc.customer_code ? ", already filed there" : "");
+               m.customer.code == doc.customer_code
+                   ? ", already filed there"
+                   : "; apply with: dossier review link " + doc.display_id +
+                         " --customer " + m.customer.code);
   }
   Print("Pages with words below confidence {:.0f}\n", args.threshold);
   for (const auto& p : sheet->pages) {
@@ -154,6 +161,20 @@ void RegisterReview(CLI::App& app, const GlobalOptions& global, Action* action) 
     auto doc = app::RejectDocument(st, CurrentCaller(), args->id, args->reason);
     if (!doc) return std::unexpected(doc.error());
     Print("{}\trejected\t{}\n", doc->display_id, doc->review_reason);
+    return kExitOk;
+  });
+
+  auto* link = cmd->add_subcommand(
+      "link",
+      "Refile the document to the customer `review show` proposes (a USCC\n"
+      "or party name among its fields); --customer picks one of several");
+  link->add_option("DOC", args->id, "Document")->required();
+  link->add_option("--customer", args->customer, "The proposed customer to use");
+  run(link, [args](app::Station& st) -> Result<int> {
+    auto done = app::LinkProposedCustomer(st, CurrentCaller(), args->id,
+                                          args->customer);
+    if (!done) return std::unexpected(done.error());
+    PrintRefile(*done);
     return kExitOk;
   });
 

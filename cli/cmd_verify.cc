@@ -28,8 +28,17 @@ void RegisterVerify(CLI::App& app, const GlobalOptions& global, Action* action) 
             for (const auto& p : v.problems) Print("    {}\n", p);
           });
       if (!report) return std::unexpected(report.error());
-      Print("Checked {} document(s): {} failed\n", report->documents.size(),
-                 report->failed());
+      for (const auto& id : report->destroyed) {
+        Print("{}  destroyed: file purged by approved destruction, tombstone "
+              "kept (dossier show {})\n",
+              id, id);
+      }
+      Print("Checked {} document(s): {} failed{}\n", report->documents.size(),
+            report->failed(),
+            report->destroyed.empty()
+                ? ""
+                : fmt::format("; {} destroyed, as expected",
+                              report->destroyed.size()));
       for (const auto& w : report->warnings) Print("warning: {}\n", w);
       return report->failed() > 0 ? kExitVerifyFailed : kExitOk;
     });

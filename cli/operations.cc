@@ -49,6 +49,8 @@ constexpr std::pair<std::string_view, std::string_view> kCommands[] = {
     {"review approve", "review.approve"},
     {"review reject", "review.reject"},
     {"review replace", "review.replace"},
+    {"review link", "review.link"},
+    {"document refile", "document.refile"},
     {"location add", "location.add"},
     {"location add-cabinet", "location.add-cabinet"},
     {"location list", "location.list"},

@@ -20,7 +20,7 @@ namespace dossier::governance {
 // check character) and single spaces or hyphens between digit groups
 // ("138 0013 8000", "010-6234-5678"). Each run is replaced by MaskValue of
 // its compact form (11010519491231002X -> 110105********002X). Shorter
-// numbers (dates, amounts, record ids such as D000012 or KH-2026-000001-7)
+// numbers (dates, amounts, record ids such as D000012 or KH-2026-000001-0)
 // are kept.
 std::string MaskText(std::string_view text);
 

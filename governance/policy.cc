@@ -28,7 +28,7 @@ constexpr PermissionInfo kPermissions[] = {
     {"customer.read", "show and list customer files and their history"},
     {"customer.write", "open and change customer files and contacts"},
     {"customer.pii", "see ID numbers and phone numbers unmasked"},
-    {"review.decide", "correct fields, approve, reject, replace documents"},
+    {"review.decide", "correct fields, approve, reject, replace, refile documents"},
     {"profile.manage", "add and remove scan profiles"},
     {"location.read", "list locations, show originals, where"},
     {"location.manage", "add rooms, cabinets, shelves, boxes"},
@@ -128,6 +128,8 @@ constexpr OperationInfo kOperations[] = {
     {"review.approve", "review.decide"},
     {"review.reject", "review.decide"},
     {"review.replace", "review.decide"},
+    {"review.link", "review.decide"},
+    {"document.refile", "review.decide"},
     // Custody.
     {"location.add", "location.manage"},
     {"location.add-cabinet", "location.manage"},
@@ -292,7 +294,7 @@ std::string MaskText(std::string_view text) {
       out += text[i++];
       continue;
     }
-    // Part of a record id (KH-2026-000001-7, OR00000012X, DA-…): kept.
+    // Part of a record id (KH-2026-000001-0, OR00000012X, DA-…): kept.
     auto letter = [&](size_t k) {
       return std::isalpha(static_cast<unsigned char>(text[k])) != 0;
     };

@@ -229,6 +229,12 @@ class TesseractEngine final : public Engine {
 Result<std::unique_ptr<Engine>> MakeTesseractEngine(
     const TesseractOptions& options) {
   ApiPtr api(new tesseract::TessBaseAPI());
+  // Tesseract writes its diagnostics ("Detected 142 diacritics", "Estimating
+  // resolution as 106") to stderr unless debug_file names a file; they are
+  // not for the station's user, and every failure the engine reports is
+  // translated into an Error here. debug_file is process-wide, so the OSD
+  // instance is quiet too; set before Init so its messages go as well.
+  api->SetVariable("debug_file", "/dev/null");
   const char* datapath =
       options.tessdata_dir.empty() ? nullptr : options.tessdata_dir.c_str();
   if (api->Init(datapath, options.languages.c_str(),

@@ -3,7 +3,7 @@
 //
 //   DIR/scan.tif            split at cover sheets (or filed under
 //                           WatchOptions::customer_code when set)
-//   DIR/KH-2026-000001-7/x  filed under that customer (no splitting)
+//   DIR/KH-2026-000001-0/x  filed under that customer (no splitting)
 //   DIR/done/...            inputs whose documents committed (same relative
 //                           path; a numeric suffix when the name is taken)
 //   DIR/failed/...          inputs that failed, with <name>.reason.txt

@@ -17,28 +17,30 @@ Result<VerifyReport> VerifyDocuments(
     const std::string& actor,
     const std::function<void(const VerifyOutcome&)>& on_document) {
   std::vector<storage::DocumentRecord> docs;
+  VerifyReport report;
   if (ids.empty()) {
     auto all = archive.catalog().ListDocuments("");
     if (!all) return std::unexpected(all.error());
     // Destroyed documents have no file by design (a tombstone stays); they
-    // are not damaged and are left out of a full check.
+    // are not damaged and are not checked.
     for (auto& d : *all) {
-      if (d.status != "destroyed") docs.push_back(std::move(d));
+      if (d.status == "destroyed") {
+        report.destroyed.push_back(d.display_id);
+      } else {
+        docs.push_back(std::move(d));
+      }
     }
   } else {
     for (const auto& id : ids) {
       auto d = archive.catalog().GetDocument(id);
       if (!d) return std::unexpected(d.error());
       if (d->status == "destroyed") {
-        return MakeError(ErrorCode::kConflict,
-                         d->display_id + " was destroyed: its file was purged "
-                                         "by approved destruction, and only "
-                                         "its tombstone is kept");
+        report.destroyed.push_back(d->display_id);
+        continue;
       }
       docs.push_back(std::move(*d));
     }
   }
-  VerifyReport report;
   for (const auto& d : docs) {
     VerifyOutcome outcome;
     outcome.display_id = d.display_id;

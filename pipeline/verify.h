@@ -18,6 +18,10 @@ struct VerifyOutcome {
 
 struct VerifyReport {
   std::vector<VerifyOutcome> documents;
+  // Destroyed documents (D000012): their files were purged by an approved
+  // destruction and only the tombstone is kept, as expected. Not checked,
+  // never failed.
+  std::vector<std::string> destroyed;
   // Archive-wide findings that are not a document's failure, such as files
   // readable by others (storage::ArchiveModeProblems).
   std::vector<std::string> warnings;
@@ -26,7 +30,8 @@ struct VerifyReport {
 
 // Checks the given documents ("D000012", ...), or every document when ids is
 // empty, and records each result. A missing or altered file is a failed
-// check, not an error; errors are for unknown ids and catalog failures.
+// check, not an error; errors are for unknown ids and catalog failures. A
+// destroyed document, named or not, is listed in `destroyed`.
 Result<VerifyReport> VerifyDocuments(
     storage::Archive& archive, const std::vector<std::string>& ids,
     const std::string& actor,

@@ -43,6 +43,9 @@ constexpr char kManifest[] = "manifest.json";
 constexpr char kCatalog[] = "catalog.sqlite";
 constexpr char kArchiveMarker[] = "dossier-archive";
 constexpr char kObjects[] = "objects";
+// Sheets the station wrote for the archive (destruction certificates, audit
+// reports and their CSVs): part of the record, so part of every backup.
+constexpr char kReports[] = "reports";
 // The log-signing key when it lives in the archive folder (the default; one
 // the operator keeps elsewhere with DOSSIER_LOG_KEY is theirs to keep). It
 // is backed up with the catalog so a restored archive can sign and export
@@ -255,6 +258,33 @@ Result<BackupReport> BackupArchive(const fs::path& archive_dir,
     key = std::move(*copied);
   }
 
+  // 2b. The reports folder, every regular file in it (not temporaries of
+  // writes in progress, which start with a dot).
+  std::vector<FileEntry> reports;
+  const fs::path src_reports = archive_dir / kReports;
+  if (fs::is_directory(src_reports, ec)) {
+    std::vector<fs::path> found;
+    for (auto it = fs::recursive_directory_iterator(src_reports, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      if (!it->is_regular_file(ec) || it->is_symlink(ec)) continue;
+      if (it->path().filename().string().starts_with(".")) continue;
+      found.push_back(it->path());
+    }
+    if (ec) return std::unexpected(IoError(src_reports, "cannot list", ec));
+    std::sort(found.begin(), found.end());
+    for (const fs::path& p : found) {
+      const std::string rel = p.lexically_relative(archive_dir).generic_string();
+      fs::create_directories((to / rel).parent_path(), ec);
+      if (ec) {
+        return std::unexpected(
+            IoError((to / rel).parent_path(), "cannot create", ec));
+      }
+      auto copied = CopyChecked(p, to / rel, rel, "");
+      if (!copied) return std::unexpected(copied.error());
+      reports.push_back(std::move(*copied));
+    }
+  }
+
   // 3. Objects, incrementally by content hash.
   std::vector<FileEntry> objects;
   std::set<std::string> in_source;
@@ -339,6 +369,7 @@ Result<BackupReport> BackupArchive(const fs::path& archive_dir,
   files.push_back(EntryJson(catalog_entry));
   files.push_back(EntryJson(*marker));
   if (key) files.push_back(EntryJson(*key));
+  for (const auto& r : reports) files.push_back(EntryJson(r));
   std::sort(objects.begin(), objects.end(),
             [](const FileEntry& a, const FileEntry& b) { return a.path < b.path; });
   for (const auto& o : objects) files.push_back(EntryJson(o));

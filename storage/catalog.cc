@@ -187,7 +187,16 @@ int Catalog::SchemaVersion() const {
 Result<Customer> Catalog::AddCustomer(const std::string& name,
                                       const std::string& kind,
                                       const std::string& actor) {
-  std::string clean_name = Trim(name);
+  NewCustomer input;
+  input.name = name;
+  input.kind = kind;
+  return AddCustomerFile(input, actor);
+}
+
+Result<Customer> Catalog::AddCustomerFile(const NewCustomer& input,
+                                          const std::string& actor) {
+  const std::string& kind = input.kind;
+  std::string clean_name = Trim(input.name);
   if (clean_name.empty()) {
     return MakeError(ErrorCode::kInvalidArgument, "customer name is empty");
   }
@@ -200,11 +209,18 @@ Result<Customer> Catalog::AddCustomer(const std::string& name,
     return MakeError(ErrorCode::kInvalidArgument,
                      "adding a customer needs the name of who enters it");
   }
+  std::string parent;
+  if (!input.parent_code.empty()) {
+    auto p = CanonicalCustomerCode(input.parent_code);
+    if (!p) return std::unexpected(p.error());
+    parent = *p;
+  }
   const Database& db = impl_->db;
   const std::string what = "adding customer '" + clean_name + "'";
+  // One transaction for the code, the values and the group link: a refused
+  // value (a USCC another customer has) leaves no customer and no used code.
   auto tx = Transaction::Begin(db, what);
   if (!tx) return std::unexpected(tx.error());
-
   // The code's year is the archive's local year of filing.
   UtcNow now = CurrentUtc();
   now.year = Zone().LocalYear(Now());
@@ -258,6 +274,17 @@ Result<Customer> Catalog::AddCustomer(const std::string& name,
         !s) {
       return std::unexpected(s.error());
     }
+  }
+  CustomerUpdate values = input.values;
+  values.name.reset();
+  values.kind.reset();
+  auto updated = ApplyCustomerUpdate(db, customer.code, values, actor);
+  if (!updated) return std::unexpected(updated.error());
+  customer = *updated;
+  if (!parent.empty()) {
+    auto linked = ApplyCustomerLink(*this, db, customer.code, parent, actor);
+    if (!linked) return std::unexpected(linked.error());
+    customer = *linked;
   }
   if (auto s = tx->Commit(); !s) return std::unexpected(s.error());
   return customer;

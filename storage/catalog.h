@@ -53,6 +53,26 @@ struct CustomerUpdate {
   std::optional<std::string> address;
 };
 
+// A new customer file with its checked values and group, filed in one
+// transaction (AddCustomerFile). values.name and values.kind are ignored.
+struct NewCustomer {
+  std::string name;
+  std::string kind = "company";
+  CustomerUpdate values;     // normalised by the caller
+  std::string parent_code;   // '' for none
+};
+
+// A document moved to another customer file and/or given another type or
+// title (RefileDocument). Unset members stay as they are.
+struct RefileRequest {
+  std::string document;                      // D000012
+  std::optional<std::string> customer_code;  // the customer it moves to
+  std::optional<std::string> type;           // records/vocabulary.h
+  std::optional<std::string> title;
+  std::string reason;                        // required, kept in history
+  std::string actor;
+};
+
 // A contact person of a customer (法定代表人, 经办人, 财务联系人, ...).
 struct Contact {
   std::int64_t id = 0;
@@ -158,6 +178,12 @@ struct DocumentRecord {
   std::string reviewed_by;
   std::string reviewed_at;
   std::string replaces;         // D000012 this rescan replaces, or ''
+};
+
+// The document before and after a refile.
+struct RefileOutcome {
+  DocumentRecord before;
+  DocumentRecord after;
 };
 
 struct NewDocument {
@@ -282,6 +308,11 @@ class RecordsStore {
   // full-width forms folded), ordered by id; kInvalidArgument if blank.
   virtual Result<std::vector<Customer>> FindCustomersByName(
       const std::string& part) = 0;
+  // AddCustomer with its values (UpdateCustomer's checks: a USCC another
+  // customer has is kConflict) and its group parent, in one transaction:
+  // a refusal leaves no customer and uses up no code.
+  virtual Result<Customer> AddCustomerFile(const NewCustomer& customer,
+                                           const std::string& actor) = 0;
 
   // The document ingested earlier from the same input, if any.
   virtual Result<std::optional<DocumentRecord>> FindDocumentBySourceKey(
@@ -362,6 +393,15 @@ class RecordsStore {
   // pending, or if a field still has a problem.
   virtual Result<DocumentRecord> ApproveDocument(const std::string& id,
                                          const std::string& actor) = 0;
+  // Moves a document to another customer file and/or changes its type or
+  // title, in one transaction, writing history (old -> new) for each change
+  // and the reason (field refile_reason). Pending, filed and rejected
+  // documents can be refiled; replaced and destroyed ones are kConflict.
+  // A filed document whose type changes gets a new archive number of the
+  // new type in its filing year (docs/coding-rule.md); the old number stays
+  // in history and is never issued again. kInvalidArgument for a blank
+  // reason, an unknown type, a blank title or no change at all.
+  virtual Result<RefileOutcome> RefileDocument(const RefileRequest& request) = 0;
   // Rejects a pending document with a reason (required); it stays stored.
   virtual Result<DocumentRecord> RejectDocument(const std::string& id,
                                         const std::string& reason,
@@ -419,6 +459,8 @@ class Catalog final : public RecordsStore {
   Result<std::vector<Customer>> ListCustomers() override;
   Result<std::vector<Customer>> FindCustomersByName(
       const std::string& part) override;
+  Result<Customer> AddCustomerFile(const NewCustomer& customer,
+                                   const std::string& actor) override;
   Result<std::optional<DocumentRecord>> FindDocumentBySourceKey(
       const std::string& customer_code, const std::string& source_key) override;
   Result<DocumentRecord> AddDocument(const NewDocument& doc) override;
@@ -453,6 +495,7 @@ class Catalog final : public RecordsStore {
                           const std::string& actor) override;
   Result<DocumentRecord> ApproveDocument(const std::string& id,
                                          const std::string& actor) override;
+  Result<RefileOutcome> RefileDocument(const RefileRequest& request) override;
   Result<DocumentRecord> RejectDocument(const std::string& id,
                                         const std::string& reason,
                                         const std::string& actor) override;

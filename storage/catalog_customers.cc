@@ -36,30 +36,12 @@ Result<std::vector<Customer>> QueryCustomers(Statement& stmt) {
 
 }  // namespace
 
-Result<Customer> Catalog::UpdateCustomer(const std::string& code,
-                                         const CustomerUpdate& update,
-                                         const std::string& actor) {
-  auto canonical = CanonicalCustomerCode(code);
-  if (!canonical) return std::unexpected(canonical.error());
-  if (TrimAscii(actor).empty()) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "updating " + *canonical + " needs the acting user");
-  }
-  if (update.name && TrimAscii(*update.name).empty()) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "customer " + *canonical + ": name may not be empty");
-  }
-  if (update.kind && *update.kind != "company" && *update.kind != "person") {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     fmt::format("customer {}: kind '{}' must be company or "
-                                 "person",
-                                 *canonical, *update.kind));
-  }
-  const Database& db = impl_->db;
-  const std::string what = "updating customer " + *canonical;
-  auto tx = Transaction::Begin(db, what);
-  if (!tx) return std::unexpected(tx.error());
-  auto before = CustomerByCode(db, *canonical);
+Result<Customer> ApplyCustomerUpdate(const Database& db,
+                                     const std::string& canonical,
+                                     const CustomerUpdate& update,
+                                     const std::string& actor) {
+  const std::string what = "updating customer " + canonical;
+  auto before = CustomerByCode(db, canonical);
   if (!before) return std::unexpected(before.error());
   if (update.uscc && !update.uscc->empty()) {
     auto other = db.Prepare(
@@ -71,7 +53,7 @@ Result<Customer> Catalog::UpdateCustomer(const std::string& code,
     if (*row) {
       return MakeError(ErrorCode::kConflict,
                        fmt::format("customer {}: USCC {} already belongs to {}",
-                                   *canonical, *update.uscc,
+                                   canonical, *update.uscc,
                                    other->ColumnText(0)));
     }
   }
@@ -109,48 +91,34 @@ Result<Customer> Catalog::UpdateCustomer(const std::string& code,
       return std::unexpected(s.error());
     }
   }
-  auto after = CustomerByCode(db, *canonical);
-  if (!after) return std::unexpected(after.error());
-  if (auto s = tx->Commit(); !s) return std::unexpected(s.error());
-  return after;
+  return CustomerByCode(db, canonical);
 }
 
-Result<Customer> Catalog::LinkCustomer(const std::string& child_code,
-                                       const std::string& parent_code,
-                                       const std::string& actor) {
-  auto child = CanonicalCustomerCode(child_code);
-  if (!child) return std::unexpected(child.error());
-  std::string parent;
-  if (!parent_code.empty()) {
-    auto p = CanonicalCustomerCode(parent_code);
-    if (!p) return std::unexpected(p.error());
-    parent = *p;
-  }
-  const Database& db = impl_->db;
-  const std::string what = "linking customer " + *child;
-  auto tx = Transaction::Begin(db, what);
-  if (!tx) return std::unexpected(tx.error());
-  auto before = CustomerByCode(db, *child);
+Result<Customer> ApplyCustomerLink(Catalog& catalog, const Database& db,
+                                   const std::string& child_code,
+                                   const std::string& parent,
+                                   const std::string& actor) {
+  const std::string what = "linking customer " + child_code;
+  auto before = CustomerByCode(db, child_code);
   if (!before) return std::unexpected(before.error());
   std::optional<std::int64_t> parent_id;
   if (!parent.empty()) {
     auto p = CustomerByCode(db, parent);
     if (!p) return std::unexpected(p.error());
     // The parent must not be the child or one of its members.
-    auto members = GroupMembers(*child);
+    auto members = catalog.GroupMembers(child_code);
     if (!members) return std::unexpected(members.error());
     for (const Customer& m : *members) {
       if (m.id == p->id) {
         return MakeError(ErrorCode::kConflict,
                          fmt::format("customer {} cannot join the group of {}: "
                                      "{} is already in {}'s group",
-                                     *child, parent, parent, *child));
+                                     child_code, parent, parent, child_code));
       }
     }
     parent_id = p->id;
   }
   if (before->parent_code == parent) {
-    if (auto s = tx->Commit(); !s) return std::unexpected(s.error());
     return before;
   }
   auto set = db.Prepare("UPDATE customers SET parent_id = ?1 WHERE id = ?2",
@@ -169,7 +137,52 @@ Result<Customer> Catalog::LinkCustomer(const std::string& child_code,
       !s) {
     return std::unexpected(s.error());
   }
-  auto after = CustomerByCode(db, *child);
+  return CustomerByCode(db, child_code);
+}
+
+Result<Customer> Catalog::UpdateCustomer(const std::string& code,
+                                         const CustomerUpdate& update,
+                                         const std::string& actor) {
+  auto canonical = CanonicalCustomerCode(code);
+  if (!canonical) return std::unexpected(canonical.error());
+  if (TrimAscii(actor).empty()) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "updating " + *canonical + " needs the acting user");
+  }
+  if (update.name && TrimAscii(*update.name).empty()) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "customer " + *canonical + ": name may not be empty");
+  }
+  if (update.kind && *update.kind != "company" && *update.kind != "person") {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     fmt::format("customer {}: kind '{}' must be company or "
+                                 "person",
+                                 *canonical, *update.kind));
+  }
+  const Database& db = impl_->db;
+  auto tx = Transaction::Begin(db, "updating customer " + *canonical);
+  if (!tx) return std::unexpected(tx.error());
+  auto after = ApplyCustomerUpdate(db, *canonical, update, actor);
+  if (!after) return std::unexpected(after.error());
+  if (auto s = tx->Commit(); !s) return std::unexpected(s.error());
+  return after;
+}
+
+Result<Customer> Catalog::LinkCustomer(const std::string& child_code,
+                                       const std::string& parent_code,
+                                       const std::string& actor) {
+  auto child = CanonicalCustomerCode(child_code);
+  if (!child) return std::unexpected(child.error());
+  std::string parent;
+  if (!parent_code.empty()) {
+    auto p = CanonicalCustomerCode(parent_code);
+    if (!p) return std::unexpected(p.error());
+    parent = *p;
+  }
+  const Database& db = impl_->db;
+  auto tx = Transaction::Begin(db, "linking customer " + *child);
+  if (!tx) return std::unexpected(tx.error());
+  auto after = ApplyCustomerLink(*this, db, *child, parent, actor);
   if (!after) return std::unexpected(after.error());
   if (auto s = tx->Commit(); !s) return std::unexpected(s.error());
   return after;

@@ -83,4 +83,16 @@ Result<std::string> CanonicalCustomerCode(std::string_view code);
 Result<std::int64_t> CustomerIdByCode(const Database& db,
                                       const std::string& code);
 
+// The bodies of UpdateCustomer and LinkCustomer, inside a transaction the
+// caller holds (AddCustomerFile runs them in its own). Codes are canonical;
+// parent '' unlinks.
+Result<Customer> ApplyCustomerUpdate(const Database& db,
+                                     const std::string& canonical,
+                                     const CustomerUpdate& update,
+                                     const std::string& actor);
+Result<Customer> ApplyCustomerLink(Catalog& catalog, const Database& db,
+                                   const std::string& child_code,
+                                   const std::string& parent,
+                                   const std::string& actor);
+
 }  // namespace dossier::storage

@@ -7,6 +7,7 @@
 // status and field change writes history in the same transaction.
 #include <fmt/format.h>
 
+#include <charconv>
 #include <nlohmann/json.hpp>
 
 #include "storage/catalog.h"
@@ -85,6 +86,34 @@ Status SetStatus(const Database& db, const DocumentRecord& doc,
   if (auto s = stmt->Run(); !s) return s;
   return WriteHistory(db, "documents", doc.id, "status", doc.status, status,
                       actor, at);
+}
+
+// The next archive number of the type in the year; advances the sequence
+// (inside the caller's write transaction).
+Result<std::string> NextArchiveNumber(const Database& db, int year,
+                                      std::string_view type_code,
+                                      const std::string& what) {
+  auto next = db.Prepare(
+      "INSERT INTO archive_sequence (year, type_code, last_sequence) "
+      "VALUES (?1, ?2, 1) ON CONFLICT (year, type_code) DO UPDATE SET "
+      "last_sequence = last_sequence + 1 RETURNING last_sequence",
+      what);
+  if (!next) return std::unexpected(next.error());
+  next->Bind(1, year).Bind(2, type_code);
+  auto row = next->Step();
+  if (!row) return std::unexpected(row.error());
+  if (!*row) return MakeError(ErrorCode::kInternal, "no archive sequence");
+  const std::int64_t sequence = next->ColumnInt64(0);
+  next->Reset();
+  if (sequence > kMaxArchiveSequence) {
+    return MakeError(ErrorCode::kConflict,
+                     fmt::format("all archive numbers for {} in {} are used",
+                                 type_code, year));
+  }
+  const std::string payload =
+      fmt::format("DA{:04d}{}{:06d}", year, type_code, sequence);
+  return fmt::format("DA-{:04d}-{}-{:06d}-{}", year, type_code, sequence,
+                     records::Mod3736CheckChar(payload));
 }
 
 Status RequirePending(const DocumentRecord& doc, std::string_view action) {
@@ -265,29 +294,9 @@ Result<DocumentRecord> Catalog::ApproveDocument(const std::string& id,
   }
   UtcNow now = CurrentUtc();
   now.year = Zone().LocalYear(Now());  // the archive's local year
-  const std::string type_code(TypeCode(doc->type));
-  auto next = db.Prepare(
-      "INSERT INTO archive_sequence (year, type_code, last_sequence) "
-      "VALUES (?1, ?2, 1) ON CONFLICT (year, type_code) DO UPDATE SET "
-      "last_sequence = last_sequence + 1 RETURNING last_sequence",
-      what);
-  if (!next) return std::unexpected(next.error());
-  next->Bind(1, now.year).Bind(2, type_code);
-  auto row = next->Step();
-  if (!row) return std::unexpected(row.error());
-  if (!*row) return MakeError(ErrorCode::kInternal, "no archive sequence");
-  const std::int64_t sequence = next->ColumnInt64(0);
-  next->Reset();
-  if (sequence > kMaxArchiveSequence) {
-    return MakeError(ErrorCode::kConflict,
-                     fmt::format("all archive numbers for {} in {} are used",
-                                 type_code, now.year));
-  }
-  const std::string payload =
-      fmt::format("DA{:04d}{}{:06d}", now.year, type_code, sequence);
-  const std::string number =
-      fmt::format("DA-{:04d}-{}-{:06d}-{}", now.year, type_code, sequence,
-                  records::Mod3736CheckChar(payload));
+  auto issued = NextArchiveNumber(db, now.year, TypeCode(doc->type), what);
+  if (!issued) return std::unexpected(issued.error());
+  const std::string& number = *issued;
   auto set = db.Prepare(
       "UPDATE documents SET archive_number = ?1, reviewed_by = ?2, "
       "reviewed_at = ?3 WHERE id = ?4",
@@ -310,6 +319,161 @@ Result<DocumentRecord> Catalog::ApproveDocument(const std::string& id,
   if (!after) return std::unexpected(after.error());
   if (auto s = tx->Commit(); !s) return std::unexpected(s.error());
   return after;
+}
+
+Result<RefileOutcome> Catalog::RefileDocument(const RefileRequest& request) {
+  const std::string& id = request.document;
+  if (TrimAscii(request.reason).empty()) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "refiling " + id + " needs a reason (--reason)");
+  }
+  if (TrimAscii(request.actor).empty()) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "refiling " + id + " needs the acting user");
+  }
+  std::optional<std::string> code;
+  if (request.customer_code) {
+    auto c = CanonicalCustomerCode(*request.customer_code);
+    if (!c) return std::unexpected(c.error());
+    code = *c;
+  }
+  if (request.type) {
+    if (auto t = records::ParseDocumentType(*request.type); !t) {
+      return std::unexpected(t.error());
+    }
+  }
+  std::optional<std::string> title;
+  if (request.title) {
+    title = TrimAscii(*request.title);
+    if (title->empty()) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "refiling " + id + ": the title may not be empty");
+    }
+  }
+  const Database& db = impl_->db;
+  const std::string what = "refiling " + id;
+  auto tx = Transaction::Begin(db, what);
+  if (!tx) return std::unexpected(tx.error());
+  auto doc = DocumentByText(db, id);
+  if (!doc) return std::unexpected(doc.error());
+  if (doc->status != "pending" && doc->status != "filed" &&
+      doc->status != "rejected") {
+    return MakeError(ErrorCode::kConflict,
+                     fmt::format("{} is {}; only a pending, filed or rejected "
+                                 "document can be refiled",
+                                 doc->display_id, doc->status));
+  }
+  const bool new_customer = code && *code != doc->customer_code;
+  const bool new_type = request.type && *request.type != doc->type;
+  const bool new_title = title && *title != doc->title;
+  if (!new_customer && !new_type && !new_title) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     fmt::format("refiling {}: nothing changes (it is already "
+                                 "under {} as {} with that title)",
+                                 doc->display_id, doc->customer_code,
+                                 doc->type));
+  }
+  const UtcNow now = CurrentUtc();
+  const std::string& actor = request.actor;
+  auto update = [&](std::string_view column, auto value) -> Status {
+    auto set = db.Prepare(
+        fmt::format("UPDATE documents SET {} = ?1 WHERE id = ?2", column),
+        what);
+    if (!set) return std::unexpected(set.error());
+    set->Bind(1, value).Bind(2, doc->id);
+    return set->Run();
+  };
+  if (new_customer) {
+    auto customer_id = CustomerIdByCode(db, *code);
+    if (!customer_id) return std::unexpected(customer_id.error());
+    // The same input filed twice under one customer is one document
+    // (idempotent ingest): moving a copy next to it would break that.
+    if (!doc->source_key.empty()) {
+      auto twin = db.Prepare(
+          "SELECT id FROM documents WHERE customer_id = ?1 AND "
+          "source_key = ?2 AND id <> ?3",
+          what);
+      if (!twin) return std::unexpected(twin.error());
+      twin->Bind(1, *customer_id).Bind(2, doc->source_key).Bind(3, doc->id);
+      auto row = twin->Step();
+      if (!row) return std::unexpected(row.error());
+      if (*row) {
+        return MakeError(
+            ErrorCode::kConflict,
+            fmt::format("{} cannot move to {}: {} there was ingested from the "
+                        "same input; reject one of the two instead",
+                        doc->display_id, *code,
+                        DisplayId(twin->ColumnInt64(0))));
+      }
+    }
+    if (auto s = update("customer_id", *customer_id); !s) {
+      return std::unexpected(s.error());
+    }
+    if (auto s = WriteHistory(db, "documents", doc->id, "customer",
+                              doc->customer_code, *code, actor, now.iso8601);
+        !s) {
+      return std::unexpected(s.error());
+    }
+  }
+  if (new_type) {
+    if (auto s = update("type", *request.type); !s) {
+      return std::unexpected(s.error());
+    }
+    if (auto s = WriteHistory(db, "documents", doc->id, "type", doc->type,
+                              *request.type, actor, now.iso8601);
+        !s) {
+      return std::unexpected(s.error());
+    }
+    // The archive number carries the type (DA-YYYY-TT-NNNNNN-C): a filed
+    // document of another type gets the next number of that type in the
+    // year it was filed. The old number is kept in history and its
+    // sequence never goes back, so it is not issued again.
+    if (!doc->archive_number.empty()) {
+      int year = 0;
+      if (doc->archive_number.size() < 7 ||
+          std::from_chars(doc->archive_number.data() + 3,
+                          doc->archive_number.data() + 7, year)
+                  .ec != std::errc()) {
+        return MakeError(ErrorCode::kCatalog,
+                         fmt::format("catalog: archive number '{}' of {} is "
+                                     "malformed",
+                                     doc->archive_number, doc->display_id));
+      }
+      auto number = NextArchiveNumber(db, year, TypeCode(*request.type), what);
+      if (!number) return std::unexpected(number.error());
+      if (auto s = update("archive_number", *number); !s) {
+        return std::unexpected(s.error());
+      }
+      if (auto s = WriteHistory(db, "documents", doc->id, "archive_number",
+                                doc->archive_number, *number, actor,
+                                now.iso8601);
+          !s) {
+        return std::unexpected(s.error());
+      }
+    }
+  }
+  if (new_title) {
+    if (auto s = update("title", *title); !s) return std::unexpected(s.error());
+    if (auto s = WriteHistory(db, "documents", doc->id, "title", doc->title,
+                              *title, actor, now.iso8601);
+        !s) {
+      return std::unexpected(s.error());
+    }
+  }
+  if (auto s = WriteHistory(db, "documents", doc->id, "refile_reason",
+                            std::nullopt, TrimAscii(request.reason), actor,
+                            now.iso8601);
+      !s) {
+    return std::unexpected(s.error());
+  }
+  // The title, customer and archive number are in the search index.
+  if (auto s = ReindexDocumentMetadata(db, doc->id); !s) {
+    return std::unexpected(s.error());
+  }
+  auto after = DocumentByText(db, doc->display_id);
+  if (!after) return std::unexpected(after.error());
+  if (auto s = tx->Commit(); !s) return std::unexpected(s.error());
+  return RefileOutcome{std::move(*doc), std::move(*after)};
 }
 
 Result<DocumentRecord> Catalog::RejectDocument(const std::string& id,

@@ -7,7 +7,7 @@
 // when, from, to, why).
 //
 // Barcodes:
-//   originals  OR + 8 digits + check, e.g. OR00000017K
+//   originals  OR + 8 digits + check, e.g. OR00000017T
 //   locations  LC + 6 digits + check, e.g. LC000042T
 // The check character is ISO/IEC 7064 MOD 37,36 (as for customer codes).
 // Scanned input is trimmed and upper-cased before use.
@@ -174,6 +174,7 @@ struct Loan {
   std::string checked_out_at;
   std::string returned_at;
   int return_pages = -1;
+  int original_pages = -1;  // pages the original has (paper), -1 unknown
   std::string return_note;
   std::string resolution;
 };

@@ -29,7 +29,8 @@ constexpr std::string_view kLoanSelect =
     " COALESCE(n.requested_due, ''), n.status, n.round, n.requested_at,"
     " COALESCE(n.checked_out_at, ''), COALESCE(n.returned_at, ''),"
     " COALESCE(n.return_pages, -1), COALESCE(n.return_note, ''),"
-    " COALESCE(n.resolution, ''), COALESCE(n.original_id, 0)"
+    " COALESCE(n.resolution, ''), COALESCE(n.original_id, 0),"
+    " COALESCE(o.page_count, -1)"
     " FROM loans n LEFT JOIN originals o ON o.id = n.original_id"
     " LEFT JOIN documents d ON d.id = COALESCE(n.document_id, o.document_id) ";
 
@@ -56,6 +57,7 @@ Loan ReadLoan(const Statement& s) {
   l.return_pages = s.ColumnInt(16);
   l.return_note = s.ColumnText(17);
   l.resolution = s.ColumnText(18);
+  l.original_pages = s.ColumnInt(20);
   return l;
 }
 

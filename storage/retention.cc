@@ -1102,6 +1102,29 @@ Result<std::vector<DestructionBatch>> Retention::ListBatches() {
   return out;
 }
 
+Result<std::optional<DestructionBatch>> Retention::DestroyedBy(
+    const std::string& document) {
+  auto number = ParseDocumentId(document);
+  if (!number) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     fmt::format("document id '{}' is not like D000012 or 12",
+                                 document));
+  }
+  auto q = db_->Prepare(
+      "SELECT b.id FROM destruction_items i JOIN destruction_batches b ON "
+      "b.id = i.batch_id WHERE i.document_id = ?1 AND b.status IN "
+      "('approved', 'completed') ORDER BY b.id LIMIT 1",
+      "finding the destruction of " + DisplayId(*number));
+  if (!q) return std::unexpected(q.error());
+  q->Bind(1, *number);
+  auto ids = q->CollectInt64s();
+  if (!ids) return std::unexpected(ids.error());
+  if (ids->empty()) return std::optional<DestructionBatch>();
+  auto b = LoadBatch(*db_, ids->front());
+  if (!b) return std::unexpected(b.error());
+  return std::optional<DestructionBatch>(std::move(*b));
+}
+
 Status Retention::RecordCertificate(const std::string& batch,
                                     const std::string& sha256,
                                     const std::string& actor) {

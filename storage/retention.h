@@ -100,7 +100,7 @@ struct DestructionItem {
 };
 
 struct ShreddingRecord {
-  std::string barcode;      // OR00000017K
+  std::string barcode;      // OR00000017T
   std::string document;     // D000012, '' for a customer folder
   std::string shredded_by;  // '' while not yet shredded
   std::string witness;
@@ -190,6 +190,10 @@ class Retention {
   Result<DestructionBatch> RecordShredding(const ShreddingRequest& request);
   Result<DestructionBatch> GetBatch(const std::string& batch);
   Result<std::vector<DestructionBatch>> ListBatches();
+  // The approved (or completed) batch that destroyed the document (D000012),
+  // nullopt when it was not destroyed. Its item for the document is the
+  // tombstone; certificate_sha256 names the certificate.
+  Result<std::optional<DestructionBatch>> DestroyedBy(const std::string& document);
   // Remembers the SHA-256 of an issued certificate.
   Status RecordCertificate(const std::string& batch, const std::string& sha256,
                            const std::string& actor);

@@ -86,6 +86,38 @@ TEST_F(GovernanceTest, BackupIsIncrementalVerifiesAndRestores) {
             ErrorCode::kConflict);
 }
 
+TEST_F(GovernanceTest, BackupsIncludeTheReportsFolder) {
+  AddDoc("first", "%PDF- first bytes");
+  // The sheets the station writes there: certificates, audit reports, CSVs.
+  const fs::path reports = archive_->dir() / "reports";
+  fs::create_directories(reports);
+  ASSERT_TRUE(WriteFileAtomic(reports / "destruction-DB000001.pdf",
+                              std::string_view("%PDF- certificate")));
+  ASSERT_TRUE(WriteFileAtomic(reports / "audit-AU000001.csv",
+                              std::string_view("category,barcode\n")));
+  const fs::path to = dir_.path() / "backup";
+  auto r = BackupArchive(archive_->dir(), to);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_TRUE(r->ok());
+  auto check = VerifyBackup(to, dir_.path());
+  ASSERT_TRUE(check) << check.error().message;
+  EXPECT_TRUE(check->ok()) << (check->problems.empty() ? "" : check->problems[0]);
+  EXPECT_EQ(check->files_checked, 5);  // catalog, marker, object, two reports
+  const fs::path restored = dir_.path() / "restored";
+  auto done = RestoreBackup(to, restored);
+  ASSERT_TRUE(done) << done.error().message;
+  EXPECT_EQ(ReadFile(restored / "reports" / "destruction-DB000001.pdf").value(),
+            "%PDF- certificate");
+  EXPECT_EQ(ReadFile(restored / "reports" / "audit-AU000001.csv").value(),
+            "category,barcode\n");
+  // A damaged report copy is found like a damaged object.
+  ASSERT_TRUE(WriteFileAtomic(to / "reports" / "audit-AU000001.csv",
+                              std::string_view("changed\n")));
+  auto damaged = VerifyBackup(to, dir_.path());
+  ASSERT_TRUE(damaged) << damaged.error().message;
+  EXPECT_FALSE(damaged->ok());
+}
+
 TEST_F(GovernanceTest, VerifyFindsDamageAndRestoreRefusesIt) {
   const std::string a = AddDoc("first", "%PDF- first bytes");
   const fs::path to = dir_.path() / "backup";

@@ -44,6 +44,27 @@ TEST(TesseractEngine, ReadsPhototestWithWordBoxes) {
   }
 }
 
+TEST(TesseractEngine, KeepsTesseractDiagnosticsOffTheTerminal) {
+  // A page without a resolution makes Tesseract print "Estimating resolution
+  // as N" through the same channel as "Detected N diacritics".
+  auto page = Load(testing::CorpusDir() / "tesseract-test" / "phototest.tif");
+  GrayImageView view = View(page);
+  view.dpi = 0;
+  ::testing::internal::CaptureStderr();
+  auto engine = MakeTesseractEngine({"eng", ""});
+  std::string printed;
+  if (engine) {
+    auto ocr = (*engine)->Recognize(view);
+    printed = ::testing::internal::GetCapturedStderr();
+    ASSERT_TRUE(ocr.has_value()) << ocr.error().message;
+    EXPECT_NE(ocr->text.find("quick"), std::string::npos);
+  } else {
+    printed = ::testing::internal::GetCapturedStderr();
+    FAIL() << engine.error().message;
+  }
+  EXPECT_EQ(printed, "");
+}
+
 TEST(TesseractEngine, ChineseTextHasNoSpacesBetweenCharacters) {
   auto engine = Make("chi_sim+eng");
   auto page = Load(testing::CorpusDir() / "zh-synth" / "zhsyn-101-01-contract.png");
