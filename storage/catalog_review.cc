@@ -467,7 +467,7 @@ Result<RefileOutcome> Catalog::RefileDocument(const RefileRequest& request) {
     return std::unexpected(s.error());
   }
   // The title, customer and archive number are in the search index.
-  if (auto s = ReindexDocumentMetadata(db, doc->id); !s) {
+  if (auto s = storage::ReindexDocumentMetadata(db, doc->id); !s) {
     return std::unexpected(s.error());
   }
   auto after = DocumentByText(db, doc->display_id);
