@@ -60,6 +60,7 @@
 // error (no longjmp, nothing thrown through C); every step checks it and
 // returns a kPdf Error naming the page and the libharu code.
 #include "archive/pdf_writer.h"
+#include "archive/to_unicode.h"
 
 #include <hpdf.h>
 #include <hpdf_doc.h>
@@ -111,12 +112,6 @@ struct HpdfDocDeleter {
   void operator()(HPDF_Doc doc) const { HPDF_Free(doc); }
 };
 using HpdfDocPtr = std::unique_ptr<HPDF_Doc_Rec, HpdfDocDeleter>;
-
-std::string Hex4(unsigned v) {
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "%04X", v & 0xFFFF);
-  return buf;
-}
 
 std::string HexCode(HPDF_STATUS v) {
   char buf[24];
@@ -372,22 +367,7 @@ Status PdfBuilder::FinishFont(const std::set<char32_t>& codepoints) {
   for (const char* key : {"Type", "CMapName", "CIDSystemInfo", "WMode"}) {
     HPDF_Dict_RemoveElement(to_unicode, key);
   }
-  std::string cmap =
-      "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
-      "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> "
-      "def\n"
-      "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
-      "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n";
-  std::vector<char32_t> cps(codepoints.begin(), codepoints.end());
-  for (std::size_t i = 0; i < cps.size(); i += 100) {
-    const std::size_t n = std::min<std::size_t>(100, cps.size() - i);
-    cmap += std::to_string(n) + " beginbfchar\n";
-    for (std::size_t k = i; k < i + n; ++k) {
-      cmap += "<" + Hex4(cps[k]) + "> <" + Hex4(cps[k]) + ">\n";
-    }
-    cmap += "endbfchar\n";
-  }
-  cmap += "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n";
+  const std::string cmap = IdentityToUnicodeCMap(codepoints);
   HPDF_MemStream_FreeData(to_unicode->stream);
   HPDF_Stream_WriteStr(to_unicode->stream, cmap.c_str());
 
@@ -410,9 +390,9 @@ Status PdfBuilder::FinishFont(const std::set<char32_t>& codepoints) {
   if (info_.pdfa == PdfaLevel::k1b) {
     // Bit n (MSB first) set = CID n has a glyph: CID 0 (.notdef) and each
     // code point in the cmap.
-    std::vector<HPDF_BYTE> bits(cps.empty() ? 1 : cps.back() / 8 + 1, 0);
+    std::vector<HPDF_BYTE> bits(codepoints.empty() ? 1 : *codepoints.rbegin() / 8 + 1, 0);
     bits[0] |= 0x80;
-    for (char32_t cp : cps)
+    for (char32_t cp : codepoints)
       bits[cp / 8] |= static_cast<HPDF_BYTE>(0x80 >> (cp % 8));
     HPDF_Dict cid_set = NewStream(HPDF_STREAM_FILTER_FLATE_DECODE);
     if (cid_set == nullptr) return Check(false, "glyphless font: CIDSet");

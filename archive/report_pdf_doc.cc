@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <vector>
 
+#include "archive/to_unicode.h"
 #include "core/text.h"
 
 namespace dossier::archive::internal {
@@ -23,12 +24,6 @@ void HPDF_STDCALL RecordReportError(HPDF_STATUS error, HPDF_STATUS detail,
 }
 
 namespace {
-
-std::string Hex4(unsigned v) {
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "%04X", v & 0xFFFF);
-  return buf;
-}
 
 // Six capital letters naming a subset (PDF 9.6.4), from its bytes.
 std::string SubsetTag(const std::string& bytes, int face) {
@@ -257,25 +252,7 @@ Status PdfDoc::FixToUnicode(HPDF_Font font,
   for (const char* key : {"Type", "CMapName", "CIDSystemInfo", "WMode"}) {
     HPDF_Dict_RemoveElement(to_unicode, key);
   }
-  std::string cmap =
-      "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
-      "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> "
-      "def\n"
-      "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
-      "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n";
-  std::vector<char32_t> cps;
-  for (char32_t cp : codepoints) {
-    if (cp <= 0xFFFF) cps.push_back(cp);
-  }
-  for (std::size_t i = 0; i < cps.size(); i += 100) {
-    const std::size_t n = std::min<std::size_t>(100, cps.size() - i);
-    cmap += std::to_string(n) + " beginbfchar\n";
-    for (std::size_t k = i; k < i + n; ++k) {
-      cmap += "<" + Hex4(cps[k]) + "> <" + Hex4(cps[k]) + ">\n";
-    }
-    cmap += "endbfchar\n";
-  }
-  cmap += "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n";
+  const std::string cmap = IdentityToUnicodeCMap(codepoints);
   HPDF_MemStream_FreeData(to_unicode->stream);
   HPDF_Stream_WriteStr(to_unicode->stream, cmap.c_str());
   auto system_info = static_cast<HPDF_Dict>(HPDF_Dict_GetItem(
