@@ -75,7 +75,10 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
 
   Session(typename Protocol::socket socket, Server::Impl& server,
           std::string peer)
-      : stream_(std::move(socket)), server_(server), peer_(std::move(peer)) {
+      : stream_(std::move(socket)),
+        timer_(stream_.get_executor()),
+        server_(server),
+        peer_(std::move(peer)) {
     ++server_.sessions;
   }
   ~Session() {
@@ -106,6 +109,20 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
     }
   }
 
+  // A read deadline that, unlike the stream's own, leaves the socket open
+  // so the client can still be told 408.
+  void Arm(std::chrono::milliseconds after) {
+    timed_out_ = false;
+    timer_.expires_after(after);
+    timer_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
+      if (ec) return;  // disarmed
+      self->timed_out_ = true;
+      beast::error_code ignored;
+      self->stream_.socket().cancel(ignored);
+    });
+  }
+  void Disarm() { timer_.cancel(); }
+
   void ReadHeader() {
     if (server_.stopping) return Close();
     request_ = HttpRequest{};
@@ -114,17 +131,20 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
     header_parser_->header_limit(
         static_cast<std::uint32_t>(limits().header_limit));
     header_parser_->body_limit(std::max<std::uint64_t>(limits().upload_limit, limits().body_limit));
-    stream_.expires_after(limits().header_timeout);
+    stream_.expires_never();
+    Arm(limits().header_timeout);
     SetIdle(true);
     http::async_read_header(
         stream_, buffer_, *header_parser_,
         [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
           self->SetIdle(false);
+          self->Disarm();
           self->OnHeader(ec);
         });
   }
 
   void OnHeader(beast::error_code ec) {
+    if (ec == asio::error::operation_aborted && timed_out_) ec = beast::error::timeout;
     if (ec == http::error::end_of_stream || ec == asio::error::operation_aborted ||
         ec == asio::error::eof || ec == asio::error::connection_reset) {
       return Close();
@@ -133,6 +153,12 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
       // Nothing sent at all is an idle keep-alive: just close.
       if (buffer_.size() == 0 && !header_parser_->got_some()) return Close();
       return Refuse(408, "timeout", "the request did not arrive in time");
+    }
+    if (ec == http::error::body_limit) {
+      return Refuse(413, "payload_too_large",
+                    fmt::format("the request body is larger than {} bytes",
+                                std::max<std::uint64_t>(limits().upload_limit,
+                                                        limits().body_limit)));
     }
     if (ec == http::error::header_limit) {
       return Refuse(431, "header_too_large",
@@ -168,6 +194,13 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
 
     std::filesystem::path upload;
     if (server_.handler.upload_file) upload = server_.handler.upload_file(request_);
+    // A declared length over the limit is refused before any of it is read
+    // (the parser checks chunked bodies as they arrive).
+    const std::uint64_t limit = upload.empty() ? limits().body_limit : limits().upload_limit;
+    if (auto length = header_parser_->content_length(); length && *length > limit) {
+      return Refuse(413, "payload_too_large",
+                    fmt::format("the request body is larger than {} bytes", limit));
+    }
     if (!upload.empty()) {
       file_parser_.emplace(std::move(*header_parser_));
       file_parser_->body_limit(limits().upload_limit);
@@ -202,10 +235,11 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
 
   void ReadStringBody() {
     if (string_parser_->is_done()) return Dispatch();
-    stream_.expires_after(limits().body_idle_timeout);
+    Arm(limits().body_idle_timeout);
     http::async_read_some(
         stream_, buffer_, *string_parser_,
         [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+          self->Disarm();
           if (ec) return self->BodyError(ec);
           self->ReadStringBody();
         });
@@ -216,16 +250,18 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
       file_parser_->get().body().close();
       return Dispatch();
     }
-    stream_.expires_after(limits().body_idle_timeout);
+    Arm(limits().body_idle_timeout);
     http::async_read_some(
         stream_, buffer_, *file_parser_,
         [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+          self->Disarm();
           if (ec) return self->BodyError(ec);
           self->ReadFileBody();
         });
   }
 
   void BodyError(beast::error_code ec) {
+    if (ec == asio::error::operation_aborted && timed_out_) ec = beast::error::timeout;
     if (file_parser_) file_parser_->get().body().close();
     upload_.reset();  // a partial upload is removed
     if (ec == http::error::body_limit) {
@@ -240,7 +276,7 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
         ec == http::error::partial_message) {
       return Close();
     }
-    Refuse(400, "bad_request", "malformed request body");
+    Refuse(400, "bad_request", "malformed request body: " + ec.message());
   }
 
   void Dispatch() {
@@ -347,6 +383,8 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
   }
 
   Stream stream_;
+  asio::steady_timer timer_;
+  bool timed_out_ = false;
   Server::Impl& server_;
   std::string peer_;
   beast::flat_buffer buffer_;
