@@ -1071,6 +1071,11 @@ HttpResponse Api::Handle(HttpRequest& req) {
   } catch (const std::exception& e) {
     response = Api::Error(500, "internal", "the request failed");
   }
+  // An upload's body the route did not take (refused) is not kept.
+  if (req.body_file) {
+    std::error_code ec;
+    std::filesystem::remove(*req.body_file, ec);
+  }
   SecurityHeaders(response);
   return response;
 }
