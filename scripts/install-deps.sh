@@ -27,7 +27,7 @@ libsodium-dev
 
 # `install-deps.sh bench` also installs the peers the benchmarks compare with.
 if [ "${1:-}" = "bench" ]; then
-  PACKAGES="$PACKAGES ocrmypdf unpaper hyperfine time"
+  PACKAGES="$PACKAGES ocrmypdf unpaper hyperfine time wrk curl"
 fi
 
 missing=""

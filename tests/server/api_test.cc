@@ -7,6 +7,7 @@
 #include <chrono>
 #include <set>
 
+#include "core/file_util.h"
 #include "governance/policy.h"
 #include "server/openapi.h"
 #include "storage/catalog.h"
@@ -207,6 +208,20 @@ TEST_F(ApiTest, TheOpenApiDocumentListsEveryRouteWithItsPermission) {
       EXPECT_EQ(doc["paths"][route.pattern][m]["x-permission"],
                 std::string(governance::PermissionForOperation(route.operation)));
     }
+  }
+}
+
+TEST(ApiDocs, DocsApiYamlDescribesEveryRoute) {
+  auto yaml = ReadFile(std::filesystem::path(DOSSIER_SOURCE_DIR) / "docs" / "api.yaml");
+  ASSERT_TRUE(yaml) << yaml.error().message;
+  for (const auto& route : Api::Routes()) {
+    const auto at = yaml->find("\n  " + route.pattern + ":\n");
+    ASSERT_NE(at, std::string::npos) << route.pattern << " is not in docs/api.yaml";
+    std::string m = route.method;
+    for (auto& c : m) c = static_cast<char>(std::tolower(c));
+    const auto next = yaml->find("\n  /", at + 1);
+    EXPECT_NE(yaml->substr(at, next - at).find("\n    " + m + ":"), std::string::npos)
+        << route.method << " " << route.pattern;
   }
 }
 
