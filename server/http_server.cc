@@ -28,7 +28,66 @@ struct TempFile {
   }
 };
 
+// The request's method, target, query and headers (names lower-cased,
+// repeats joined); the reason when they cannot make a request.
+template <class Fields>
+std::optional<std::string> FillRequest(const http::request_header<Fields>& header,
+                                       HttpRequest& request) {
+  request.method = std::string(header.method_string());
+  request.target = std::string(header.target());
+  for (const auto& field : header) {
+    std::string name(field.name_string());
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::string value(field.value());
+    auto [it, inserted] = request.headers.emplace(name, value);
+    if (!inserted) it->second += (name == "cookie" ? "; " : ", ") + value;
+  }
+  if (!ParseTarget(request.target, request)) return "malformed request target";
+  if (header.version() == 11 && request.Header("host").empty()) {
+    return "HTTP/1.1 request without Host";
+  }
+  if (!request.Header("transfer-encoding").empty() &&
+      !request.Header("content-length").empty()) {
+    return "both Content-Length and Transfer-Encoding";
+  }
+  return std::nullopt;
+}
+
 }  // namespace
+
+ParsedRequest ParseRequestBytes(std::string_view bytes, const TransportLimits& limits) {
+  ParsedRequest out;
+  http::request_parser<http::string_body> parser;
+  parser.header_limit(static_cast<std::uint32_t>(limits.header_limit));
+  parser.body_limit(limits.body_limit);
+  parser.eager(true);
+  beast::error_code ec;
+  const std::size_t used = parser.put(asio::buffer(bytes.data(), bytes.size()), ec);
+  (void)used;
+  if (ec == http::error::need_more || (!ec && !parser.is_done())) {
+    out.status = 408;  // incomplete: the transport would time it out
+    return out;
+  }
+  if (ec == http::error::header_limit) {
+    out.status = 431;
+    return out;
+  }
+  if (ec == http::error::body_limit) {
+    out.status = 413;
+    return out;
+  }
+  if (ec) {
+    out.status = 400;
+    return out;
+  }
+  if (FillRequest(parser.get().base(), out.request)) {
+    out.status = 400;
+    return out;
+  }
+  out.request.body = parser.get().body();
+  out.request.peer = "fuzz";
+  return out;
+}
 
 struct Server::Impl {
   ListenOptions listen;
@@ -170,26 +229,9 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
     }
 
     auto& header = header_parser_->get();
-    request_.method = std::string(header.method_string());
-    request_.target = std::string(header.target());
     keep_alive_ = header.keep_alive();
-    for (const auto& field : header) {
-      std::string name(field.name_string());
-      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      std::string value(field.value());
-      auto [it, inserted] = request_.headers.emplace(name, value);
-      if (!inserted) it->second += (name == "cookie" ? "; " : ", ") + value;
-    }
-    if (!ParseTarget(request_.target, request_)) {
-      return Refuse(400, "bad_request", "malformed request target");
-    }
-    if (header.version() == 11 && request_.Header("host").empty()) {
-      return Refuse(400, "bad_request", "HTTP/1.1 request without Host");
-    }
-    if (!request_.Header("transfer-encoding").empty() &&
-        !request_.Header("content-length").empty()) {
-      return Refuse(400, "bad_request",
-                    "both Content-Length and Transfer-Encoding");
+    if (auto refusal = FillRequest(header, request_)) {
+      return Refuse(400, "bad_request", *refusal);
     }
 
     std::filesystem::path upload;
