@@ -23,6 +23,7 @@ default-jre-headless libpdfbox2-java libactivation-java libjaxb-api-java
 libsane-dev libsane1 sane-utils
 libphonenumber-dev
 libsodium-dev
+curl
 "
 
 # `install-deps.sh bench` also installs the peers the benchmarks compare with.
