@@ -587,6 +587,181 @@ std::vector<Route> BuildRoutes() {
     return JsonResponse(200, json{{"entries", ToJ(last)}});
   });
 
+  // Customer files: opening and contacts.
+  auto values = [](const json& body) {
+    app::EnteredValues v;
+    auto it = body.find("values");
+    if (it == body.end() || it->is_null()) return v;
+    if (!it->is_object()) throw Refusal{422, "unprocessable", "'values' must be an object"};
+    for (const auto& [k, val] : it->items()) {
+      if (!val.is_string()) {
+        throw Refusal{422, "unprocessable", fmt::format("value '{}' must be a string", k)};
+      }
+      v[k] = val.get<std::string>();
+    }
+    return v;
+  };
+  add("POST", "/api/customers", "customer.add", [values](Ctx& c) {
+    app::NewCustomerInput in;
+    in.name = Str(c.body, "name", true);
+    in.kind = c.body.contains("kind") ? Str(c.body, "kind") : "company";
+    in.parent = Str(c.body, "parent");
+    in.values = values(c.body);
+    return Reply(app::AddCustomer(c.station, c.caller, in), 201);
+  });
+  add("POST", "/api/customers/{code}/contacts", "customer.contact.add", [values](Ctx& c) {
+    app::NewContactInput in;
+    in.customer_code = c.params["code"];
+    in.role = Str(c.body, "role", true);
+    in.name = Str(c.body, "name", true);
+    in.values = values(c.body);
+    return Reply(app::AddContact(c.station, c.caller, in), 201);
+  });
+  add("POST", "/api/documents/{id}/refile", "document.refile", [](Ctx& c) {
+    app::RefileInput in;
+    in.document = c.params["id"];
+    if (c.body.contains("customer")) in.customer = Str(c.body, "customer");
+    if (c.body.contains("type")) in.type = Str(c.body, "type");
+    if (c.body.contains("title")) in.title = Str(c.body, "title");
+    in.reason = Str(c.body, "reason", true);
+    auto r = app::RefileDocument(c.station, c.caller, in);
+    if (!r) return Fail(r.error());
+    return JsonResponse(200, json{{"before", ToJ(r->before)}, {"after", ToJ(r->after)}});
+  });
+
+  // Locations and originals.
+  add("POST", "/api/locations", "location.add", [](Ctx& c) {
+    storage::NewLocation in;
+    in.code = Str(c.body, "code", true);
+    in.kind = Str(c.body, "kind", true);
+    in.parent = Str(c.body, "parent");
+    in.name = Str(c.body, "name");
+    in.capacity = Int(c.body, "capacity", 0);
+    in.security = Str(c.body, "security");
+    return Reply(app::AddLocation(c.station, c.caller, in), 201);
+  });
+  add("GET", "/api/locations/{code}", "location.show", [](Ctx& c) {
+    auto v = app::ShowLocation(c.station, c.caller, c.params["code"]);
+    if (!v) return Fail(v.error());
+    return JsonResponse(200, json{{"location", ToJ(v->location)},
+                                  {"originals", ToJ(v->originals)}});
+  });
+  add("POST", "/api/originals", "original.register", [](Ctx& c) {
+    app::RegisterInput in;
+    in.item = Str(c.body, "item", true);
+    in.location = Str(c.body, "location", true);
+    in.page_count = Int(c.body, "page_count", -1);
+    return Reply(app::RegisterOriginal(c.station, c.caller, in), 201);
+  });
+  add("GET", "/api/originals/{barcode}", "original.show", [](Ctx& c) {
+    return Reply(app::ShowOriginal(c.station, c.caller, c.params["barcode"]));
+  });
+  add("POST", "/api/originals/move", "original.move", [](Ctx& c) {
+    app::MoveInput in;
+    auto it = c.body.find("barcodes");
+    if (it == c.body.end() || !it->is_array()) {
+      throw Refusal{422, "unprocessable", "'barcodes' must be a list of strings"};
+    }
+    for (const auto& b : *it) {
+      if (!b.is_string()) throw Refusal{422, "unprocessable", "'barcodes' must be a list of strings"};
+      in.barcodes.push_back(b.get<std::string>());
+    }
+    in.to = Str(c.body, "to", true);
+    in.reason = Str(c.body, "reason");
+    in.dry_run = Bool(c.body, "dry_run");
+    auto r = app::MoveOriginals(c.station, c.caller, in);
+    if (!r) return Fail(r.error());
+    json problems = json::array();
+    for (const auto& p : r->problems) problems.push_back(json{{"barcode", p.barcode}, {"problem", p.problem}});
+    return JsonResponse(200, json{{"moved", r->outcome.moved},
+                                  {"already_there", r->outcome.already_there},
+                                  {"problems", problems}});
+  });
+  add("POST", "/api/labels", "label.print", [](Ctx& c) {
+    app::LabelInput in;
+    if (auto it = c.body.find("originals"); it != c.body.end() && it->is_array()) {
+      for (const auto& b : *it) {
+        if (!b.is_string()) throw Refusal{422, "unprocessable", "'originals' must be a list of strings"};
+        in.originals.push_back(b.get<std::string>());
+      }
+    }
+    in.at = Str(c.body, "at");
+    if (auto it = c.body.find("locations"); it != c.body.end() && it->is_array()) {
+      for (const auto& b : *it) {
+        if (!b.is_string()) throw Refusal{422, "unprocessable", "'locations' must be a list of strings"};
+        in.locations.push_back(b.get<std::string>());
+      }
+    }
+    if (c.body.contains("stock")) in.stock = Str(c.body, "stock");
+    in.qr = Bool(c.body, "qr");
+    in.skip = Int(c.body, "skip", 0);
+    in.out = std::filesystem::temp_directory_path() /
+             fmt::format("dossier-labels-{}.pdf", RandomHex(8));
+    auto r = app::PrintLabels(c.station, c.caller, in);
+    if (!r) return Fail(r.error());
+    return FileResponse(r->written, "application/pdf", "labels.pdf", true);
+  });
+
+  // More of loans and audits.
+  add("POST", "/api/loans/{id}/renew", "loan.renew", [](Ctx& c) {
+    return Reply(app::RenewLoan(c.station, c.caller, c.params["id"], Str(c.body, "due_date", true)));
+  });
+  add("POST", "/api/loans/{id}/resolve", "loan.resolve", [](Ctx& c) {
+    return Reply(app::ResolveReturn(c.station, c.caller, c.params["id"], Str(c.body, "note", true)));
+  });
+  add("GET", "/api/audits", "audit.history", [](Ctx& c) {
+    auto list = app::AuditHistory(c.station, c.caller, Q(c.req, "location"));
+    if (!list) return Fail(list.error());
+    return JsonResponse(200, json{{"audits", ToJ(*list)}});
+  });
+  add("POST", "/api/audits/{id}/apply-moves", "audit.apply-moves", [](Ctx& c) {
+    auto r = app::ApplyAuditMoves(c.station, c.caller, c.params["id"]);
+    if (!r) return Fail(r.error());
+    return JsonResponse(200, json{{"moved", r->moved}, {"already_there", r->already_there}});
+  });
+
+  // More of records management.
+  add("POST", "/api/holds", "hold.add", [](Ctx& c) {
+    return Reply(app::AddHold(c.station, c.caller, Str(c.body, "target", true),
+                              Str(c.body, "reason", true)), 201);
+  });
+  add("POST", "/api/holds/{id}/release", "hold.release", [](Ctx& c) {
+    return Reply(app::ReleaseHold(c.station, c.caller, c.params["id"], Str(c.body, "reason", true)));
+  });
+  add("POST", "/api/destruction", "destroy.propose", [](Ctx& c) {
+    std::vector<std::string> docs;
+    auto it = c.body.find("documents");
+    if (it == c.body.end() || !it->is_array()) {
+      throw Refusal{422, "unprocessable", "'documents' must be a list of document ids"};
+    }
+    for (const auto& d : *it) {
+      if (!d.is_string()) throw Refusal{422, "unprocessable", "'documents' must be a list of document ids"};
+      docs.push_back(d.get<std::string>());
+    }
+    return Reply(app::ProposeDestruction(c.station, c.caller, docs, "", Str(c.body, "reason", true)), 201);
+  });
+  add("POST", "/api/destruction/{id}/cancel", "destroy.cancel", [](Ctx& c) {
+    return Reply(app::CancelDestruction(c.station, c.caller, c.params["id"]));
+  });
+  add("POST", "/api/destruction/{id}/shredding", "destroy.record-shredding", [](Ctx& c) {
+    app::ShreddingInput in;
+    in.batch = c.params["id"];
+    in.barcode = Str(c.body, "barcode", true);
+    in.witness = Str(c.body, "witness", true);
+    in.at = Str(c.body, "at");
+    in.method = Str(c.body, "method");
+    auto r = app::RecordShredding(c.station, c.caller, in, "");
+    if (!r) return Fail(r.error());
+    return JsonResponse(200, json{{"batch", ToJ(r->batch)}});
+  });
+  add("GET", "/api/destruction/{id}/certificate.pdf", "destroy.certificate", [](Ctx& c) {
+    const auto to = std::filesystem::temp_directory_path() /
+                    fmt::format("dossier-certificate-{}.pdf", RandomHex(8));
+    auto r = app::IssueCertificate(c.station, c.caller, c.params["id"], to, "");
+    if (!r) return Fail(r.error());
+    return FileResponse(r->certificate, "application/pdf", c.params["id"] + ".pdf", true);
+  });
+
   // Uploads: the body was streamed to a file by the transport.
   add("POST", "/api/uploads", "document.ingest", [](Ctx& c) {
     if (!c.req.body_file) {

@@ -324,6 +324,41 @@ TEST_F(ApiTest, ACabinetAuditFindsTheScannedOriginal) {
   EXPECT_EQ(pdf.body.rfind("%PDF-", 0), 0u);
 }
 
+TEST_F(ApiTest, ACustomerFileOpenedThroughTheApiHasItsValuesNormalised) {
+  Client keeper = Login("keeper");  // archivist: no customer.write
+  const std::string body =
+      json{{"name", "杭州远帆科技有限公司"}, {"values", {{"phone", "(0571) 8888-1234"}}}}.dump();
+  EXPECT_EQ(Send("POST", "/api/customers", &keeper, body).status, 403);
+  Client clerk = Login("clerk");
+  auto r = Send("POST", "/api/customers", &clerk, body);
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_NE(r.body.find("+8657188881234"), std::string::npos) << r.body;
+  auto bad = Send("POST", "/api/customers", &clerk,
+                  json{{"name", "某公司"}, {"values", {{"phone", "12"}}}}.dump());
+  EXPECT_EQ(bad.status, 422) << bad.body;
+  EXPECT_EQ(LastLog().rfind("clerk error:", 0), 0u) << LastLog();
+}
+
+TEST_F(ApiTest, OriginalsMoveByScannedBarcodesAllOrNothing) {
+  Client keeper = Login("keeper");
+  auto bad = Send("POST", "/api/originals/move", &keeper,
+                  json{{"barcodes", {barcode_, "OR99999999X"}}, {"to", "A-01-1-002"}}.dump());
+  EXPECT_GE(bad.status, 400) << bad.body;
+  EXPECT_LT(bad.status, 500) << bad.body;
+  auto where = Send("GET", "/api/originals/" + barcode_, &keeper);
+  ASSERT_EQ(where.status, 200) << where.body;
+  EXPECT_NE(where.body.find("A-01-1-001"), std::string::npos) << "not moved: " << where.body;
+  auto ok = Send("POST", "/api/originals/move", &keeper,
+                 json{{"barcodes", {barcode_}}, {"to", "A-01-1-002"}, {"reason", "整理"}}.dump());
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(Body(ok)["moved"], 1);
+  auto labels = Send("POST", "/api/labels", &keeper, json{{"originals", {barcode_}}}.dump());
+  ASSERT_EQ(labels.status, 200) << labels.body;
+  ASSERT_TRUE(labels.file);
+  EXPECT_EQ(ReadFile(*labels.file)->rfind("%PDF-", 0), 0u);
+  std::filesystem::remove(*labels.file);
+}
+
 TEST_F(ApiTest, TheDashboardShowsOnlyWhatTheRoleMaySee) {
   Client scanner = Login("scanner");
   auto r = Send("GET", "/api/dashboard", &scanner);
