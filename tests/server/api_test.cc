@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <set>
+#include <thread>
 
 #include "core/file_util.h"
 #include "governance/policy.h"
@@ -63,6 +64,41 @@ TEST_F(ApiTest, AWrongPasswordIs401AndLoggedUnderTheClaimedName) {
   EXPECT_EQ(Body(r)["error"]["code"], "unauthenticated");
   EXPECT_EQ(HeaderOf(r, "Set-Cookie"), "");
   EXPECT_EQ(LastLog().rfind("claimed:clerk", 0), 0u) << LastLog();
+}
+
+TEST_F(ApiTest, RepeatedFailuresLockTheNameWith429) {
+  ASSERT_TRUE(station_->access().SetLoginThrottle({1, 2, 2}, "root"));
+  for (int i = 0; i < 2; ++i) {
+    auto r = Send("POST", "/api/login", nullptr,
+                  json{{"user", "boss"}, {"password", "not-the-password"}}.dump());
+    EXPECT_EQ(r.status, 401) << r.body;
+  }
+  auto locked = Send("POST", "/api/login", nullptr,
+                     json{{"user", "boss"}, {"password", "boss-pass-1"}}.dump());
+  EXPECT_EQ(locked.status, 429) << locked.body;
+  EXPECT_EQ(Body(locked)["error"]["code"], "too_many_requests");
+  EXPECT_EQ(LastLog().rfind("claimed:boss", 0), 0u) << LastLog();
+}
+
+TEST_F(ApiTest, AnIdleSessionEnds) {
+  api_.reset();
+  ApiOptions options;
+  options.archive = station_->archive().dir();
+  options.web = dir_.path() / "web";
+  options.idle_timeout = std::chrono::minutes(0);
+  auto api = Api::Create(options);
+  ASSERT_TRUE(api) << api.error().message;
+  api_ = std::move(*api);
+  Client clerk = Login("clerk");
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  auto r = Send("GET", "/api/me", &clerk);
+  EXPECT_EQ(r.status, 401) << r.body;
+  auto log = Log();
+  ASSERT_FALSE(log.empty());
+  EXPECT_EQ(log.back().command, "session.whoami");
+  EXPECT_NE(log.back().outcome, "ok");
+  // Ended, not just refused once.
+  EXPECT_EQ(Send("GET", "/api/me", &clerk).status, 401);
 }
 
 TEST_F(ApiTest, EveryRouteNamesAKnownOperationAndRefusesAndLogsAStranger) {
