@@ -787,7 +787,10 @@ std::vector<Route> BuildRoutes() {
     job.file = c.api.uploads / (job.id + ext.string());
     std::error_code ec;
     std::filesystem::rename(*c.req.body_file, job.file, ec);
-    if (ec) return Api::Error(500, "internal", "the upload could not be kept");
+    if (ec) {
+      return Api::Error(500, "internal",
+                        fmt::format("the upload {} could not be kept: {}", job.name, ec.message()));
+    }
     {
       std::lock_guard lock(c.api.jobs_mu);
       c.api.SaveJob(job);

@@ -21,6 +21,9 @@ namespace http = beast::http;
 
 // Removes a temporary file once the last reference to it goes.
 struct TempFile {
+  explicit TempFile(std::filesystem::path p) : path(std::move(p)) {}
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
   std::filesystem::path path;
   ~TempFile() {
     std::error_code ec;
@@ -252,7 +255,7 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
       if (fec) {
         return Refuse(500, "internal", "the upload could not be stored");
       }
-      upload_ = std::make_shared<TempFile>(TempFile{upload});
+      upload_ = std::make_shared<TempFile>(upload);
       request_.body_file = upload;
       if (request_.Header("expect") == "100-continue") return Continue(true);
       return ReadFileBody();
@@ -363,7 +366,7 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
       auto msg = std::make_shared<http::response<http::file_body>>();
       Prepare(*msg, r, close);
       std::shared_ptr<TempFile> temp;
-      if (r.delete_file_after) temp = std::make_shared<TempFile>(TempFile{*r.file});
+      if (r.delete_file_after) temp = std::make_shared<TempFile>(*r.file);
       beast::error_code ec;
       msg->body().open(r.file->c_str(), beast::file_mode::scan, ec);
       if (ec) {

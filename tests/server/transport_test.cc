@@ -8,6 +8,7 @@
 #include <chrono>
 #include <thread>
 
+#include "core/file_util.h"
 #include "server/http_server.h"
 #include "tests/server/server_fixture.h"
 
@@ -22,7 +23,7 @@ class TransportTest : public ApiTest {
     TransportLimits limits;
     limits.header_limit = 8 * 1024;
     limits.body_limit = 64 * 1024;
-    limits.upload_limit = 256 * 1024;
+    limits.upload_limit = 8 * 1024 * 1024;
     limits.header_timeout = std::chrono::milliseconds(1500);
     limits.body_idle_timeout = std::chrono::milliseconds(1500);
     limits.workers = 2;
@@ -174,13 +175,56 @@ TEST_F(TransportTest, AnOversizedUploadIs413AndLeavesNoPartialFile) {
   int fd = Connect();
   SendAll(fd, "POST /api/uploads?customer=" + customer_ + "&name=a.png HTTP/1.1\r\nHost: x\r\n"
               "Cookie: " + scanner.cookie + "\r\nX-CSRF-Token: " + scanner.csrf +
-              "\r\nContent-Length: 1000000\r\n\r\n" + std::string(300000, 'x'));
+              "\r\nContent-Length: 20000000\r\n\r\n" + std::string(300000, 'x'));
   const auto r = ReadAll(fd);
   EXPECT_EQ(StatusOf(r), 413) << r.substr(0, 300);
   for (const auto& e : std::filesystem::directory_iterator(station_->archive().dir() / "uploads")) {
     ADD_FAILURE() << "left behind: " << e.path();
   }
   ExpectStillServing();
+}
+
+TEST_F(TransportTest, AStreamedUploadIsKeptAsAJob) {
+  Client scanner = Login("scanner");
+  auto png = ReadFile(dossier::testing::SamplesDir() / "en-agreement.png");
+  ASSERT_TRUE(png);
+  int fd = Connect();
+  SendAll(fd, "POST /api/uploads?customer=" + customer_ + "&name=scan.png HTTP/1.1\r\nHost: x\r\n"
+              "Cookie: " + scanner.cookie + "\r\nX-CSRF-Token: " + scanner.csrf +
+              "\r\nConnection: close\r\nContent-Length: " + std::to_string(png->size()) +
+              "\r\n\r\n" + *png);
+  const auto r = ReadAll(fd);
+  ASSERT_EQ(StatusOf(r), 202) << r;
+  const auto job = nlohmann::json::parse(r.substr(r.find("\r\n\r\n") + 4))["job"].get<std::string>();
+  // Kept whole under its job's name until the ingest has it.
+  const auto kept = station_->archive().dir() / "uploads" / (job + ".png");
+  const auto record = station_->archive().dir() / "uploads" / (job + ".json");
+  EXPECT_TRUE(std::filesystem::exists(record));
+  if (std::filesystem::exists(kept)) {
+    EXPECT_LE(std::filesystem::file_size(kept), png->size());
+  }
+  api_->Drain();
+  auto state = Send("GET", "/api/jobs/" + job, &scanner);
+  EXPECT_EQ(Body(state)["state"], "done") << state.body;
+}
+
+TEST_F(TransportTest, AFileResponseIsSentWholeAndItsTemporaryRemoved) {
+  Client keeper = Login("keeper");
+  const std::string body = nlohmann::json{{"originals", {barcode_}}}.dump();
+  int fd = Connect();
+  SendAll(fd, "POST /api/labels HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+              "Cookie: " + keeper.cookie + "\r\nX-CSRF-Token: " + keeper.csrf +
+              "\r\nConnection: close\r\nContent-Length: " + std::to_string(body.size()) +
+              "\r\n\r\n" + body);
+  const auto r = ReadAll(fd);
+  ASSERT_EQ(StatusOf(r), 200) << r.substr(0, 400);
+  const auto pdf = r.substr(r.find("\r\n\r\n") + 4);
+  EXPECT_EQ(pdf.rfind("%PDF-", 0), 0u);
+  EXPECT_NE(pdf.find("%%EOF"), std::string::npos);
+  for (const auto& e : std::filesystem::directory_iterator(std::filesystem::temp_directory_path())) {
+    EXPECT_EQ(e.path().filename().string().rfind("dossier-labels-", 0), std::string::npos)
+        << "left behind: " << e.path();
+  }
 }
 
 TEST_F(TransportTest, KeepAliveServesSeveralRequestsOnOneConnection) {
