@@ -12,9 +12,9 @@
 #include <vector>
 
 #include "app/station.h"
-#include "storage/access.h"
+#include "storage/sqlite/access.h"
 #include "storage/backup.h"
-#include "storage/retention.h"
+#include "storage/sqlite/retention.h"
 
 namespace dossier::app {
 

@@ -14,10 +14,10 @@
 
 #include "app/documents.h"
 #include "app/records.h"
-#include "storage/access.h"
-#include "storage/catalog.h"
-#include "storage/custody.h"
-#include "storage/retention.h"
+#include "storage/sqlite/access.h"
+#include "storage/records_store.h"
+#include "storage/sqlite/custody.h"
+#include "storage/sqlite/retention.h"
 
 namespace dossier {
 void to_json(nlohmann::json& j, const Warning& w);

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "app/station.h"
-#include "storage/access.h"
+#include "storage/sqlite/access.h"
 
 namespace dossier::app {
 

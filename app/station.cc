@@ -7,10 +7,10 @@
 
 #include "app/operation.h"
 #include "governance/masking.h"
-#include "storage/access.h"
+#include "storage/sqlite/access.h"
 #include "storage/archive.h"
-#include "storage/custody.h"
-#include "storage/retention.h"
+#include "storage/sqlite/custody.h"
+#include "storage/sqlite/retention.h"
 
 namespace dossier::app {
 namespace {

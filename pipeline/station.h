@@ -13,7 +13,7 @@
 #include "capture/cover_sheet.h"
 #include "capture/sane_source.h"
 #include "core/result.h"
-#include "storage/catalog.h"
+#include "storage/sqlite/catalog.h"
 
 namespace dossier::pipeline {
 
