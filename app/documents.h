@@ -12,8 +12,8 @@
 #include "app/station.h"
 #include "pipeline/verify.h"
 #include "storage/records_store.h"
-#include "storage/sqlite/custody.h"
-#include "storage/sqlite/retention.h"
+#include "storage/custody_store.h"
+#include "storage/retention_store.h"
 
 namespace dossier::app {
 

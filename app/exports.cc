@@ -8,8 +8,8 @@
 #include "governance/masking.h"
 #include "storage/archive.h"
 #include "storage/records_store.h"
-#include "storage/sqlite/custody.h"
-#include "storage/sqlite/retention.h"
+#include "storage/custody_store.h"
+#include "storage/retention_store.h"
 
 namespace dossier::app {
 namespace {

@@ -11,7 +11,7 @@
 #include "records/vocabulary.h"
 #include "storage/archive.h"
 #include "storage/records_store.h"
-#include "storage/sqlite/custody.h"
+#include "storage/custody_store.h"
 
 namespace dossier::app {
 namespace {

@@ -130,7 +130,7 @@ Status Operation::Log(const std::string& outcome, const std::string& detail) {
 Result<Principal> Authenticate(Station& station, const Credentials& credentials,
                                const Channel& channel,
                                std::string_view operation) {
-  storage::Access& access = station.access();
+  storage::AccessStore& access = station.access();
   auto open = access.IsOpenStation();
   if (!open) return std::unexpected(open.error());
   Result<Principal> who;

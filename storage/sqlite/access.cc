@@ -16,6 +16,7 @@
 
 #include "core/clock.h"
 #include "core/hash.h"
+#include "governance/users.h"
 #include "storage/sqlite/access.h"
 #include "storage/sqlite/access_internal.h"
 #include "storage/sqlite/catalog_impl.h"
@@ -24,34 +25,8 @@
 namespace dossier::storage {
 namespace {
 
-constexpr size_t kMinPasswordBytes = 8;
-
-Status ValidUserName(const std::string& name) {
-  if (name.empty() || name.size() > 64) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     fmt::format("user name '{}' must be 1 to 64 characters",
-                                 name));
-  }
-  for (unsigned char c : name) {
-    if (c <= ' ' || c == 0x7f) {
-      return MakeError(ErrorCode::kInvalidArgument,
-                       fmt::format("user name '{}' may not contain spaces or "
-                                   "control characters",
-                                   name));
-    }
-  }
-  return Ok();
-}
-
-Status ValidPassword(const std::string& name, const std::string& password) {
-  if (password.size() < kMinPasswordBytes) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     fmt::format("password for user {} is too short (at least "
-                                 "{} characters)",
-                                 name, kMinPasswordBytes));
-  }
-  return Ok();
-}
+using governance::ValidPassword;
+using governance::ValidUserName;
 
 Result<std::string> HashPassword(const std::string& password) {
   if (auto s = InitSodium(); !s) return std::unexpected(s.error());
@@ -197,19 +172,8 @@ Result<User> Access::AddUser(const std::string& name,
                              const std::string& password,
                              const std::vector<std::string>& roles,
                              const std::string& actor) {
-  if (auto s = ValidUserName(name); !s) return std::unexpected(s.error());
-  if (auto s = ValidPassword(name, password); !s) {
+  if (auto s = governance::CheckNewUser(name, password, roles); !s) {
     return std::unexpected(s.error());
-  }
-  if (roles.empty()) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     fmt::format("user {} needs at least one role", name));
-  }
-  for (const auto& role : roles) {
-    if (!IsRole(role)) {
-      return MakeError(ErrorCode::kInvalidArgument,
-                       fmt::format("user {}: unknown role '{}'", name, role));
-    }
   }
   auto hash = HashPassword(password);  // slow: before taking the write lock
   if (!hash) return std::unexpected(hash.error());

@@ -43,17 +43,11 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::string_view kExportFormat = "dossier-access-log/1";
 const std::string kZeroHash(64, '0');
 
 // Log fields are stored as valid UTF-8: bytes that are not (a file name in
 // another encoding) are kept, escaped as \xNN (core/json_text.h).
 std::string Utf8(const std::string& s) { return EscapeInvalidUtf8(s); }
-
-std::string SignedMessage(const std::string& archive_id, std::int64_t seq,
-                          const std::string& hash) {
-  return fmt::format("{}\n{}\n{}\n{}\n", kExportFormat, archive_id, seq, hash);
-}
 
 const char* kLogColumns =
     "seq, at, actor, command, args, records, outcome, detail, prev_hash, hash";
@@ -63,14 +57,6 @@ LogEntry ReadEntry(const Statement& stmt) {
                   stmt.ColumnText(3),  stmt.ColumnText(4), stmt.ColumnText(5),
                   stmt.ColumnText(6),  stmt.ColumnText(7), stmt.ColumnText(8),
                   stmt.ColumnText(9)};
-}
-
-json EntryJson(const LogEntry& e) {
-  return json{{"seq", e.seq},         {"at", e.at},
-              {"actor", e.actor},     {"command", e.command},
-              {"args", e.args},       {"records", e.records},
-              {"outcome", e.outcome}, {"detail", e.detail},
-              {"prev_hash", e.prev_hash}, {"hash", e.hash}};
 }
 
 // A bound for `at`: a date or an ISO 8601 time. A date in `until` covers
@@ -92,54 +78,6 @@ Result<std::string> TimeBound(const std::string& text, bool until) {
 }
 
 }  // namespace
-
-std::string CanonicalLogEntry(const LogEntry& e) {
-  json j{{"seq", e.seq},         {"at", e.at},           {"actor", e.actor},
-         {"command", e.command}, {"args", e.args},       {"records", e.records},
-         {"outcome", e.outcome}, {"detail", e.detail},   {"prev", e.prev_hash}};
-  return j.dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
-std::string LogEntryHash(const LogEntry& entry) {
-  return Sha256Hex(CanonicalLogEntry(entry));
-}
-
-LogCheck VerifyLogEntries(std::span<const LogEntry> entries) {
-  LogCheck check;
-  check.head_hash = kZeroHash;
-  std::int64_t expected_seq = 1;
-  for (const LogEntry& e : entries) {
-    ++check.entries;
-    std::string problem;
-    if (e.seq != expected_seq) {
-      problem = e.seq > expected_seq
-                    ? fmt::format("entry {} follows entry {}: entries {}..{} "
-                                  "are missing (deleted)",
-                                  e.seq, expected_seq - 1, expected_seq,
-                                  e.seq - 1)
-                    : fmt::format("entry {} is out of order (expected {})",
-                                  e.seq, expected_seq);
-    } else if (LogEntryHash(e) != e.hash) {
-      problem = fmt::format("entry {} was modified: its content does not "
-                            "match its hash",
-                            e.seq);
-    } else if (e.prev_hash != check.head_hash) {
-      problem = fmt::format("entry {} does not link to entry {}: an entry was "
-                            "inserted, deleted or moved here",
-                            e.seq, e.seq - 1);
-    }
-    if (!problem.empty()) {
-      check.ok = false;
-      check.first_bad = e.seq;
-      check.problem = std::move(problem);
-      return check;
-    }
-    check.head_hash = e.hash;
-    check.head_seq = e.seq;
-    ++expected_seq;
-  }
-  return check;
-}
 
 Result<LogEntry> Access::AppendLog(const NewLogEntry& entry) {
   LogEntry e;
@@ -443,7 +381,7 @@ Result<std::string> Access::ExportLog() {
   }
   std::int64_t head_seq = entries->empty() ? 0 : entries->back().seq;
   std::string head_hash = entries->empty() ? kZeroHash : entries->back().hash;
-  const std::string message = SignedMessage(*id, head_seq, head_hash);
+  const std::string message = governance::SignedLogMessage(*id, head_seq, head_hash);
   unsigned char sig[crypto_sign_BYTES];
   crypto_sign_detached(sig, nullptr,
                        reinterpret_cast<const unsigned char*>(message.data()),
@@ -451,81 +389,15 @@ Result<std::string> Access::ExportLog() {
   sodium_memzero(sk, sizeof sk);
   char sig_hex[sizeof sig * 2 + 1];
   sodium_bin2hex(sig_hex, sizeof sig_hex, sig, sizeof sig);
-  json out{{"format", kExportFormat},
+  json out{{"format", governance::kLogExportFormat},
            {"archive_id", *id},
            {"exported_at", CurrentUtc().iso8601},
            {"entries", json::array()},
            {"head", {{"seq", head_seq}, {"hash", head_hash}}},
            {"public_key", *pub},
            {"signature", std::string(sig_hex)}};
-  for (const auto& e : *entries) out["entries"].push_back(EntryJson(e));
+  for (const auto& e : *entries) out["entries"].push_back(governance::LogEntryJson(e));
   return DumpJson(out, 1) + "\n";
-}
-
-Result<LogCheck> VerifyLogExport(
-    std::string_view text, const std::optional<std::string>& expected_key) {
-  if (auto s = InitSodium(); !s) return std::unexpected(s.error());
-  json doc = json::parse(text, nullptr, false);
-  auto bad = [](std::string why) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "not an exported access log: " + why);
-  };
-  if (doc.is_discarded() || !doc.is_object()) return bad("invalid JSON");
-  if (doc.value("format", "") != kExportFormat) return bad("unknown format");
-  std::vector<LogEntry> entries;
-  try {
-    for (const auto& j : doc.at("entries")) {
-      entries.push_back(LogEntry{
-          j.at("seq").get<std::int64_t>(), j.at("at").get<std::string>(),
-          j.at("actor").get<std::string>(), j.at("command").get<std::string>(),
-          j.at("args").get<std::string>(), j.at("records").get<std::string>(),
-          j.at("outcome").get<std::string>(), j.at("detail").get<std::string>(),
-          j.at("prev_hash").get<std::string>(), j.at("hash").get<std::string>()});
-    }
-    LogCheck check = VerifyLogEntries(entries);
-    if (!check.ok) return check;
-    const auto head_seq = doc.at("head").at("seq").get<std::int64_t>();
-    const auto head_hash = doc.at("head").at("hash").get<std::string>();
-    if (head_seq != check.head_seq || head_hash != check.head_hash) {
-      check.ok = false;
-      check.first_bad = check.head_seq + 1;
-      check.problem = fmt::format(
-          "the signed head is entry {} ({}) but the last entry is {}: entries "
-          "were cut off or added",
-          head_seq, head_hash.substr(0, 12), check.head_seq);
-      return check;
-    }
-    std::string key = doc.at("public_key").get<std::string>();
-    if (expected_key && *expected_key != key) {
-      check.ok = false;
-      check.problem = fmt::format(
-          "signed with key {}, not the archive's key {}", key, *expected_key);
-      return check;
-    }
-    unsigned char pk[crypto_sign_PUBLICKEYBYTES];
-    unsigned char sig[crypto_sign_BYTES];
-    size_t pk_len = 0;
-    size_t sig_len = 0;
-    const std::string sig_hex = doc.at("signature").get<std::string>();
-    const std::string message = SignedMessage(
-        doc.at("archive_id").get<std::string>(), head_seq, head_hash);
-    if (sodium_hex2bin(pk, sizeof pk, key.data(), key.size(), nullptr, &pk_len,
-                       nullptr) != 0 ||
-        pk_len != sizeof pk ||
-        sodium_hex2bin(sig, sizeof sig, sig_hex.data(), sig_hex.size(),
-                       nullptr, &sig_len, nullptr) != 0 ||
-        sig_len != sizeof sig ||
-        crypto_sign_verify_detached(
-            sig, reinterpret_cast<const unsigned char*>(message.data()),
-            message.size(), pk) != 0) {
-      check.ok = false;
-      check.problem = "the signature over the chain head is not valid";
-      return check;
-    }
-    return check;
-  } catch (const json::exception& e) {
-    return bad(e.what());
-  }
 }
 
 }  // namespace dossier::storage

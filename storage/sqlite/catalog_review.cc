@@ -7,13 +7,13 @@
 // status and field change writes history in the same transaction.
 #include <fmt/format.h>
 
-#include <charconv>
 #include <nlohmann/json.hpp>
 
 #include "storage/sqlite/catalog.h"
 #include "core/json_text.h"
 #include "storage/sqlite/catalog_impl.h"
 #include "records/coding_rule.h"
+#include "records/review.h"
 #include "records/vocabulary.h"
 
 namespace dossier::storage {
@@ -21,13 +21,9 @@ namespace {
 
 using nlohmann::json;
 
-constexpr int kMaxArchiveSequence = 999'999;
-
-// Two letters per document type in the archive number (docs/coding-rule.md);
-// a type the catalog does not know (none is stored unchecked) files as QT.
+// Two letters per document type in the archive number (records/review.h).
 std::string_view TypeCode(std::string_view type) {
-  auto known = records::ParseDocumentType(type);
-  return records::ArchiveCode(known ? *known : records::DocumentType::kOther);
+  return records::ArchiveTypeCode(type);
 }
 
 std::string BoxesToJson(const std::vector<Box>& boxes) {
@@ -105,23 +101,10 @@ Result<std::string> NextArchiveNumber(const Database& db, int year,
   if (!*row) return MakeError(ErrorCode::kInternal, "no archive sequence");
   const std::int64_t sequence = next->ColumnInt64(0);
   next->Reset();
-  if (sequence > kMaxArchiveSequence) {
-    return MakeError(ErrorCode::kConflict,
-                     fmt::format("all archive numbers for {} in {} are used",
-                                 type_code, year));
-  }
-  const std::string payload =
-      fmt::format("DA{:04d}{}{:06d}", year, type_code, sequence);
-  return fmt::format("DA-{:04d}-{}-{:06d}-{}", year, type_code, sequence,
-                     records::Mod3736CheckChar(payload));
+  return records::FormatArchiveNumber(year, type_code, sequence);
 }
 
-Status RequirePending(const DocumentRecord& doc, std::string_view action) {
-  if (doc.status == "pending") return Ok();
-  return MakeError(ErrorCode::kConflict,
-                   fmt::format("{} is {}; only a pending document can be {}",
-                               doc.display_id, doc.status, action));
-}
+using records::RequirePending;
 
 }  // namespace
 
@@ -266,11 +249,8 @@ Result<DocumentRecord> Catalog::ApproveDocument(const std::string& id,
   if (auto s = RequirePending(*doc, "approved"); !s) {
     return std::unexpected(s.error());
   }
-  if (TrimAscii(actor).empty() || actor == doc->created_by) {
-    return MakeError(ErrorCode::kConflict,
-                     fmt::format("{} was scanned by {}; another person must "
-                                 "review it",
-                                 doc->display_id, doc->created_by));
+  if (auto s = records::CheckReviewer(*doc, actor); !s) {
+    return std::unexpected(s.error());
   }
   auto flagged = db.Prepare(
       "SELECT name, problem FROM document_fields "
@@ -323,13 +303,8 @@ Result<DocumentRecord> Catalog::ApproveDocument(const std::string& id,
 
 Result<RefileOutcome> Catalog::RefileDocument(const RefileRequest& request) {
   const std::string& id = request.document;
-  if (TrimAscii(request.reason).empty()) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "refiling " + id + " needs a reason (--reason)");
-  }
-  if (TrimAscii(request.actor).empty()) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "refiling " + id + " needs the acting user");
+  if (auto s = records::CheckRefileReason(request); !s) {
+    return std::unexpected(s.error());
   }
   std::optional<std::string> code;
   if (request.customer_code) {
@@ -337,42 +312,20 @@ Result<RefileOutcome> Catalog::RefileDocument(const RefileRequest& request) {
     if (!c) return std::unexpected(c.error());
     code = *c;
   }
-  if (request.type) {
-    if (auto t = records::ParseDocumentType(*request.type); !t) {
-      return std::unexpected(t.error());
-    }
-  }
-  std::optional<std::string> title;
-  if (request.title) {
-    title = TrimAscii(*request.title);
-    if (title->empty()) {
-      return MakeError(ErrorCode::kInvalidArgument,
-                       "refiling " + id + ": the title may not be empty");
-    }
-  }
+  auto checked_title = records::CheckRefileValues(request);
+  if (!checked_title) return std::unexpected(checked_title.error());
+  const std::optional<std::string>& title = *checked_title;
   const Database& db = impl_->db;
   const std::string what = "refiling " + id;
   auto tx = Transaction::Begin(db, what);
   if (!tx) return std::unexpected(tx.error());
   auto doc = DocumentByText(db, id);
   if (!doc) return std::unexpected(doc.error());
-  if (doc->status != "pending" && doc->status != "filed" &&
-      doc->status != "rejected") {
-    return MakeError(ErrorCode::kConflict,
-                     fmt::format("{} is {}; only a pending, filed or rejected "
-                                 "document can be refiled",
-                                 doc->display_id, doc->status));
-  }
-  const bool new_customer = code && *code != doc->customer_code;
-  const bool new_type = request.type && *request.type != doc->type;
-  const bool new_title = title && *title != doc->title;
-  if (!new_customer && !new_type && !new_title) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     fmt::format("refiling {}: nothing changes (it is already "
-                                 "under {} as {} with that title)",
-                                 doc->display_id, doc->customer_code,
-                                 doc->type));
-  }
+  auto plan = records::PlanRefile(*doc, code, request.type, title);
+  if (!plan) return std::unexpected(plan.error());
+  const bool new_customer = plan->customer;
+  const bool new_type = plan->type;
+  const bool new_title = plan->title;
   const UtcNow now = CurrentUtc();
   const std::string& actor = request.actor;
   auto update = [&](std::string_view column, auto value) -> Status {
@@ -424,22 +377,12 @@ Result<RefileOutcome> Catalog::RefileDocument(const RefileRequest& request) {
         !s) {
       return std::unexpected(s.error());
     }
-    // The archive number carries the type (DA-YYYY-TT-NNNNNN-C): a filed
-    // document of another type gets the next number of that type in the
-    // year it was filed. The old number is kept in history and its
-    // sequence never goes back, so it is not issued again.
-    if (!doc->archive_number.empty()) {
-      int year = 0;
-      if (doc->archive_number.size() < 7 ||
-          std::from_chars(doc->archive_number.data() + 3,
-                          doc->archive_number.data() + 7, year)
-                  .ec != std::errc()) {
-        return MakeError(ErrorCode::kCatalog,
-                         fmt::format("catalog: archive number '{}' of {} is "
-                                     "malformed",
-                                     doc->archive_number, doc->display_id));
-      }
-      auto number = NextArchiveNumber(db, year, TypeCode(*request.type), what);
+    // A new archive number of the new type, in the year it was filed
+    // (records::PlanRefile); the old one stays in history.
+    if (plan->new_archive_number) {
+      auto year = records::ArchiveNumberYear(*doc);
+      if (!year) return std::unexpected(year.error());
+      auto number = NextArchiveNumber(db, *year, TypeCode(*request.type), what);
       if (!number) return std::unexpected(number.error());
       if (auto s = update("archive_number", *number); !s) {
         return std::unexpected(s.error());
@@ -479,9 +422,8 @@ Result<RefileOutcome> Catalog::RefileDocument(const RefileRequest& request) {
 Result<DocumentRecord> Catalog::RejectDocument(const std::string& id,
                                                const std::string& reason,
                                                const std::string& actor) {
-  if (TrimAscii(reason).empty()) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "rejecting " + id + " needs a reason");
+  if (auto s = records::CheckRejectReason(id, reason); !s) {
+    return std::unexpected(s.error());
   }
   const Database& db = impl_->db;
   const std::string what = "rejecting " + id;
@@ -492,11 +434,8 @@ Result<DocumentRecord> Catalog::RejectDocument(const std::string& id,
   if (auto s = RequirePending(*doc, "rejected"); !s) {
     return std::unexpected(s.error());
   }
-  if (TrimAscii(actor).empty() || actor == doc->created_by) {
-    return MakeError(ErrorCode::kConflict,
-                     fmt::format("{} was scanned by {}; another person must "
-                                 "review it",
-                                 doc->display_id, doc->created_by));
+  if (auto s = records::CheckReviewer(*doc, actor); !s) {
+    return std::unexpected(s.error());
   }
   const UtcNow now = CurrentUtc();
   auto set = db.Prepare(
@@ -531,24 +470,8 @@ Result<DocumentRecord> Catalog::ReplaceDocument(const std::string& rejected_id,
   if (!old_doc) return std::unexpected(old_doc.error());
   auto new_doc = DocumentByText(db, rescan_id);
   if (!new_doc) return std::unexpected(new_doc.error());
-  if (old_doc->status != "rejected") {
-    return MakeError(ErrorCode::kConflict,
-                     fmt::format("{} is {}; only a rejected document can be "
-                                 "replaced",
-                                 old_doc->display_id, old_doc->status));
-  }
-  if (new_doc->status != "pending" || !new_doc->replaces.empty() ||
-      new_doc->id == old_doc->id) {
-    return MakeError(ErrorCode::kConflict,
-                     fmt::format("{} must be a pending rescan that replaces "
-                                 "nothing yet",
-                                 new_doc->display_id));
-  }
-  if (new_doc->customer_code != old_doc->customer_code) {
-    return MakeError(ErrorCode::kConflict,
-                     fmt::format("{} belongs to {}, {} to {}",
-                                 old_doc->display_id, old_doc->customer_code,
-                                 new_doc->display_id, new_doc->customer_code));
+  if (auto s = records::CheckReplacement(*old_doc, *new_doc); !s) {
+    return std::unexpected(s.error());
   }
   const UtcNow now = CurrentUtc();
   auto set = db.Prepare("UPDATE documents SET replaces_id = ?1 WHERE id = ?2",

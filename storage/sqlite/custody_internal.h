@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "custody/lending.h"
 #include "storage/sqlite/catalog_impl.h"
 #include "storage/sqlite/custody.h"
 #include "storage/sqlite/sqlite_util.h"
@@ -73,8 +74,8 @@ Result<MoveOutcome> MoveInTransaction(const Database& db,
                                       std::vector<MoveProblem>* problems);
 
 Result<LendingPolicy> ReadLendingPolicy(Catalog& catalog);
-// Ok if `user` may decide a loan/approval requested by `requester`.
-Status CheckApprover(const LendingPolicy& policy, const std::string& user,
-                     const std::string& requester, std::string_view what);
+// Ok if `user` may decide a loan/approval requested by `requester`
+// (custody/lending.h).
+using custody::CheckApprover;
 
 }  // namespace dossier::storage::custody_internal

@@ -13,6 +13,7 @@
 
 #include <algorithm>
 
+#include "custody/lending.h"
 #include "custody/loan_states.h"
 #include "storage/sqlite/custody_internal.h"
 
@@ -63,33 +64,9 @@ Loan ReadLoan(const Statement& s) {
 
 using custody::LoanEvent;
 using custody::LoanState;
-
-// The loan's stored status as a state; kConflict naming the loan if the
-// status is not one the transition table knows (no step applies to it).
-Result<LoanState> StoredState(const Loan& loan) {
-  auto state = custody::ParseLoanState(loan.status);
-  if (!state) {
-    return MakeError(ErrorCode::kConflict,
-                     fmt::format("loan {} has status '{}', which no step "
-                                 "applies to",
-                                 loan.display_id, loan.status));
-  }
-  return *state;
-}
-
-// The state a step on `loan` leads to, by the transition table; kConflict
-// naming the loan when the table refuses the step.
-Result<LoanState> Step(const Loan& loan, LoanEvent event) {
-  auto from = StoredState(loan);
-  if (!from) return std::unexpected(from.error());
-  auto to = custody::NextLoanState(*from, event);
-  if (!to) {
-    return MakeError(
-        ErrorCode::kConflict,
-        fmt::format("loan {}: {}", loan.display_id, to.error().message));
-  }
-  return *to;
-}
+using custody::IsDate;
+using custody::Step;
+using custody::StoredState;
 
 // "'checked-out', 'renewal-requested'": the stored texts of `states` as an
 // SQL list. The texts are the table's own constants, never user input.
@@ -109,17 +86,6 @@ std::vector<LoanState> FinalStates() {
   }
   return states;
 }
-
-bool IsDate(std::string_view d) {
-  if (d.size() != 10 || d[4] != '-' || d[7] != '-') return false;
-  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
-    if (d[i] < '0' || d[i] > '9') return false;
-  }
-  const int month = (d[5] - '0') * 10 + (d[6] - '0');
-  const int day = (d[8] - '0') * 10 + (d[9] - '0');
-  return month >= 1 && month <= 12 && day >= 1 && day <= 31;
-}
-
 
 struct LoanRow {
   Loan loan;
@@ -142,8 +108,7 @@ Result<LoanRow> ReadLoanRow(const Database& db, const LendingPolicy& policy,
   if (!*row) return MakeError(ErrorCode::kNotFound, "no loan " + LoanId(*id));
   LoanRow r{ReadLoan(*stmt), stmt->ColumnInt64(19)};
   stmt->Reset();
-  r.loan.approvals_needed =
-      r.loan.external ? policy.external_approvals : policy.internal_approvals;
+  r.loan.approvals_needed = custody::ApprovalsNeeded(policy, r.loan.external);
   auto approvals = db.Prepare(
       "SELECT round, approver, decision, note, at FROM loan_approvals"
       " WHERE loan_id = ?1 ORDER BY id",
@@ -211,66 +176,9 @@ Result<std::int64_t> OriginalLocation(const Database& db, std::int64_t id) {
 namespace custody_internal {
 
 Result<LendingPolicy> ReadLendingPolicy(Catalog& catalog) {
-  LendingPolicy policy;
   auto setting = catalog.GetSetting("lending");
   if (!setting) return std::unexpected(setting.error());
-  if (!*setting) return policy;
-  auto j = nlohmann::json::parse(**setting, nullptr, false);
-  auto bad = [](std::string_view what) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     fmt::format("setting lending: {}", what));
-  };
-  if (!j.is_object()) return bad("must be a JSON object");
-  if (j.contains("approvers")) {
-    if (!j["approvers"].is_array()) return bad("approvers must be a list");
-    for (const auto& a : j["approvers"]) {
-      if (!a.is_string()) return bad("approvers must be names");
-      policy.approvers.push_back(a.get<std::string>());
-    }
-  }
-  if (j.contains("internal_approvals")) {
-    if (!j["internal_approvals"].is_number_integer()) {
-      return bad("internal_approvals must be a number");
-    }
-    policy.internal_approvals = std::max(1, j["internal_approvals"].get<int>());
-  }
-  if (j.contains("external_approvals")) {
-    if (!j["external_approvals"].is_number_integer()) {
-      return bad("external_approvals must be a number");
-    }
-    // 外部提供 always needs a second approval, whatever is configured.
-    policy.external_approvals = std::max(2, j["external_approvals"].get<int>());
-  }
-  if (j.contains("export_requires_approval")) {
-    if (!j["export_requires_approval"].is_boolean()) {
-      return bad("export_requires_approval must be true or false");
-    }
-    policy.export_requires_approval = j["export_requires_approval"].get<bool>();
-  }
-  return policy;
-}
-
-// Roles will replace the approver list; this is the one place to change.
-Status CheckApprover(const LendingPolicy& policy, const std::string& user,
-                     const std::string& requester, std::string_view what) {
-  if (NormalizeScan(user).empty()) {
-    return MakeError(ErrorCode::kInvalidArgument, "no approver given");
-  }
-  if (user == requester) {
-    return MakeError(ErrorCode::kConflict,
-                     fmt::format("{}: {} made the request and cannot approve "
-                                 "or decide it themselves",
-                                 what, user));
-  }
-  if (!policy.approvers.empty() &&
-      std::find(policy.approvers.begin(), policy.approvers.end(), user) ==
-          policy.approvers.end()) {
-    return MakeError(ErrorCode::kConflict,
-                     fmt::format("{}: {} is not an approver (setting "
-                                 "lending.approvers)",
-                                 what, user));
-  }
-  return Ok();
+  return custody::ParseLendingPolicy(*setting);
 }
 
 }  // namespace custody_internal
@@ -290,23 +198,7 @@ Result<Loan> Custody::GetLoan(const std::string& loan) {
 Result<Loan> Custody::RequestLoan(const LoanRequest& request) {
   const Database& db = *db_;
   const std::string item = NormalizeScan(request.item);
-  if (NormalizeScan(request.requester).empty() ||
-      NormalizeScan(request.purpose).empty() ||
-      NormalizeScan(request.recipient).empty()) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "loan of " + item +
-                         ": requester, purpose and recipient are required");
-  }
-  if (!IsDate(request.due_date)) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "loan of " + item + ": due date '" + request.due_date +
-                         "' must be YYYY-MM-DD");
-  }
-  if (request.due_date < catalog_.Zone().Today()) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "loan of " + item + ": due date " + request.due_date +
-                         " is in the past");
-  }
+  CUSTODY_TRY(custody::CheckLoanRequest(request, item, catalog_.Zone().Today()));
   const std::string what = "requesting a loan of " + item;
   auto tx = Transaction::Begin(db, what);
   if (!tx) return std::unexpected(tx.error());
@@ -403,29 +295,10 @@ static Result<Loan> Decide(const Database& db, const LendingPolicy& policy,
   auto row = ReadLoanRow(db, policy, key);
   if (!row) return std::unexpected(row.error());
   const Loan& loan = row->loan;
-  // This round's approvals so far; this decision, if an approval, adds one.
-  const int approvals = static_cast<int>(
-      std::count_if(loan.approvals.begin(), loan.approvals.end(),
-                    [&loan](const LoanApproval& a) {
-                      return a.round == loan.round && a.decision == "approve";
-                    }));
-  auto from = StoredState(loan);
-  if (!from) return std::unexpected(from.error());
-  const LoanEvent event = custody::DecisionEvent(*from, decision, approvals + 1,
-                                                 loan.approvals_needed);
-  auto next = Step(loan, event);
-  if (!next) return std::unexpected(next.error());
-  CUSTODY_TRY(CheckApprover(policy, approver, loan.requester,
-                            "loan " + loan.display_id));
-  for (const LoanApproval& a : loan.approvals) {
-    if (a.round == loan.round && a.approver == approver) {
-      return MakeError(ErrorCode::kConflict,
-                       fmt::format("loan {}: {} already decided this round "
-                                   "({}); a further approval must come from "
-                                   "someone else",
-                                   loan.display_id, approver, a.decision));
-    }
-  }
+  auto step = custody::DecideLoan(loan, policy, approver, decision);
+  if (!step) return std::unexpected(step.error());
+  const LoanEvent event = step->event;
+  const LoanState* next = &step->next;
   const UtcNow now = CurrentUtc();
   auto insert = db.Prepare(
       "INSERT INTO loan_approvals (loan_id, round, approver, decision, note,"
@@ -513,13 +386,7 @@ Result<Loan> Custody::CheckoutLoan(const std::string& key,
   const UtcNow now = CurrentUtc();
   if (loan.kind == "paper") {
     const std::string scanned = NormalizeScan(barcode);
-    if (scanned != loan.barcode) {
-      return MakeError(ErrorCode::kConflict,
-                       fmt::format("loan {} is for original {}, but {} was "
-                                   "scanned",
-                                   loan.display_id, loan.barcode,
-                                   scanned.empty() ? "nothing" : scanned));
-    }
+    CUSTODY_TRY(custody::CheckScannedOriginal(loan, scanned));
     auto original = FindOriginal(db, scanned);
     if (!original) return std::unexpected(original.error());
     if (original->state != "in-place") {
@@ -556,20 +423,7 @@ Result<Loan> Custody::RequestRenewal(const std::string& key,
   const Loan& loan = row->loan;
   auto next = Step(loan, LoanEvent::kRequestRenewal);
   if (!next) return std::unexpected(next.error());
-  // Only the borrower asks for more time; anyone else could then approve
-  // their own request, as they are not the loan's requester.
-  if (actor != loan.requester) {
-    return MakeError(ErrorCode::kConflict,
-                     fmt::format("loan {}: only its requester {} may ask for "
-                                 "a renewal",
-                                 loan.display_id, loan.requester));
-  }
-  if (!IsDate(new_due) || new_due <= loan.due_date) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     fmt::format("loan {}: the new due date '{}' must be "
-                                 "YYYY-MM-DD after {}",
-                                 loan.display_id, new_due, loan.due_date));
-  }
+  CUSTODY_TRY(custody::CheckRenewal(loan, actor, new_due));
   auto history = HistoryWriter::Make(db);
   if (!history) return std::unexpected(history.error());
   const UtcNow now = CurrentUtc();
@@ -600,43 +454,25 @@ Result<Loan> Custody::ReturnLoan(const ReturnRequest& request) {
   if (auto out = Step(loan, LoanEvent::kReturnOk); !out) {
     return std::unexpected(out.error());
   }
-  if (loan.kind != "paper") {
-    return MakeError(ErrorCode::kConflict,
-                     fmt::format("loan {} is of an electronic copy; nothing "
-                                 "to return",
-                                 loan.display_id));
-  }
-  const std::string scanned = NormalizeScan(request.barcode);
-  if (scanned != loan.barcode) {
-    return MakeError(ErrorCode::kConflict,
-                     fmt::format("loan {} is for original {}, but {} was "
-                                 "scanned",
-                                 loan.display_id, loan.barcode,
-                                 scanned.empty() ? "nothing" : scanned));
-  }
-  if (request.pages_counted < 0 || NormalizeScan(request.condition).empty()) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "return of " + loan.display_id +
-                         " needs the counted pages and a condition note");
-  }
-  auto original = FindOriginal(db, scanned);
+  // The inspection decides on the loan's own original (a wrong scan, or an
+  // electronic loan, it refuses before anything is read).
+  auto checked = custody::InspectReturn(loan, request,
+                                        NormalizeScan(request.barcode), -1);
+  if (!checked) return std::unexpected(checked.error());
+  auto original = FindOriginal(db, loan.barcode);
   if (!original) return std::unexpected(original.error());
-  const bool complete = request.pages_counted == original->page_count;
-  auto next =
-      Step(loan, complete ? LoanEvent::kReturnOk : LoanEvent::kReturnFlagged);
+  auto inspection = custody::InspectReturn(
+      loan, request, NormalizeScan(request.barcode), original->page_count);
+  if (!inspection) return std::unexpected(inspection.error());
+  auto next = Step(loan, inspection->event);
   if (!next) return std::unexpected(next.error());
   auto history = HistoryWriter::Make(db);
   if (!history) return std::unexpected(history.error());
   const UtcNow now = CurrentUtc();
-  const std::string state = complete ? "in-place" : "returned-flagged";
   CUSTODY_TRY(SetOriginalState(db, *history, original->id, original->state,
-                               state, request.actor, now.iso8601));
-  const std::string reason =
-      complete ? "returned, " + std::to_string(request.pages_counted) +
-                     " pages: " + request.condition
-               : fmt::format("returned with {} of {} pages (flagged): {}",
-                             request.pages_counted, original->page_count,
-                             request.condition);
+                               inspection->original_state, request.actor,
+                               now.iso8601));
+  const std::string& reason = inspection->reason;
   auto home = OriginalLocation(db, original->id);
   if (!home) return std::unexpected(home.error());
   CUSTODY_TRY(WriteCustodyEvent(db, original->id, "return", std::nullopt,
@@ -671,13 +507,7 @@ Result<Loan> Custody::ResolveReturn(const std::string& key,
   const Loan& loan = row->loan;
   auto next = Step(loan, LoanEvent::kResolve);
   if (!next) return std::unexpected(next.error());
-  CUSTODY_TRY(CheckApprover(*policy, actor, loan.requester,
-                            "resolving loan " + loan.display_id));
-  if (NormalizeScan(note).empty()) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "resolving " + loan.display_id +
-                         " needs a note saying what was found");
-  }
+  CUSTODY_TRY(custody::CheckResolution(*policy, loan, actor, note));
   auto history = HistoryWriter::Make(db);
   if (!history) return std::unexpected(history.error());
   const UtcNow now = CurrentUtc();

@@ -11,6 +11,7 @@
 #include <set>
 #include <system_error>
 
+#include "governance/retention_rules.h"
 #include "records/vocabulary.h"
 #include "storage/sqlite/catalog_impl.h"
 #include "storage/sqlite/custody.h"
@@ -23,49 +24,15 @@ using custody_internal::ParseDisplayId;
 
 namespace {
 
+using governance::ParseCalendarDate;
+
 #define RETENTION_TRY(expr)                                        \
   do {                                                             \
     if (auto _s = (expr); !_s) return std::unexpected(_s.error()); \
   } while (0)
 
-constexpr std::string_view kEvents[] = {"filing", "contract-end",
-                                        "relationship-end"};
-
 std::string HoldId(std::int64_t id) { return fmt::format("H{:06d}", id); }
 std::string BatchId(std::int64_t id) { return fmt::format("DB{:06d}", id); }
-
-// YYYY-MM-DD at the start of text, checked as a calendar date.
-std::optional<std::chrono::year_month_day> ParseDate(std::string_view text) {
-  if (text.size() < 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
-  int y = 0, m = 0, d = 0;
-  for (int i : {0, 1, 2, 3, 5, 6, 8, 9}) {
-    if (text[i] < '0' || text[i] > '9') return std::nullopt;
-  }
-  y = std::stoi(std::string(text.substr(0, 4)));
-  m = std::stoi(std::string(text.substr(5, 2)));
-  d = std::stoi(std::string(text.substr(8, 2)));
-  std::chrono::year_month_day ymd{std::chrono::year(y),
-                                  std::chrono::month(static_cast<unsigned>(m)),
-                                  std::chrono::day(static_cast<unsigned>(d))};
-  if (!ymd.ok()) return std::nullopt;
-  return ymd;
-}
-
-std::string FormatDate(const std::chrono::year_month_day& ymd) {
-  return fmt::format("{:04d}-{:02d}-{:02d}", static_cast<int>(ymd.year()),
-                     static_cast<unsigned>(ymd.month()),
-                     static_cast<unsigned>(ymd.day()));
-}
-
-// event + years; 29 February becomes 28 February in a common year.
-std::string AddYears(const std::chrono::year_month_day& event, int years) {
-  std::chrono::year_month_day due = event + std::chrono::years(years);
-  if (!due.ok()) {
-    due = std::chrono::year_month_day{due.year(), due.month(),
-                                      std::chrono::day(28)};
-  }
-  return FormatDate(due);
-}
 
 // One candidate document with the facts its due date depends on.
 struct Candidate {
@@ -106,18 +73,15 @@ Candidate ReadCandidate(const Statement& s, const std::string& today) {
   c.page_count = s.ColumnInt(10);
   r.event = s.ColumnText(11);
   r.years = s.ColumnInt(12);
-  std::string event_text;
-  if (r.event == "filing") {
-    event_text = c.filed_at;
-  } else if (r.event == "relationship-end") {
-    event_text = s.ColumnText(13);
-  } else {
-    event_text = s.ColumnText(14);
-  }
-  if (auto event = ParseDate(event_text)) {
-    r.event_date = FormatDate(*event);
-    r.due_on = AddYears(*event, r.years);
-    r.due = r.due_on <= today;
+  const std::string relationship_end = s.ColumnText(13);
+  const std::string contract_end = s.ColumnText(14);
+  if (auto due = governance::DueOn(
+          governance::RetentionEventDate(r.event, c.filed_at, relationship_end,
+                                         contract_end),
+          r.years, today)) {
+    r.event_date = due->event_date;
+    r.due_on = due->due_on;
+    r.due = due->due;
   }
   return c;
 }
@@ -303,27 +267,7 @@ Retention::Retention(Catalog& catalog, FileStore& files)
 Result<RetentionRule> Retention::SetRule(const std::string& type,
                                          const std::string& event, int years,
                                          const std::string& actor) {
-  if (auto known = records::ParseDocumentType(type); !known) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "retention rule: " + known.error().message);
-  }
-  if (std::find(std::begin(kEvents), std::end(kEvents), event) ==
-      std::end(kEvents)) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     fmt::format("retention rule for {}: unknown event '{}' "
-                                 "(filing, contract-end, relationship-end)",
-                                 type, event));
-  }
-  if (years < 0 || years > 200) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     fmt::format("retention rule for {}: {} years is outside "
-                                 "0..200",
-                                 type, years));
-  }
-  if (TrimAscii(actor).empty()) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "retention rule: the acting user is unknown");
-  }
+  RETENTION_TRY(governance::CheckRetentionRule(type, event, years, actor));
   const Database& db = *db_;
   const std::string what = "setting the retention rule for " + type;
   auto tx = Transaction::Begin(db, what);
@@ -384,7 +328,7 @@ Result<std::vector<RetentionRule>> Retention::ListRules() {
 Status Retention::SetRelationshipEnd(const std::string& customer_code,
                                      const std::string& date,
                                      const std::string& actor) {
-  if (!date.empty() && (date.size() != 10 || !ParseDate(date))) {
+  if (!date.empty() && (date.size() != 10 || !ParseCalendarDate(date))) {
     return MakeError(ErrorCode::kInvalidArgument,
                      fmt::format("relationship end of {}: '{}' is not a date "
                                  "(YYYY-MM-DD)",
@@ -419,7 +363,7 @@ Status Retention::SetRelationshipEnd(const std::string& customer_code,
 
 Result<std::vector<RetentionStatus>> Retention::Due(const std::string& today,
                                                     bool all) {
-  if (today.size() != 10 || !ParseDate(today)) {
+  if (today.size() != 10 || !ParseCalendarDate(today)) {
     return MakeError(ErrorCode::kInvalidArgument,
                      fmt::format("'{}' is not a date (YYYY-MM-DD)", today));
   }
@@ -608,35 +552,13 @@ Result<std::vector<LegalHold>> Retention::ListHolds(bool active_only) {
 Result<RetentionPolicy> Retention::GetPolicy() {
   auto value = catalog_.GetSetting("retention");
   if (!value) return std::unexpected(value.error());
-  RetentionPolicy policy;
-  if (!*value) return policy;
-  nlohmann::json j = nlohmann::json::parse(**value, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "setting 'retention' must be a JSON object");
-  }
-  if (j.contains("approvers")) {
-    if (!j["approvers"].is_array()) {
-      return MakeError(ErrorCode::kInvalidArgument,
-                       "setting 'retention': approvers must be a list of user "
-                       "names");
-    }
-    for (const auto& a : j["approvers"]) {
-      if (!a.is_string()) {
-        return MakeError(ErrorCode::kInvalidArgument,
-                         "setting 'retention': approvers must be a list of "
-                         "user names");
-      }
-      policy.approvers.push_back(a.get<std::string>());
-    }
-  }
-  return policy;
+  return governance::ParseRetentionPolicy(*value);
 }
 
 Result<DestructionBatch> Retention::Propose(
     const std::vector<std::string>& documents, const std::string& today,
     const std::string& reason, const std::string& actor) {
-  if (today.size() != 10 || !ParseDate(today)) {
+  if (today.size() != 10 || !ParseCalendarDate(today)) {
     return MakeError(ErrorCode::kInvalidArgument,
                      fmt::format("'{}' is not a date (YYYY-MM-DD)", today));
   }
@@ -783,26 +705,7 @@ Result<DestructionBatch> Retention::Approve(const std::string& batch_text,
     if (!tx) return std::unexpected(tx.error());
     auto batch = LoadBatch(db, *id);
     if (!batch) return std::unexpected(batch.error());
-    if (batch->status != "proposed") {
-      return MakeError(ErrorCode::kConflict,
-                       fmt::format("{} is {}, not proposed", batch->display_id,
-                                   batch->status));
-    }
-    if (actor == batch->proposed_by) {
-      return MakeError(ErrorCode::kConflict,
-                       fmt::format("{}: {} proposed this destruction and may "
-                                   "not approve it; another records manager "
-                                   "must",
-                                   batch->display_id, actor));
-    }
-    if (!policy->approvers.empty() &&
-        std::find(policy->approvers.begin(), policy->approvers.end(), actor) ==
-            policy->approvers.end()) {
-      return MakeError(ErrorCode::kConflict,
-                       fmt::format("{}: {} is not a destruction approver "
-                                   "(setting 'retention', approvers)",
-                                   batch->display_id, actor));
-    }
+    RETENTION_TRY(governance::CheckDestructionApproval(*batch, *policy, actor));
     // Holds and loans may have appeared since the proposal.
     std::vector<std::string> problems;
     std::map<std::string, std::string> old_status;
@@ -994,20 +897,12 @@ Result<DestructionBatch> Retention::RecordShredding(
       fmt::format("recording the shredding of {} ({})", barcode, BatchId(*id));
   const std::string witness = TrimAscii(request.witness);
   const std::string actor = TrimAscii(request.actor);
-  if (witness.empty() || actor.empty()) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     what + ": who shredded it and a witness are required");
-  }
-  if (witness == actor) {
-    return MakeError(
-        ErrorCode::kConflict,
-        what + ": the witness must be someone other than " + actor);
-  }
+  RETENTION_TRY(governance::CheckShreddingWitness(what, witness, actor));
   std::string at = TrimAscii(request.at);
   const std::string now = CurrentUtc().iso8601;
   if (at.empty()) {
     at = now;
-  } else if (!ParseDate(at) || (at.size() != 10 && at.size() != 20)) {
+  } else if (!ParseCalendarDate(at) || (at.size() != 10 && at.size() != 20)) {
     return MakeError(ErrorCode::kInvalidArgument,
                      fmt::format("{}: '{}' is not a date (YYYY-MM-DD) or time "
                                  "(YYYY-MM-DDTHH:MM:SSZ)",
