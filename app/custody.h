@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "app/station.h"
-#include "storage/custody.h"
+#include "storage/custody_store.h"
 
 namespace dossier::app {
 

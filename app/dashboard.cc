@@ -1,9 +1,9 @@
 #include "app/dashboard.h"
 
 #include "app/operation.h"
-#include "storage/catalog.h"
-#include "storage/custody.h"
-#include "storage/retention.h"
+#include "storage/records_store.h"
+#include "storage/custody_store.h"
+#include "storage/retention_store.h"
 
 namespace dossier::app {
 

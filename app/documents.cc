@@ -10,7 +10,7 @@
 #include "core/output_file.h"
 #include "fields/normalize.h"
 #include "storage/archive.h"
-#include "storage/custody.h"
+#include "storage/custody_store.h"
 
 namespace dossier::app {
 

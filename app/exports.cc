@@ -7,9 +7,9 @@
 #include "core/output_file.h"
 #include "governance/masking.h"
 #include "storage/archive.h"
-#include "storage/catalog.h"
-#include "storage/custody.h"
-#include "storage/retention.h"
+#include "storage/records_store.h"
+#include "storage/custody_store.h"
+#include "storage/retention_store.h"
 
 namespace dossier::app {
 namespace {

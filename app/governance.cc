@@ -9,7 +9,7 @@
 #include "core/output_file.h"
 #include "core/hash.h"
 #include "storage/archive.h"
-#include "storage/custody.h"
+#include "storage/custody_store.h"
 
 namespace dossier::app {
 namespace {

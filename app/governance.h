@@ -12,9 +12,9 @@
 #include <vector>
 
 #include "app/station.h"
-#include "storage/access.h"
+#include "storage/access_store.h"
 #include "storage/backup.h"
-#include "storage/retention.h"
+#include "storage/retention_store.h"
 
 namespace dossier::app {
 

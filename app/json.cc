@@ -197,20 +197,6 @@ void to_json(nlohmann::json& j, const User& u) {
        {"created_by", u.created_by}, {"created_at", u.created_at}};
 }
 
-void to_json(nlohmann::json& j, const LogEntry& e) {
-  j = {{"seq", e.seq},
-       {"at", e.at},
-       {"by", e.actor},
-       {"operation", e.command},
-       {"args", nlohmann::json::parse(e.args, nullptr, false)},
-       {"records", e.records},
-       {"outcome", e.outcome},
-       {"detail", OrNull(e.detail)},
-       {"prev_hash", e.prev_hash},
-       {"hash", e.hash}};
-  if (j["args"].is_discarded()) j["args"] = e.args;
-}
-
 void to_json(nlohmann::json& j, const RetentionRule& r) {
   j = {{"type", r.document_type}, {"event", r.event}, {"years", r.years},
        {"by", r.updated_by},      {"at", r.updated_at}};
@@ -268,6 +254,24 @@ void to_json(nlohmann::json& j, const DestructionBatch& b) {
 }
 
 }  // namespace dossier::storage
+
+namespace dossier::governance {
+
+void to_json(nlohmann::json& j, const LogEntry& e) {
+  j = {{"seq", e.seq},
+       {"at", e.at},
+       {"by", e.actor},
+       {"operation", e.command},
+       {"args", nlohmann::json::parse(e.args, nullptr, false)},
+       {"records", e.records},
+       {"outcome", e.outcome},
+       {"detail", OrNull(e.detail)},
+       {"prev_hash", e.prev_hash},
+       {"hash", e.hash}};
+  if (j["args"].is_discarded()) j["args"] = e.args;
+}
+
+}  // namespace dossier::governance
 
 namespace dossier::app {
 

@@ -14,10 +14,10 @@
 
 #include "app/documents.h"
 #include "app/records.h"
-#include "storage/access.h"
-#include "storage/catalog.h"
-#include "storage/custody.h"
-#include "storage/retention.h"
+#include "storage/access_store.h"
+#include "storage/records_store.h"
+#include "storage/custody_store.h"
+#include "storage/retention_store.h"
 
 namespace dossier {
 void to_json(nlohmann::json& j, const Warning& w);
@@ -41,7 +41,6 @@ void to_json(nlohmann::json& j, const Original& o);
 void to_json(nlohmann::json& j, const Audit& a);
 void to_json(nlohmann::json& j, const AuditLine& l);
 void to_json(nlohmann::json& j, const User& u);
-void to_json(nlohmann::json& j, const LogEntry& e);
 void to_json(nlohmann::json& j, const RetentionRule& r);
 void to_json(nlohmann::json& j, const RetentionStatus& s);
 void to_json(nlohmann::json& j, const LegalHold& h);
@@ -49,6 +48,10 @@ void to_json(nlohmann::json& j, const DestructionItem& i);
 void to_json(nlohmann::json& j, const ShreddingRecord& r);
 void to_json(nlohmann::json& j, const DestructionBatch& b);
 }  // namespace dossier::storage
+
+namespace dossier::governance {
+void to_json(nlohmann::json& j, const LogEntry& e);  // governance/access_log.h
+}  // namespace dossier::governance
 
 namespace dossier::app {
 void to_json(nlohmann::json& j, const CustomerFile& f);

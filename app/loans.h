@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "app/station.h"
-#include "storage/custody.h"
+#include "storage/custody_store.h"
 
 namespace dossier::app {
 

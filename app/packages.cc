@@ -18,7 +18,7 @@
 #include "core/hash.h"
 #include "core/json_text.h"
 #include "core/output_file.h"
-#include "storage/access.h"
+#include "storage/access_store.h"
 #include "storage/archive.h"
 #include "storage/file_store.h"
 

@@ -23,7 +23,7 @@
 
 #include "app/station.h"
 #include "core/result.h"
-#include "storage/catalog.h"
+#include "storage/sqlite/catalog.h"
 
 namespace dossier::app {
 

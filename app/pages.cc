@@ -17,7 +17,7 @@
 #include "core/file_util.h"
 #include "core/text.h"
 #include "storage/archive.h"
-#include "storage/catalog.h"
+#include "storage/records_store.h"
 
 namespace dossier::app {
 namespace {

@@ -10,7 +10,7 @@
 #include "governance/masking.h"
 #include "fields/normalize.h"
 #include "pipeline/station.h"
-#include "storage/retention.h"
+#include "storage/retention_store.h"
 
 namespace dossier::app {
 namespace {

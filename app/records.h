@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "app/station.h"
-#include "storage/catalog.h"
+#include "storage/records_store.h"
 
 namespace dossier::app {
 

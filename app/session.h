@@ -8,7 +8,7 @@
 #include <string>
 
 #include "app/station.h"
-#include "storage/access.h"
+#include "storage/access_store.h"
 
 namespace dossier::app {
 

@@ -10,8 +10,8 @@
 #include "governance/masking.h"
 #include "records/vocabulary.h"
 #include "storage/archive.h"
-#include "storage/catalog.h"
-#include "storage/custody.h"
+#include "storage/records_store.h"
+#include "storage/custody_store.h"
 
 namespace dossier::app {
 namespace {

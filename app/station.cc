@@ -7,10 +7,10 @@
 
 #include "app/operation.h"
 #include "governance/masking.h"
-#include "storage/access.h"
+#include "storage/sqlite/access.h"
 #include "storage/archive.h"
-#include "storage/custody.h"
-#include "storage/retention.h"
+#include "storage/sqlite/custody.h"
+#include "storage/sqlite/retention.h"
 
 namespace dossier::app {
 namespace {
@@ -130,7 +130,7 @@ Status Operation::Log(const std::string& outcome, const std::string& detail) {
 Result<Principal> Authenticate(Station& station, const Credentials& credentials,
                                const Channel& channel,
                                std::string_view operation) {
-  storage::Access& access = station.access();
+  storage::AccessStore& access = station.access();
   auto open = access.IsOpenStation();
   if (!open) return std::unexpected(open.error());
   Result<Principal> who;

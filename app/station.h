@@ -26,11 +26,11 @@
 
 namespace dossier::storage {
 class Archive;
-class Access;
+class AccessStore;
 class Catalog;
 class RecordsStore;
-class Custody;
-class Retention;
+class CustodyStore;
+class RetentionStore;
 }  // namespace dossier::storage
 
 namespace dossier::app {
@@ -81,18 +81,18 @@ class Station {
   storage::RecordsStore& records();
   // The SQLite catalog itself, for pipeline functions that take it.
   storage::Catalog& catalog();
-  storage::Access& access() { return *access_; }
-  storage::Custody& custody() { return *custody_; }
-  storage::Retention& retention() { return *retention_; }
+  storage::AccessStore& access() { return *access_; }
+  storage::CustodyStore& custody() { return *custody_; }
+  storage::RetentionStore& retention() { return *retention_; }
   // The archive's time zone (core/clock.h); every time a use case shows is
   // in it.
   TimeZone Zone();
 
  private:
   std::unique_ptr<storage::Archive> archive_;
-  std::unique_ptr<storage::Access> access_;
-  std::unique_ptr<storage::Custody> custody_;
-  std::unique_ptr<storage::Retention> retention_;
+  std::unique_ptr<storage::AccessStore> access_;
+  std::unique_ptr<storage::CustodyStore> custody_;
+  std::unique_ptr<storage::RetentionStore> retention_;
 };
 
 // Finds who the credentials name. On an open station (no users) the claimed

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "app/station.h"
-#include "storage/access.h"
+#include "storage/access_store.h"
 
 namespace dossier::app {
 

@@ -7,8 +7,6 @@
 // reconciliation < 1 s, where < 5 ms.
 //
 //   bench_originals [--originals N] [--dir DIR] [--keep]
-#include <sqlite3.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -19,8 +17,9 @@
 #include <vector>
 
 #include "archive/labels.h"
-#include "storage/catalog.h"
-#include "storage/custody.h"
+#include "storage/sqlite/catalog.h"
+#include "storage/sqlite/custody.h"
+#include "storage/sqlite/bench/bulk_documents.h"
 
 namespace {
 
@@ -47,38 +46,6 @@ struct Row {
   std::string value;
   std::string target;
 };
-
-// Bulk documents straight into the catalog's tables: the benchmark is about
-// custody, and 100,000 AddDocument transactions would measure fsync.
-void InsertDocuments(const std::filesystem::path& db, int customers, int count) {
-  sqlite3* raw = nullptr;
-  sqlite3_open(db.c_str(), &raw);
-  sqlite3_exec(raw, "BEGIN", nullptr, nullptr, nullptr);
-  sqlite3_stmt* stmt = nullptr;
-  sqlite3_prepare_v2(
-      raw,
-      "INSERT INTO documents (customer_id, type, title, status, pdf_sha256,"
-      " pdf_size, page_count, mean_confidence, created_at, created_by)"
-      " VALUES (?1, 'contract', ?2, 'pending', ?3, 1000, ?4, 90,"
-      " '2026-01-01T00:00:00Z', 'bench')",
-      -1, &stmt, nullptr);
-  const std::string sha(64, 'a');
-  for (int i = 0; i < count; ++i) {
-    const std::string title = "服务合同 " + std::to_string(i + 1);
-    sqlite3_bind_int(stmt, 1, 1 + i % customers);
-    sqlite3_bind_text(stmt, 2, title.c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(stmt, 3, sha.c_str(), -1, SQLITE_STATIC);
-    sqlite3_bind_int(stmt, 4, 1 + i % 12);
-    sqlite3_step(stmt);
-    sqlite3_reset(stmt);
-  }
-  sqlite3_finalize(stmt);
-  if (sqlite3_exec(raw, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
-    std::fprintf(stderr, "bench_originals: %s\n", sqlite3_errmsg(raw));
-    std::exit(1);
-  }
-  sqlite3_close(raw);
-}
 
 }  // namespace
 
@@ -127,7 +94,12 @@ int main(int argc, char** argv) {
              "adding a customer")
             ->code);
   }
-  InsertDocuments(db, customers, originals);
+  if (auto s = dossier::storage::bench::InsertBenchDocuments(db, customers,
+                                                             originals);
+      !s) {
+    std::fprintf(stderr, "bench_originals: %s\n", s.error().message.c_str());
+    std::exit(1);
+  }
   const double docs_ms = Ms(t);
   t = SteadyClock::now();
   Must(custody.AddLocation({"R1", "room", "", "档案室", 0, "restricted"}, "bench"),

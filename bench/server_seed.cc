@@ -9,7 +9,8 @@
 #include <cstdlib>
 
 #include "storage/archive.h"
-#include "storage/catalog.h"
+#include "storage/records_store.h"
+#include "storage/sqlite/catalog.h"
 
 using namespace dossier;
 

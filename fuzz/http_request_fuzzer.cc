@@ -16,7 +16,7 @@
 #include "app/session.h"
 #include "server/api.h"
 #include "server/http_server.h"
-#include "storage/access.h"
+#include "storage/access_store.h"
 #include "storage/archive.h"
 
 namespace {

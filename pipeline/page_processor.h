@@ -10,7 +10,7 @@
 #include "core/result.h"
 #include "core/types.h"
 #include "ocr/engine.h"
-#include "storage/catalog.h"
+#include "storage/records_store.h"
 
 namespace dossier::pipeline {
 

@@ -74,7 +74,7 @@ Result<capture::ScanSettings> FromJson(const std::string& name, const json& j) {
   return s;
 }
 
-Result<json> LoadSection(storage::Catalog& catalog, const char* section) {
+Result<json> LoadSection(storage::RecordsStore& catalog, const char* section) {
   auto raw = catalog.GetSetting(section);
   if (!raw) return std::unexpected(raw.error());
   if (!*raw) return json::object();
@@ -88,7 +88,7 @@ Result<json> LoadSection(storage::Catalog& catalog, const char* section) {
 
 }  // namespace
 
-Result<std::vector<ScanProfile>> LoadScanProfiles(storage::Catalog& catalog) {
+Result<std::vector<ScanProfile>> LoadScanProfiles(storage::RecordsStore& catalog) {
   auto j = LoadSection(catalog, kProfilesSection);
   if (!j) return std::unexpected(j.error());
   std::vector<ScanProfile> out;
@@ -102,7 +102,7 @@ Result<std::vector<ScanProfile>> LoadScanProfiles(storage::Catalog& catalog) {
   return out;
 }
 
-Result<ScanProfile> FindScanProfile(storage::Catalog& catalog,
+Result<ScanProfile> FindScanProfile(storage::RecordsStore& catalog,
                                     const std::string& name) {
   auto all = LoadScanProfiles(catalog);
   if (!all) return std::unexpected(all.error());
@@ -118,7 +118,7 @@ Result<ScanProfile> FindScanProfile(storage::Catalog& catalog,
           names.empty() ? "none" : fmt::format("{}", fmt::join(names, ", "))));
 }
 
-Status SaveScanProfile(storage::Catalog& catalog, const ScanProfile& profile,
+Status SaveScanProfile(storage::RecordsStore& catalog, const ScanProfile& profile,
                        bool replace, const std::string& actor) {
   if (!ValidProfileName(profile.name)) {
     return MakeError(
@@ -138,7 +138,7 @@ Status SaveScanProfile(storage::Catalog& catalog, const ScanProfile& profile,
   return catalog.PutSetting(kProfilesSection, j->dump(), actor);
 }
 
-Status RemoveScanProfile(storage::Catalog& catalog, const std::string& name,
+Status RemoveScanProfile(storage::RecordsStore& catalog, const std::string& name,
                          const std::string& actor) {
   auto j = LoadSection(catalog, kProfilesSection);
   if (!j) return std::unexpected(j.error());
@@ -150,7 +150,7 @@ Status RemoveScanProfile(storage::Catalog& catalog, const std::string& name,
   return catalog.PutSetting(kProfilesSection, j->dump(), actor);
 }
 
-Result<std::string> EnsureReviewCustomer(storage::Catalog& catalog,
+Result<std::string> EnsureReviewCustomer(storage::RecordsStore& catalog,
                                          const std::string& actor) {
   auto j = LoadSection(catalog, kCaptureSection);
   if (!j) return std::unexpected(j.error());
@@ -174,7 +174,7 @@ Result<std::string> EnsureReviewCustomer(storage::Catalog& catalog,
   return created->code;
 }
 
-Status SetReviewCustomer(storage::Catalog& catalog, const std::string& code,
+Status SetReviewCustomer(storage::RecordsStore& catalog, const std::string& code,
                          const std::string& actor) {
   auto c = catalog.FindCustomer(code);
   if (!c) return std::unexpected(c.error());
@@ -184,7 +184,7 @@ Status SetReviewCustomer(storage::Catalog& catalog, const std::string& code,
   return catalog.PutSetting(kCaptureSection, j->dump(), actor);
 }
 
-Result<std::string> MakeCoverSheetPdf(storage::Catalog& catalog,
+Result<std::string> MakeCoverSheetPdf(storage::RecordsStore& catalog,
                                       const capture::CoverSheet& sheet) {
   auto type = records::ParseDocumentType(sheet.type);
   if (!type) return std::unexpected(type.error());

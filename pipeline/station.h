@@ -2,9 +2,9 @@
 // profiles, the holding customer for pages that need review, and printable
 // cover sheets. Formats are described in docs/capture.md.
 //
-// Settings live in the catalog (Catalog::GetSetting/PutSetting), sections
+// Settings live in the catalog (RecordsStore::GetSetting/PutSetting), sections
 // "scan-profiles" and "capture"; every change keeps its history there.
-// Thread safety: as the Catalog passed in (not thread-safe).
+// Thread safety: as the records store passed in (not thread-safe).
 #pragma once
 
 #include <string>
@@ -13,7 +13,7 @@
 #include "capture/cover_sheet.h"
 #include "capture/sane_source.h"
 #include "core/result.h"
-#include "storage/catalog.h"
+#include "storage/records_store.h"
 
 namespace dossier::pipeline {
 
@@ -24,14 +24,14 @@ struct ScanProfile {
 
 // All profiles, sorted by name; empty when none were saved. kCorruptInput
 // when the stored JSON is not what SaveScanProfile writes.
-Result<std::vector<ScanProfile>> LoadScanProfiles(storage::Catalog& catalog);
+Result<std::vector<ScanProfile>> LoadScanProfiles(storage::RecordsStore& catalog);
 // kNotFound naming the profile and listing the saved ones.
-Result<ScanProfile> FindScanProfile(storage::Catalog& catalog,
+Result<ScanProfile> FindScanProfile(storage::RecordsStore& catalog,
                                     const std::string& name);
 // kInvalidArgument for a bad name; kConflict when it exists and !replace.
-Status SaveScanProfile(storage::Catalog& catalog, const ScanProfile& profile,
+Status SaveScanProfile(storage::RecordsStore& catalog, const ScanProfile& profile,
                        bool replace, const std::string& actor);
-Status RemoveScanProfile(storage::Catalog& catalog, const std::string& name,
+Status RemoveScanProfile(storage::RecordsStore& catalog, const std::string& name,
                          const std::string& actor);
 
 // Display name of the holding customer that EnsureReviewCustomer creates.
@@ -40,16 +40,16 @@ inline constexpr char kReviewCustomerName[] = "Unassigned scans (review queue)";
 // The code of the holding customer for pages that need review (setting
 // "capture" key "review_customer"). When unset, a company customer named
 // kReviewCustomerName is created and its code saved, once per archive.
-Result<std::string> EnsureReviewCustomer(storage::Catalog& catalog,
+Result<std::string> EnsureReviewCustomer(storage::RecordsStore& catalog,
                                          const std::string& actor);
 // Sets the holding customer explicitly. kNotFound for an unknown code.
-Status SetReviewCustomer(storage::Catalog& catalog, const std::string& code,
+Status SetReviewCustomer(storage::RecordsStore& catalog, const std::string& code,
                          const std::string& actor);
 
 // A printable cover sheet PDF for an existing customer. kNotFound for an
 // unknown customer, kInvalidArgument for a type not in records/vocabulary.h or a
 // title the payload cannot carry.
-Result<std::string> MakeCoverSheetPdf(storage::Catalog& catalog,
+Result<std::string> MakeCoverSheetPdf(storage::RecordsStore& catalog,
                                       const capture::CoverSheet& sheet);
 
 }  // namespace dossier::pipeline

@@ -20,7 +20,7 @@
 
 #include "core/env.h"
 #include "core/result.h"
-#include "storage/catalog.h"
+#include "storage/sqlite/catalog.h"
 #include "storage/file_store.h"
 
 namespace dossier::storage {

@@ -7,7 +7,6 @@
 #include <fmt/ranges.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <sqlite3.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -19,12 +18,12 @@
 #include <system_error>
 #include <thread>
 
+#include "core/clock.h"
 #include "core/env.h"
 #include "core/file_util.h"
 #include "core/hash.h"
 #include "storage/archive.h"
-#include "storage/catalog_impl.h"
-#include "storage/sqlite_util.h"
+#include "storage/sqlite/catalog_file.h"
 
 namespace dossier::storage {
 namespace {
@@ -81,56 +80,6 @@ Error IoError(const fs::path& path, std::string_view what,
                fmt::format("{}: {}: {}", path.string(), what, ec.message())};
 }
 
-// Opens a catalog file for reading with the busy timeout, without the
-// Catalog's configuration and migrations (the archive may be of an older
-// schema, and backing up must not change it).
-Result<Database> OpenForCopy(const fs::path& path, int flags) {
-  auto db = Database::Open(path, flags);
-  if (!db) return std::unexpected(db.error());
-  int rc = sqlite3_busy_timeout(db->get(), 10'000);
-  if (rc != SQLITE_OK) {
-    return std::unexpected(db->ErrorFor(rc, "setting the busy timeout"));
-  }
-  return db;
-}
-
-// Copies the catalog at src into dest (a new file) with the online backup
-// API: one read snapshot of the source, so writers go on meanwhile (WAL).
-// The copy is switched to rollback-journal mode so it is one self-contained
-// file; opening it as a catalog switches it back to WAL.
-Status CopyCatalog(const fs::path& src, const fs::path& dest) {
-  auto source = OpenForCopy(src, SQLITE_OPEN_READWRITE);
-  if (!source) return std::unexpected(source.error());
-  {
-    auto target = OpenForCopy(dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-    if (!target) return std::unexpected(target.error());
-    sqlite3_backup* backup =
-        sqlite3_backup_init(target->get(), "main", source->get(), "main");
-    if (backup == nullptr) {
-      return std::unexpected(target->LastError("starting the online backup of " +
-                                               src.string()));
-    }
-    int rc = SQLITE_OK;
-    for (int attempt = 0; attempt < 200; ++attempt) {
-      rc = sqlite3_backup_step(backup, -1);  // all pages in one snapshot
-      if (rc != SQLITE_BUSY && rc != SQLITE_LOCKED) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    const int finish = sqlite3_backup_finish(backup);
-    if (rc != SQLITE_DONE) {
-      return std::unexpected(source->ErrorFor(
-          rc, "copying the catalog " + src.string() + " (online backup)"));
-    }
-    if (finish != SQLITE_OK) {
-      return std::unexpected(target->ErrorFor(
-          finish, "finishing the online backup of " + src.string()));
-    }
-    BACKUP_TRY(target->Exec("PRAGMA journal_mode = DELETE",
-                            "making the catalog copy self-contained"));
-  }
-  return Ok();
-}
-
 struct FileEntry {
   std::string path;  // relative, '/' separated
   std::int64_t size = 0;
@@ -159,7 +108,7 @@ json EntryJson(const FileEntry& e) {
   return json{{"path", e.path}, {"size", e.size}, {"sha256", e.sha256}};
 }
 
-std::string NowIso() { return CurrentUtc().iso8601; }
+std::string NowIso() { return FormatUtc(Now()); }
 
 bool IsEmptyDir(const fs::path& dir) {
   std::error_code ec;
@@ -209,29 +158,19 @@ Result<BackupReport> BackupArchive(const fs::path& archive_dir,
   const fs::path tmp_catalog =
       to / fmt::format(".tmp-catalog-{}.sqlite", ::getpid());
   fs::remove(tmp_catalog, ec);
-  if (auto s = CopyCatalog(archive_dir / kCatalog, tmp_catalog); !s) {
+  if (auto s = CopyCatalogFile(archive_dir / kCatalog, tmp_catalog); !s) {
     fs::remove(tmp_catalog, ec);
     return std::unexpected(s.error());
   }
   std::map<std::string, std::vector<std::string>> referenced;  // sha -> docs
   {
-    auto copy = OpenForCopy(tmp_catalog, SQLITE_OPEN_READONLY);
+    auto copy = ReadCatalogFile(tmp_catalog);
     if (!copy) return std::unexpected(copy.error());
-    auto version = copy->QueryInt("PRAGMA user_version",
-                                  "reading the backed-up schema version");
-    if (!version) return std::unexpected(version.error());
-    report.schema_version = static_cast<int>(*version);
-    auto docs = copy->Prepare(
-        "SELECT id, pdf_sha256, status FROM documents ORDER BY id",
-        "listing the backed-up documents");
-    if (!docs) return std::unexpected(docs.error());
-    while (true) {
-      auto row = docs->Step();
-      if (!row) return std::unexpected(row.error());
-      if (!*row) break;
+    report.schema_version = copy->schema_version;
+    for (const CatalogFileDocument& d : copy->documents) {
       ++report.documents;
-      if (docs->ColumnText(2) == "destroyed") continue;
-      referenced[docs->ColumnText(1)].push_back(DisplayId(docs->ColumnInt64(0)));
+      if (d.status == "destroyed") continue;
+      referenced[d.pdf_sha256].push_back(d.display_id);
     }
   }
   auto catalog_bytes = ReadFile(tmp_catalog);
@@ -477,39 +416,11 @@ int CopyAll(const fs::path& backup, const Manifest& m, const fs::path& dest,
 // upgrades the schema); every live document's file must be present.
 void CheckRestored(const fs::path& dir, BackupCheck* check) {
   {
-    auto db = OpenForCopy(dir / kCatalog, SQLITE_OPEN_READWRITE);
-    if (!db) {
-      check->problems.push_back(db.error().message);
-      return;
-    }
-    auto q = db->Prepare("PRAGMA integrity_check", "checking integrity");
-    if (!q) {
-      check->problems.push_back(q.error().message);
-      return;
-    }
-    std::string answer;
-    while (true) {
-      auto row = q->Step();
-      if (!row) {
-        check->problems.push_back(row.error().message);
-        return;
-      }
-      if (!*row) break;
-      answer += (answer.empty() ? "" : "; ") + q->ColumnText(0);
-    }
-    check->integrity = answer;
-    if (answer != "ok") {
-      check->problems.push_back("catalog integrity_check: " + answer);
-    }
-    auto fk = db->Prepare("PRAGMA foreign_key_check", "checking foreign keys");
-    if (fk) {
-      auto row = fk->Step();
-      if (row && *row) {
-        check->problems.push_back(fmt::format(
-            "catalog foreign_key_check: a row of {} points at a missing {}",
-            fk->ColumnText(0), fk->ColumnText(2)));
-      }
-    }
+    CatalogFileCheck file = CheckCatalogFile(dir / kCatalog);
+    check->integrity = file.integrity;
+    check->problems.insert(check->problems.end(), file.problems.begin(),
+                           file.problems.end());
+    if (!file.complete) return;
   }
   auto archive = Archive::Open(dir);
   if (!archive) {
@@ -688,31 +599,8 @@ Result<SweepReport> SweepFileStore(const fs::path& archive_dir,
   }
   // The set of named files first: a file written after this read is newer
   // than min_age (unless min_age is 0, see the header).
-  std::set<std::string> named;
-  {
-    auto db = OpenForCopy(archive_dir / kCatalog, SQLITE_OPEN_READWRITE);
-    if (!db) return std::unexpected(db.error());
-    // Files kept with a document (schema 9: original inputs, dropped
-    // pages) are named by it as much as its PDF/A is.
-    auto kept = db->QueryInt(
-        "SELECT count(*) FROM sqlite_master WHERE name = 'document_files'",
-        "looking for kept files");
-    if (!kept) return std::unexpected(kept.error());
-    auto q = db->Prepare(
-        *kept > 0
-            ? "SELECT pdf_sha256 FROM documents WHERE status <> 'destroyed' "
-              "UNION SELECT f.sha256 FROM document_files f JOIN documents d "
-              "ON d.id = f.document_id WHERE d.status <> 'destroyed'"
-            : "SELECT pdf_sha256 FROM documents WHERE status <> 'destroyed'",
-        "listing the files documents name");
-    if (!q) return std::unexpected(q.error());
-    while (true) {
-      auto row = q->Step();
-      if (!row) return std::unexpected(row.error());
-      if (!*row) break;
-      named.insert(q->ColumnText(0));
-    }
-  }
+  auto named = NamedObjects(archive_dir / kCatalog);
+  if (!named) return std::unexpected(named.error());
   SweepReport report;
   const auto now = fs::file_time_type::clock::now();
   std::vector<fs::path> doomed;
@@ -725,7 +613,7 @@ Result<SweepReport> SweepFileStore(const fs::path& archive_dir,
     if (name.starts_with(".tmp-")) {
       ++report.temporaries_removed;
       doomed.push_back(it->path());
-    } else if (auto sha = ObjectSha(it->path()); sha && !named.contains(*sha)) {
+    } else if (auto sha = ObjectSha(it->path()); sha && !named->contains(*sha)) {
       ++report.orphans_removed;
       doomed.push_back(it->path());
     }

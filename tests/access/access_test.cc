@@ -5,8 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "storage/access.h"
-#include "storage/catalog.h"
+#include "storage/sqlite/access.h"
+#include "storage/sqlite/catalog.h"
 #include "tests/storage/test_util.h"
 #include "tests/support/test_support.h"
 
@@ -49,8 +49,8 @@ class AccessTest : public ::testing::Test {
     RawDb raw(path_);
     ASSERT_EQ(raw.Exec("DROP TRIGGER access_log_no_update; "
                        "DROP TRIGGER access_log_no_delete;"),
-              SQLITE_OK);
-    ASSERT_EQ(raw.Exec(sql), SQLITE_OK) << sqlite3_errmsg(raw.handle.get());
+              RawDb::kOk);
+    ASSERT_EQ(raw.Exec(sql), RawDb::kOk) << raw.LastError();
   }
 
   LogCheck Verify() {
@@ -134,7 +134,7 @@ TEST_F(AccessTest, SessionsStoreOnlyTheTokenHashAndEnd) {
 
   // Expired.
   ASSERT_EQ(raw.Exec("UPDATE sessions SET expires_at = '2000-01-01T00:00:00Z'"),
-            SQLITE_OK);
+            RawDb::kOk);
   auto expired = access_->ResumeSession(s->token);
   ASSERT_FALSE(expired);
   EXPECT_NE(expired.error().message.find("expired"), std::string::npos);
@@ -170,7 +170,7 @@ TEST_F(AccessTest, LastAdminCannotBeRemovedAndUsersNotDeleted) {
   EXPECT_EQ(access_->RevokeRole("frank", "auditor", "admin").error().code,
             ErrorCode::kNotFound);
   RawDb raw(path_);
-  EXPECT_NE(raw.Exec("DELETE FROM users WHERE name = 'frank'"), SQLITE_OK);
+  EXPECT_NE(raw.Exec("DELETE FROM users WHERE name = 'frank'"), RawDb::kOk);
   auto users = access_->ListUsers();
   ASSERT_TRUE(users);
   EXPECT_EQ(users->size(), 2u);
@@ -192,9 +192,9 @@ TEST_F(AccessTest, LogChainsEntriesAndRefusesUpdateAndDelete) {
   EXPECT_EQ(check.head_hash, (*entries)[2].hash);
 
   RawDb raw(path_);
-  EXPECT_NE(raw.Exec("UPDATE access_log SET actor = 'x' WHERE seq = 2"), SQLITE_OK);
-  EXPECT_NE(raw.Exec("DELETE FROM access_log WHERE seq = 3"), SQLITE_OK);
-  EXPECT_NE(raw.Exec("DELETE FROM access_log"), SQLITE_OK);
+  EXPECT_NE(raw.Exec("UPDATE access_log SET actor = 'x' WHERE seq = 2"), RawDb::kOk);
+  EXPECT_NE(raw.Exec("DELETE FROM access_log WHERE seq = 3"), RawDb::kOk);
+  EXPECT_NE(raw.Exec("DELETE FROM access_log"), RawDb::kOk);
   EXPECT_EQ(raw.Query("SELECT count(*) FROM access_log"), "3");
 }
 

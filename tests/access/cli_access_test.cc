@@ -10,7 +10,7 @@
 #include "cli/operations.h"
 #include "core/file_util.h"
 #include "governance/policy.h"
-#include "storage/access.h"
+#include "storage/sqlite/access.h"
 #include "tests/storage/test_util.h"
 #include "tests/support/test_support.h"
 
@@ -255,7 +255,7 @@ TEST_F(CliAccess, LogVerifyAndSignedExport) {
     storage::testing::RawDb raw(archive_ / "catalog.sqlite");
     ASSERT_EQ(raw.Exec("DROP TRIGGER access_log_no_update; "
                        "UPDATE access_log SET outcome = 'denied' WHERE seq = 2"),
-              SQLITE_OK);
+              storage::testing::RawDb::kOk);
   }
   auto bad = Dossier("log verify", kBoss);
   EXPECT_EQ(bad.exit_code, 12) << bad.out;
@@ -270,7 +270,7 @@ TEST_F(CliAccess, LogVerifyAndSignedExport) {
                        "UPDATE access_log SET outcome = 'ok' WHERE seq = 2; "
                        "DELETE FROM access_log WHERE seq > " +
                        std::to_string(head_seq - 3)),
-              SQLITE_OK);
+              storage::testing::RawDb::kOk);
   }
   EXPECT_EQ(Dossier("log verify", kBoss).exit_code, 0);
   EXPECT_EQ(Dossier("log verify --head " + head, kBoss).exit_code, 12);

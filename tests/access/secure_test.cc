@@ -12,8 +12,8 @@
 #include "core/text.h"
 #include "governance/policy.h"
 #include "core/file_util.h"
-#include "storage/access.h"
-#include "storage/catalog.h"
+#include "storage/sqlite/access.h"
+#include "storage/sqlite/catalog.h"
 #include "tests/storage/test_util.h"
 #include "tests/support/test_support.h"
 

@@ -8,9 +8,9 @@
 
 #include "app/station.h"
 #include "gtest/gtest.h"
-#include "storage/access.h"
+#include "storage/sqlite/access.h"
 #include "storage/archive.h"
-#include "storage/custody.h"
+#include "storage/sqlite/custody.h"
 #include "tests/storage/test_util.h"
 #include "tests/support/test_support.h"
 

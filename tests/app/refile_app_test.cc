@@ -9,7 +9,7 @@
 #include "app/loans.h"
 #include "app/records.h"
 #include "pipeline/station.h"
-#include "storage/retention.h"
+#include "storage/sqlite/retention.h"
 #include "tests/app/app_fixture.h"
 
 namespace dossier::app::testing {

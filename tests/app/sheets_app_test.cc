@@ -10,7 +10,7 @@
 
 #include "app/loans.h"
 #include "app/sheets.h"
-#include "storage/catalog.h"
+#include "storage/records_store.h"
 #include "tests/app/app_fixture.h"
 
 namespace dossier::app::testing {

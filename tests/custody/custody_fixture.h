@@ -6,8 +6,8 @@
 #include <string>
 
 #include "gtest/gtest.h"
-#include "storage/catalog.h"
-#include "storage/custody.h"
+#include "storage/sqlite/catalog.h"
+#include "storage/sqlite/custody.h"
 #include "tests/storage/test_util.h"
 #include "tests/support/test_support.h"
 

@@ -204,15 +204,15 @@ TEST_F(CustodyTest, TriggersRefuseMovingOrDestroyingAnOriginalNotInPlace) {
   RawDb raw(path_);
   ASSERT_EQ(raw.Exec("UPDATE originals SET state='on-loan' WHERE barcode='" + b +
                      "'"),
-            SQLITE_OK);
+            RawDb::kOk);
   EXPECT_NE(raw.Exec("UPDATE originals SET location_id = location_id + 1 WHERE "
                      "barcode='" + b + "'"),
-            SQLITE_OK);
+            RawDb::kOk);
   EXPECT_NE(raw.Exec("UPDATE originals SET state='destroyed' WHERE barcode='" +
                      b + "'"),
-            SQLITE_OK);
-  EXPECT_NE(raw.Exec("DELETE FROM originals"), SQLITE_OK);
-  EXPECT_NE(raw.Exec("DELETE FROM custody_events"), SQLITE_OK);
+            RawDb::kOk);
+  EXPECT_NE(raw.Exec("DELETE FROM originals"), RawDb::kOk);
+  EXPECT_NE(raw.Exec("DELETE FROM custody_events"), RawDb::kOk);
 }
 
 TEST_F(CustodyTest, SchemaIsAtVersionThree) {

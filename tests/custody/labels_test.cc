@@ -10,7 +10,7 @@
 #include "archive/report.h"
 #include "capture/barcode.h"
 #include "gtest/gtest.h"
-#include "storage/custody.h"
+#include "storage/sqlite/custody.h"
 #include "tests/support/test_support.h"
 
 namespace dossier {

@@ -11,7 +11,7 @@
 #include <thread>
 
 #include "core/file_util.h"
-#include "storage/schema.h"
+#include "storage/sqlite/catalog.h"
 #include "tests/governance/governance_fixture.h"
 
 namespace dossier::storage::testing {

@@ -8,7 +8,7 @@
 
 #include "gtest/gtest.h"
 #include "storage/archive.h"
-#include "storage/retention.h"
+#include "storage/sqlite/retention.h"
 #include "tests/storage/test_util.h"
 #include "tests/support/test_support.h"
 

@@ -1,7 +1,7 @@
 // Retention rules, due lists, legal holds, loans blocking destruction, the
 // destruction itself (purge, tombstone, shared files), shredding of
 // originals and the certificate.
-#include "storage/retention.h"
+#include "storage/sqlite/retention.h"
 
 #include <gtest/gtest.h>
 
@@ -10,7 +10,7 @@
 #include "archive/certificate.h"
 #include "core/file_util.h"
 #include "pipeline/verify.h"
-#include "storage/custody.h"
+#include "storage/sqlite/custody.h"
 #include "tests/governance/governance_fixture.h"
 
 namespace dossier::storage::testing {
@@ -153,7 +153,7 @@ TEST_F(GovernanceTest, HoldsAndLoansBlockProposalAndApproval) {
   EXPECT_EQ(approve->status, "completed");  // no paper originals
   // Holds are released, never deleted.
   EXPECT_NE(RawDb(archive_->dir() / "catalog.sqlite").Exec("DELETE FROM legal_holds"),
-            SQLITE_OK);
+            RawDb::kOk);
 }
 
 TEST_F(GovernanceTest, ApprovalPurgesContentKeepsTombstoneAndSharedFiles) {
@@ -208,11 +208,11 @@ TEST_F(GovernanceTest, ApprovalPurgesContentKeepsTombstoneAndSharedFiles) {
   EXPECT_GT(std::stoi(Query("SELECT count(*) FROM history")),
             std::stoi(history_before));
   RawDb raw(archive_->dir() / "catalog.sqlite");
-  EXPECT_NE(raw.Exec("DELETE FROM history"), SQLITE_OK);
-  EXPECT_NE(raw.Exec("DELETE FROM documents WHERE id = 1"), SQLITE_OK);
-  EXPECT_NE(raw.Exec("DELETE FROM destruction_items"), SQLITE_OK);
+  EXPECT_NE(raw.Exec("DELETE FROM history"), RawDb::kOk);
+  EXPECT_NE(raw.Exec("DELETE FROM documents WHERE id = 1"), RawDb::kOk);
+  EXPECT_NE(raw.Exec("DELETE FROM destruction_items"), RawDb::kOk);
   EXPECT_NE(raw.Exec("UPDATE documents SET status = 'filed' WHERE id = 1"),
-            SQLITE_OK);
+            RawDb::kOk);
 
   // Tombstone and no second destruction.
   auto again = retention_->Propose({doomed}, "2026-03-01", "", "rm");

@@ -1,7 +1,7 @@
 // Customer files (groups, contacts, updates), review and filing, history.
 #include <gtest/gtest.h>
 
-#include "storage/catalog.h"
+#include "storage/sqlite/catalog.h"
 #include "records/coding_rule.h"
 #include "tests/storage/test_util.h"
 #include "tests/support/test_support.h"

@@ -4,7 +4,7 @@
 
 #include <set>
 
-#include "storage/catalog.h"
+#include "storage/sqlite/catalog.h"
 #include "tests/storage/test_util.h"
 #include "tests/support/test_support.h"
 

@@ -11,7 +11,7 @@
 #include "core/file_util.h"
 #include "governance/policy.h"
 #include "server/openapi.h"
-#include "storage/catalog.h"
+#include "storage/records_store.h"
 #include "tests/server/server_fixture.h"
 
 namespace dossier::server::testing {

@@ -1,4 +1,4 @@
-#include "storage/catalog.h"
+#include "storage/sqlite/catalog.h"
 
 #include <ctime>
 #include <set>
@@ -75,14 +75,14 @@ TEST_F(CatalogTest, CodesAreNeverReused) {
   RawDb raw(path_);
   ASSERT_EQ(
       raw.Exec("DELETE FROM customers WHERE id = " + std::to_string(second.id)),
-      SQLITE_OK);
+      RawDb::kOk);
   Customer third = AddCustomer("Third");
   EXPECT_NE(third.code, second.code);
   EXPECT_NE(third.code, first.code);
   EXPECT_EQ(third.code, FormatCustomerCode("KH", CurrentUtcYear(), 3));
   // And the sequence itself refuses to go back.
-  EXPECT_NE(raw.Exec("UPDATE code_sequence SET last_sequence = 1"), SQLITE_OK);
-  EXPECT_NE(raw.Exec("DELETE FROM code_sequence"), SQLITE_OK);
+  EXPECT_NE(raw.Exec("UPDATE code_sequence SET last_sequence = 1"), RawDb::kOk);
+  EXPECT_NE(raw.Exec("DELETE FROM code_sequence"), RawDb::kOk);
 }
 
 TEST_F(CatalogTest, CustomerRoundTripAndHistory) {
@@ -295,7 +295,7 @@ TEST_F(CatalogTest, FailedTransactionLeavesNoRows) {
     ASSERT_EQ(raw.Exec("CREATE TRIGGER fail_page BEFORE INSERT ON pages "
                        "WHEN NEW.number = 2 BEGIN "
                        "SELECT RAISE(ABORT, 'injected failure'); END;"),
-              SQLITE_OK);
+              RawDb::kOk);
   }
   auto result =
       catalog_->AddDocument(MakeDocument(customer.code, "T", {"a", "b"}));

@@ -10,7 +10,7 @@
 #include <set>
 #include <thread>
 
-#include "storage/catalog.h"
+#include "storage/sqlite/catalog.h"
 #include "tests/storage/test_util.h"
 #include "tests/support/test_support.h"
 

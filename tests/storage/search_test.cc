@@ -2,7 +2,7 @@
 #include <algorithm>
 
 #include "gtest/gtest.h"
-#include "storage/catalog.h"
+#include "storage/sqlite/catalog.h"
 #include "tests/storage/test_util.h"
 #include "tests/support/test_support.h"
 

@@ -1,45 +1,15 @@
 // Helpers shared by the storage tests.
 #pragma once
 
-#include <sqlite3.h>
-
 #include <filesystem>
 #include <memory>
 #include <string>
 
 #include "gtest/gtest.h"
-#include "storage/catalog.h"
+#include "tests/storage/sqlite/raw_db.h"
+#include "storage/sqlite/catalog.h"
 
 namespace dossier::storage::testing {
-
-// A raw second connection, for looking behind the Catalog API.
-struct RawDb {
-  explicit RawDb(const std::filesystem::path& path) {
-    sqlite3* db = nullptr;
-    EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-    handle.reset(db);
-  }
-  // First column of the first row as text ("" if none).
-  std::string Query(const std::string& sql) {
-    sqlite3_stmt* stmt = nullptr;
-    EXPECT_EQ(sqlite3_prepare_v2(handle.get(), sql.c_str(), -1, &stmt, nullptr),
-              SQLITE_OK)
-        << sqlite3_errmsg(handle.get());
-    std::string out;
-    if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0)) {
-      out = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
-    }
-    sqlite3_finalize(stmt);
-    return out;
-  }
-  int Exec(const std::string& sql) {
-    return sqlite3_exec(handle.get(), sql.c_str(), nullptr, nullptr, nullptr);
-  }
-  struct Closer {
-    void operator()(sqlite3* db) const { sqlite3_close(db); }
-  };
-  std::unique_ptr<sqlite3, Closer> handle;
-};
 
 inline PageRecord MakePage(int number, std::string text) {
   PageRecord page;

@@ -1,0 +1,229 @@
+// The retention store contract: every RetentionStore backend runs this
+// suite (today SQLite; a PostgreSQL store joins the parameter list). It
+// speaks only through the store interfaces (records, custody, retention)
+// and the file store: rules, what is due, legal holds, a destruction batch
+// from proposal to shredding, all-or-nothing proposals, and the errors.
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "storage/archive.h"
+#include "storage/custody_store.h"
+#include "storage/retention_store.h"
+#include "storage/sqlite/custody.h"
+#include "storage/sqlite/retention.h"
+#include "tests/storage/test_util.h"
+#include "tests/support/test_support.h"
+
+namespace dossier::storage::testing {
+namespace {
+
+// An archive folder with the stores retention works with; the stores are
+// destroyed before the archive they live on.
+struct RetentionStores {
+  std::unique_ptr<Archive> archive;
+  std::unique_ptr<CustodyStore> custody;
+  std::unique_ptr<RetentionStore> retention;
+  RetentionStores() = default;
+  RetentionStores(RetentionStores&&) = default;
+  RetentionStores& operator=(RetentionStores&&) = default;
+  ~RetentionStores() {
+    retention.reset();
+    custody.reset();
+  }
+};
+
+struct RetentionBackend {
+  std::string name;
+  std::function<RetentionStores(const std::filesystem::path&)> make;
+};
+
+std::vector<RetentionBackend> RetentionBackends() {
+  return {{"sqlite", [](const std::filesystem::path& dir) {
+             RetentionStores s;
+             auto a = Archive::Init(dir);
+             EXPECT_TRUE(a) << a.error().message;
+             if (!a) return s;
+             s.archive = std::move(*a);
+             s.custody = std::make_unique<Custody>(s.archive->catalog());
+             s.retention = std::make_unique<Retention>(s.archive->catalog(),
+                                                       s.archive->files());
+             return s;
+           }}};
+}
+
+constexpr char kFarFuture[] = "2999-01-01";
+
+class RetentionStoreContract
+    : public ::testing::TestWithParam<RetentionBackend> {
+ protected:
+  void SetUp() override {
+    stores_ = GetParam().make(dir_.path() / "archive");
+    ASSERT_NE(stores_.retention, nullptr);
+    auto c = records().AddCustomer("上海明川贸易有限公司", "company", "clerk");
+    ASSERT_TRUE(c) << c.error().message;
+    customer_ = c->code;
+  }
+  RecordsStore& records() { return stores_.archive->catalog(); }
+  FileStore& files() { return stores_.archive->files(); }
+  CustodyStore& custody() { return *stores_.custody; }
+  RetentionStore& retention() { return *stores_.retention; }
+
+  // A document whose PDF is `bytes` in the file store, filed by a reviewer.
+  std::string AddFiled(const std::string& title, const std::string& bytes,
+                       const std::string& type = "contract") {
+    auto sha = files().Put(bytes);
+    EXPECT_TRUE(sha) << sha.error().message;
+    NewDocument doc = MakeDocument(customer_, title, {title + " 甲方 乙方"});
+    doc.type = type;
+    doc.pdf_sha256 = *sha;
+    doc.pdf_size = static_cast<std::int64_t>(bytes.size());
+    auto d = records().AddDocument(doc);
+    EXPECT_TRUE(d) << d.error().message;
+    auto f = records().ApproveDocument(d->display_id, "reviewer");
+    EXPECT_TRUE(f) << f.error().message;
+    return d->display_id;
+  }
+
+  dossier::testing::TempDir dir_;
+  RetentionStores stores_;
+  std::string customer_;
+};
+
+TEST_P(RetentionStoreContract, RulesAreCheckedAndReplaced) {
+  EXPECT_EQ(retention().SetRule("poster", "filing", 5, "rm").error().code,
+            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(retention().SetRule("form", "birthday", 5, "rm").error().code,
+            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(retention().SetRule("form", "filing", -1, "rm").error().code,
+            ErrorCode::kInvalidArgument);
+  EXPECT_TRUE(retention().ListRules()->empty());
+  ASSERT_TRUE(retention().SetRule("form", "filing", 5, "rm"));
+  auto replaced = retention().SetRule("form", "filing", 7, "rm2");
+  ASSERT_TRUE(replaced) << replaced.error().message;
+  auto rules = retention().ListRules();
+  ASSERT_TRUE(rules);
+  ASSERT_EQ(rules->size(), 1u);
+  EXPECT_EQ((*rules)[0].years, 7);
+  EXPECT_EQ((*rules)[0].updated_by, "rm2");
+}
+
+TEST_P(RetentionStoreContract, FiledDocumentsFallDueAndHoldsBlockThem) {
+  ASSERT_TRUE(retention().SetRule("contract", "filing", 10, "rm"));
+  const std::string doc = AddFiled("服务合同", "pdf-1");
+  EXPECT_TRUE(retention().Due("2000-01-01")->empty());
+  auto due = retention().Due(kFarFuture);
+  ASSERT_TRUE(due) << due.error().message;
+  ASSERT_EQ(due->size(), 1u);
+  EXPECT_EQ((*due)[0].document, doc);
+  EXPECT_TRUE((*due)[0].due);
+  EXPECT_TRUE((*due)[0].blocked_by.empty());
+
+  EXPECT_EQ(retention().AddHold(doc, " ", "legal").error().code,
+            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(retention().AddHold("D999999", "诉讼", "legal").error().code,
+            ErrorCode::kNotFound);
+  auto hold = retention().AddHold(customer_, "诉讼 2026-17", "legal");
+  ASSERT_TRUE(hold) << hold.error().message;
+  EXPECT_TRUE(hold->active());
+  EXPECT_FALSE(retention().Due(kFarFuture)->at(0).blocked_by.empty());
+  EXPECT_EQ(retention().Propose({doc}, kFarFuture, "", "rm").error().code,
+            ErrorCode::kConflict);
+  EXPECT_TRUE(retention().ListBatches()->empty());
+  EXPECT_EQ(retention().ListHolds(true)->size(), 1u);
+  auto released = retention().ReleaseHold(hold->display_id, "结案", "legal");
+  ASSERT_TRUE(released) << released.error().message;
+  EXPECT_FALSE(released->active());
+  EXPECT_TRUE(retention().ListHolds(true)->empty());
+  EXPECT_EQ(retention().ListHolds(false)->size(), 1u);
+  EXPECT_EQ(retention().ReleaseHold("H999999", "x", "legal").error().code,
+            ErrorCode::kNotFound);
+  EXPECT_TRUE(retention().Due(kFarFuture)->at(0).blocked_by.empty());
+}
+
+TEST_P(RetentionStoreContract, AProposalIsAllOrNothing) {
+  ASSERT_TRUE(retention().SetRule("contract", "filing", 0, "rm"));
+  const std::string due = AddFiled("due", "pdf-1");
+  const std::string no_rule = AddFiled("form", "pdf-2", "form");
+  auto refused = retention().Propose({due, no_rule}, kFarFuture, "", "rm");
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kConflict);
+  EXPECT_NE(refused.error().message.find(no_rule), std::string::npos);
+  EXPECT_TRUE(retention().ListBatches()->empty());
+  EXPECT_EQ(retention().Propose({}, "2000-01-01", "", "rm").error().code,
+            ErrorCode::kInvalidArgument);
+  auto batch = retention().Propose({due}, kFarFuture, "期满", "rm");
+  ASSERT_TRUE(batch) << batch.error().message;
+  EXPECT_EQ(batch->status, "proposed");
+  ASSERT_EQ(batch->items.size(), 1u);
+  // A document in an open batch is not proposed twice.
+  EXPECT_EQ(retention().Propose({due}, kFarFuture, "", "rm").error().code,
+            ErrorCode::kConflict);
+  auto cancelled = retention().Cancel(batch->display_id, "rm");
+  ASSERT_TRUE(cancelled) << cancelled.error().message;
+  EXPECT_EQ(cancelled->status, "cancelled");
+  EXPECT_TRUE(retention().Propose({due}, kFarFuture, "", "rm"));
+  EXPECT_EQ(retention().GetBatch("DB999999").error().code, ErrorCode::kNotFound);
+}
+
+TEST_P(RetentionStoreContract, ApprovalDestroysTheRecordAndItsOnlyFile) {
+  ASSERT_TRUE(retention().SetRule("contract", "filing", 0, "rm"));
+  const std::string doc = AddFiled("服务合同", "doomed-bytes");
+  const std::string sha = records().GetDocument(doc)->pdf_sha256;
+  auto batch = retention().Propose({doc}, kFarFuture, "", "rm");
+  ASSERT_TRUE(batch) << batch.error().message;
+  EXPECT_EQ(retention().Approve(batch->display_id, "rm").error().code,
+            ErrorCode::kConflict);
+  EXPECT_EQ(records().GetDocument(doc)->status, "filed");
+  auto approved = retention().Approve(batch->display_id, "boss");
+  ASSERT_TRUE(approved) << approved.error().message;
+  EXPECT_EQ(approved->status, "completed");  // no originals to shred
+  EXPECT_EQ(records().GetDocument(doc)->status, "destroyed");
+  EXPECT_FALSE(files().Contains(sha));
+  EXPECT_EQ(retention().FinishPurges().value_or(-1), 0);
+  auto by = retention().DestroyedBy(doc);
+  ASSERT_TRUE(by) << by.error().message;
+  ASSERT_TRUE(by->has_value());
+  EXPECT_EQ((*by)->display_id, batch->display_id);
+  ASSERT_TRUE(retention().RecordCertificate(batch->display_id,
+                                            std::string(64, 'c'), "rm"));
+  EXPECT_EQ(retention().GetBatch(batch->display_id)->certificate_sha256,
+            std::string(64, 'c'));
+  EXPECT_EQ(retention().Approve(batch->display_id, "boss").error().code,
+            ErrorCode::kConflict);
+}
+
+TEST_P(RetentionStoreContract, OriginalsAreShreddedOneByOneWithAWitness) {
+  ASSERT_TRUE(retention().SetRule("contract", "filing", 0, "rm"));
+  const std::string doc = AddFiled("合同 with paper", "paper-pdf");
+  ASSERT_TRUE(custody().AddLocation({"A", "room", "", "档案室", 0, ""}, "clerk"));
+  ASSERT_TRUE(custody().AddCabinet({"A-01", "A", 1, 2, 0, ""}, "clerk"));
+  auto original = custody().RegisterOriginal({doc, "A-01-1-001", -1, "clerk"});
+  ASSERT_TRUE(original) << original.error().message;
+  auto batch = retention().Propose({}, kFarFuture, "", "rm");
+  ASSERT_TRUE(batch) << batch.error().message;
+  ASSERT_EQ(batch->originals.size(), 1u);
+  ShreddingRequest shred{batch->display_id, original->barcode, "witness", "",
+                         "cross-cut P-4", "porter"};
+  EXPECT_EQ(retention().RecordShredding(shred).error().code, ErrorCode::kConflict);
+  auto approved = retention().Approve(batch->display_id, "manager");
+  ASSERT_TRUE(approved) << approved.error().message;
+  EXPECT_EQ(approved->status, "approved");
+  ShreddingRequest self = shred;
+  self.witness = "porter";
+  EXPECT_EQ(retention().RecordShredding(self).error().code, ErrorCode::kConflict);
+  auto done = retention().RecordShredding(shred);
+  ASSERT_TRUE(done) << done.error().message;
+  EXPECT_EQ(done->status, "completed");
+  EXPECT_EQ(custody().GetOriginal(original->barcode)->state, "destroyed");
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, RetentionStoreContract,
+                         ::testing::ValuesIn(RetentionBackends()),
+                         [](const auto& info) { return info.param.name; });
+
+}  // namespace
+}  // namespace dossier::storage::testing
