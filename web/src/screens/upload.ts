@@ -45,7 +45,7 @@ export function renderUpload(ctx: Ctx): void {
     } catch (e) {
       if (!(e instanceof DOMException && e.name === 'AbortError')) {
         fill(state, errorText(e));
-        line.dataset.state = 'error';
+        state.dataset.state = 'error';
       }
     }
   };
