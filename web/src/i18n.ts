@@ -43,6 +43,7 @@ const zh = {
   'dash.welcome': '{0}，您好（角色：{1}）',
   'dash.pending_reviews': '待审核文件',
   'dash.overdue_loans': '超期借阅',
+  'dash.pending_loans': '待审批借阅',
   'dash.open_audits': '进行中的盘点',
   'dash.destructions_due': '到期待销毁',
 
@@ -272,7 +273,7 @@ const zh = {
   'upload.drop': '把扫描件拖到这里，或选择文件',
   'upload.sending': '上传中…',
   'upload.needcustomer': '请先填写客户编号。',
-  'upload.job': '任务 {0}：{1}（{2}/{3}）',
+  'upload.job': '任务 {0}：{1}（{2} 页）',
   'jstate.queued': '排队中',
   'jstate.running': '处理中',
   'jstate.done': '完成',
@@ -321,6 +322,7 @@ const en: Record<Key, string> = {
   'dash.welcome': 'Hello {0} (roles: {1})',
   'dash.pending_reviews': 'Pending reviews',
   'dash.overdue_loans': 'Overdue loans',
+  'dash.pending_loans': 'Loans waiting for approval',
   'dash.open_audits': 'Open audits',
   'dash.destructions_due': 'Destructions due',
 
@@ -550,7 +552,7 @@ const en: Record<Key, string> = {
   'upload.drop': 'Drop scans here, or choose files',
   'upload.sending': 'Uploading…',
   'upload.needcustomer': 'Enter the customer code first.',
-  'upload.job': 'Job {0}: {1} ({2}/{3})',
+  'upload.job': 'Job {0}: {1} ({2} page(s))',
   'jstate.queued': 'queued',
   'jstate.running': 'running',
   'jstate.done': 'done',

@@ -166,6 +166,8 @@ export interface LogEntry {
   records: string[] | string; outcome: string; detail: string | null;
 }
 
+// A count is null when the caller may not see it.
 export interface Dashboard {
-  pending_reviews: number; overdue_loans: number; open_audits: number; destructions_due: number;
+  pending_reviews: number | null; overdue_loans: number | null; pending_loans?: number | null;
+  open_audits: number | null; destructions_due: number | null;
 }

@@ -7,8 +7,8 @@ import type { Ctx } from '../router';
 
 export async function renderDashboard(ctx: Ctx): Promise<void> {
   const d = await get<Dashboard>('/dashboard', ctx.signal);
-  const card = (key: string, value: number, href: string, perm: string) =>
-    can(perm) ? h('a', { class: 'card' + (value > 0 ? ' due' : ''), href, 'data-testid': 'card-' + key },
+  const card = (key: string, value: number | null | undefined, href: string, perm: string) =>
+    can(perm) && value !== null && value !== undefined ? h('a', { class: 'card' + (value > 0 ? ' due' : ''), href, 'data-testid': 'card-' + key },
                   h('span', { class: 'count' }, value), h('span', { class: 'what' }, t('dash.' + key)))
               : null;
   const me = current();
@@ -18,6 +18,7 @@ export async function renderDashboard(ctx: Ctx): Promise<void> {
     h('div', { class: 'cards' },
       card('pending_reviews', d.pending_reviews, '#/review', 'document.read'),
       card('overdue_loans', d.overdue_loans, '#/loans?state=overdue', 'loan.read'),
+      card('pending_loans', d.pending_loans, '#/loans?state=pending', 'loan.approve'),
       card('open_audits', d.open_audits, '#/audit', 'audit.run'),
       card('destructions_due', d.destructions_due, '#/records', 'retention.manage')),
     can('document.read') ? h('form', {

@@ -63,7 +63,7 @@ export async function renderDocument(ctx: Ctx): Promise<void> {
   const side = h('aside', { class: 'doc-side' },
     h('h1', { 'data-testid': 'doc-title' }, d.title || d.document),
     metaList(d),
-    can('document.export') || can('document.read')
+    can('document.export')
       ? h('p', null, h('a', { class: 'button', href: `/api/documents/${encodeURIComponent(d.document)}/pdf`,
                               download: `${d.document}.pdf`, 'data-testid': 'pdf-link' }, t('doc.pdf')))
       : null,
@@ -85,7 +85,7 @@ export async function renderDocument(ctx: Ctx): Promise<void> {
   fill(ctx.main, h('div', { class: 'doc-layout' }, viewer.el, side));
   if (!historyEntries) {
     try {
-      const reply = await get<{ history: HistoryEntry[] }>(`/history/${encodeURIComponent(d.document)}`, ctx.signal);
+      const reply = await get<{ history: HistoryEntry[] }>(`/documents/${encodeURIComponent(d.document)}/history`, ctx.signal);
       historyEntries = reply.history;
     } catch {
       historyEntries = null;

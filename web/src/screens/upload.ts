@@ -1,14 +1,17 @@
 import { h, fill } from '../dom';
 import { get, upload } from '../api';
 import { t } from '../i18n';
-import { errorText } from '../ui';
+import { errorText, typeLabel } from '../ui';
+import { kTypes } from './search';
 import type { Ctx } from '../router';
 
-interface Job { state: string; done: number; total: number; report?: unknown; }
+interface Job { job: string; state: string; name?: string; pages?: number; report?: unknown; }
 
 export function renderUpload(ctx: Ctx): void {
   const customer = h('input', { name: 'customer', required: true, placeholder: 'KH-…', 'aria-label': t('upload.customer'),
                                 'data-testid': 'upload-customer' });
+  const type = h('select', { name: 'type', 'aria-label': t('doc.type'), 'data-testid': 'upload-type' },
+    kTypes.map((v) => h('option', { value: v, selected: v === 'other' }, typeLabel(v))));
   const picker = h('input', { type: 'file', multiple: true, accept: 'image/*,application/pdf', 'data-testid': 'upload-file' });
   const list = h('ul', { class: 'uploads', 'data-testid': 'uploads' });
   const drop = h('div', { class: 'drop', tabindex: 0 }, t('upload.drop'), h('br'), picker);
@@ -16,7 +19,7 @@ export function renderUpload(ctx: Ctx): void {
   const poll = async (job: string, line: HTMLElement) => {
     while (!ctx.signal.aborted) {
       const j = await get<Job>(`/jobs/${encodeURIComponent(job)}`, ctx.signal);
-      fill(line, t('upload.job', job, t('jstate.' + j.state), j.done, j.total));
+      fill(line, t('upload.job', job, t('jstate.' + j.state), j.pages ?? 0));
       line.dataset.state = j.state;
       if (j.state !== 'queued' && j.state !== 'running') {
         if (j.report) line.append(h('pre', { class: 'report' }, JSON.stringify(j.report, null, 2)));
@@ -36,7 +39,8 @@ export function renderUpload(ctx: Ctx): void {
       return;
     }
     try {
-      const query = `?customer=${encodeURIComponent(customer.value.trim())}&name=${encodeURIComponent(file.name)}`;
+      const query = `?customer=${encodeURIComponent(customer.value.trim())}&type=${encodeURIComponent(type.value)}` +
+        `&name=${encodeURIComponent(file.name)}`;
       const reply = await upload('/uploads' + query, file, (sent, total) => {
         bar.value = total ? Math.round(100 * sent / total) : 0;
       });
@@ -62,5 +66,6 @@ export function renderUpload(ctx: Ctx): void {
     for (const f of Array.from(ev.dataTransfer?.files ?? [])) void send(f);
   });
   fill(ctx.main, h('h1', null, t('upload.title')),
-    h('label', null, t('upload.customer'), customer), drop, list);
+    h('div', { class: 'upload-form' }, h('label', null, t('upload.customer'), customer),
+      h('label', null, t('doc.type'), type)), drop, list);
 }
