@@ -33,6 +33,15 @@ export function fmtTime(iso: string | null | undefined): string {
   return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
 }
 
+// A time for a table cell: never broken over two lines.
+export function when(iso: string | null | undefined): HTMLElement {
+  const el = document.createElement('span');
+  el.className = 'time';
+  el.textContent = fmtTime(iso);
+  if (iso) el.title = iso;
+  return el;
+}
+
 // Today's calendar day in the archive's zone, YYYY-MM-DD.
 export function today(): string {
   return fmtTime(new Date().toISOString()).slice(0, 10);

@@ -2,7 +2,7 @@ import { h, fill } from '../dom';
 import { get } from '../api';
 import { t } from '../i18n';
 import { can } from '../state';
-import { fmtTime } from '../time';
+import { fmtTime, when } from '../time';
 import type { DocumentRecord, DocumentView, Field, HistoryEntry, Box } from '../types';
 import { table, section, typeLabel, statusLabel, customerLink, empty } from '../ui';
 import { PageViewer } from '../viewer';
@@ -15,7 +15,7 @@ export function fieldRows(fields: Field[]) {
     f.problem ?? '',
     f.page ? String(f.page) : '',
     f.confidence ? f.confidence.toFixed(0) : '',
-    f.by ? `${f.by} ${fmtTime(f.at)}` : t('field.' + f.source),
+    f.by ? h('span', { title: fmtTime(f.at) }, f.by) : t('field.' + f.source),
   ]);
 }
 
@@ -93,6 +93,6 @@ export async function renderDocument(ctx: Ctx): Promise<void> {
   }
   fill(historyBox, historyEntries && historyEntries.length
     ? table([t('hist.at'), t('hist.by'), t('hist.field'), t('hist.old'), t('hist.new')],
-            historyEntries.map((e) => [fmtTime(e.at), e.by, e.field, e.old ?? '', e.new ?? '']))
+            historyEntries.map((e) => [when(e.at), e.by, e.field, e.old ?? '', e.new ?? '']))
     : empty(historyEntries ? t('doc.nohistory') : t('doc.historyunavailable')));
 }

@@ -2,7 +2,7 @@ import { h, fill } from '../dom';
 import { get, post, qs } from '../api';
 import { t } from '../i18n';
 import { can, current } from '../state';
-import { fmtTime } from '../time';
+import { fmtTime, when } from '../time';
 import type { DestructionBatch, Hold, LogEntry, RetentionStatus } from '../types';
 import { table, section, empty, flash, action, docLink, typeLabel } from '../ui';
 import { go, Ctx } from '../router';
@@ -50,11 +50,14 @@ export async function renderLog(ctx: Ctx): Promise<void> {
   const user = ctx.query.get('user') ?? '';
   const reply = await get<{ entries: LogEntry[] } | LogEntry[]>('/log' + qs({ limit: 200, user }), ctx.signal);
   const entries = Array.isArray(reply) ? reply : (reply.entries ?? []);
+  const who = h('input', { name: 'user', value: user, placeholder: t('hist.by'), 'aria-label': t('hist.by') });
   fill(ctx.main,
     h('h1', null, t('log.title')),
+    h('form', { class: 'log-filter', on: { submit: (ev: Event) => { ev.preventDefault(); go('/log', { user: who.value.trim() }); } } },
+      who, h('button', { type: 'submit' }, t('search.submit'))),
     entries.length
       ? table([t('log.seq'), t('hist.at'), t('hist.by'), t('log.operation'), t('log.records'), t('log.outcome'), t('log.detail')],
-              entries.map((e) => [String(e.seq), fmtTime(e.at), e.by, e.operation,
+              entries.map((e) => [String(e.seq), when(e.at), e.by, e.operation,
                                   Array.isArray(e.records) ? e.records.join(' ') : String(e.records ?? ''),
                                   h('span', { class: 'outcome ' + (e.outcome === 'ok' ? 'ok' : 'bad') }, e.outcome),
                                   e.detail ?? '']), 'log')
