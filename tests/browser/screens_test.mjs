@@ -14,6 +14,10 @@ await run('screens', async (s) => {
   await page.locator('h1', { hasText: '上海明川贸易有限公司' }).waitFor();
   const text = await page.locator('main').textContent();
   assert.ok(text.includes(documents.contract) && text.includes(documents.form), 'both documents listed');
+  // Each original with where it is now.
+  const originals = await page.locator('table.originals tbody tr').allTextContents();
+  assert.ok(originals.some((r) => r.includes(s.fixture.originals.contract) && r.includes('A-03-1-001')), originals.join('\n'));
+  assert.ok(originals.some((r) => r.includes(s.fixture.originals.form) && r.includes('A-03-1-002')), originals.join('\n'));
   await s.shot(page, 'customer');
 
   await page.goto(`${s.url}/#/doc/${documents.form}`);
