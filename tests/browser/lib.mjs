@@ -52,6 +52,7 @@ class Station {
     this.archive = path.join(this.dir, 'archive');
     this.home = path.join(this.dir, 'home');
     this.errors = [];
+    this.pages = [];
   }
 
   password(user) {
@@ -106,6 +107,7 @@ class Station {
       viewport: { width: 1366, height: 900 }, locale: 'zh-CN', ...options,
     });
     const page = await context.newPage();
+    this.pages.push(page);
     page.on('pageerror', (e) => this.errors.push(`page error: ${e.message}`));
     page.on('console', (m) => {
       if (m.type() === 'error' && /Content Security Policy|Refused to/i.test(m.text())) {
@@ -157,6 +159,17 @@ export async function run(name, body) {
   } catch (e) {
     failed = true;
     console.error(`not ok - ${name}\n${e && e.stack ? e.stack : e}`);
+    // What each page showed when it failed.
+    for (const [i, page] of station.pages.entries()) {
+      try {
+        const file = path.join(station.artifacts, `${name}-failure-${i + 1}.png`);
+        await page.screenshot({ path: file, fullPage: true });
+        console.error(`page ${i + 1} at ${page.url()}: message "${await page.locator('#flash').textContent()}", ` +
+                      `screenshot ${file}`);
+      } catch {
+        // the page is gone
+      }
+    }
     if (station.serverLog && fs.existsSync(station.serverLog)) {
       console.error('--- server log (tail) ---\n' +
         fs.readFileSync(station.serverLog, 'utf8').split('\n').slice(-30).join('\n'));

@@ -20,8 +20,12 @@ await run('loan', async (s) => {
 
   const manager = await s.newPage();
   await s.login(manager, 'rm1');
-  await manager.goto(s.url + '/#/loans?state=pending');
+  await manager.goto(s.url + '/#/loans?state=requested');
   await manager.locator(`[data-loan=${loan}] button.approve`).click();
+  await manager.locator('#flash .flash.ok', { hasText: loan }).waitFor();
+  // Approved, it no longer waits for approval; it is open.
+  assert.equal(await manager.locator(`[data-testid=loan-status-${loan}]`).count(), 0);
+  await manager.goto(s.url + '/#/loans?state=open');
   await manager.locator(`[data-testid=loan-status-${loan}]`, { hasText: '已批准' }).waitFor();
   await s.shot(manager, 'loans-approved');
 
@@ -47,7 +51,7 @@ await run('loan', async (s) => {
   await archivist.locator(`[data-testid=loan-status-${loan}]`, { hasText: '已归还' }).waitFor();
   await s.shot(archivist, 'loans');
 
-  const loans = JSON.parse(s.dossier('admin', ['loan', 'list', 'all', '--json']));
+  const loans = JSON.parse(s.dossier('admin', ['loan', 'list', '--json']));
   const l = loans.find((x) => x.loan === loan);
   assert.equal(l.status, 'returned');
   assert.equal(l.requested_by, 'clerk1');

@@ -35,7 +35,7 @@ await run('review', async (s) => {
   const input = reviewer.locator('table.fields input[data-field=contract_number]');
   await input.waitFor();
   await input.fill('HT-2026-0153A');
-  await reviewer.locator('table.fields tr', { has: input }).locator('button').click();
+  await reviewer.locator('table.fields tr:has(input[data-field=contract_number]) button.save-field').click();
   await reviewer.locator('#flash .flash.ok').waitFor();
   await reviewer.locator('table.fields input[data-field=contract_number]').waitFor();
   assert.equal(await reviewer.locator('table.fields input[data-field=contract_number]').inputValue(), 'HT-2026-0153A');

@@ -153,7 +153,7 @@ const zh = {
 
   'loans.title': '借阅',
   'loans.open': '未结',
-  'loans.pending': '待审批',
+  'loans.requested': '待审批',
   'loans.overdue': '超期',
   'loans.all': '全部',
   'loans.none': '没有借阅记录。',
@@ -432,7 +432,7 @@ const en: Record<Key, string> = {
 
   'loans.title': 'Loans',
   'loans.open': 'Open',
-  'loans.pending': 'Waiting for approval',
+  'loans.requested': 'Waiting for approval',
   'loans.overdue': 'Overdue',
   'loans.all': 'All',
   'loans.none': 'No loans.',

@@ -4,7 +4,7 @@ import { get, post, setUnauthenticatedHandler } from './api';
 import { t, lang, setLang } from './i18n';
 import { can, current, setMe } from './state';
 import type { Me } from './types';
-import { clearFlash, noPermission, showError } from './ui';
+import { startScreenFlash, noPermission, showError } from './ui';
 import { match, parseHash, Route, Ctx } from './router';
 import { renderLogin } from './screens/login';
 import { renderDashboard } from './screens/dashboard';
@@ -86,7 +86,7 @@ async function route(): Promise<void> {
   const main = document.getElementById('main')!;
   const { path, query } = parseHash(location.hash);
   const ctx: Ctx = { params: [], query, signal: controller.signal, main };
-  clearFlash();
+  startScreenFlash();
   drawTop();
   if (!current()) {
     renderLogin(ctx, () => { drawTop(); route(); });

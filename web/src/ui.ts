@@ -9,6 +9,25 @@ export function flash(message: string, kind: 'error' | 'ok' = 'error'): void {
   fill(el, message ? h('p', { class: 'flash ' + kind, 'data-kind': kind }, message) : null);
 }
 
+// A message for the screen the next navigation draws (an action that
+// reloads its screen reports through this, or the reload would clear it).
+let next: { message: string; kind: 'error' | 'ok' } | null = null;
+
+export function flashNext(message: string, kind: 'error' | 'ok' = 'ok'): void {
+  next = { message, kind };
+}
+
+// Called by the router when a screen starts: shows the message left for it,
+// or clears the old one.
+export function startScreenFlash(): void {
+  if (next) {
+    flash(next.message, next.kind);
+    next = null;
+  } else {
+    flash('');
+  }
+}
+
 export function clearFlash(): void {
   flash('');
 }

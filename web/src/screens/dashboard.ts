@@ -18,7 +18,7 @@ export async function renderDashboard(ctx: Ctx): Promise<void> {
     h('div', { class: 'cards' },
       card('pending_reviews', d.pending_reviews, '#/review', 'document.read'),
       card('overdue_loans', d.overdue_loans, '#/loans?state=overdue', 'loan.read'),
-      card('pending_loans', d.pending_loans, '#/loans?state=pending', 'loan.approve'),
+      card('pending_loans', d.pending_loans, '#/loans?state=requested', 'loan.approve'),
       card('open_audits', d.open_audits, '#/audit', 'audit.run'),
       card('destructions_due', d.destructions_due, '#/records', 'retention.manage')),
     can('document.read') ? h('form', {

@@ -4,10 +4,12 @@ import { t } from '../i18n';
 import { can, current } from '../state';
 import { fmtTime, today, addDays } from '../time';
 import type { Loan } from '../types';
-import { table, section, empty, flash, action, showError } from '../ui';
+import { table, section, empty, flashNext, action, showError } from '../ui';
 import { go, Ctx } from '../router';
 
-const kStates = ['open', 'pending', 'overdue', 'all'];
+// The tabs: a loan status (requested = waiting for approval), 'open' (every
+// loan not finished), 'overdue' and 'all'.
+const kStates = ['open', 'requested', 'overdue', 'all'];
 
 function requestForm(): HTMLElement {
   const item = h('input', { name: 'item', required: true, placeholder: t('loan.item_hint'), 'aria-label': t('loan.item'),
@@ -29,8 +31,8 @@ function requestForm(): HTMLElement {
           item: item.value.trim(), purpose: purpose.value.trim(), recipient: recipient.value.trim(),
           external: external.checked, electronic: electronic.checked, due_date: due.value,
         });
-        flash(t('loan.requested', loan.loan), 'ok');
-        go('/loans', { state: 'pending' });
+        flashNext(t('loan.requested', loan.loan));
+        go('/loans', { state: 'requested' });
       } catch (e) {
         showError(e);
       } finally {
@@ -58,12 +60,12 @@ function actions(l: Loan, reload: () => void): HTMLElement {
     el.append(note,
       action(t('loan.approve'), async () => {
         await post(`/loans/${enc}/approve`, { note: note.value.trim() });
-        flash(t('loan.approved', l.loan), 'ok');
+        flashNext(t('loan.approved', l.loan));
         reload();
       }, 'primary approve'),
       action(t('loan.reject'), async () => {
         await post(`/loans/${enc}/reject`, { note: note.value.trim() });
-        flash(t('loan.rejected', l.loan), 'ok');
+        flashNext(t('loan.rejected', l.loan));
         reload();
       }, 'danger'));
   }
@@ -72,7 +74,7 @@ function actions(l: Loan, reload: () => void): HTMLElement {
                                  'data-testid': 'checkout-barcode' });
     const go = action(t('loan.checkout'), async () => {
       await post(`/loans/${enc}/checkout`, { barcode: barcode.value.trim() });
-      flash(t('loan.checkedout', l.loan), 'ok');
+      flashNext(t('loan.checkedout', l.loan));
       reload();
     }, 'primary checkout');
     barcode.addEventListener('keydown', (ev) => { if (ev.key === 'Enter') { ev.preventDefault(); go.click(); } });
@@ -89,7 +91,7 @@ function actions(l: Loan, reload: () => void): HTMLElement {
       await post(`/loans/${enc}/return`, {
         barcode: barcode.value.trim(), pages_counted: Number(pages.value), condition: condition.value.trim(),
       });
-      flash(t('loan.returned', l.loan), 'ok');
+      flashNext(t('loan.returned', l.loan));
       reload();
     }, 'primary return'));
   }

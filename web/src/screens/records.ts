@@ -4,7 +4,7 @@ import { t } from '../i18n';
 import { can, current } from '../state';
 import { fmtTime, when } from '../time';
 import type { DestructionBatch, Hold, LogEntry, RetentionStatus } from '../types';
-import { table, section, empty, flash, action, docLink, typeLabel } from '../ui';
+import { table, section, empty, flashNext, action, docLink, typeLabel } from '../ui';
 import { go, Ctx } from '../router';
 
 export async function renderRecords(ctx: Ctx): Promise<void> {
@@ -38,7 +38,7 @@ export async function renderRecords(ctx: Ctx): Promise<void> {
           b.status === 'proposed' && can('retention.manage') && b.proposed_by !== me
             ? action(t('records.approve'), async () => {
                 await post(`/destruction/${encodeURIComponent(b.batch)}/approve`, {});
-                flash(t('records.destroyed', b.batch), 'ok');
+                flashNext(t('records.destroyed', b.batch));
                 go('/records');
               }, 'danger approve-destruction')
             : null)))

@@ -4,7 +4,7 @@ import { t } from '../i18n';
 import { can, current } from '../state';
 import { fmtTime } from '../time';
 import type { DocumentRecord, DocumentView, ReviewSheet } from '../types';
-import { table, section, typeLabel, empty, flash, action, docLink, customerLink } from '../ui';
+import { table, section, typeLabel, empty, flash, flashNext, action, docLink, customerLink } from '../ui';
 import { PageViewer } from '../viewer';
 import { fieldBoxesOf, metaList } from './document';
 import { go, Ctx } from '../router';
@@ -47,9 +47,9 @@ export async function renderReview(ctx: Ctx): Promise<void> {
       f.confidence ? f.confidence.toFixed(0) : '',
       decide ? action(t('review.save'), async () => {
         await post(`/review/${enc}/fields`, { name: f.name, value: input.value.trim() });
-        flash(t('review.saved', f.name), 'ok');
+        flashNext(t('review.saved', f.name));
         go('/review/' + id);
-      }) : '',
+      }, 'save-field') : '',
     ];
   });
   const reason = h('input', { name: 'reason', placeholder: t('review.reason'), 'aria-label': t('review.reason'),
@@ -61,7 +61,7 @@ export async function renderReview(ctx: Ctx): Promise<void> {
     own ? h('p', { class: 'warning', 'data-testid': 'own-scan' }, t('review.own')) : null,
     action(t('review.approve'), async () => {
       const r = await post<DocumentRecord>(`/review/${enc}/approve`, {});
-      flash(t('review.approved', id, r?.archive_number ?? ''), 'ok');
+      flashNext(t('review.approved', id, r?.archive_number ?? ''));
       go('/review');
     }, 'primary approve'),
     h('div', { class: 'reject' }, reason, action(t('review.reject'), async () => {
@@ -71,7 +71,7 @@ export async function renderReview(ctx: Ctx): Promise<void> {
         return;
       }
       await post(`/review/${enc}/reject`, { reason: reason.value.trim() });
-      flash(t('review.rejected', id), 'ok');
+      flashNext(t('review.rejected', id));
       go('/review');
     }, 'danger reject')),
     h('div', { class: 'add-field' }, newName, newValue, action(t('review.addfield'), async () => {
