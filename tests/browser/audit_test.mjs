@@ -54,7 +54,7 @@ await run('audit', async (s) => {
   assert.equal(pdf.subarray(0, 5).toString(), '%PDF-');
 
   // The catalog agrees.
-  const history = s.dossier('admin', ['audit', 'history', '--json']);
+  const history = s.dossier('admin', ['audit', 'history', cabinet, '--json']);
   const mine = JSON.parse(history).find((a) => a.audit === audit);
   assert.equal(mine.status, 'closed');
   assert.equal(mine.found, 1);

@@ -5,6 +5,22 @@
 import { post, ApiError } from './api';
 
 const key = (audit: string) => `dossier.audit.${audit}.queue`;
+const sentKey = (audit: string) => `dossier.audit.${audit}.sent`;
+
+// The codes the server took, in order (for the live preview after a reload).
+export function sent(audit: string): string[] {
+  try {
+    const v = JSON.parse(localStorage.getItem(sentKey(audit)) ?? '[]');
+    return Array.isArray(v) ? v.map(String) : [];
+  } catch {
+    return [];
+  }
+}
+
+export function forget(audit: string): void {
+  localStorage.removeItem(key(audit));
+  localStorage.removeItem(sentKey(audit));
+}
 
 export function queued(audit: string): string[] {
   try {
@@ -39,6 +55,7 @@ export async function flush(audit: string): Promise<'sent' | 'empty' | 'offline'
     await post(`/audits/${encodeURIComponent(audit)}/scans`, { barcodes: batch });
     // New scans may have been queued while this batch was on its way.
     store(audit, queued(audit).slice(batch.length));
+    localStorage.setItem(sentKey(audit), JSON.stringify([...sent(audit), ...batch]));
     return 'sent';
   } catch (e) {
     if (e instanceof ApiError && e.status >= 400 && e.status < 500) {

@@ -2,9 +2,10 @@ import { h, fill } from '../dom';
 import { get, post } from '../api';
 import { t } from '../i18n';
 import { fmtTime } from '../time';
-import type { Audit, AuditLine, Location } from '../types';
+import type { Audit, AuditLine, Location, Original } from '../types';
+import { ApiError } from '../api';
 import { table, section, empty, flash, action, showError } from '../ui';
-import { enqueue, flush, queued } from '../scan_queue';
+import { enqueue, flush, queued, sent, forget } from '../scan_queue';
 import { go, Ctx } from '../router';
 
 const kCategories = ['found', 'missing', 'misplaced', 'unknown', 'on-loan'];
@@ -38,6 +39,31 @@ export async function renderAudit(ctx: Ctx): Promise<void> {
   const lines = h('div', { class: 'audit-lines' });
   const closeBox = h('div', { class: 'audit-close' });
   let open = true;
+  let audited: Audit | null = null;
+  // While the audit is open the server keeps the scans and reconciles them
+  // when it closes. Meanwhile each scanned code is looked up (GET /where) to
+  // show it as found (registered under the audited location), misplaced
+  // (registered elsewhere) or unknown; missing ones are known at closing.
+  // The closed audit's lines are the result that counts.
+  const preview = new Map<string, AuditLine>();
+  const lookup = async (code: string): Promise<void> => {
+    if (preview.has(code) || !audited) return;
+    const base = audited.location_path;
+    let line: AuditLine;
+    try {
+      const w = await get<{ originals: Original[] }>(`/where?item=${encodeURIComponent(code)}`, ctx.signal);
+      const o = w.originals[0];
+      const inside = !!o && (o.location_path === base || o.location_path.startsWith(base + ' / '));
+      line = { category: !o ? 'unknown' : inside ? 'found' : 'misplaced', barcode: code,
+               customer: o?.customer ?? null, customer_name: o?.customer_name ?? null, title: o?.title ?? null,
+               found_at: null, suggested_to: inside || !o ? null : audited.location, scans: 1 };
+    } catch (e) {
+      if (!(e instanceof ApiError) || e.status >= 500 || e.status === 0) return;  // try again later
+      line = { category: 'unknown', barcode: code, customer: null, customer_name: null, title: null,
+               found_at: null, suggested_to: null, scans: 1 };
+    }
+    preview.set(code, line);
+  };
 
   const showSync = () => {
     const n = queued(id).length;
@@ -72,6 +98,7 @@ export async function renderAudit(ctx: Ctx): Promise<void> {
           void r;
           const closed = await post<{ audit: Audit; lines: AuditLine[] }>(`/audits/${enc}/close`, {});
           draw(closed.audit, closed.lines);
+          forget(id);
           flash(t('audit.closed', id), 'ok');
         }, 'danger')
       : h('p', null, t('audit.closedby', audit.closed_by ?? '', fmtTime(audit.closed_at)), ' ',
@@ -81,7 +108,13 @@ export async function renderAudit(ctx: Ctx): Promise<void> {
 
   const refresh = async () => {
     const r = await get<{ audit: Audit; lines: AuditLine[] }>(`/audits/${enc}`, ctx.signal);
-    draw(r.audit, r.lines);
+    audited = r.audit;
+    if (r.lines.length || r.audit.status !== 'open') {
+      draw(r.audit, r.lines);
+      return;
+    }
+    for (const code of sent(id)) await lookup(code);
+    draw(r.audit, [...preview.values()]);
   };
 
   const send = async () => {
@@ -116,7 +149,7 @@ export async function renderAudit(ctx: Ctx): Promise<void> {
     h('h1', null, t('audit.of', id)),
     h('div', { class: 'audit-layout' },
       h('div', { class: 'scan-col' }, input, status, h('h3', null, t('audit.recent')), recent),
-      h('div', { class: 'result-col' }, summary, lines, closeBox)));
+      h('div', { class: 'result-col' }, summary, h('p', { class: 'hint' }, t('audit.preview')), lines, closeBox)));
   showSync();
   await refresh();
   if (open) {
