@@ -74,6 +74,8 @@ void RegisterUser(CLI::App& app, const GlobalOptions& global, Action* action);
 void RegisterLog(CLI::App& app, const GlobalOptions& global, Action* action);
 // Archive settings: the time zone (cmd_settings.cc).
 void RegisterSettings(CLI::App& app, const GlobalOptions& global, Action* action);
+// The server (cmd_serve.cc).
+void RegisterServe(CLI::App& app, const GlobalOptions& global, Action* action);
 
 // `search 合同 -乙方`: an argument of `search` that starts with a single '-'
 // (other than -h) is an excluded term, not an option; it is passed on as

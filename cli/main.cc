@@ -42,6 +42,7 @@ int main(int argc, char** argv) {
   RegisterUser(app, global, &action);
   RegisterLog(app, global, &action);
   RegisterSettings(app, global, &action);
+  RegisterServe(app, global, &action);
 
   try {
     // CLI11 parses a reversed vector.

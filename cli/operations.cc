@@ -8,6 +8,7 @@ namespace {
 constexpr std::pair<std::string_view, std::string_view> kCommands[] = {
     {"init", "archive.init"},
     {"login", "session.login"},
+    {"serve", "server.start"},
     {"logout", "session.logout"},
     {"whoami", "session.whoami"},
     {"user add", "user.add"},

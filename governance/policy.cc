@@ -78,8 +78,11 @@ const std::array<RoleGrant, 6>& Grants() {
 constexpr OperationInfo kOperations[] = {
     // Sessions and users.
     {"session.login", kPublic},
+    {"server.start", kPublic},  // logged as system:server
     {"session.logout", kAnyUser},
     {"session.whoami", kAnyUser},
+    {"dashboard.show", kAnyUser},
+    {"job.show", kAnyUser},  // own upload jobs only
     {"user.passwd", kAnyUser},  // another user's password: user.manage
     {"user.add", "user.manage"},
     {"user.list", "user.manage"},
@@ -104,6 +107,8 @@ constexpr OperationInfo kOperations[] = {
     // Records.
     {"document.search", "document.read"},
     {"document.show", "document.read"},
+    {"document.preview", "document.read"},
+    {"document.hits", "document.read"},
     {"document.export", "document.export"},
     {"document.verify", "document.verify"},
     // Lists as CSV files and packages (app/exports.h, app/packages.h).

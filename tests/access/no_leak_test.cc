@@ -104,7 +104,7 @@ const std::set<std::string>& NoValues() {
       "original move", "original register", "original show", "profile add",
       "profile remove", "restore", "retention relationship-end",
       "retention rule set", "review approve", "review reject",
-      "review replace", "scan", "settings login-throttle",
+      "review replace", "scan", "serve", "settings login-throttle",
       "settings timezone", "user add",
       "user disable", "user enable", "user grant", "user passwd",
       "user revoke", "user unlock", "watch"};

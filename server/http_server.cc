@@ -1,0 +1,475 @@
+#include "server/http_server.h"
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <fmt/format.h>
+
+#include <mutex>
+#include <optional>
+#include <set>
+#include <thread>
+#include <vector>
+
+namespace dossier::server {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+
+// Removes a temporary file once the last reference to it goes.
+struct TempFile {
+  std::filesystem::path path;
+  ~TempFile() {
+    std::error_code ec;
+    if (!path.empty()) std::filesystem::remove(path, ec);
+  }
+};
+
+}  // namespace
+
+struct Server::Impl {
+  ListenOptions listen;
+  TransportLimits limits;
+  Handler handler;
+  asio::io_context ioc;
+  asio::executor_work_guard<asio::io_context::executor_type> guard{
+      ioc.get_executor()};
+  std::unique_ptr<asio::thread_pool> workers;
+  std::optional<asio::ip::tcp::acceptor> tcp_acceptor;
+  std::optional<asio::local::stream_protocol::acceptor> unix_acceptor;
+  std::optional<asio::signal_set> signals;
+  std::atomic<bool> stopping{false};
+  std::atomic<int> sessions{0};
+  std::mutex idle_mu;
+  // Cancels a session that waits for a request, keyed by its address.
+  std::map<void*, std::function<void()>> idle;
+
+  void Accept();
+  template <class Protocol, class Acceptor>
+  void AcceptOn(Acceptor& acceptor);
+  void SessionEnded() {
+    if (--sessions == 0 && stopping) {
+      asio::post(ioc, [this] { guard.reset(); });
+    }
+  }
+  void CancelIdle() {
+    std::map<void*, std::function<void()>> copy;
+    {
+      std::lock_guard lock(idle_mu);
+      copy = idle;
+    }
+    for (auto& [key, cancel] : copy) cancel();
+  }
+};
+
+namespace {
+
+template <class Protocol>
+class Session : public std::enable_shared_from_this<Session<Protocol>> {
+ public:
+  using Stream = beast::basic_stream<Protocol, asio::any_io_executor,
+                                     beast::unlimited_rate_policy>;
+
+  Session(typename Protocol::socket socket, Server::Impl& server,
+          std::string peer)
+      : stream_(std::move(socket)), server_(server), peer_(std::move(peer)) {
+    ++server_.sessions;
+  }
+  ~Session() {
+    SetIdle(false);
+    server_.SessionEnded();
+  }
+
+  void Start() {
+    asio::dispatch(stream_.get_executor(),
+                   [self = this->shared_from_this()] { self->ReadHeader(); });
+  }
+
+ private:
+  const TransportLimits& limits() const { return server_.limits; }
+
+  void SetIdle(bool idle) {
+    std::lock_guard lock(server_.idle_mu);
+    if (idle) {
+      std::weak_ptr<Session> weak = this->shared_from_this();
+      auto executor = stream_.get_executor();
+      server_.idle[this] = [weak, executor] {
+        asio::post(executor, [weak] {
+          if (auto self = weak.lock()) self->stream_.cancel();
+        });
+      };
+    } else {
+      server_.idle.erase(this);
+    }
+  }
+
+  void ReadHeader() {
+    if (server_.stopping) return Close();
+    request_ = HttpRequest{};
+    request_.peer = peer_;
+    header_parser_.emplace();
+    header_parser_->header_limit(
+        static_cast<std::uint32_t>(limits().header_limit));
+    header_parser_->body_limit(std::max<std::uint64_t>(limits().upload_limit, limits().body_limit));
+    stream_.expires_after(limits().header_timeout);
+    SetIdle(true);
+    http::async_read_header(
+        stream_, buffer_, *header_parser_,
+        [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+          self->SetIdle(false);
+          self->OnHeader(ec);
+        });
+  }
+
+  void OnHeader(beast::error_code ec) {
+    if (ec == http::error::end_of_stream || ec == asio::error::operation_aborted ||
+        ec == asio::error::eof || ec == asio::error::connection_reset) {
+      return Close();
+    }
+    if (ec == beast::error::timeout) {
+      // Nothing sent at all is an idle keep-alive: just close.
+      if (buffer_.size() == 0 && !header_parser_->got_some()) return Close();
+      return Refuse(408, "timeout", "the request did not arrive in time");
+    }
+    if (ec == http::error::header_limit) {
+      return Refuse(431, "header_too_large",
+                    fmt::format("request headers are larger than {} bytes",
+                                limits().header_limit));
+    }
+    if (ec) {
+      return Refuse(400, "bad_request", "malformed HTTP request: " + ec.message());
+    }
+
+    auto& header = header_parser_->get();
+    request_.method = std::string(header.method_string());
+    request_.target = std::string(header.target());
+    keep_alive_ = header.keep_alive();
+    for (const auto& field : header) {
+      std::string name(field.name_string());
+      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      std::string value(field.value());
+      auto [it, inserted] = request_.headers.emplace(name, value);
+      if (!inserted) it->second += (name == "cookie" ? "; " : ", ") + value;
+    }
+    if (!ParseTarget(request_.target, request_)) {
+      return Refuse(400, "bad_request", "malformed request target");
+    }
+    if (header.version() == 11 && request_.Header("host").empty()) {
+      return Refuse(400, "bad_request", "HTTP/1.1 request without Host");
+    }
+    if (!request_.Header("transfer-encoding").empty() &&
+        !request_.Header("content-length").empty()) {
+      return Refuse(400, "bad_request",
+                    "both Content-Length and Transfer-Encoding");
+    }
+
+    std::filesystem::path upload;
+    if (server_.handler.upload_file) upload = server_.handler.upload_file(request_);
+    if (!upload.empty()) {
+      file_parser_.emplace(std::move(*header_parser_));
+      file_parser_->body_limit(limits().upload_limit);
+      beast::error_code fec;
+      file_parser_->get().body().open(upload.c_str(), beast::file_mode::write_new,
+                                      fec);
+      if (fec) {
+        return Refuse(500, "internal", "the upload could not be stored");
+      }
+      upload_ = std::make_shared<TempFile>(TempFile{upload});
+      request_.body_file = upload;
+      if (request_.Header("expect") == "100-continue") return Continue(true);
+      return ReadFileBody();
+    }
+    string_parser_.emplace(std::move(*header_parser_));
+    string_parser_->body_limit(limits().body_limit);
+    if (request_.Header("expect") == "100-continue") return Continue(false);
+    ReadStringBody();
+  }
+
+  // Answers "Expect: 100-continue" so clients send the body at once.
+  void Continue(bool file) {
+    static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+    stream_.expires_after(limits().body_idle_timeout);
+    asio::async_write(stream_, asio::buffer(kContinue),
+                      [self = this->shared_from_this(), file](beast::error_code ec,
+                                                             std::size_t) {
+                        if (ec) return self->Close();
+                        file ? self->ReadFileBody() : self->ReadStringBody();
+                      });
+  }
+
+  void ReadStringBody() {
+    if (string_parser_->is_done()) return Dispatch();
+    stream_.expires_after(limits().body_idle_timeout);
+    http::async_read_some(
+        stream_, buffer_, *string_parser_,
+        [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+          if (ec) return self->BodyError(ec);
+          self->ReadStringBody();
+        });
+  }
+
+  void ReadFileBody() {
+    if (file_parser_->is_done()) {
+      file_parser_->get().body().close();
+      return Dispatch();
+    }
+    stream_.expires_after(limits().body_idle_timeout);
+    http::async_read_some(
+        stream_, buffer_, *file_parser_,
+        [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+          if (ec) return self->BodyError(ec);
+          self->ReadFileBody();
+        });
+  }
+
+  void BodyError(beast::error_code ec) {
+    if (file_parser_) file_parser_->get().body().close();
+    upload_.reset();  // a partial upload is removed
+    if (ec == http::error::body_limit) {
+      const auto limit = file_parser_ ? limits().upload_limit : limits().body_limit;
+      return Refuse(413, "payload_too_large",
+                    fmt::format("the request body is larger than {} bytes", limit));
+    }
+    if (ec == beast::error::timeout) {
+      return Refuse(408, "timeout", "the request body stopped arriving");
+    }
+    if (ec == http::error::end_of_stream || ec == asio::error::eof ||
+        ec == http::error::partial_message) {
+      return Close();
+    }
+    Refuse(400, "bad_request", "malformed request body");
+  }
+
+  void Dispatch() {
+    if (string_parser_) request_.body = string_parser_->release().body();
+    string_parser_.reset();
+    file_parser_.reset();
+    stream_.expires_never();
+    asio::post(*server_.workers, [self = this->shared_from_this()] {
+      HttpResponse response;
+      try {
+        response = self->server_.handler.handle(self->request_);
+      } catch (...) {
+        response = self->server_.handler.error(500, "internal",
+                                               "the request failed");
+      }
+      self->upload_.reset();  // the handler has taken what it keeps
+      asio::post(self->stream_.get_executor(),
+                 [self, r = std::move(response)]() mutable {
+                   self->Write(std::move(r), !self->keep_alive_);
+                 });
+    });
+  }
+
+  void Refuse(int status, const std::string& code, const std::string& message) {
+    Write(server_.handler.error(status, code, message), /*close=*/true);
+  }
+
+  template <class Body>
+  void Prepare(http::response<Body>& msg, const HttpResponse& r, bool close) {
+    msg.result(static_cast<unsigned>(r.status));
+    msg.version(11);
+    msg.set(http::field::server, "dossier");
+    if (!r.content_type.empty()) msg.set(http::field::content_type, r.content_type);
+    for (const auto& [name, value] : r.headers) msg.insert(name, value);
+    msg.keep_alive(!close);
+  }
+
+  void Write(HttpResponse r, bool close) {
+    if (server_.stopping) close = true;
+    const bool head = request_.method == "HEAD";
+    if (r.file) {
+      auto msg = std::make_shared<http::response<http::file_body>>();
+      Prepare(*msg, r, close);
+      std::shared_ptr<TempFile> temp;
+      if (r.delete_file_after) temp = std::make_shared<TempFile>(TempFile{*r.file});
+      beast::error_code ec;
+      msg->body().open(r.file->c_str(), beast::file_mode::scan, ec);
+      if (ec) {
+        return Write(server_.handler.error(500, "internal",
+                                           "the file could not be read"),
+                     close);
+      }
+      msg->prepare_payload();
+      if (head) {
+        auto empty = std::make_shared<http::response<http::empty_body>>();
+        Prepare(*empty, r, close);
+        empty->content_length(msg->body().size());
+        return WriteMessage(empty, close, temp);
+      }
+      return WriteMessage(msg, close, temp);
+    }
+    auto msg = std::make_shared<http::response<http::string_body>>();
+    Prepare(*msg, r, close);
+    msg->body() = std::move(r.body);
+    msg->prepare_payload();
+    if (head) {
+      auto empty = std::make_shared<http::response<http::empty_body>>();
+      Prepare(*empty, r, close);
+      empty->content_length(msg->body().size());
+      return WriteMessage(empty, close, nullptr);
+    }
+    WriteMessage(msg, close, nullptr);
+  }
+
+  template <class Body>
+  void WriteMessage(std::shared_ptr<http::response<Body>> msg, bool close,
+                    std::shared_ptr<TempFile> temp) {
+    auto sr = std::make_shared<http::response_serializer<Body>>(*msg);
+    WriteSome(msg, sr, close, temp);
+  }
+
+  // Writes in pieces, each with its own deadline: a long download to a
+  // slow but live client goes on, a stalled one is cut off.
+  template <class Body>
+  void WriteSome(std::shared_ptr<http::response<Body>> msg,
+                 std::shared_ptr<http::response_serializer<Body>> sr, bool close,
+                 std::shared_ptr<TempFile> temp) {
+    stream_.expires_after(limits().body_idle_timeout);
+    http::async_write_some(
+        stream_, *sr,
+        [self = this->shared_from_this(), msg, sr, close, temp](
+            beast::error_code ec, std::size_t) {
+          if (ec) return self->Close();
+          if (!sr->is_done()) return self->WriteSome(msg, sr, close, temp);
+          if (close) return self->Close();
+          self->ReadHeader();
+        });
+  }
+
+  void Close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(asio::socket_base::shutdown_send, ec);
+    stream_.close();
+  }
+
+  Stream stream_;
+  Server::Impl& server_;
+  std::string peer_;
+  beast::flat_buffer buffer_;
+  HttpRequest request_;
+  bool keep_alive_ = true;
+  std::optional<http::request_parser<http::empty_body>> header_parser_;
+  std::optional<http::request_parser<http::string_body>> string_parser_;
+  std::optional<http::request_parser<http::file_body>> file_parser_;
+  std::shared_ptr<TempFile> upload_;
+};
+
+}  // namespace
+
+template <class Protocol, class Acceptor>
+void Server::Impl::AcceptOn(Acceptor& acceptor) {
+  acceptor.async_accept(
+      asio::make_strand(ioc),
+      [this, &acceptor](beast::error_code ec, typename Protocol::socket socket) {
+        if (stopping || !acceptor.is_open()) return;
+        if (!ec) {
+          std::string peer = "unix";
+          if constexpr (std::is_same_v<Protocol, asio::ip::tcp>) {
+            beast::error_code pec;
+            auto ep = socket.remote_endpoint(pec);
+            if (!pec) peer = fmt::format("{}:{}", ep.address().to_string(), ep.port());
+          }
+          std::make_shared<Session<Protocol>>(std::move(socket), *this, peer)
+              ->Start();
+        }
+        AcceptOn<Protocol>(acceptor);
+      });
+}
+
+void Server::Impl::Accept() {
+  if (tcp_acceptor) AcceptOn<asio::ip::tcp>(*tcp_acceptor);
+  if (unix_acceptor) AcceptOn<asio::local::stream_protocol>(*unix_acceptor);
+}
+
+Server::Server(ListenOptions listen, TransportLimits limits, Handler handler)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->listen = std::move(listen);
+  impl_->limits = limits;
+  impl_->handler = std::move(handler);
+}
+
+Server::~Server() {
+  if (impl_->workers) impl_->workers->join();
+}
+
+Status Server::Start() {
+  beast::error_code ec;
+  if (!impl_->listen.socket.empty()) {
+    { std::error_code fec; std::filesystem::remove(impl_->listen.socket, fec); }
+    impl_->unix_acceptor.emplace(impl_->ioc);
+    asio::local::stream_protocol::endpoint ep(impl_->listen.socket.string());
+    impl_->unix_acceptor->open(ep.protocol(), ec);
+    if (!ec) impl_->unix_acceptor->bind(ep, ec);
+    if (!ec) impl_->unix_acceptor->listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+      return MakeError(ErrorCode::kIo,
+                       fmt::format("cannot listen on {}: {}",
+                                   impl_->listen.socket.string(), ec.message()));
+    }
+  } else {
+    auto address = asio::ip::make_address(impl_->listen.host, ec);
+    if (ec) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       fmt::format("--listen {}: not an IP address",
+                                   impl_->listen.host));
+    }
+    asio::ip::tcp::endpoint ep(address, impl_->listen.port);
+    impl_->tcp_acceptor.emplace(impl_->ioc);
+    impl_->tcp_acceptor->open(ep.protocol(), ec);
+    if (!ec) impl_->tcp_acceptor->set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) impl_->tcp_acceptor->bind(ep, ec);
+    if (!ec) impl_->tcp_acceptor->listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+      return MakeError(ErrorCode::kIo,
+                       fmt::format("cannot listen on {}:{}: {}", impl_->listen.host,
+                                   impl_->listen.port, ec.message()));
+    }
+  }
+  impl_->workers = std::make_unique<asio::thread_pool>(
+      static_cast<std::size_t>(std::max(1, impl_->limits.workers)));
+  impl_->Accept();
+  return Ok();
+}
+
+std::uint16_t Server::port() const {
+  if (!impl_->tcp_acceptor) return 0;
+  beast::error_code ec;
+  return impl_->tcp_acceptor->local_endpoint(ec).port();
+}
+
+void Server::Stop() {
+  asio::post(impl_->ioc, [impl = impl_.get()] {
+    if (impl->stopping.exchange(true)) return;
+    beast::error_code ec;
+    if (impl->tcp_acceptor) impl->tcp_acceptor->close(ec);
+    if (impl->unix_acceptor) {
+      impl->unix_acceptor->close(ec);
+      { std::error_code fec; std::filesystem::remove(impl->listen.socket, fec); }
+    }
+    if (impl->signals) impl->signals->cancel(ec);
+    impl->CancelIdle();
+    if (impl->sessions == 0) impl->guard.reset();
+  });
+}
+
+void Server::Run(bool handle_signals) {
+  if (handle_signals) {
+    impl_->signals.emplace(impl_->ioc, SIGTERM, SIGINT);
+    impl_->signals->async_wait([this](beast::error_code ec, int) {
+      if (!ec) Stop();
+    });
+  }
+  std::vector<std::thread> threads;
+  for (int i = 1; i < impl_->limits.io_threads; ++i) {
+    threads.emplace_back([this] { impl_->ioc.run(); });
+  }
+  impl_->ioc.run();
+  for (auto& t : threads) t.join();
+  impl_->workers->join();
+}
+
+}  // namespace dossier::server
