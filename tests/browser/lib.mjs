@@ -128,6 +128,8 @@ class Station {
 
   async shot(page, name) {
     const file = path.join(this.artifacts, `${name}.png`);
+    // The images shown (page previews, thumbnails) are in the picture.
+    await page.waitForFunction(() => [...document.images].every((i) => i.complete));
     await page.screenshot({ path: file, fullPage: true });
     console.log(`screenshot: ${file}`);
     return file;

@@ -39,6 +39,7 @@ export async function renderAudit(ctx: Ctx): Promise<void> {
   const lines = h('div', { class: 'audit-lines' });
   const closeBox = h('div', { class: 'audit-close' });
   let open = true;
+  const heading = h('h1', null, t('audit.of', id));
   let audited: Audit | null = null;
   // While the audit is open the server keeps the scans and reconciles them
   // when it closes. Meanwhile each scanned code is looked up (GET /where) to
@@ -74,8 +75,11 @@ export async function renderAudit(ctx: Ctx): Promise<void> {
 
   const draw = (audit: Audit, all: AuditLine[]) => {
     open = audit.status === 'open';
+    fill(heading, t('audit.of', id), ' ', h('small', null, audit.location_path || audit.location));
     fill(summary, kCategories.map((c) => {
-      const n = all.filter((l) => l.category === c).length;
+      // Missing and on-loan are known only when the audit is closed.
+      const n = open && (c === 'missing' || c === 'on-loan') ? '—'
+                                                             : all.filter((l) => l.category === c).length;
       return h('div', { class: 'tally ' + c, 'data-testid': 'tally-' + c }, h('span', { class: 'count' }, n),
                h('span', null, t('audit.' + c)));
     }), h('div', { class: 'tally scans' }, h('span', { class: 'count' }, audit.scans), h('span', null, t('audit.scans'))));
@@ -146,7 +150,7 @@ export async function renderAudit(ctx: Ctx): Promise<void> {
   ctx.signal.addEventListener('abort', () => window.clearInterval(timer));
 
   fill(ctx.main,
-    h('h1', null, t('audit.of', id)),
+    heading,
     h('div', { class: 'audit-layout' },
       h('div', { class: 'scan-col' }, input, status, h('h3', null, t('audit.recent')), recent),
       h('div', { class: 'result-col' }, summary, h('p', { class: 'hint' }, t('audit.preview')), lines, closeBox)));

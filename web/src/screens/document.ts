@@ -8,6 +8,12 @@ import { table, section, typeLabel, statusLabel, customerLink, empty } from '../
 import { PageViewer } from '../viewer';
 import type { Ctx } from '../router';
 
+// A long value (a SHA-256) shortened, whole in its tooltip.
+function short(v: string | null): Node | string {
+  if (!v) return '';
+  return v.length <= 32 ? v : h('span', { class: 'short', title: v }, v.slice(0, 12) + '…');
+}
+
 export function fieldRows(fields: Field[]) {
   return fields.map((f) => [
     h('span', { class: 'field-name' }, f.name),
@@ -93,6 +99,6 @@ export async function renderDocument(ctx: Ctx): Promise<void> {
   }
   fill(historyBox, historyEntries && historyEntries.length
     ? table([t('hist.at'), t('hist.by'), t('hist.field'), t('hist.old'), t('hist.new')],
-            historyEntries.map((e) => [when(e.at), e.by, e.field, e.old ?? '', e.new ?? '']))
+            historyEntries.map((e) => [when(e.at), e.by, e.field, short(e.old), short(e.new)]))
     : empty(historyEntries ? t('doc.nohistory') : t('doc.historyunavailable')));
 }
