@@ -46,7 +46,7 @@ await run('loan', async (s) => {
   await row.locator('[data-testid=return-pages]').fill('1');
   await row.locator('[data-testid=return-condition]').fill('完好');
   await row.locator('button.return').click();
-  await archivist.locator('#flash .flash.ok').waitFor();
+  await archivist.locator('#flash .flash.ok', { hasText: '已归还' }).waitFor();
   await archivist.goto(s.url + '/#/loans?state=all');
   await archivist.locator(`[data-testid=loan-status-${loan}]`, { hasText: '已归还' }).waitFor();
   await s.shot(archivist, 'loans');

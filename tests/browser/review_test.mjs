@@ -36,12 +36,12 @@ await run('review', async (s) => {
   await input.waitFor();
   await input.fill('HT-2026-0153A');
   await reviewer.locator('table.fields tr:has(input[data-field=contract_number]) button.save-field').click();
-  await reviewer.locator('#flash .flash.ok').waitFor();
+  await reviewer.locator('#flash .flash.ok', { hasText: 'contract_number' }).waitFor();
   await reviewer.locator('table.fields input[data-field=contract_number]').waitFor();
   assert.equal(await reviewer.locator('table.fields input[data-field=contract_number]').inputValue(), 'HT-2026-0153A');
 
   await reviewer.locator('.decisions button.approve').click();
-  await reviewer.locator('#flash .flash.ok').waitFor();
+  await reviewer.locator('#flash .flash.ok', { hasText: '已归档' }).waitFor();
   const ok = await reviewer.locator('#flash').textContent();
   assert.match(ok, /DA-\d{4}-HT-\d{6}-./, `approval message names the archive number: ${ok}`);
   const filed = JSON.parse(s.dossier('admin', ['show', doc, '--json']));

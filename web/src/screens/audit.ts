@@ -132,17 +132,23 @@ export async function renderAudit(ctx: Ctx): Promise<void> {
     showSync();
   };
 
-  input.addEventListener('keydown', (ev) => {
-    if (ev.key !== 'Enter') return;
-    ev.preventDefault();
-    const code = input.value.trim().toUpperCase();
-    input.value = '';
+  const scan = (raw: string) => {
+    const code = raw.trim().toUpperCase();
     if (!code || !open) return;
     enqueue(id, code);
     recent.prepend(h('li', null, code));
     while (recent.childElementCount > 20) recent.lastElementChild!.remove();
     void send();
+  };
+  // A USB scanner types the code and Enter into the focused box.
+  input.addEventListener('keydown', (ev) => {
+    if (ev.key !== 'Enter') return;
+    ev.preventDefault();
+    const code = input.value;
+    input.value = '';
+    scan(code);
   });
+  const camera = cameraScanner(scan, ctx.signal);
   window.addEventListener('online', () => void send(), { signal: ctx.signal });
   window.addEventListener('offline', showSync, { signal: ctx.signal });
   // Retry while scans wait (a lost connection does not always fire events).
@@ -152,7 +158,7 @@ export async function renderAudit(ctx: Ctx): Promise<void> {
   fill(ctx.main,
     heading,
     h('div', { class: 'audit-layout' },
-      h('div', { class: 'scan-col' }, input, status, h('h3', null, t('audit.recent')), recent),
+      h('div', { class: 'scan-col' }, input, camera, status, h('h3', null, t('audit.recent')), recent),
       h('div', { class: 'result-col' }, summary, h('p', { class: 'hint' }, t('audit.preview')), lines, closeBox)));
   showSync();
   await refresh();
@@ -160,4 +166,50 @@ export async function renderAudit(ctx: Ctx): Promise<void> {
     input.focus();
     void send();
   }
+}
+
+// The camera as a scanner where the browser has BarcodeDetector (Chrome on
+// Android tablets); elsewhere nothing is shown. The same code seen again
+// within 3 seconds is one scan.
+interface Detected { rawValue: string; }
+interface Detector { detect(source: HTMLVideoElement): Promise<Detected[]>; }
+type DetectorClass = new (options: { formats: string[] }) => Detector;
+
+function cameraScanner(scan: (code: string) => void, signal: AbortSignal): HTMLElement | null {
+  const Klass = (window as unknown as { BarcodeDetector?: DetectorClass }).BarcodeDetector;
+  if (!Klass || !navigator.mediaDevices?.getUserMedia) return null;
+  const video = h('video', { class: 'camera', muted: true, playsinline: true });
+  const box = h('div', { class: 'camera-box' });
+  let stream: MediaStream | null = null;
+  let timer = 0;
+  const seen = new Map<string, number>();
+  const stop = () => {
+    window.clearInterval(timer);
+    stream?.getTracks().forEach((tr) => tr.stop());
+    stream = null;
+    video.remove();
+  };
+  signal.addEventListener('abort', stop);
+  const button = action(t('audit.camera'), async () => {
+    if (stream) {
+      stop();
+      return;
+    }
+    stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' } });
+    video.srcObject = stream;
+    box.append(video);
+    await video.play();
+    const detector = new Klass({ formats: ['code_128', 'qr_code', 'data_matrix'] });
+    timer = window.setInterval(async () => {
+      if (!stream || video.readyState < 2) return;
+      for (const d of await detector.detect(video).catch(() => [] as Detected[])) {
+        const now = Date.now();
+        if ((seen.get(d.rawValue) ?? 0) + 3000 > now) continue;
+        seen.set(d.rawValue, now);
+        scan(d.rawValue);
+      }
+    }, 250);
+  });
+  box.append(button);
+  return box;
 }
