@@ -4,6 +4,7 @@
 BUILD ?= build
 JOBS ?= $(shell nproc)
 DEMO_ARCHIVE ?= $(CURDIR)/demo-archive
+SHARED ?= $(shell [ -d $(CURDIR)/../shared/corpus ] && echo $(CURDIR)/../shared || echo /work/shared)
 
 .PHONY: all deps build test demo bench bench-accuracy clean
 
@@ -46,3 +47,12 @@ PAGES ?= 1000000
 bench-search: build
 	cmake --build $(BUILD) --target search_bench -j $(JOBS)
 	$(BUILD)/bench/search_bench $(PAGES) $(BUILD)/bench-search
+
+# The server under load: wrk at 50 connections against search, previews and
+# documents of a 1,000-document archive while an ingest runs.
+.PHONY: bench-server
+bench-server: build
+	./scripts/install-deps.sh bench
+	cmake --build $(BUILD) --target server_seed -j $(JOBS)
+	./bench/server_bench.sh $(BUILD)/cli/dossier $(BUILD)/bench/server_seed \
+	  $(BUILD)/samples/pages $(SHARED)/corpus 1000

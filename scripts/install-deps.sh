@@ -23,6 +23,7 @@ default-jre-headless libpdfbox2-java libactivation-java libjaxb-api-java
 libsane-dev libsane1 sane-utils
 libphonenumber-dev
 libsodium-dev
+curl
 chromium
 "
 
@@ -35,7 +36,7 @@ fi
 
 # `install-deps.sh bench` also installs the peers the benchmarks compare with.
 if [ "${1:-}" = "bench" ]; then
-  PACKAGES="$PACKAGES ocrmypdf unpaper hyperfine time"
+  PACKAGES="$PACKAGES ocrmypdf unpaper hyperfine time wrk curl"
 fi
 
 missing=""

@@ -392,12 +392,11 @@ std::vector<Route> BuildRoutes() {
                                   {"boxes", boxes}});
   });
   add("GET", "/api/documents/{id}/pdf", "document.export", [](Ctx& c) {
-    const auto dir = c.station.archive().dir() / "tmp";
-    std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
+    // Outside the archive (an export never writes into it); removed once sent.
+    const auto dir = std::filesystem::temp_directory_path();
     app::ExportInput in;
     in.document = c.params["id"];
-    in.to = dir / fmt::format("download-{}.pdf", RandomHex(8));
+    in.to = dir / fmt::format("dossier-download-{}.pdf", RandomHex(8));
     auto out = app::Export(c.station, c.caller, in);
     if (!out) return Fail(out.error());
     return FileResponse(out->written, "application/pdf",
@@ -533,7 +532,7 @@ std::vector<Route> BuildRoutes() {
     return JsonResponse(200, audit_json(*a));
   });
   add("GET", "/api/audits/{id}/report.pdf", "audit.report", [](Ctx& c) {
-    const auto dir = c.station.archive().dir() / "tmp" / ("audit-" + RandomHex(8));
+    const auto dir = std::filesystem::temp_directory_path() / ("dossier-audit-" + RandomHex(8));
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
     auto a = app::AuditReport(c.station, c.caller, c.params["id"], dir);
@@ -1071,6 +1070,11 @@ HttpResponse Api::Handle(HttpRequest& req) {
     response = Api::Error(r.status, r.code, r.message);
   } catch (const std::exception& e) {
     response = Api::Error(500, "internal", "the request failed");
+  }
+  // An upload's body the route did not take (refused) is not kept.
+  if (req.body_file) {
+    std::error_code ec;
+    std::filesystem::remove(*req.body_file, ec);
   }
   SecurityHeaders(response);
   return response;

@@ -28,7 +28,66 @@ struct TempFile {
   }
 };
 
+// The request's method, target, query and headers (names lower-cased,
+// repeats joined); the reason when they cannot make a request.
+template <class Fields>
+std::optional<std::string> FillRequest(const http::request_header<Fields>& header,
+                                       HttpRequest& request) {
+  request.method = std::string(header.method_string());
+  request.target = std::string(header.target());
+  for (const auto& field : header) {
+    std::string name(field.name_string());
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::string value(field.value());
+    auto [it, inserted] = request.headers.emplace(name, value);
+    if (!inserted) it->second += (name == "cookie" ? "; " : ", ") + value;
+  }
+  if (!ParseTarget(request.target, request)) return "malformed request target";
+  if (header.version() == 11 && request.Header("host").empty()) {
+    return "HTTP/1.1 request without Host";
+  }
+  if (!request.Header("transfer-encoding").empty() &&
+      !request.Header("content-length").empty()) {
+    return "both Content-Length and Transfer-Encoding";
+  }
+  return std::nullopt;
+}
+
 }  // namespace
+
+ParsedRequest ParseRequestBytes(std::string_view bytes, const TransportLimits& limits) {
+  ParsedRequest out;
+  http::request_parser<http::string_body> parser;
+  parser.header_limit(static_cast<std::uint32_t>(limits.header_limit));
+  parser.body_limit(limits.body_limit);
+  parser.eager(true);
+  beast::error_code ec;
+  const std::size_t used = parser.put(asio::buffer(bytes.data(), bytes.size()), ec);
+  (void)used;
+  if (ec == http::error::need_more || (!ec && !parser.is_done())) {
+    out.status = 408;  // incomplete: the transport would time it out
+    return out;
+  }
+  if (ec == http::error::header_limit) {
+    out.status = 431;
+    return out;
+  }
+  if (ec == http::error::body_limit) {
+    out.status = 413;
+    return out;
+  }
+  if (ec) {
+    out.status = 400;
+    return out;
+  }
+  if (FillRequest(parser.get().base(), out.request)) {
+    out.status = 400;
+    return out;
+  }
+  out.request.body = parser.get().body();
+  out.request.peer = "fuzz";
+  return out;
+}
 
 struct Server::Impl {
   ListenOptions listen;
@@ -75,7 +134,10 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
 
   Session(typename Protocol::socket socket, Server::Impl& server,
           std::string peer)
-      : stream_(std::move(socket)), server_(server), peer_(std::move(peer)) {
+      : stream_(std::move(socket)),
+        timer_(stream_.get_executor()),
+        server_(server),
+        peer_(std::move(peer)) {
     ++server_.sessions;
   }
   ~Session() {
@@ -106,6 +168,20 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
     }
   }
 
+  // A read deadline that, unlike the stream's own, leaves the socket open
+  // so the client can still be told 408.
+  void Arm(std::chrono::milliseconds after) {
+    timed_out_ = false;
+    timer_.expires_after(after);
+    timer_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
+      if (ec) return;  // disarmed
+      self->timed_out_ = true;
+      beast::error_code ignored;
+      self->stream_.socket().cancel(ignored);
+    });
+  }
+  void Disarm() { timer_.cancel(); }
+
   void ReadHeader() {
     if (server_.stopping) return Close();
     request_ = HttpRequest{};
@@ -114,17 +190,20 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
     header_parser_->header_limit(
         static_cast<std::uint32_t>(limits().header_limit));
     header_parser_->body_limit(std::max<std::uint64_t>(limits().upload_limit, limits().body_limit));
-    stream_.expires_after(limits().header_timeout);
+    stream_.expires_never();
+    Arm(limits().header_timeout);
     SetIdle(true);
     http::async_read_header(
         stream_, buffer_, *header_parser_,
         [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
           self->SetIdle(false);
+          self->Disarm();
           self->OnHeader(ec);
         });
   }
 
   void OnHeader(beast::error_code ec) {
+    if (ec == asio::error::operation_aborted && timed_out_) ec = beast::error::timeout;
     if (ec == http::error::end_of_stream || ec == asio::error::operation_aborted ||
         ec == asio::error::eof || ec == asio::error::connection_reset) {
       return Close();
@@ -133,6 +212,12 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
       // Nothing sent at all is an idle keep-alive: just close.
       if (buffer_.size() == 0 && !header_parser_->got_some()) return Close();
       return Refuse(408, "timeout", "the request did not arrive in time");
+    }
+    if (ec == http::error::body_limit) {
+      return Refuse(413, "payload_too_large",
+                    fmt::format("the request body is larger than {} bytes",
+                                std::max<std::uint64_t>(limits().upload_limit,
+                                                        limits().body_limit)));
     }
     if (ec == http::error::header_limit) {
       return Refuse(431, "header_too_large",
@@ -144,30 +229,20 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
     }
 
     auto& header = header_parser_->get();
-    request_.method = std::string(header.method_string());
-    request_.target = std::string(header.target());
     keep_alive_ = header.keep_alive();
-    for (const auto& field : header) {
-      std::string name(field.name_string());
-      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      std::string value(field.value());
-      auto [it, inserted] = request_.headers.emplace(name, value);
-      if (!inserted) it->second += (name == "cookie" ? "; " : ", ") + value;
-    }
-    if (!ParseTarget(request_.target, request_)) {
-      return Refuse(400, "bad_request", "malformed request target");
-    }
-    if (header.version() == 11 && request_.Header("host").empty()) {
-      return Refuse(400, "bad_request", "HTTP/1.1 request without Host");
-    }
-    if (!request_.Header("transfer-encoding").empty() &&
-        !request_.Header("content-length").empty()) {
-      return Refuse(400, "bad_request",
-                    "both Content-Length and Transfer-Encoding");
+    if (auto refusal = FillRequest(header, request_)) {
+      return Refuse(400, "bad_request", *refusal);
     }
 
     std::filesystem::path upload;
     if (server_.handler.upload_file) upload = server_.handler.upload_file(request_);
+    // A declared length over the limit is refused before any of it is read
+    // (the parser checks chunked bodies as they arrive).
+    const std::uint64_t limit = upload.empty() ? limits().body_limit : limits().upload_limit;
+    if (auto length = header_parser_->content_length(); length && *length > limit) {
+      return Refuse(413, "payload_too_large",
+                    fmt::format("the request body is larger than {} bytes", limit));
+    }
     if (!upload.empty()) {
       file_parser_.emplace(std::move(*header_parser_));
       file_parser_->body_limit(limits().upload_limit);
@@ -202,10 +277,11 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
 
   void ReadStringBody() {
     if (string_parser_->is_done()) return Dispatch();
-    stream_.expires_after(limits().body_idle_timeout);
+    Arm(limits().body_idle_timeout);
     http::async_read_some(
         stream_, buffer_, *string_parser_,
         [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+          self->Disarm();
           if (ec) return self->BodyError(ec);
           self->ReadStringBody();
         });
@@ -216,16 +292,18 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
       file_parser_->get().body().close();
       return Dispatch();
     }
-    stream_.expires_after(limits().body_idle_timeout);
+    Arm(limits().body_idle_timeout);
     http::async_read_some(
         stream_, buffer_, *file_parser_,
         [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+          self->Disarm();
           if (ec) return self->BodyError(ec);
           self->ReadFileBody();
         });
   }
 
   void BodyError(beast::error_code ec) {
+    if (ec == asio::error::operation_aborted && timed_out_) ec = beast::error::timeout;
     if (file_parser_) file_parser_->get().body().close();
     upload_.reset();  // a partial upload is removed
     if (ec == http::error::body_limit) {
@@ -240,7 +318,7 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
         ec == http::error::partial_message) {
       return Close();
     }
-    Refuse(400, "bad_request", "malformed request body");
+    Refuse(400, "bad_request", "malformed request body: " + ec.message());
   }
 
   void Dispatch() {
@@ -347,6 +425,8 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
   }
 
   Stream stream_;
+  asio::steady_timer timer_;
+  bool timed_out_ = false;
   Server::Impl& server_;
   std::string peer_;
   beast::flat_buffer buffer_;

@@ -20,6 +20,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "core/result.h"
 #include "server/http.h"
@@ -55,6 +56,15 @@ struct Handler {
   std::function<HttpResponse(int status, const std::string& code,
                              const std::string& message)> error;
 };
+
+// One whole request in bytes, parsed as the transport parses it (limits,
+// target, headers): status 0 and the request, or the 4xx it would get.
+// For the request-parser fuzz target and its replay in the tests.
+struct ParsedRequest {
+  int status = 0;
+  HttpRequest request;
+};
+ParsedRequest ParseRequestBytes(std::string_view bytes, const TransportLimits& limits);
 
 class Server {
  public:

@@ -1,0 +1,196 @@
+// The transport over real loopback sockets: hostile clients get a clear
+// 4xx (or are cut off) and the server keeps serving everyone else.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
+
+#include "server/http_server.h"
+#include "tests/server/server_fixture.h"
+
+namespace dossier::server::testing {
+namespace {
+
+class TransportTest : public ApiTest {
+ protected:
+  void SetUp() override {
+    ApiTest::SetUp();
+    if (HasFatalFailure()) return;
+    TransportLimits limits;
+    limits.header_limit = 8 * 1024;
+    limits.body_limit = 64 * 1024;
+    limits.upload_limit = 256 * 1024;
+    limits.header_timeout = std::chrono::milliseconds(1500);
+    limits.body_idle_timeout = std::chrono::milliseconds(1500);
+    limits.workers = 2;
+    Api* api = api_.get();
+    Handler h;
+    h.handle = [api](HttpRequest& r) { return api->Handle(r); };
+    h.upload_file = [api](const HttpRequest& r) { return api->UploadFile(r); };
+    h.error = [](int s, const std::string& c, const std::string& m) {
+      return Api::Error(s, c, m);
+    };
+    ListenOptions listen;
+    listen.port = 0;
+    server_ = std::make_unique<Server>(listen, limits, h);
+    ASSERT_TRUE(server_->Start());
+    thread_ = std::thread([this] { server_->Run(false); });
+  }
+  void TearDown() override {
+    if (server_) {
+      server_->Stop();
+      if (thread_.joinable()) thread_.join();
+    }
+    ApiTest::TearDown();
+  }
+
+  int Connect() {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(server_->port());
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    timeval tv{10, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    return fd;
+  }
+  static void SendAll(int fd, const std::string& data) {
+    std::size_t sent = 0;
+    while (sent < data.size()) {
+      ssize_t n = ::send(fd, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
+      if (n <= 0) return;  // the server may close early on a refusal
+      sent += static_cast<std::size_t>(n);
+    }
+  }
+  // Everything the server sends until it closes (or 10 s pass).
+  static std::string ReadAll(int fd) {
+    std::string out;
+    char buf[4096];
+    for (;;) {
+      ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+      if (n <= 0) break;
+      out.append(buf, static_cast<std::size_t>(n));
+    }
+    ::close(fd);
+    return out;
+  }
+  static int StatusOf(const std::string& response) {
+    if (response.rfind("HTTP/1.1 ", 0) != 0) return 0;
+    return std::stoi(response.substr(9, 3));
+  }
+  // A well-behaved request still gets its answer.
+  void ExpectStillServing() {
+    int fd = Connect();
+    SendAll(fd, "GET /api/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    const auto r = ReadAll(fd);
+    EXPECT_EQ(StatusOf(r), 200) << r;
+  }
+
+  std::unique_ptr<Server> server_;
+  std::thread thread_;
+};
+
+TEST_F(TransportTest, HugeHeadersAre431) {
+  int fd = Connect();
+  SendAll(fd, "GET /api/health HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20000, 'a') +
+                  "\r\n\r\n");
+  const auto r = ReadAll(fd);
+  EXPECT_EQ(StatusOf(r), 431) << r.substr(0, 300);
+  EXPECT_NE(r.find("header_too_large"), std::string::npos);
+  ExpectStillServing();
+}
+
+TEST_F(TransportTest, HugeBodiesAre413WithoutBeingRead) {
+  int fd = Connect();
+  SendAll(fd, "POST /api/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+              "Content-Length: 10000000\r\n\r\n" + std::string(100000, '{'));
+  const auto r = ReadAll(fd);
+  EXPECT_EQ(StatusOf(r), 413) << r.substr(0, 300);
+  EXPECT_NE(r.find("payload_too_large"), std::string::npos);
+  ExpectStillServing();
+}
+
+TEST_F(TransportTest, BadJsonIs400AndGarbageIsRefused) {
+  int fd = Connect();
+  const std::string body = "{\"user\": ";
+  SendAll(fd, "POST /api/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+              "Connection: close\r\nContent-Length: " + std::to_string(body.size()) +
+              "\r\n\r\n" + body);
+  const auto r = ReadAll(fd);
+  EXPECT_EQ(StatusOf(r), 400) << r;
+  int g = Connect();
+  SendAll(g, std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11) + "\r\n\r\n");
+  const auto garbage = ReadAll(g);
+  EXPECT_EQ(StatusOf(garbage), 400) << garbage;
+  ExpectStillServing();
+}
+
+TEST_F(TransportTest, ASlowlorisTrickleIsCutOffWhileOthersAreServed) {
+  int slow = Connect();
+  SendAll(slow, "GET /api/health HTTP/1.1\r\nHost: x\r\n");
+  std::string got;
+  bool closed = false;
+  // One header byte every 200 ms: it never completes within the timeout.
+  for (int i = 0; i < 20 && !closed; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    if (::send(slow, "X", 1, MSG_NOSIGNAL) <= 0) closed = true;
+    if (i == 2) ExpectStillServing();
+  }
+  got = ReadAll(slow);
+  EXPECT_EQ(StatusOf(got), 408) << got;
+  ExpectStillServing();
+}
+
+TEST_F(TransportTest, AStalledBodyIs408) {
+  int fd = Connect();
+  SendAll(fd, "POST /api/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+              "Content-Length: 100\r\n\r\n{\"us");
+  const auto r = ReadAll(fd);
+  EXPECT_EQ(StatusOf(r), 408) << r;
+  ExpectStillServing();
+}
+
+TEST_F(TransportTest, AnUploadWithoutASessionIsNotStored) {
+  int fd = Connect();
+  SendAll(fd, "POST /api/uploads?customer=" + customer_ + "&name=a.png HTTP/1.1\r\nHost: x\r\n"
+              "Connection: close\r\nContent-Length: 1000\r\n\r\n" + std::string(1000, 'x'));
+  const auto r = ReadAll(fd);
+  EXPECT_EQ(StatusOf(r), 401) << r;
+  int files = 0;
+  for (const auto& e : std::filesystem::directory_iterator(station_->archive().dir() / "uploads")) {
+    (void)e;
+    ++files;
+  }
+  EXPECT_EQ(files, 0);
+}
+
+TEST_F(TransportTest, AnOversizedUploadIs413AndLeavesNoPartialFile) {
+  Client clerk = Login("clerk");
+  Client scanner = Login("scanner");
+  int fd = Connect();
+  SendAll(fd, "POST /api/uploads?customer=" + customer_ + "&name=a.png HTTP/1.1\r\nHost: x\r\n"
+              "Cookie: " + scanner.cookie + "\r\nX-CSRF-Token: " + scanner.csrf +
+              "\r\nContent-Length: 1000000\r\n\r\n" + std::string(300000, 'x'));
+  const auto r = ReadAll(fd);
+  EXPECT_EQ(StatusOf(r), 413) << r.substr(0, 300);
+  for (const auto& e : std::filesystem::directory_iterator(station_->archive().dir() / "uploads")) {
+    ADD_FAILURE() << "left behind: " << e.path();
+  }
+  ExpectStillServing();
+}
+
+TEST_F(TransportTest, KeepAliveServesSeveralRequestsOnOneConnection) {
+  int fd = Connect();
+  SendAll(fd, "GET /api/health HTTP/1.1\r\nHost: x\r\n\r\n"
+              "GET /api/openapi.json HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  const auto r = ReadAll(fd);
+  EXPECT_EQ(StatusOf(r), 200);
+  EXPECT_NE(r.find("\"openapi\""), std::string::npos) << r.substr(0, 400);
+}
+
+}  // namespace
+}  // namespace dossier::server::testing

@@ -1,0 +1,140 @@
+// An upload from a browser to a stored, searchable document: the body is
+// streamed to a file, ingested as a job, and the page is then shown as a
+// preview, found with its hit boxes on the words, and downloaded as PDF.
+#include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include <fstream>
+
+#include "core/file_util.h"
+#include "tests/server/server_fixture.h"
+
+namespace dossier::server::testing {
+namespace {
+
+using nlohmann::json;
+
+class UploadTest : public ApiTest {
+ protected:
+  // Sends the file as the transport would: its body streamed to the path
+  // UploadFile gives.
+  HttpResponse Upload(const Client& who, const std::filesystem::path& file,
+                      const std::string& name) {
+    HttpRequest r;
+    r.method = "POST";
+    r.target = "/api/uploads?customer=" + customer_ + "&type=contract&name=" + name;
+    EXPECT_TRUE(ParseTarget(r.target, r));
+    r.headers = {{"host", "127.0.0.1:8080"}, {"cookie", who.cookie},
+                 {"x-csrf-token", who.csrf}};
+    const auto to = api_->UploadFile(r);
+    if (!to.empty()) {
+      std::filesystem::copy_file(file, to);
+      r.body_file = to;
+    }
+    return api_->Handle(r);
+  }
+};
+
+TEST_F(UploadTest, AnUploadedScanIsIngestedPreviewedFoundAndDownloaded) {
+  const auto page = dossier::testing::SamplesDir() / "zh-contract-1.png";
+  ASSERT_TRUE(std::filesystem::exists(page)) << page;
+  Client clerk = Login("clerk");
+  // A clerk may not ingest: refused, nothing kept.
+  auto refused = Upload(clerk, page, "contract.png");
+  EXPECT_EQ(refused.status, 403) << refused.body;
+  Client scanner = Login("scanner");
+  auto accepted = Upload(scanner, page, "contract.png");
+  ASSERT_EQ(accepted.status, 202) << accepted.body;
+  const std::string job = Body(accepted)["job"];
+  api_->Drain();
+  auto state = Send("GET", "/api/jobs/" + job, &scanner);
+  ASSERT_EQ(state.status, 200) << state.body;
+  auto s = Body(state);
+  ASSERT_EQ(s["state"], "done") << state.body;
+  const std::string doc = s["report"]["documents"][0]["document"];
+  EXPECT_GE(s["pages"].get<int>(), 1);
+  // Another user does not see the job.
+  EXPECT_EQ(Send("GET", "/api/jobs/" + job, &clerk).status, 404);
+  // The input is gone from uploads/ once stored; the job's record stays.
+  for (const auto& e : std::filesystem::directory_iterator(station_->archive().dir() / "uploads")) {
+    EXPECT_EQ(e.path().extension(), ".json") << e.path();
+  }
+
+  auto preview = Send("GET", "/api/documents/" + doc + "/pages/1/image?width=600", &clerk);
+  ASSERT_EQ(preview.status, 200) << preview.body;
+  ASSERT_TRUE(preview.file);
+  cv::Mat img = cv::imread(preview.file->string(), cv::IMREAD_COLOR);
+  ASSERT_FALSE(img.empty());
+  EXPECT_EQ(img.cols, 600);
+  EXPECT_GT(img.rows, 700);  // an A4 page, portrait
+  auto again = Send("GET", "/api/documents/" + doc + "/pages/1/image?width=600", &clerk);
+  EXPECT_EQ(*again.file, *preview.file) << "rendered once, then cached";
+  EXPECT_EQ(Send("GET", "/api/documents/" + doc + "/pages/1/image?width=5", &clerk).status, 422);
+  EXPECT_EQ(Send("GET", "/api/documents/" + doc + "/pages/2/image", &clerk).status, 404);
+
+  // 合同 is on the page: its boxes are in the page, and the preview is
+  // dark (ink) under them.
+  auto hits = Send("GET", "/api/documents/" + doc + "/pages/1/hits?q=%E5%90%88%E5%90%8C", &clerk);
+  ASSERT_EQ(hits.status, 200) << hits.body;
+  auto h = Body(hits);
+  ASSERT_FALSE(h["boxes"].empty()) << hits.body;
+  const double scale = 600.0 / h["width"].get<double>();
+  cv::Mat gray;
+  cv::cvtColor(img, gray, cv::COLOR_BGR2GRAY);
+  for (const auto& b : h["boxes"]) {
+    cv::Rect r(static_cast<int>(b["x"].get<int>() * scale), static_cast<int>(b["y"].get<int>() * scale),
+               std::max(1, static_cast<int>(b["w"].get<int>() * scale)),
+               std::max(1, static_cast<int>(b["h"].get<int>() * scale)));
+    r &= cv::Rect(0, 0, gray.cols, gray.rows);
+    ASSERT_GT(r.area(), 0) << b.dump();
+    double minv = 0;
+    cv::minMaxLoc(gray(r), &minv);
+    EXPECT_LT(minv, 128) << "no ink under " << b.dump();
+    EXPECT_NE(b["text"].get<std::string>().find("合"), std::string::npos) << b.dump();
+  }
+
+  auto pdf = Send("GET", "/api/documents/" + doc + "/pdf", &clerk);
+  ASSERT_EQ(pdf.status, 200) << pdf.body;
+  ASSERT_TRUE(pdf.file);
+  EXPECT_TRUE(pdf.delete_file_after);
+  auto bytes = ReadFile(*pdf.file);
+  ASSERT_TRUE(bytes);
+  EXPECT_EQ(bytes->rfind("%PDF-", 0), 0u);
+  EXPECT_EQ(LastLog(), "clerk ok document.export");
+  std::filesystem::remove(*pdf.file);
+}
+
+TEST_F(UploadTest, AnUploadWithAnUnknownKindOfFileIsRefused) {
+  Client scanner = Login("scanner");
+  const auto page = dossier::testing::SamplesDir() / "zh-contract-1.txt";
+  auto r = Upload(scanner, page, "notes.txt");
+  EXPECT_EQ(r.status, 422) << r.body;
+}
+
+TEST_F(UploadTest, AQueuedUploadIsIngestedAfterARestart) {
+  const auto page = dossier::testing::SamplesDir() / "zh-contract-2.png";
+  Client scanner = Login("scanner");
+  // A job left queued by a server that stopped before ingesting it.
+  const auto uploads = station_->archive().dir() / "uploads";
+  std::filesystem::copy_file(page, uploads / "J0000000000000001.png");
+  json meta{{"job", "J0000000000000001"}, {"user", "scanner"}, {"roles", {"scanner"}},
+            {"customer", customer_}, {"type", "contract"}, {"name", "late.png"},
+            {"file", "J0000000000000001.png"}, {"state", "running"}, {"pages", 0}};
+  std::ofstream(uploads / "J0000000000000001.json") << meta.dump();
+  api_.reset();
+  ApiOptions options;
+  options.archive = station_->archive().dir();
+  options.web = dir_.path() / "web";
+  auto api = Api::Create(options);
+  ASSERT_TRUE(api) << api.error().message;
+  api_ = std::move(*api);
+  api_->Drain();
+  auto state = Send("GET", "/api/jobs/J0000000000000001", &scanner);
+  ASSERT_EQ(state.status, 200) << state.body;
+  EXPECT_EQ(Body(state)["state"], "done") << state.body;
+  EXPECT_FALSE(std::filesystem::exists(uploads / "J0000000000000001.png"));
+}
+
+}  // namespace
+}  // namespace dossier::server::testing
