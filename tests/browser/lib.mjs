@@ -130,6 +130,8 @@ class Station {
     const file = path.join(this.artifacts, `${name}.png`);
     // The images shown (page previews, thumbnails) are in the picture.
     await page.waitForFunction(() => [...document.images].every((i) => i.complete));
+    // From the top: the page viewer is sticky, a scrolled page moves it.
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: file, fullPage: true });
     console.log(`screenshot: ${file}`);
     return file;
