@@ -24,7 +24,15 @@ libsane-dev libsane1 sane-utils
 libphonenumber-dev
 libsodium-dev
 curl
+chromium
 "
+
+# The web UI is built with node and npm; its tests drive Debian's chromium.
+# A machine with another Node.js (e.g. one that ships its own npm) keeps it:
+# Debian's npm package would conflict with it.
+if ! command -v npm >/dev/null 2>&1; then
+  PACKAGES="$PACKAGES nodejs npm"
+fi
 
 # `install-deps.sh bench` also installs the peers the benchmarks compare with.
 if [ "${1:-}" = "bench" ]; then

@@ -1,0 +1,215 @@
+import { h, fill } from '../dom';
+import { get, post } from '../api';
+import { t } from '../i18n';
+import { fmtTime } from '../time';
+import type { Audit, AuditLine, Location, Original } from '../types';
+import { ApiError } from '../api';
+import { table, section, empty, flash, action, showError } from '../ui';
+import { enqueue, flush, queued, sent, forget } from '../scan_queue';
+import { go, Ctx } from '../router';
+
+const kCategories = ['found', 'missing', 'misplaced', 'unknown', 'on-loan'];
+
+export async function renderAuditStart(ctx: Ctx): Promise<void> {
+  const reply = await get<{ locations: Location[] }>('/locations', ctx.signal);
+  const choices = reply.locations.filter((l) => l.kind !== 'folder');
+  const pick = h('select', { name: 'location', 'aria-label': t('audit.location'), 'data-testid': 'audit-location' },
+    choices.map((l) => h('option', { value: l.code }, `${l.path || l.code}  ${l.name ?? ''} (${t('kind.' + l.kind)})`)));
+  const cabinet = choices.find((l) => l.kind === 'cabinet');
+  if (cabinet) pick.value = cabinet.code;
+  fill(ctx.main,
+    h('h1', null, t('audit.title')),
+    choices.length ? h('div', { class: 'audit-start' },
+      h('label', null, t('audit.location'), pick),
+      action(t('audit.start'), async () => {
+        const a = await post<Audit>('/audits', { location: pick.value });
+        go('/audit/' + a.audit);
+      }, 'primary big')) : empty(t('audit.nolocations')));
+}
+
+export async function renderAudit(ctx: Ctx): Promise<void> {
+  const id = ctx.params[0];
+  const enc = encodeURIComponent(id);
+  const input = h('input', { class: 'scan-input', name: 'barcode', autocomplete: 'off', autocapitalize: 'characters',
+                             spellcheck: 'false', placeholder: t('audit.scanhere'), 'aria-label': t('audit.scanhere'),
+                             'data-testid': 'scan-input' });
+  const status = h('p', { class: 'sync', 'data-testid': 'sync-status' });
+  const recent = h('ol', { class: 'recent', 'data-testid': 'recent-scans', reversed: true });
+  const summary = h('div', { class: 'audit-summary', 'data-testid': 'audit-summary' });
+  const lines = h('div', { class: 'audit-lines' });
+  const closeBox = h('div', { class: 'audit-close' });
+  let open = true;
+  const heading = h('h1', null, t('audit.of', id));
+  let audited: Audit | null = null;
+  // While the audit is open the server keeps the scans and reconciles them
+  // when it closes. Meanwhile each scanned code is looked up (GET /where) to
+  // show it as found (registered under the audited location), misplaced
+  // (registered elsewhere) or unknown; missing ones are known at closing.
+  // The closed audit's lines are the result that counts.
+  const preview = new Map<string, AuditLine>();
+  const lookup = async (code: string): Promise<void> => {
+    if (preview.has(code) || !audited) return;
+    const base = audited.location_path;
+    let line: AuditLine;
+    try {
+      const w = await get<{ originals: Original[] }>(`/where?item=${encodeURIComponent(code)}`, ctx.signal);
+      const o = w.originals[0];
+      const inside = !!o && (o.location_path === base || o.location_path.startsWith(base + ' / '));
+      line = { category: !o ? 'unknown' : inside ? 'found' : 'misplaced', barcode: code,
+               customer: o?.customer ?? null, customer_name: o?.customer_name ?? null, title: o?.title ?? null,
+               found_at: null, suggested_to: inside || !o ? null : audited.location, scans: 1 };
+    } catch (e) {
+      if (!(e instanceof ApiError) || e.status >= 500 || e.status === 0) return;  // try again later
+      line = { category: 'unknown', barcode: code, customer: null, customer_name: null, title: null,
+               found_at: null, suggested_to: null, scans: 1 };
+    }
+    preview.set(code, line);
+  };
+
+  const showSync = () => {
+    const n = queued(id).length;
+    status.dataset.queued = String(n);
+    fill(status, n === 0 ? t('audit.synced') : (navigator.onLine ? t('audit.sending', n) : t('audit.offline', n)));
+    status.className = 'sync' + (n ? ' pending' : '');
+  };
+
+  const draw = (audit: Audit, all: AuditLine[]) => {
+    open = audit.status === 'open';
+    fill(heading, t('audit.of', id), ' ', h('small', null, audit.location_path || audit.location));
+    fill(summary, kCategories.map((c) => {
+      // Missing and on-loan are known only when the audit is closed.
+      const n = open && (c === 'missing' || c === 'on-loan') ? '—'
+                                                             : all.filter((l) => l.category === c).length;
+      return h('div', { class: 'tally ' + c, 'data-testid': 'tally-' + c }, h('span', { class: 'count' }, n),
+               h('span', null, t('audit.' + c)));
+    }), h('div', { class: 'tally scans' }, h('span', { class: 'count' }, audit.scans), h('span', null, t('audit.scans'))));
+    fill(lines, kCategories.map((c) => {
+      const mine = all.filter((l) => l.category === c);
+      return mine.length ? section(t('audit.' + c) + ` (${mine.length})`,
+        table([t('orig.barcode'), t('doc.customer'), t('doc.title'), t('audit.suggested')],
+              mine.map((l) => [h('span', { 'data-barcode': l.barcode, 'data-category': c }, l.barcode),
+                               l.customer_name ?? l.customer ?? '', l.title ?? '', l.suggested_to ?? '']),
+              'cat-' + c)) : null;
+    }));
+    input.disabled = !open;
+    fill(closeBox, open
+      ? action(t('audit.close'), async () => {
+          const r = await flush(id);
+          if (queued(id).length) {
+            flash(t('audit.cannotclose'));
+            return;
+          }
+          void r;
+          const closed = await post<{ audit: Audit; lines: AuditLine[] }>(`/audits/${enc}/close`, {});
+          draw(closed.audit, closed.lines);
+          forget(id);
+          flash(t('audit.closed', id), 'ok');
+        }, 'danger')
+      : h('p', null, t('audit.closedby', audit.closed_by ?? '', fmtTime(audit.closed_at)), ' ',
+          h('a', { class: 'button primary', href: `/api/audits/${enc}/report.pdf`, download: `${id}.pdf`,
+                   'data-testid': 'report-link' }, t('audit.report'))));
+  };
+
+  const refresh = async () => {
+    const r = await get<{ audit: Audit; lines: AuditLine[] }>(`/audits/${enc}`, ctx.signal);
+    audited = r.audit;
+    if (r.lines.length || r.audit.status !== 'open') {
+      draw(r.audit, r.lines);
+      return;
+    }
+    for (const code of sent(id)) await lookup(code);
+    draw(r.audit, [...preview.values()]);
+  };
+
+  const send = async () => {
+    showSync();
+    try {
+      const r = await flush(id);
+      if (r === 'sent') await refresh();
+    } catch (e) {
+      showError(e);
+    }
+    showSync();
+  };
+
+  const scan = (raw: string) => {
+    const code = raw.trim().toUpperCase();
+    if (!code || !open) return;
+    enqueue(id, code);
+    recent.prepend(h('li', null, code));
+    while (recent.childElementCount > 20) recent.lastElementChild!.remove();
+    void send();
+  };
+  // A USB scanner types the code and Enter into the focused box.
+  input.addEventListener('keydown', (ev) => {
+    if (ev.key !== 'Enter') return;
+    ev.preventDefault();
+    const code = input.value;
+    input.value = '';
+    scan(code);
+  });
+  const camera = cameraScanner(scan, ctx.signal);
+  window.addEventListener('online', () => void send(), { signal: ctx.signal });
+  window.addEventListener('offline', showSync, { signal: ctx.signal });
+  // Retry while scans wait (a lost connection does not always fire events).
+  const timer = window.setInterval(() => { if (queued(id).length) void send(); }, 3000);
+  ctx.signal.addEventListener('abort', () => window.clearInterval(timer));
+
+  fill(ctx.main,
+    heading,
+    h('div', { class: 'audit-layout' },
+      h('div', { class: 'scan-col' }, input, camera, status, h('h3', null, t('audit.recent')), recent),
+      h('div', { class: 'result-col' }, summary, h('p', { class: 'hint' }, t('audit.preview')), lines, closeBox)));
+  showSync();
+  await refresh();
+  if (open) {
+    input.focus();
+    void send();
+  }
+}
+
+// The camera as a scanner where the browser has BarcodeDetector (Chrome on
+// Android tablets); elsewhere nothing is shown. The same code seen again
+// within 3 seconds is one scan.
+interface Detected { rawValue: string; }
+interface Detector { detect(source: HTMLVideoElement): Promise<Detected[]>; }
+type DetectorClass = new (options: { formats: string[] }) => Detector;
+
+function cameraScanner(scan: (code: string) => void, signal: AbortSignal): HTMLElement | null {
+  const Klass = (window as unknown as { BarcodeDetector?: DetectorClass }).BarcodeDetector;
+  if (!Klass || !navigator.mediaDevices?.getUserMedia) return null;
+  const video = h('video', { class: 'camera', muted: true, playsinline: true });
+  const box = h('div', { class: 'camera-box' });
+  let stream: MediaStream | null = null;
+  let timer = 0;
+  const seen = new Map<string, number>();
+  const stop = () => {
+    window.clearInterval(timer);
+    stream?.getTracks().forEach((tr) => tr.stop());
+    stream = null;
+    video.remove();
+  };
+  signal.addEventListener('abort', stop);
+  const button = action(t('audit.camera'), async () => {
+    if (stream) {
+      stop();
+      return;
+    }
+    stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' } });
+    video.srcObject = stream;
+    box.append(video);
+    await video.play();
+    const detector = new Klass({ formats: ['code_128', 'qr_code', 'data_matrix'] });
+    timer = window.setInterval(async () => {
+      if (!stream || video.readyState < 2) return;
+      for (const d of await detector.detect(video).catch(() => [] as Detected[])) {
+        const now = Date.now();
+        if ((seen.get(d.rawValue) ?? 0) + 3000 > now) continue;
+        seen.set(d.rawValue, now);
+        scan(d.rawValue);
+      }
+    }, 250);
+  });
+  box.append(button);
+  return box;
+}
