@@ -225,6 +225,10 @@ TEST_F(TransportTest, AFileResponseIsSentWholeAndItsTemporaryRemoved) {
   const auto pdf = r.substr(r.find("\r\n\r\n") + 4);
   EXPECT_EQ(pdf.rfind("%PDF-", 0), 0u);
   EXPECT_NE(pdf.find("%%EOF"), std::string::npos);
+  // Removed once the last byte is written, which the client may see first.
+  for (int i = 0; i < 100 && !std::filesystem::is_empty(tmp); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
   for (const auto& e : std::filesystem::directory_iterator(tmp)) {
     ADD_FAILURE() << "left behind: " << e.path();
   }
