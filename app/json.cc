@@ -58,11 +58,15 @@ void to_json(nlohmann::json& j, const DocumentRecord& d) {
 }
 
 void to_json(nlohmann::json& j, const DocumentField& f) {
+  nlohmann::json boxes = nlohmann::json::array();
+  for (const auto& b : f.boxes) {
+    boxes.push_back({{"x", b.x}, {"y", b.y}, {"w", b.width}, {"h", b.height}});
+  }
   j = {{"name", f.name},          {"value", f.value},
        {"raw", f.raw},            {"problem", OrNull(f.problem)},
        {"confidence", f.confidence}, {"page", f.page},
        {"source", f.source},      {"by", OrNull(f.updated_by)},
-       {"at", OrNull(f.updated_at)}};
+       {"at", OrNull(f.updated_at)}, {"boxes", boxes}};
 }
 
 void to_json(nlohmann::json& j, const HistoryEntry& e) {
