@@ -21,7 +21,6 @@
 #include <cstring>
 #include <functional>
 #include <chrono>
-#include <atomic>
 #include <mutex>
 #include <thread>
 #include <opencv2/imgproc.hpp>
@@ -67,7 +66,6 @@ std::string StatusText(SANE_Status status) {
 std::mutex g_session_mutex;
 int g_session_users = 0;
 bool g_initialised = false;
-std::atomic<bool> g_cancelled_after_error{false};
 
 class SessionRef {
  public:
@@ -91,18 +89,15 @@ class SessionRef {
   SessionRef(const SessionRef&) = delete;
   SessionRef& operator=(const SessionRef&) = delete;
   SessionRef& operator=(SessionRef&&) = delete;
-  // The last session ends SANE, unless a read was cancelled after an
-  // error (a jam) since it started: the backend's reader thread can then
-  // have been cancelled while it held the dynamic loader's lock, and
-  // sane_exit's dlclose would wait for it forever. SANE then stays
-  // initialised for the rest of the process.
+  // SANE stays initialised for the rest of the process once a session has
+  // ended: sane_exit() dlcloses the backends, and after a cancelled read
+  // (a jam) the test backend's reader thread can have been cancelled while
+  // it held the dynamic loader's lock, so that dlclose waits forever. The
+  // next Acquire finds SANE still initialised.
   ~SessionRef() {
     if (!active_) return;
     std::lock_guard lock(g_session_mutex);
-    if (--g_session_users == 0 && !g_cancelled_after_error) {
-      sane_exit();
-      g_initialised = false;
-    }
+    --g_session_users;
   }
 
  private:
@@ -559,10 +554,7 @@ class SaneScanner final : public PageSource {
   // moment lets the reader block on its full pipe, a safe point, first.
   void Finish(bool after_error = false) {
     if (!done_) {
-      if (after_error) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(200));
-        g_cancelled_after_error = true;
-      }
+      if (after_error) std::this_thread::sleep_for(std::chrono::milliseconds(200));
       sane_cancel(handle_);
     }
     done_ = true;
