@@ -65,13 +65,12 @@ std::string StatusText(SANE_Status status) {
 // One sane_init for the process while anything here is in use.
 std::mutex g_session_mutex;
 int g_session_users = 0;
-bool g_initialised = false;
 
 class SessionRef {
  public:
   static Result<SessionRef> Acquire() {
     std::lock_guard lock(g_session_mutex);
-    if (!g_initialised) {
+    if (g_session_users == 0) {
       SANE_Int version = 0;
       SANE_Status s = sane_init(&version, nullptr);
       if (s != SANE_STATUS_GOOD) {
@@ -79,7 +78,6 @@ class SessionRef {
             ErrorCode::kIo,
             fmt::format("SANE: cannot initialise: {}", sane_strstatus(s)));
       }
-      g_initialised = true;
     }
     ++g_session_users;
     return SessionRef();
@@ -89,15 +87,10 @@ class SessionRef {
   SessionRef(const SessionRef&) = delete;
   SessionRef& operator=(const SessionRef&) = delete;
   SessionRef& operator=(SessionRef&&) = delete;
-  // SANE stays initialised for the rest of the process once a session has
-  // ended: sane_exit() dlcloses the backends, and after a cancelled read
-  // (a jam) the test backend's reader thread can have been cancelled while
-  // it held the dynamic loader's lock, so that dlclose waits forever. The
-  // next Acquire finds SANE still initialised.
   ~SessionRef() {
     if (!active_) return;
     std::lock_guard lock(g_session_mutex);
-    --g_session_users;
+    if (--g_session_users == 0) sane_exit();
   }
 
  private:
