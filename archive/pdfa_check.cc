@@ -10,6 +10,7 @@
 #include <qpdf/QPDFObjectHandle.hh>
 #include <set>
 
+#include "core/text.h"
 #include "archive/pdf_writer.h"
 #include "archive/xml_lite.h"
 
@@ -35,15 +36,6 @@ std::string PdfaIdProperty(const XmlElement& element, std::string_view name) {
     if (!found.empty()) return found;
   }
   return {};
-}
-
-std::string Trim(std::string s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
-    s.pop_back();
-  std::size_t start = 0;
-  while (start < s.size() && std::isspace(static_cast<unsigned char>(s[start])))
-    ++start;
-  return s.substr(start);
 }
 
 bool IsName(QPDFObjectHandle o, const char* name) {
@@ -112,9 +104,9 @@ class Checker {
       Problem("XMP metadata: " + parsed.error().message);
       return;
     }
-    const std::string part = Trim(PdfaIdProperty(**parsed, "part"));
+    const std::string part = TrimSpace(PdfaIdProperty(**parsed, "part"));
     const std::string conformance =
-        Trim(PdfaIdProperty(**parsed, "conformance"));
+        TrimSpace(PdfaIdProperty(**parsed, "conformance"));
     if (part.empty() || conformance.empty()) {
       Problem("XMP has no pdfaid:part and pdfaid:conformance");
       return;

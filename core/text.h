@@ -17,6 +17,11 @@ std::string NormalizeText(std::string_view utf8);
 // are written without spaces between them and searched one by one.
 bool IsCjkCodepoint(char32_t cp);
 
+// s without its leading and trailing ASCII whitespace (space, \t, \n, \v,
+// \f, \r). The one trim for names, reasons and actors checked for being
+// blank, and for header and metadata values.
+std::string TrimSpace(std::string_view s);
+
 // Decodes UTF-8 into code points; invalid sequences become U+FFFD.
 std::u32string DecodeUtf8(std::string_view utf8);
 std::string EncodeUtf8(std::u32string_view cps);

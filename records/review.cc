@@ -7,6 +7,7 @@
 #include <cctype>
 #include <charconv>
 
+#include "core/text.h"
 #include "records/coding_rule.h"
 #include "records/vocabulary.h"
 
@@ -14,18 +15,6 @@ namespace dossier::records {
 namespace {
 
 constexpr std::int64_t kMaxArchiveSequence = 999'999;
-
-std::string Trimmed(std::string_view s) {
-  size_t begin = 0;
-  size_t end = s.size();
-  while (begin < end && std::isspace(static_cast<unsigned char>(s[begin]))) {
-    ++begin;
-  }
-  while (end > begin && std::isspace(static_cast<unsigned char>(s[end - 1]))) {
-    --end;
-  }
-  return std::string(s.substr(begin, end - begin));
-}
 
 }  // namespace
 
@@ -39,7 +28,7 @@ Status RequirePending(const storage::DocumentRecord& doc,
 
 Status CheckReviewer(const storage::DocumentRecord& doc,
                      const std::string& reviewer) {
-  if (Trimmed(reviewer).empty() || reviewer == doc.created_by) {
+  if (TrimSpace(reviewer).empty() || reviewer == doc.created_by) {
     return MakeError(ErrorCode::kConflict,
                      fmt::format("{} was scanned by {}; another person must "
                                  "review it",
@@ -82,11 +71,11 @@ Result<int> ArchiveNumberYear(const storage::DocumentRecord& doc) {
 
 Status CheckRefileReason(const storage::RefileRequest& request) {
   const std::string& id = request.document;
-  if (Trimmed(request.reason).empty()) {
+  if (TrimSpace(request.reason).empty()) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "refiling " + id + " needs a reason (--reason)");
   }
-  if (Trimmed(request.actor).empty()) {
+  if (TrimSpace(request.actor).empty()) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "refiling " + id + " needs the acting user");
   }
@@ -102,7 +91,7 @@ Result<std::optional<std::string>> CheckRefileValues(
   }
   std::optional<std::string> title;
   if (request.title) {
-    title = Trimmed(*request.title);
+    title = TrimSpace(*request.title);
     if (title->empty()) {
       return MakeError(ErrorCode::kInvalidArgument,
                        "refiling " + request.document +
@@ -142,7 +131,7 @@ Result<RefileChanges> PlanRefile(const storage::DocumentRecord& doc,
 }
 
 Status CheckRejectReason(const std::string& id, const std::string& reason) {
-  if (Trimmed(reason).empty()) {
+  if (TrimSpace(reason).empty()) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "rejecting " + id + " needs a reason");
   }

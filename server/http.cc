@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "core/text.h"
+
 namespace dossier::server {
 namespace {
 
@@ -10,12 +12,6 @@ int HexValue(char c) {
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
 }
 
 }  // namespace
@@ -92,11 +88,11 @@ std::optional<std::string> HttpRequest::Cookie(const std::string& name) const {
                                                  : std::string_view();
   while (!all.empty()) {
     const auto semi = all.find(';');
-    std::string_view part = Trim(all.substr(0, semi));
+    const std::string part = TrimSpace(all.substr(0, semi));
     all = semi == std::string_view::npos ? std::string_view() : all.substr(semi + 1);
     const auto eq = part.find('=');
-    if (eq == std::string_view::npos) continue;
-    if (Trim(part.substr(0, eq)) == name) return std::string(Trim(part.substr(eq + 1)));
+    if (eq == std::string::npos) continue;
+    if (TrimSpace(part.substr(0, eq)) == name) return TrimSpace(part.substr(eq + 1));
   }
   return std::nullopt;
 }

@@ -20,18 +20,6 @@ namespace {
 constexpr std::string_view kCustomerPrefix = "KH";
 constexpr int kMaxSequence = 999'999;
 
-std::string Trim(std::string_view s) {
-  size_t begin = 0;
-  size_t end = s.size();
-  while (begin < end && std::isspace(static_cast<unsigned char>(s[begin]))) {
-    ++begin;
-  }
-  while (end > begin && std::isspace(static_cast<unsigned char>(s[end - 1]))) {
-    --end;
-  }
-  return std::string(s.substr(begin, end - begin));
-}
-
 // Before an existing catalog is upgraded, a consistent copy of it is
 // written next to it (VACUUM INTO reads one snapshot, WAL included):
 // catalog.sqlite.v1-backup-20260301T093000Z. An existing backup of the same
@@ -93,8 +81,6 @@ Customer ReadCustomer(const Statement& stmt) {
   c.address = stmt.ColumnText(11);
   return c;
 }
-
-std::string TrimAscii(std::string_view s) { return Trim(s); }
 
 UtcNow CurrentUtc() {
   const TimePoint now = Now();
@@ -196,7 +182,7 @@ Result<Customer> Catalog::AddCustomer(const std::string& name,
 Result<Customer> Catalog::AddCustomerFile(const NewCustomer& input,
                                           const std::string& actor) {
   const std::string& kind = input.kind;
-  std::string clean_name = Trim(input.name);
+  std::string clean_name = TrimSpace(input.name);
   if (clean_name.empty()) {
     return MakeError(ErrorCode::kInvalidArgument, "customer name is empty");
   }
@@ -205,7 +191,7 @@ Result<Customer> Catalog::AddCustomerFile(const NewCustomer& input,
         ErrorCode::kInvalidArgument,
         fmt::format("customer kind '{}' must be company or person", kind));
   }
-  if (Trim(actor).empty()) {
+  if (TrimSpace(actor).empty()) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "adding a customer needs the name of who enters it");
   }
@@ -322,7 +308,7 @@ Result<std::vector<Customer>> Catalog::ListCustomers() {
 
 Result<std::vector<Customer>> Catalog::FindCustomersByName(
     const std::string& part) {
-  const std::string needle = NormalizeText(TrimAscii(part));
+  const std::string needle = NormalizeText(TrimSpace(part));
   if (needle.empty()) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "a customer name to look for is empty");

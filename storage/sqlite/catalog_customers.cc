@@ -5,6 +5,7 @@
 
 #include <set>
 
+#include "core/text.h"
 #include "storage/sqlite/catalog.h"
 #include "storage/sqlite/catalog_impl.h"
 
@@ -145,11 +146,11 @@ Result<Customer> Catalog::UpdateCustomer(const std::string& code,
                                          const std::string& actor) {
   auto canonical = CanonicalCustomerCode(code);
   if (!canonical) return std::unexpected(canonical.error());
-  if (TrimAscii(actor).empty()) {
+  if (TrimSpace(actor).empty()) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "updating " + *canonical + " needs the acting user");
   }
-  if (update.name && TrimAscii(*update.name).empty()) {
+  if (update.name && TrimSpace(*update.name).empty()) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "customer " + *canonical + ": name may not be empty");
   }
@@ -211,11 +212,11 @@ Result<Contact> Catalog::AddContact(const Contact& contact,
                                     const std::string& actor) {
   auto code = CanonicalCustomerCode(contact.customer_code);
   if (!code) return std::unexpected(code.error());
-  if (TrimAscii(contact.role).empty() || TrimAscii(contact.name).empty()) {
+  if (TrimSpace(contact.role).empty() || TrimSpace(contact.name).empty()) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "a contact of " + *code + " needs a role and a name");
   }
-  if (TrimAscii(actor).empty()) {
+  if (TrimSpace(actor).empty()) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "adding a contact needs the acting user");
   }
@@ -228,8 +229,8 @@ Result<Contact> Catalog::AddContact(const Contact& contact,
   const UtcNow now = CurrentUtc();
   Contact stored = contact;
   stored.customer_code = *code;
-  stored.role = TrimAscii(contact.role);
-  stored.name = TrimAscii(contact.name);
+  stored.role = TrimSpace(contact.role);
+  stored.name = TrimSpace(contact.name);
   stored.created_at = now.iso8601;
   stored.created_by = actor;
   auto insert = db.Prepare(

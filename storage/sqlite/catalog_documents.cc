@@ -410,7 +410,7 @@ Result<DocumentRecord> Catalog::GetDocument(const std::string& id) {
 
 Result<DocumentRecord> Catalog::FindDocumentByArchiveNumber(
     const std::string& archive_number) {
-  std::string number = TrimAscii(archive_number);
+  std::string number = TrimSpace(archive_number);
   for (char& c : number) {
     if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
   }

@@ -73,8 +73,6 @@ Status InsertPage(const Database& db, std::int64_t document_id,
 // The document's warnings as stored (JSON).
 std::string WarningsToJson(const std::vector<Warning>& warnings);
 
-// Removes surrounding ASCII whitespace.
-std::string TrimAscii(std::string_view s);
 
 // ValidateCustomerCode, then the upper-cased code.
 Result<std::string> CanonicalCustomerCode(std::string_view code);

@@ -5,6 +5,7 @@
 
 #include <map>
 
+#include "core/text.h"
 #include "storage/sqlite/catalog.h"
 #include "storage/sqlite/catalog_impl.h"
 
@@ -65,7 +66,7 @@ Result<std::optional<std::int64_t>> QueryId(const Database& db,
 
 Result<ImportOutcome> Catalog::ImportPackage(const ImportBatch& batch,
                                              bool commit) {
-  if (TrimAscii(batch.actor).empty()) {
+  if (TrimSpace(batch.actor).empty()) {
     return MakeError(ErrorCode::kInvalidArgument, "an import needs the actor");
   }
   const Database& db = impl_->db;

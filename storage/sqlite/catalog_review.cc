@@ -11,6 +11,7 @@
 
 #include "storage/sqlite/catalog.h"
 #include "core/json_text.h"
+#include "core/text.h"
 #include "storage/sqlite/catalog_impl.h"
 #include "records/coding_rule.h"
 #include "records/review.h"
@@ -404,7 +405,7 @@ Result<RefileOutcome> Catalog::RefileDocument(const RefileRequest& request) {
     }
   }
   if (auto s = WriteHistory(db, "documents", doc->id, "refile_reason",
-                            std::nullopt, TrimAscii(request.reason), actor,
+                            std::nullopt, TrimSpace(request.reason), actor,
                             now.iso8601);
       !s) {
     return std::unexpected(s.error());

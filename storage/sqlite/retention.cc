@@ -11,6 +11,7 @@
 #include <set>
 #include <system_error>
 
+#include "core/text.h"
 #include "governance/retention_rules.h"
 #include "records/vocabulary.h"
 #include "storage/sqlite/catalog_impl.h"
@@ -433,7 +434,7 @@ Result<LegalHold> LoadHold(const Database& db, std::int64_t id) {
 Result<LegalHold> Retention::AddHold(const std::string& target,
                                      const std::string& reason,
                                      const std::string& actor) {
-  const std::string clean_reason = TrimAscii(reason);
+  const std::string clean_reason = TrimSpace(reason);
   if (clean_reason.empty()) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "legal hold on " + target + ": a reason is required");
@@ -444,8 +445,8 @@ Result<LegalHold> Retention::AddHold(const std::string& target,
   if (!tx) return std::unexpected(tx.error());
   std::optional<std::int64_t> document_id;
   std::optional<std::int64_t> customer_id;
-  if (ParseDocumentId(TrimAscii(target))) {
-    auto doc = DocumentByText(db, TrimAscii(target));
+  if (ParseDocumentId(TrimSpace(target))) {
+    auto doc = DocumentByText(db, TrimSpace(target));
     if (!doc) return std::unexpected(doc.error());
     if (doc->status == "destroyed") {
       return MakeError(ErrorCode::kConflict,
@@ -453,7 +454,7 @@ Result<LegalHold> Retention::AddHold(const std::string& target,
     }
     document_id = doc->id;
   } else {
-    auto code = CanonicalCustomerCode(TrimAscii(target));
+    auto code = CanonicalCustomerCode(TrimSpace(target));
     if (!code) {
       return MakeError(ErrorCode::kInvalidArgument,
                        fmt::format("'{}' is neither a document id (D000012) "
@@ -498,7 +499,7 @@ Result<LegalHold> Retention::ReleaseHold(const std::string& hold,
         ErrorCode::kInvalidArgument,
         fmt::format("'{}' is not a legal hold id (H000001)", hold));
   }
-  const std::string clean_reason = TrimAscii(reason);
+  const std::string clean_reason = TrimSpace(reason);
   if (clean_reason.empty()) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "releasing " + HoldId(*id) + ": a reason is required");
@@ -562,7 +563,7 @@ Result<DestructionBatch> Retention::Propose(
     return MakeError(ErrorCode::kInvalidArgument,
                      fmt::format("'{}' is not a date (YYYY-MM-DD)", today));
   }
-  if (TrimAscii(actor).empty()) {
+  if (TrimSpace(actor).empty()) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "proposing a destruction: the acting user is unknown");
   }
@@ -652,7 +653,7 @@ Result<DestructionBatch> Retention::Propose(
       "proposed_at) VALUES ('proposed', ?1, ?2, ?3) RETURNING id",
       what);
   if (!ins) return std::unexpected(ins.error());
-  ins->Bind(1, TrimAscii(reason)).Bind(2, actor).Bind(3, now);
+  ins->Bind(1, TrimSpace(reason)).Bind(2, actor).Bind(3, now);
   auto row = ins->Step();
   if (!row) return std::unexpected(row.error());
   const std::int64_t batch_id = ins->ColumnInt64(0);
@@ -895,10 +896,10 @@ Result<DestructionBatch> Retention::RecordShredding(
   const std::string barcode = NormalizeScan(request.barcode);
   const std::string what =
       fmt::format("recording the shredding of {} ({})", barcode, BatchId(*id));
-  const std::string witness = TrimAscii(request.witness);
-  const std::string actor = TrimAscii(request.actor);
+  const std::string witness = TrimSpace(request.witness);
+  const std::string actor = TrimSpace(request.actor);
   RETENTION_TRY(governance::CheckShreddingWitness(what, witness, actor));
-  std::string at = TrimAscii(request.at);
+  std::string at = TrimSpace(request.at);
   const std::string now = CurrentUtc().iso8601;
   if (at.empty()) {
     at = now;
@@ -959,7 +960,7 @@ Result<DestructionBatch> Retention::RecordShredding(
       .Bind(4, actor)
       .Bind(5, witness)
       .Bind(6, at)
-      .Bind(7, TrimAscii(request.method))
+      .Bind(7, TrimSpace(request.method))
       .Bind(8, actor)
       .Bind(9, now);
   RETENTION_TRY(ins->Run());

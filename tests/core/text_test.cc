@@ -39,5 +39,14 @@ TEST(IsCjkCodepoint, ClassifiesScripts) {
   EXPECT_FALSE(IsCjkCodepoint(U'7'));
 }
 
+TEST(TrimSpace, RemovesAsciiWhitespaceAtBothEndsOnly) {
+  EXPECT_EQ(TrimSpace(" \t\r\n 张 三 \v\f"), "张 三");
+  EXPECT_EQ(TrimSpace("a"), "a");
+  EXPECT_EQ(TrimSpace(" \n\t "), "");
+  EXPECT_EQ(TrimSpace(""), "");
+  // An ideographic space (U+3000) is text, not ASCII whitespace.
+  EXPECT_EQ(TrimSpace("\u3000x "), "\u3000x");
+}
+
 }  // namespace
 }  // namespace dossier
