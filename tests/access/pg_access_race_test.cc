@@ -79,6 +79,35 @@ TEST_F(PostgresStations, AppendsFromTwoStationsFormOneChain) {
   EXPECT_EQ(reader.ReadLog(one)->size(), static_cast<size_t>(kEach));
 }
 
+TEST_F(PostgresStations, OneCatalogsPoolServesSeveralThreads) {
+  // The server's threads share one PgCatalog; each has its own store.
+  constexpr int kThreads = 4, kEach = 15;
+  auto station = Station();
+  ASSERT_TRUE(station);
+  std::latch start(kThreads);
+  std::vector<int> failures(kThreads, 0);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      PgAccess access(*station, dir_.path());
+      start.arrive_and_wait();
+      for (int i = 0; i < kEach; ++i) {
+        if (!access.AppendLog({"thread" + std::to_string(t), "user.list", {}, {},
+                               "ok", ""})) {
+          ++failures[t];
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (int t = 0; t < kThreads; ++t) EXPECT_EQ(failures[t], 0) << "thread " << t;
+  PgAccess reader(*station, dir_.path());
+  auto check = reader.VerifyLog();
+  ASSERT_TRUE(check) << check.error().message;
+  EXPECT_TRUE(check->ok) << check->problem;
+  EXPECT_EQ(check->entries, kThreads * kEach);
+}
+
 TEST_F(PostgresStations, TwoStationsAddingOneUserGetOneSuccessAndOneConflict) {
   auto a = Station();
   auto b = Station();
