@@ -11,6 +11,7 @@
 
 #include "storage/postgres/database.h"
 #include "storage/postgres/schema.h"
+#include "storage/postgres/search_schema.h"
 
 namespace dossier::storage::postgres {
 namespace {
@@ -118,7 +119,9 @@ CREATE TRIGGER access_log_no_truncate BEFORE TRUNCATE ON access_log
   FOR EACH STATEMENT EXECUTE FUNCTION dossier_refuse('the access log is append-only');
 )sql";
 
-constexpr std::array<std::string_view, 1> kMigrations = {kV1Access};
+// Version 2: pages' search tokens (storage/postgres/search_schema.h).
+constexpr std::array<std::string_view, 2> kMigrations = {kV1Access,
+                                                         kSearchMigration};
 
 // Any constant: the advisory lock key of migrations ("dossier" in ASCII).
 constexpr std::int64_t kMigrationLock = 0x646f7373696572;
