@@ -284,9 +284,10 @@ Result<std::vector<std::int64_t>> PgSearchIndex::MatchingPages(
       });
 }
 
-Status PgSearchIndex::Analyze() {
-  return catalog_.db().Transact("analyzing the search table",
+Status PgSearchIndex::Maintain() {
+  return catalog_.db().Transact("maintaining the search index",
                                 [](Tx& tx) -> Status {
+    tx.Run("SELECT gin_clean_pending_list('page_search_tokens')");
     tx.Run("ANALYZE page_search");
     return Ok();
   });

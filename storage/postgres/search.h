@@ -103,9 +103,10 @@ class PgSearchIndex {
   Result<std::vector<std::int64_t>> MatchingPages(std::string_view query,
                                                   const PgSearchFilter& filter);
 
-  // Gathers the planner's statistics of the search table (ANALYZE), as
-  // autovacuum does after many changes; after a bulk load.
-  Status Analyze();
+  // After a bulk load, what autovacuum does after many changes: merges the
+  // GIN index's pending list into the tree and gathers the planner's
+  // statistics (ANALYZE).
+  Status Maintain();
 
   // Bytes of the table with its TOAST, and of its GIN index (benchmark).
   Result<std::int64_t> TableBytes();
