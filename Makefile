@@ -40,13 +40,14 @@ clean:
 bench-originals: build
 	$(BUILD)/bench/bench_originals
 
-# Search at scale: PAGES=1000000 by default (takes a while); e.g.
+# Search at scale, on SQLite and on a private PostgreSQL cluster in the same
+# run: PAGES=1000000 by default (takes a while); e.g.
 #   make bench-search PAGES=100000
 PAGES ?= 1000000
 .PHONY: bench-search
 bench-search: build
 	cmake --build $(BUILD) --target search_bench -j $(JOBS)
-	$(BUILD)/bench/search_bench $(PAGES) $(BUILD)/bench-search
+	./scripts/search-bench.sh $(BUILD)/bench/search_bench $(PAGES) $(BUILD)/bench-search
 
 # The server under load: wrk at 50 connections against search, previews and
 # documents of a 1,000-document archive while an ingest runs.

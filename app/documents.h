@@ -53,7 +53,7 @@ Result<DocumentView> ShowDocument(Station& station, const Caller& caller,
                                   const std::string& document, bool with_text);
 
 struct SearchInput {
-  std::string text;  // query syntax: storage/search_query.h
+  std::string text;  // query syntax: storage/search_syntax.h
   std::string customer;
   bool group = false;
   std::vector<std::string> types;

@@ -29,7 +29,7 @@ namespace dossier::app {
 
 struct PackageExportInput {
   std::string customer;  // a customer file: its code
-  std::string query;     // or a search (storage/search_query.h syntax)
+  std::string query;     // or a search (storage/search_syntax.h syntax)
   std::filesystem::path to;  // must not exist (or be an empty folder)
 };
 struct PackageExportResult {

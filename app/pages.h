@@ -28,7 +28,7 @@ struct PageHits {
   int height = 0;
   std::vector<HitBox> boxes;
 };
-// Where each term of a search query (storage/search_query.h syntax; the
+// Where each term of a search query (storage/search_syntax.h syntax; the
 // operators and negated terms are left out) occurs on the page, from its
 // OCR words: a term inside a longer word gets the part of the word's box
 // that its characters take, a term across words the union of theirs.

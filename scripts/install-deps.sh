@@ -10,6 +10,7 @@ libtesseract-dev libleptonica-dev libjpeg-dev
 tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim tesseract-ocr-osd
 libhpdf-dev
 libsqlite3-dev sqlite3 libssl-dev zlib1g-dev
+postgresql-15 libpqxx-dev
 libboost-filesystem-dev libboost1.74-dev
 libgtest-dev libgmock-dev
 libcli11-dev nlohmann-json3-dev libfmt-dev libicu-dev

@@ -212,7 +212,7 @@ struct Verification {
 };
 
 struct SearchQuery {
-  // Query syntax (search_query.h): words, "phrases", AND, OR, NOT or -word,
+  // Query syntax (storage/search_syntax.h): words, "phrases", AND, OR, NOT or -word,
   // parentheses. A syntax error is kInvalidArgument naming the position.
   std::string text;
   std::string customer_code;   // empty = all customers

@@ -1,24 +1,18 @@
 // Users, roles and sessions (storage/access.h). The access log is in
-// access_log.cc, the permission matrix in access_policy.cc.
-//
-// Passwords: libsodium's crypto_pwhash_str (argon2id, the library's
-// "interactive" limits), a self-describing string with its own salt and
-// cost. Session tokens: 32 random bytes; only their SHA-256 is stored, so a
-// copy of the catalog gives no usable token.
+// access_log.cc; password hashes and session tokens are made as every
+// backend makes them (storage/access_secrets.h).
 #include <fmt/format.h>
-#include <sodium.h>
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <ctime>
 #include <thread>
 
 #include "core/clock.h"
 #include "core/hash.h"
 #include "governance/users.h"
+#include "storage/access_secrets.h"
 #include "storage/sqlite/access.h"
-#include "storage/sqlite/access_internal.h"
 #include "storage/sqlite/catalog_impl.h"
 #include "storage/sqlite/sqlite_util.h"
 
@@ -28,36 +22,8 @@ namespace {
 using governance::ValidPassword;
 using governance::ValidUserName;
 
-Result<std::string> HashPassword(const std::string& password) {
-  if (auto s = InitSodium(); !s) return std::unexpected(s.error());
-  char out[crypto_pwhash_STRBYTES];
-  if (crypto_pwhash_str(out, password.data(), password.size(),
-                        crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
-    return MakeError(ErrorCode::kInternal,
-                     "hashing a password ran out of memory");
-  }
-  return std::string(out);
-}
-
-std::string IsoUtcIn(int hours) {
-  return FormatUtc(Now() + std::chrono::hours(hours));
-}
-
-Error LoginFailed(const std::string& name) {
-  return Error{ErrorCode::kPermissionDenied,
-               fmt::format("login failed for {}", name)};
-}
-
-// Verified for names that are no user, so that a known and an unknown name
-// cost the same: a fixed crypto_pwhash_str of a random password, made with
-// the same limits as HashPassword (argon2id, "interactive": m=64 MiB, t=2).
-constexpr char kDummyHash[] =
-    "$argon2id$v=19$m=65536,t=2,p=1$TKE6/Ia9/5X0u8vE2yE8CA$"
-    "0a8PjR63f9hy3480xEtdWYZT1BjT1kWfj7xw7uB3XSA";
-
-// The row of login_failures counting failures over all names.
-constexpr char kStationRow[] = " station";
+using access_secrets::HashPassword;
+using access_secrets::kStationRow;
 
 Result<std::int64_t> FailuresOf(const Database& db, const std::string& name) {
   auto stmt = db.Prepare("SELECT failures FROM login_failures WHERE name = ?1",
@@ -101,14 +67,6 @@ Result<UserRow> RequireUser(const Database& db, const std::string& name) {
 }
 
 }  // namespace
-
-Status InitSodium() {
-  static const int rc = sodium_init();
-  if (rc < 0) {
-    return MakeError(ErrorCode::kInternal, "libsodium failed to initialise");
-  }
-  return Ok();
-}
 
 Access::Access(Catalog& catalog)
     : catalog_(catalog), db_(&catalog.impl_->db) {}
@@ -497,7 +455,7 @@ Status Access::UnlockUser(const std::string& name, const std::string& actor) {
 
 Result<Principal> Access::CheckPassword(const std::string& name,
                                         const std::string& password) {
-  if (auto s = InitSodium(); !s) return std::unexpected(s.error());
+  if (auto s = access_secrets::InitSodium(); !s) return std::unexpected(s.error());
   // Earlier failures (of this name, and of the station) make this attempt
   // wait; a locked name is refused whatever the password.
   auto state = GetLoginState(name);
@@ -507,9 +465,9 @@ Result<Principal> Access::CheckPassword(const std::string& name,
   if (!row) return std::unexpected(row.error());
   // One argon2id verification whether or not the name exists, so that a
   // failed login does not tell which names are users.
-  const char* hash = *row ? (*row)->password_hash.c_str() : kDummyHash;
-  const bool password_ok =
-      crypto_pwhash_str_verify(hash, password.data(), password.size()) == 0;
+  const bool password_ok = access_secrets::VerifyPassword(
+      *row ? std::optional<std::string>((*row)->password_hash) : std::nullopt,
+      password);
   const bool ok = password_ok && *row && (*row)->active && !state->locked;
   const bool counted = state->failures > 0 || state->station_failures > 0;
   if (!ok || counted) {
@@ -517,13 +475,9 @@ Result<Principal> Access::CheckPassword(const std::string& name,
   }
   if (!ok) {
     if (state->locked) {
-      return MakeError(ErrorCode::kPermissionDenied,
-                       fmt::format("login failed for {}: locked after {} "
-                                   "failed logins in a row; an admin unlocks "
-                                   "it (dossier user unlock {})",
-                                   name, state->failures, name));
+      return std::unexpected(access_secrets::LoginLockedOut(name, state->failures));
     }
-    return std::unexpected(LoginFailed(name));
+    return std::unexpected(access_secrets::LoginFailed(name));
   }
   auto roles = RolesOf((*row)->id);
   if (!roles) return std::unexpected(roles.error());
@@ -533,17 +487,12 @@ Result<Principal> Access::CheckPassword(const std::string& name,
 Result<NewSession> Access::CreateSession(const std::string& name,
                                          const std::string& password,
                                          int hours) {
-  if (hours < 1 || hours > 168) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     fmt::format("session length {} h is not 1..168", hours));
+  if (auto s = access_secrets::CheckSessionHours(hours); !s) {
+    return std::unexpected(s.error());
   }
   auto principal = CheckPassword(name, password);
   if (!principal) return std::unexpected(principal.error());
-  unsigned char bytes[32];
-  randombytes_buf(bytes, sizeof bytes);
-  char hex[sizeof bytes * 2 + 1];
-  sodium_bin2hex(hex, sizeof hex, bytes, sizeof bytes);
-  NewSession session{hex, IsoUtcIn(hours)};
+  NewSession session = access_secrets::MakeSession(hours);
   const std::string what = "starting a session for " + name;
   auto user = RequireUser(*db_, name);
   if (!user) return std::unexpected(user.error());

@@ -13,41 +13,26 @@
 //     proves that the head seen then is still in the chain. The secret key
 //     is in its own 0600 file (SigningKeyFile), not in the catalog, so
 //     whoever can rewrite the catalog cannot also re-sign a forged chain
-//     unless they can read that file too.
+//     unless they can read that file too (storage/access_secrets.h keeps
+//     the file and signs the export, for every backend).
 //   - Appends run in BEGIN IMMEDIATE, so two processes never both link to
 //     the same previous entry.
 //   - All text is made valid UTF-8 before it is stored (file names from the
 //     command line may not be), so the canonical JSON is well defined.
-#include <fcntl.h>
 #include <fmt/format.h>
 #include <sodium.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include <cerrno>
-#include <cstdlib>
-#include <cstring>
 #include <filesystem>
 
-#include <nlohmann/json.hpp>
-
-#include "core/hash.h"
-#include "core/json_text.h"
+#include "storage/access_secrets.h"
 #include "storage/sqlite/access.h"
-#include "storage/sqlite/access_internal.h"
 #include "storage/sqlite/catalog_impl.h"
 #include "storage/sqlite/sqlite_util.h"
 
 namespace dossier::storage {
 namespace {
 
-using nlohmann::json;
-
-const std::string kZeroHash(64, '0');
-
-// Log fields are stored as valid UTF-8: bytes that are not (a file name in
-// another encoding) are kept, escaped as \xNN (core/json_text.h).
-std::string Utf8(const std::string& s) { return EscapeInvalidUtf8(s); }
+using access_secrets::kZeroHash;
 
 const char* kLogColumns =
     "seq, at, actor, command, args, records, outcome, detail, prev_hash, hash";
@@ -59,40 +44,10 @@ LogEntry ReadEntry(const Statement& stmt) {
                   stmt.ColumnText(9)};
 }
 
-// A bound for `at`: a date or an ISO 8601 time. A date in `until` covers
-// the whole day: "2026-03-01T~" sorts after every time of that day.
-Result<std::string> TimeBound(const std::string& text, bool until) {
-  if (text.empty()) return std::string();
-  auto digit = [&](size_t i) { return i < text.size() && text[i] >= '0' && text[i] <= '9'; };
-  bool date_ok = text.size() >= 10 && digit(0) && digit(1) && digit(2) &&
-                 digit(3) && text[4] == '-' && digit(5) && digit(6) &&
-                 text[7] == '-' && digit(8) && digit(9);
-  if (!date_ok || (text.size() > 10 && text[10] != 'T')) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     fmt::format("time '{}' is not YYYY-MM-DD or "
-                                 "YYYY-MM-DDTHH:MM:SSZ",
-                                 text));
-  }
-  if (until && text.size() == 10) return text + "T~";  // '~' > any digit
-  return text;
-}
-
 }  // namespace
 
 Result<LogEntry> Access::AppendLog(const NewLogEntry& entry) {
-  LogEntry e;
-  e.at = CurrentUtc().iso8601;
-  e.actor = Utf8(entry.actor);
-  e.command = Utf8(entry.command);
-  e.args = DumpJson(json(entry.args));
-  std::string records;
-  for (const auto& r : entry.records) {
-    if (!records.empty()) records += ' ';
-    records += r;
-  }
-  e.records = Utf8(records);
-  e.outcome = Utf8(entry.outcome);
-  e.detail = Utf8(entry.detail);
+  LogEntry e = access_secrets::PrepareLogEntry(entry);
   const std::string what = "appending to the access log";
   auto tx = Transaction::Begin(*db_, what);
   if (!tx) return std::unexpected(tx.error());
@@ -120,9 +75,9 @@ Result<LogEntry> Access::AppendLog(const NewLogEntry& entry) {
 }
 
 Result<std::vector<LogEntry>> Access::ReadLog(const LogFilter& filter) {
-  auto since = TimeBound(filter.since, false);
+  auto since = access_secrets::LogTimeBound(filter.since, false);
   if (!since) return std::unexpected(since.error());
-  auto until = TimeBound(filter.until, true);
+  auto until = access_secrets::LogTimeBound(filter.until, true);
   if (!until) return std::unexpected(until.error());
   auto stmt = db_->Prepare(
       fmt::format("SELECT {} FROM access_log "
@@ -134,12 +89,7 @@ Result<std::vector<LogEntry>> Access::ReadLog(const LogFilter& filter) {
                   kLogColumns),
       "reading the access log");
   if (!stmt) return std::unexpected(stmt.error());
-  std::string record;
-  for (char c : filter.record) {
-    if (c == '%' || c == '_' || c == '\\') record += '\\';
-    record += c;
-  }
-  stmt->Bind(1, filter.user).Bind(2, record).Bind(3, *since).Bind(4, *until);
+  stmt->Bind(1, filter.user).Bind(2, access_secrets::EscapeLike(filter.record)).Bind(3, *since).Bind(4, *until);
   std::vector<LogEntry> entries;
   for (;;) {
     auto row = stmt->Step();
@@ -158,112 +108,16 @@ Result<LogCheck> Access::VerifyLog() {
 
 // --- The log-signing key --------------------------------------------------
 //
-// The secret key lives in its own 0600 file (SigningKeyFile), not in the
-// catalog: a copy of the catalog (a backup, a stolen file) carries no key,
-// and rewriting the catalog does not give the power to sign. The catalog
-// keeps the public key only, so a missing key file is noticed rather than
-// silently replaced.
-
-namespace {
+// The secret key is in its own 0600 file (storage/access_secrets.h); the
+// catalog keeps the public key only (access_identity.sign_public), so a
+// missing key file is noticed rather than silently replaced.
 
 namespace fs = std::filesystem;
-
-constexpr char kKeyFileName[] = "log-signing.key";
-
-// The secret key's hex text from the file; nullopt if the file is absent.
-Result<std::optional<std::string>> ReadKeyFile(const fs::path& file) {
-  const int fd = ::open(file.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno == ENOENT) return std::optional<std::string>();
-    return MakeError(ErrorCode::kIo,
-                     fmt::format("log signing key {}: cannot open: {}",
-                                 file.string(), std::strerror(errno)));
-  }
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    ::close(fd);
-    return MakeError(ErrorCode::kIo, fmt::format("log signing key {} is not a "
-                                                 "regular file",
-                                                 file.string()));
-  }
-  if ((st.st_mode & 077) != 0) {
-    ::close(fd);
-    return MakeError(ErrorCode::kPermissionDenied,
-                     fmt::format("log signing key {} is mode {:04o}: others "
-                                 "could read it; chmod 600 it",
-                                 file.string(), st.st_mode & 07777));
-  }
-  std::string text;
-  char buf[512];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    text.append(buf, static_cast<size_t>(n));
-    if (text.size() > 4096) break;
-  }
-  ::close(fd);
-  sodium_memzero(buf, sizeof buf);
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' ||
-                           text.back() == ' ')) {
-    text.pop_back();
-  }
-  return std::optional<std::string>(std::move(text));
-}
-
-// Writes a new key file (0600, never over an existing one).
-Status WriteKeyFile(const fs::path& file, const std::string& sk_hex) {
-  const int fd = ::open(file.c_str(),
-                        O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-                        0600);
-  if (fd < 0) {
-    return MakeError(errno == EEXIST ? ErrorCode::kConflict : ErrorCode::kIo,
-                     fmt::format("log signing key {}: cannot create: {}",
-                                 file.string(), std::strerror(errno)));
-  }
-  const std::string text = sk_hex + "\n";
-  bool ok = ::fchmod(fd, 0600) == 0 &&
-            ::write(fd, text.data(), text.size()) ==
-                static_cast<ssize_t>(text.size()) &&
-            ::fsync(fd) == 0;
-  ok = ::close(fd) == 0 && ok;
-  if (!ok) {
-    ::unlink(file.c_str());
-    return MakeError(ErrorCode::kIo, fmt::format("log signing key {}: cannot "
-                                                 "write it",
-                                                 file.string()));
-  }
-  return Ok();
-}
-
-// The secret key bytes and the public key (hex) from the key's hex text.
-Result<std::string> PublicFromSecret(const std::string& sk_hex,
-                                     const fs::path& file,
-                                     unsigned char (&sk)[crypto_sign_SECRETKEYBYTES]) {
-  size_t sk_len = 0;
-  if (sodium_hex2bin(sk, sizeof sk, sk_hex.data(), sk_hex.size(), nullptr,
-                     &sk_len, nullptr) != 0 ||
-      sk_len != sizeof sk) {
-    return MakeError(ErrorCode::kCatalog,
-                     fmt::format("log signing key {} is damaged (not {} hex "
-                                 "bytes)",
-                                 file.string(), sizeof sk));
-  }
-  unsigned char pk[crypto_sign_PUBLICKEYBYTES];
-  crypto_sign_ed25519_sk_to_pk(pk, sk);
-  char pk_hex[sizeof pk * 2 + 1];
-  sodium_bin2hex(pk_hex, sizeof pk_hex, pk, sizeof pk);
-  return std::string(pk_hex);
-}
-
-}  // namespace
+using access_secrets::ReadKeyFile;
+using access_secrets::WriteKeyFile;
 
 fs::path Access::SigningKeyFile() const {
-  if (const char* env = std::getenv("DOSSIER_LOG_KEY");
-      env != nullptr && *env != '\0') {
-    return fs::path(env);
-  }
-  return fs::path(db_->path()).parent_path() / kKeyFileName;
+  return access_secrets::SigningKeyFileIn(fs::path(db_->path()).parent_path());
 }
 
 Status Access::MigrateSigningKey() {
@@ -307,7 +161,7 @@ Status Access::MigrateSigningKey() {
 }
 
 Result<std::string> Access::SigningSecret() {
-  if (auto s = InitSodium(); !s) return std::unexpected(s.error());
+  if (auto s = access_secrets::InitSodium(); !s) return std::unexpected(s.error());
   if (auto s = MigrateSigningKey(); !s) return std::unexpected(s.error());
   const fs::path file = SigningKeyFile();
   auto existing = ReadKeyFile(file);
@@ -332,21 +186,13 @@ Result<std::string> Access::SigningSecret() {
                                  "name it with DOSSIER_LOG_KEY",
                                  file.string(), pub));
   }
-  unsigned char pk[crypto_sign_PUBLICKEYBYTES];
-  unsigned char sk[crypto_sign_SECRETKEYBYTES];
-  crypto_sign_keypair(pk, sk);
-  char pk_hex[sizeof pk * 2 + 1];
-  char sk_hex[sizeof sk * 2 + 1];
-  sodium_bin2hex(pk_hex, sizeof pk_hex, pk, sizeof pk);
-  sodium_bin2hex(sk_hex, sizeof sk_hex, sk, sizeof sk);
-  sodium_memzero(sk, sizeof sk);
-  std::string secret(sk_hex);
-  sodium_memzero(sk_hex, sizeof sk_hex);
+  access_secrets::KeyPair pair = access_secrets::NewKeyPair();
+  std::string secret = std::move(pair.secret_hex);
   if (auto s = WriteKeyFile(file, secret); !s) return std::unexpected(s.error());
   auto put = db_->Prepare(
       "UPDATE access_identity SET sign_public = ?1 WHERE id = 1", what);
   if (!put) return std::unexpected(put.error());
-  put->Bind(1, std::string_view(pk_hex));
+  put->Bind(1, pair.public_hex);
   if (auto s = put->Run(); !s) return std::unexpected(s.error());
   if (auto s = tx->Commit(); !s) return std::unexpected(s.error());
   return secret;
@@ -355,9 +201,7 @@ Result<std::string> Access::SigningSecret() {
 Result<std::string> Access::SigningPublicKey() {
   auto secret = SigningSecret();
   if (!secret) return std::unexpected(secret.error());
-  unsigned char sk[crypto_sign_SECRETKEYBYTES];
-  auto pub = PublicFromSecret(*secret, SigningKeyFile(), sk);
-  sodium_memzero(sk, sizeof sk);
+  auto pub = access_secrets::PublicKeyOf(*secret, SigningKeyFile());
   sodium_memzero(secret->data(), secret->size());
   return pub;
 }
@@ -365,39 +209,18 @@ Result<std::string> Access::SigningPublicKey() {
 Result<std::string> Access::ExportLog() {
   auto secret = SigningSecret();
   if (!secret) return std::unexpected(secret.error());
-  unsigned char sk[crypto_sign_SECRETKEYBYTES];
-  auto pub = PublicFromSecret(*secret, SigningKeyFile(), sk);
-  sodium_memzero(secret->data(), secret->size());
-  if (!pub) return std::unexpected(pub.error());
   auto id = ArchiveId();
   if (!id) {
-    sodium_memzero(sk, sizeof sk);
+    sodium_memzero(secret->data(), secret->size());
     return std::unexpected(id.error());
   }
   auto entries = ReadLog(LogFilter{});
   if (!entries) {
-    sodium_memzero(sk, sizeof sk);
+    sodium_memzero(secret->data(), secret->size());
     return std::unexpected(entries.error());
   }
-  std::int64_t head_seq = entries->empty() ? 0 : entries->back().seq;
-  std::string head_hash = entries->empty() ? kZeroHash : entries->back().hash;
-  const std::string message = governance::SignedLogMessage(*id, head_seq, head_hash);
-  unsigned char sig[crypto_sign_BYTES];
-  crypto_sign_detached(sig, nullptr,
-                       reinterpret_cast<const unsigned char*>(message.data()),
-                       message.size(), sk);
-  sodium_memzero(sk, sizeof sk);
-  char sig_hex[sizeof sig * 2 + 1];
-  sodium_bin2hex(sig_hex, sizeof sig_hex, sig, sizeof sig);
-  json out{{"format", governance::kLogExportFormat},
-           {"archive_id", *id},
-           {"exported_at", CurrentUtc().iso8601},
-           {"entries", json::array()},
-           {"head", {{"seq", head_seq}, {"hash", head_hash}}},
-           {"public_key", *pub},
-           {"signature", std::string(sig_hex)}};
-  for (const auto& e : *entries) out["entries"].push_back(governance::LogEntryJson(e));
-  return DumpJson(out, 1) + "\n";
+  return access_secrets::SignedExport(*id, *entries, std::move(*secret),
+                                      SigningKeyFile());
 }
 
 }  // namespace dossier::storage

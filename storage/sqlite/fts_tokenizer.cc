@@ -1,44 +1,13 @@
 #include "storage/sqlite/fts_tokenizer.h"
 
-#include <unicode/uchar.h>
-#include <unicode/utf8.h>
-
 #include <algorithm>
 #include <new>
 #include <vector>
 
-#include "core/text.h"
+#include "storage/search_tokens.h"
 
 namespace dossier::storage {
 namespace {
-
-enum class CharClass { kSeparator, kCjk, kWord };
-
-CharClass Classify(UChar32 cp) {
-  if (cp < 0) return CharClass::kSeparator;
-  bool alnum = u_isalnum(cp);
-  if (IsCjkCodepoint(static_cast<char32_t>(cp))) {
-    return alnum ? CharClass::kCjk : CharClass::kSeparator;
-  }
-  if (alnum) return CharClass::kWord;
-  // Combining marks continue a word (e.g. decomposed accents that NFKC could
-  // not compose); they never start one, see the caller.
-  int8_t type = u_charType(cp);
-  if (type == U_NON_SPACING_MARK || type == U_COMBINING_SPACING_MARK ||
-      type == U_ENCLOSING_MARK) {
-    return CharClass::kWord;
-  }
-  return CharClass::kSeparator;
-}
-
-void AppendFolded(UChar32 cp, std::string& out) {
-  UChar32 folded = u_foldCase(cp, U_FOLD_CASE_DEFAULT);
-  char buf[U8_MAX_LENGTH];
-  int32_t n = 0;
-  UBool error = false;
-  U8_APPEND(buf, n, U8_MAX_LENGTH, folded, error);
-  if (!error) out.append(buf, static_cast<size_t>(n));
-}
 
 // --- FTS5 glue. Nothing may throw through these C callbacks. ---
 
@@ -81,36 +50,15 @@ int EmitToken(Emit emit, void* ctx, int flags, std::string_view token,
               static_cast<int>(start), static_cast<int>(end));
 }
 
-// Document text: every token, and after a CJK token followed by another CJK
-// token their bigram, colocated. One token of look-ahead.
+// Document text: the shared index tokens (storage/search_tokens.h), a
+// bigram colocated with its first character.
 int TokenizeDocument(std::string_view text, void* ctx, Emit emit) {
-  Held held;
-  bool holding = false;
-  std::string bigram;
-  int rc = ForEachToken(text, [&](std::string_view token, size_t start,
-                                  size_t end) {
-    const bool cjk = IsCjkToken(token);
-    if (holding) {
-      if (int r = EmitToken(emit, ctx, 0, held.token, held.start, held.end)) {
-        return r;
-      }
-      if (held.cjk && cjk) {
-        bigram.assign(held.token).append(token);
-        if (int r = EmitToken(emit, ctx, FTS5_TOKEN_COLOCATED, bigram,
-                              held.start, end)) {
-          return r;
-        }
-      }
-    }
-    held.token.assign(token);
-    held.start = start;
-    held.end = end;
-    held.cjk = cjk;
-    holding = true;
-    return 0;
-  });
-  if (rc != 0 || !holding) return rc;
-  return EmitToken(emit, ctx, 0, held.token, held.start, held.end);
+  return ForEachIndexToken(
+      text, [&](std::string_view token, size_t, bool colocated, size_t start,
+                size_t end) {
+        return EmitToken(emit, ctx, colocated ? FTS5_TOKEN_COLOCATED : 0, token,
+                         start, end);
+      });
 }
 
 // Query text: a run of CJK characters with no separator between them
@@ -249,57 +197,6 @@ Result<fts5_api*> GetFts5Api(sqlite3* db) {
 }
 
 }  // namespace
-
-bool IsCjkToken(std::string_view token) {
-  const auto* s = reinterpret_cast<const uint8_t*>(token.data());
-  const auto length = static_cast<int32_t>(token.size());
-  int32_t i = 0;
-  UChar32 cp = -1;
-  if (length == 0) return false;
-  U8_NEXT(s, i, length, cp);
-  return i == length && cp >= 0 && IsCjkCodepoint(static_cast<char32_t>(cp));
-}
-
-int ForEachToken(std::string_view text, const TokenSink& sink) {
-  const auto* s = reinterpret_cast<const uint8_t*>(text.data());
-  const auto length = static_cast<int32_t>(text.size());
-  std::string token;
-  size_t token_start = 0;
-  bool in_word = false;
-  int32_t i = 0;
-  while (i < length) {
-    int32_t start = i;
-    UChar32 cp;
-    U8_NEXT(s, i, length, cp);
-    CharClass cls = Classify(cp);
-    bool is_mark = cls == CharClass::kWord && !u_isalnum(cp);
-    if (cls == CharClass::kWord && (in_word || !is_mark)) {
-      if (!in_word) {
-        in_word = true;
-        token.clear();
-        token_start = static_cast<size_t>(start);
-      }
-      AppendFolded(cp, token);
-      continue;
-    }
-    if (in_word) {
-      in_word = false;
-      if (int rc = sink(token, token_start, static_cast<size_t>(start))) {
-        return rc;
-      }
-    }
-    if (cls == CharClass::kCjk) {
-      token.clear();
-      AppendFolded(cp, token);
-      if (int rc =
-              sink(token, static_cast<size_t>(start), static_cast<size_t>(i))) {
-        return rc;
-      }
-    }
-  }
-  if (in_word) return sink(token, token_start, text.size());
-  return 0;
-}
 
 Status RegisterTokenizer(sqlite3* db) {
   auto api = GetFts5Api(db);

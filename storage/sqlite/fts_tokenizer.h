@@ -27,12 +27,10 @@
 
 #include <sqlite3.h>
 
-#include <cstddef>
-#include <functional>
 #include <string>
-#include <string_view>
 
 #include "core/result.h"
+#include "storage/search_tokens.h"
 
 namespace dossier::storage {
 
@@ -49,17 +47,8 @@ inline constexpr char kRankFunctionName[] = "dossier_rank";
 // only (the document's metadata).
 inline constexpr char kTextHitsFunctionName[] = "dossier_text_hits";
 
-// Called once per token, in order. start/end are byte offsets of the token's
-// source in the input. A non-zero return stops tokenizing and is returned.
-using TokenSink =
-    std::function<int(std::string_view token, size_t start, size_t end)>;
-
-// Tokenizes UTF-8 text (expected NormalizeText'ed). Invalid UTF-8 bytes act
-// as separators. Returns 0 or the first non-zero value from sink.
-int ForEachToken(std::string_view text, const TokenSink& sink);
-
-// True for a token ForEachToken emits for one CJK character.
-bool IsCjkToken(std::string_view token);
+// ForEachToken, IsCjkToken and the bigram rule are shared with the other
+// backends: storage/search_tokens.h.
 
 // Registers the tokenizer and dossier_rank() on this connection. Must run on every connection
 // before an FTS5 table using tokenize='dossier' is read or written.

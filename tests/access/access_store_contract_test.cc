@@ -1,26 +1,38 @@
 // The access store contract: every AccessStore backend runs this suite
-// (today SQLite; a PostgreSQL store joins the parameter list). It speaks
+// (SQLite, and PostgreSQL on the test cluster: tests/support/
+// pg_test_support.h, each test in its own database). It speaks
 // only through the AccessStore interface: users and roles, the open
 // station, passwords and sessions, the hash-chained log and its export,
 // the errors each call gives, and that a second connection sees it all.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <ostream>
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "core/clock.h"
 #include "storage/access_store.h"
+#include "storage/postgres/access.h"
+#include "storage/postgres/catalog.h"
 #include "storage/sqlite/access.h"
 #include "storage/sqlite/catalog.h"
+#include "tests/support/pg_test_support.h"
 #include "tests/support/test_support.h"
 
 namespace dossier::storage {
 namespace {
 
 // The access store with what it lives on (for SQLite: the catalog whose
-// connection it shares; destroyed after the store).
+// connection it shares; for PostgreSQL: the catalog's pool and, for the
+// store that made it, the test database; destroyed after the store).
 struct AccessStores {
+  std::shared_ptr<void> database;
+  std::shared_ptr<void> catalog;
   std::unique_ptr<RecordsStore> records;
   std::unique_ptr<AccessStore> access;
   AccessStores() = default;
@@ -34,6 +46,9 @@ struct AccessBackend {
   std::function<AccessStores(const std::filesystem::path&, bool create)> make;
 };
 
+// Test names end in the backend's name, not the parameter's bytes.
+void PrintTo(const AccessBackend& backend, std::ostream* os) { *os << backend.name; }
+
 std::vector<AccessBackend> AccessBackends() {
   return {{"sqlite", [](const std::filesystem::path& dir, bool create) {
              AccessStores s;
@@ -43,6 +58,30 @@ std::vector<AccessBackend> AccessBackends() {
              if (!c) return s;
              s.access = std::make_unique<Access>(**c);
              s.records = std::move(*c);
+             return s;
+           }},
+          {"postgresql", [](const std::filesystem::path& dir, bool create) {
+             // The database's URL is kept in dir, for the further
+             // connections of open.
+             AccessStores s;
+             std::string url;
+             if (create) {
+               auto db = dossier::testing::PgTestDatabase::Create();
+               EXPECT_TRUE(db) << db.error().message;
+               if (!db) return s;
+               url = (*db)->url();
+               std::ofstream(dir / "pg-url") << url << "\n";
+               s.database = std::shared_ptr<dossier::testing::PgTestDatabase>(
+                   std::move(*db));
+             } else {
+               std::ifstream in(dir / "pg-url");
+               std::getline(in, url);
+             }
+             auto c = postgres::PgCatalog::Open(url);
+             EXPECT_TRUE(c) << c.error().message;
+             if (!c) return s;
+             s.access = std::make_unique<postgres::PgAccess>(**c, dir);
+             s.catalog = std::shared_ptr<postgres::PgCatalog>(std::move(*c));
              return s;
            }}};
 }
@@ -189,6 +228,131 @@ TEST_P(AccessStoreContract, AnotherConnectionSeesUsersAndTheLog) {
   EXPECT_TRUE(check->ok);
   EXPECT_EQ(check->entries, 2);
   EXPECT_EQ(*other.access->ArchiveId(), *access().ArchiveId());
+}
+
+TEST_P(AccessStoreContract, FailedLoginsLockANameForEveryConnection) {
+  Secure();
+  ASSERT_TRUE(access().AddUser("ann", "long enough", {"clerk"}, "admin"));
+  EXPECT_EQ(access().SetLoginThrottle({-1, 0, 3}, "admin").error().code,
+            ErrorCode::kInvalidArgument);
+  ASSERT_TRUE(access().SetLoginThrottle({0, 0, 3}, "admin"));
+  EXPECT_EQ(access().LoginThrottleSettings()->lockout_after, 3);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(access().CheckPassword("ann", "wrong one!").error().code,
+              ErrorCode::kPermissionDenied);
+  }
+  // A name that is no user is counted the same way, and so is the station.
+  EXPECT_FALSE(access().CheckPassword("nobody", "wrong one!"));
+  auto state = access().GetLoginState("ann");
+  ASSERT_TRUE(state);
+  EXPECT_EQ(state->failures, 3);
+  EXPECT_EQ(state->station_failures, 4);
+  EXPECT_TRUE(state->locked);
+  EXPECT_EQ(access().GetLoginState("nobody")->failures, 1);
+  // Locked: the right password is refused too, on any connection.
+  AccessStores other = GetParam().make(dir_.path(), false);
+  ASSERT_NE(other.access, nullptr);
+  auto refused = other.access->CheckPassword("ann", "long enough");
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kPermissionDenied);
+  EXPECT_NE(refused.error().message.find("locked"), std::string::npos)
+      << refused.error().message;
+  ASSERT_TRUE(other.access->UnlockUser("ann", "admin"));
+  EXPECT_FALSE(access().GetLoginState("ann")->locked);
+  EXPECT_TRUE(access().CheckPassword("ann", "long enough"));
+  // A good login clears the station's count as well.
+  EXPECT_EQ(access().GetLoginState("ann")->station_failures, 0);
+}
+
+TEST_P(AccessStoreContract, SessionsExpireAndAPasswordChangeEndsThem) {
+  Secure();
+  auto clock = std::make_shared<FixedClock>(
+      std::chrono::sys_days{std::chrono::year{2026} / 3 / 1} + std::chrono::hours(9));
+  ScopedClock scoped(clock);
+  EXPECT_EQ(access().CreateSession("admin", "correct horse", 0).error().code,
+            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(access().CreateSession("admin", "correct horse", 169).error().code,
+            ErrorCode::kInvalidArgument);
+  auto session = access().CreateSession("admin", "correct horse", 2);
+  ASSERT_TRUE(session) << session.error().message;
+  EXPECT_EQ(session->expires_at, "2026-03-01T11:00:00Z");
+  clock->Advance(std::chrono::minutes(119));
+  EXPECT_TRUE(access().ResumeSession(session->token));
+  clock->Advance(std::chrono::minutes(1));
+  auto expired = access().ResumeSession(session->token);
+  ASSERT_FALSE(expired);
+  EXPECT_EQ(expired.error().code, ErrorCode::kPermissionDenied);
+  EXPECT_NE(expired.error().message.find("expired"), std::string::npos);
+  auto again = access().CreateSession("admin", "correct horse", 8);
+  ASSERT_TRUE(again);
+  ASSERT_TRUE(access().SetPassword("admin", "a new long one", "admin"));
+  EXPECT_EQ(access().ResumeSession(again->token).error().code,
+            ErrorCode::kPermissionDenied);
+  EXPECT_EQ(access().CheckPassword("admin", "correct horse").error().code,
+            ErrorCode::kPermissionDenied);
+}
+
+TEST_P(AccessStoreContract, TheLogFiltersByTimeAndMatchesRecordsLiterally) {
+  auto clock = std::make_shared<FixedClock>(
+      std::chrono::sys_days{std::chrono::year{2026} / 3 / 1} + std::chrono::hours(23));
+  ScopedClock scoped(clock);
+  ASSERT_TRUE(access().AppendLog({"ann", "document.show", {}, {"A_B"}, "ok", ""}));
+  clock->Advance(std::chrono::hours(2));  // 2026-03-02T01:00:00Z
+  ASSERT_TRUE(access().AppendLog({"bob", "document.show", {}, {"AXB", "D000007"},
+                                  "denied", ""}));
+  LogFilter day1;
+  day1.until = "2026-03-01";  // the whole day
+  auto first = access().ReadLog(day1);
+  ASSERT_TRUE(first) << first.error().message;
+  ASSERT_EQ(first->size(), 1u);
+  EXPECT_EQ((*first)[0].actor, "ann");
+  EXPECT_EQ((*first)[0].at, "2026-03-01T23:00:00Z");
+  LogFilter day2;
+  day2.since = "2026-03-02";
+  ASSERT_EQ(access().ReadLog(day2)->size(), 1u);
+  LogFilter exact;
+  exact.since = "2026-03-01T23:00:00Z";
+  exact.until = "2026-03-01T23:00:00Z";
+  EXPECT_EQ(access().ReadLog(exact)->size(), 1u);
+  LogFilter bad;
+  bad.since = "yesterday";
+  EXPECT_EQ(access().ReadLog(bad).error().code, ErrorCode::kInvalidArgument);
+  // Record ids match whole words, case-insensitively, with no wildcards.
+  LogFilter underscore;
+  underscore.record = "A_B";
+  EXPECT_EQ(access().ReadLog(underscore)->size(), 1u);
+  LogFilter percent;
+  percent.record = "%";
+  EXPECT_EQ(access().ReadLog(percent)->size(), 0u);
+  LogFilter word;
+  word.record = "d000007";
+  ASSERT_EQ(access().ReadLog(word)->size(), 1u);
+  EXPECT_EQ((*access().ReadLog(word))[0].outcome, "denied");
+  LogFilter part;
+  part.record = "D00000";
+  EXPECT_EQ(access().ReadLog(part)->size(), 0u);
+}
+
+TEST_P(AccessStoreContract, AMissingSigningKeyIsNotSilentlyReplaced) {
+  ASSERT_TRUE(access().AppendLog({"ann", "log.export", {}, {}, "ok", ""}));
+  auto key = access().SigningPublicKey();
+  ASSERT_TRUE(key) << key.error().message;
+  const auto file = access().SigningKeyFile();
+  ASSERT_TRUE(std::filesystem::exists(file)) << file;
+  EXPECT_EQ(std::filesystem::status(file).permissions() &
+                std::filesystem::perms::group_all,
+            std::filesystem::perms::none);
+  // Another connection signs with the same key.
+  AccessStores other = GetParam().make(dir_.path(), false);
+  ASSERT_NE(other.access, nullptr);
+  EXPECT_EQ(*other.access->SigningPublicKey(), *key);
+  std::filesystem::remove(file);
+  auto gone = access().ExportLog();
+  ASSERT_FALSE(gone);
+  EXPECT_EQ(gone.error().code, ErrorCode::kNotFound);
+  EXPECT_NE(gone.error().message.find(*key), std::string::npos)
+      << gone.error().message;
+  EXPECT_FALSE(std::filesystem::exists(file));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, AccessStoreContract,

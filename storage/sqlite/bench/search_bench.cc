@@ -7,7 +7,14 @@
 // (ranked, with snippets), with and without filters, and recall against a
 // brute-force scan of the tokenised text (must be 100%).
 //
-//   search_bench PAGES WORK_DIR
+// With a PostgreSQL URL (make bench-search starts a private cluster with
+// scripts/pg-test-cluster.sh), the same pages also go into a fresh
+// database's tsvector + GIN index (storage/postgres/search.h) in the same
+// run, and the same queries are timed through PgSearchIndex::Search (ranked,
+// limit 20) beside SQLite, with the same filters; its recall is checked
+// against brute force and the SQLite counts.
+//
+//   search_bench PAGES WORK_DIR [POSTGRESQL_URL]
 //
 // Bulk loading writes rows directly (one transaction per 20000 pages,
 // synchronous=OFF): the per-document AddDocument path fsyncs every commit,
@@ -24,6 +31,8 @@
 #include <unordered_map>
 
 #include "core/text.h"
+#include "storage/postgres/catalog.h"
+#include "storage/postgres/search.h"
 #include "storage/sqlite/catalog.h"
 #include "storage/sqlite/fts_tokenizer.h"
 #include "storage/sqlite/search_query.h"
@@ -159,11 +168,12 @@ void Exec(sqlite3* db, const std::string& sql) {
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    fmt::print(stderr, "usage: search_bench PAGES WORK_DIR\n");
+    fmt::print(stderr, "usage: search_bench PAGES WORK_DIR [POSTGRESQL_URL]\n");
     return 2;
   }
   const int pages = std::stoi(argv[1]);
   const fs::path work = argv[2];
+  const std::string pg_cluster = argc > 3 ? argv[3] : "";
   fs::remove_all(work);
   fs::create_directories(work);
   const fs::path db_path = work / "catalog.sqlite";
@@ -194,6 +204,43 @@ int main(int argc, char** argv) {
   Exec(tri, "PRAGMA synchronous = OFF; PRAGMA journal_mode = WAL;"
             "CREATE VIRTUAL TABLE tri USING fts5(text, content = '', "
             "tokenize = 'trigram')");
+
+  namespace pg = storage::postgres;
+  std::unique_ptr<pg::PgCatalog> pg_catalog;
+  std::unique_ptr<pg::PgSearchIndex> pg_index;
+  if (!pg_cluster.empty()) {
+    const std::string name = "search_bench";
+    auto url = pg::WithDatabase(pg_cluster, name);
+    Status s = url ? pg::DropDatabase(pg_cluster, name)
+                   : Status(std::unexpected(url.error()));
+    if (s) s = pg::CreateDatabase(pg_cluster, name);
+    if (s) {
+      auto opened = pg::PgCatalog::Open(*url);
+      if (opened) pg_catalog = std::move(*opened);
+      if (!opened) s = std::unexpected(opened.error());
+    }
+    if (!s) {
+      fmt::print(stderr, "postgresql: {}\n", s.error().message);
+      return 1;
+    }
+    pg_index = std::make_unique<pg::PgSearchIndex>(*pg_catalog);
+  }
+  std::vector<pg::PgPageText> pg_batch;
+  double pg_ms = 0;
+  std::int64_t pg_over_limits = 0;
+  auto pg_flush = [&]() {
+    if (!pg_index || pg_batch.empty()) return true;
+    auto t0 = SteadyClock::now();
+    auto r = pg_index->IndexPages(pg_batch);
+    pg_ms += Ms(t0, SteadyClock::now());
+    if (!r) {
+      fmt::print(stderr, "postgresql: {}\n", r.error().message);
+      return false;
+    }
+    pg_over_limits += static_cast<std::int64_t>(r->over_limits.size());
+    pg_batch.clear();
+    return true;
+  };
 
   std::mt19937 rng(20260301);
   sqlite3_stmt *doc_stmt, *page_stmt, *fts_stmt, *tri_stmt;
@@ -264,6 +311,13 @@ int main(int argc, char** argv) {
     ours_ms += Ms(t0, t1);
     tri_ms += Ms(t1, t2);
     page_tokens.AddPage(text);
+    if (pg_index) {
+      const std::int64_t doc_index = p / kPagesPerDocument;
+      pg_batch.push_back({page_id, document_id, 1 + doc_index % kCustomers,
+                          kTypes[doc_index % 4], doc_index % 3 ? "filed" : "pending",
+                          text});
+      if (pg_batch.size() >= 5000 && !pg_flush()) return 1;
+    }
     if ((p + 1) % 20000 == 0) {
       auto c0 = SteadyClock::now();
       Exec(raw, "COMMIT; BEGIN");
@@ -275,6 +329,27 @@ int main(int argc, char** argv) {
   }
   Exec(raw, "COMMIT");
   Exec(tri, "COMMIT");
+  if (!pg_flush()) return 1;
+  double pg_analyze_ms = 0;
+  std::int64_t pg_table = 0, pg_gin = 0;
+  if (pg_index) {
+    // GIN's pending list merged and the planner's statistics (which plan a
+    // term gets depends on how common its lexemes are), as autovacuum would.
+    auto t0 = SteadyClock::now();
+    if (auto s = pg_index->Maintain(); !s) {
+      fmt::print(stderr, "postgresql: {}\n", s.error().message);
+      return 1;
+    }
+    pg_analyze_ms = Ms(t0, SteadyClock::now());
+    auto table = pg_index->TableBytes();
+    auto gin = pg_index->IndexBytes();
+    if (!table || !gin) {
+      fmt::print(stderr, "postgresql: cannot measure the index\n");
+      return 1;
+    }
+    pg_table = *table;
+    pg_gin = *gin;
+  }
   auto o0 = SteadyClock::now();
   Exec(raw, "INSERT INTO page_fts(page_fts) VALUES ('optimize')");
   auto o1 = SteadyClock::now();
@@ -330,9 +405,12 @@ int main(int argc, char** argv) {
                      -1, &our_count, nullptr);
   constexpr int kReps = 7;
   bool all_recall = true;
+  bool pg_recall = true;
+  std::vector<std::string> pg_rows;
   for (const QueryClass& qc : classes) {
-    std::vector<double> plain, filtered, trigram;
+    std::vector<double> plain, filtered, trigram, pg_plain, pg_filtered;
     std::int64_t ours_hits = 0, tri_hits = 0, brute_hits = 0, found = 0;
+    std::int64_t pg_hits = 0, pg_found = 0;
     for (const std::string& q : qc.queries) {
       for (int rep = 0; rep < kReps; ++rep) {
         storage::SearchQuery sq{q, "", 20};
@@ -349,6 +427,23 @@ int main(int argc, char** argv) {
         t0 = SteadyClock::now();
         auto fhits = (*catalog)->Search(sq);
         filtered.push_back(Ms(t0, SteadyClock::now()));
+        if (pg_index) {
+          // The same query and filter (customer ids follow the codes'
+          // order of creation).
+          t0 = SteadyClock::now();
+          auto ph = pg_index->Search(q, {}, 20);
+          pg_plain.push_back(Ms(t0, SteadyClock::now()));
+          const storage::postgres::PgSearchFilter filter{
+              {rep * 37 % kCustomers + 1}, {"contract"}, {}};
+          t0 = SteadyClock::now();
+          auto pf = pg_index->Search(q, filter, 20);
+          pg_filtered.push_back(Ms(t0, SteadyClock::now()));
+          if (!ph || !pf) {
+            fmt::print(stderr, "postgresql {}: {}\n", q,
+                       (!ph ? ph.error() : pf.error()).message);
+            return 1;
+          }
+        }
         // Trigram: the query as one quoted string, as a user would type it.
         std::string tq = "\"" + q + "\"";
         std::erase(tq, '\\');
@@ -386,13 +481,27 @@ int main(int argc, char** argv) {
                    all ? all->size() : 0, n);
         all_recall = false;
       }
+      std::int64_t brute = -1;
       if (qc.name != "boolean") {
         std::string phrase = q;
         std::erase(phrase, '"');
-        const std::int64_t brute = page_tokens.Count(NormalizeText(phrase));
+        brute = page_tokens.Count(NormalizeText(phrase));
         brute_hits += brute;
         found += std::min(n, brute);
         if (n != brute) all_recall = false;
+      }
+      if (pg_index) {
+        // Every match, against brute force and against SQLite's count.
+        auto matching = pg_index->MatchingPages(q, {});
+        const std::int64_t m =
+            matching ? static_cast<std::int64_t>(matching->size()) : -1;
+        pg_hits += m;
+        if (brute >= 0) pg_found += std::min(m, brute);
+        if (m != n || (brute >= 0 && m != brute)) {
+          fmt::print(stderr, "postgresql {}: {} matches, SQLite {}, brute force {}\n",
+                     q, m, n, brute);
+          pg_recall = false;
+        }
       }
     }
     const bool boolean = qc.name == "boolean";
@@ -404,12 +513,44 @@ int main(int argc, char** argv) {
                boolean ? std::string("-")
                        : fmt::format("{:.1f}%", brute_hits ? 100.0 * found / brute_hits
                                                            : 100.0));
+    if (pg_index) {
+      pg_rows.push_back(fmt::format(
+          "| {} | {:.2f} | {:.2f} | {:.2f} | {:.2f} | {:.2f} / {:.2f} | {:.2f} / {:.2f} | "
+          "{} / {} / {} | {} |\n",
+          qc.name, Percentile(pg_plain, 0.5), Percentile(pg_plain, 0.99),
+          Percentile(pg_filtered, 0.5), Percentile(pg_filtered, 0.99),
+          Percentile(plain, 0.5), Percentile(plain, 0.99), Percentile(filtered, 0.5),
+          Percentile(filtered, 0.99), pg_hits, ours_hits,
+          boolean ? std::string("-") : std::to_string(brute_hits),
+          boolean ? (pg_hits == ours_hits ? "= SQLite" : "DIFFERS")
+                  : fmt::format("{:.1f}%", brute_hits ? 100.0 * pg_found / brute_hits
+                                                      : 100.0)));
+    }
   }
   fmt::print("\nrecall vs brute force: {}\n", all_recall ? "100% (all classes)" : "BELOW 100%");
+  if (pg_index) {
+    fmt::print("\n### PostgreSQL 15 (tsvector of our tokens, GIN), same pages and queries\n\n");
+    fmt::print("| index | build s (+merge, analyze) | GIN MB | tsvector table MB | text MB | "
+               "GIN/text | (GIN+table)/text |\n|---|---|---|---|---|---|---|\n");
+    fmt::print("| tsvector + GIN | {:.1f} (+{:.1f}) | {:.1f} | {:.1f} | {:.1f} | {:.2f} | {:.2f} |\n\n",
+               pg_ms / 1000, pg_analyze_ms / 1000, pg_gin / 1e6, pg_table / 1e6,
+               text_bytes / 1e6, static_cast<double>(pg_gin) / text_bytes,
+               static_cast<double>(pg_gin + pg_table) / text_bytes);
+    if (pg_over_limits > 0) {
+      fmt::print("pages past tsvector's position limits: {}\n\n", pg_over_limits);
+    }
+    fmt::print("| query class | PG p50 ms | PG p99 ms | PG p50 ms filtered | PG p99 ms filtered | "
+               "SQLite p50 / p99 ms | SQLite filtered p50 / p99 ms | "
+               "hits (PG / SQLite / brute force) | PG recall |\n");
+    fmt::print("|---|---|---|---|---|---|---|---|---|\n");
+    for (const std::string& row : pg_rows) fmt::print("{}", row);
+    fmt::print("\nPostgreSQL recall vs brute force and SQLite: {}\n",
+               pg_recall ? "100% (all classes), equal to SQLite" : "BELOW 100%");
+  }
   sqlite3_finalize(tri_count);
   sqlite3_finalize(tri_top);
   sqlite3_finalize(our_count);
   sqlite3_close(tri);
   sqlite3_close(raw);
-  return all_recall ? 0 : 1;
+  return all_recall && pg_recall ? 0 : 1;
 }

@@ -1,4 +1,4 @@
-// Fuzzes the search query parser (storage/search_query.h): any input gives
+// Fuzzes the search query parser (storage/search_syntax.h, storage/sqlite/search_query.h): any input gives
 // an FTS5 MATCH expression or kInvalidArgument, never anything else; and
 // the expression it builds is accepted by FTS5 itself.
 #include <sqlite3.h>
