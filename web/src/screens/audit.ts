@@ -7,6 +7,7 @@ import { ApiError } from '../api';
 import { table, section, empty, flash, action, showError } from '../ui';
 import { enqueue, flush, queued, sent, forget } from '../scan_queue';
 import { go, Ctx } from '../router';
+import { cameraScanner } from '../camera';
 
 const kCategories = ['found', 'missing', 'misplaced', 'unknown', 'on-loan'];
 
@@ -166,50 +167,4 @@ export async function renderAudit(ctx: Ctx): Promise<void> {
     input.focus();
     void send();
   }
-}
-
-// The camera as a scanner where the browser has BarcodeDetector (Chrome on
-// Android tablets); elsewhere nothing is shown. The same code seen again
-// within 3 seconds is one scan.
-interface Detected { rawValue: string; }
-interface Detector { detect(source: HTMLVideoElement): Promise<Detected[]>; }
-type DetectorClass = new (options: { formats: string[] }) => Detector;
-
-function cameraScanner(scan: (code: string) => void, signal: AbortSignal): HTMLElement | null {
-  const Klass = (window as unknown as { BarcodeDetector?: DetectorClass }).BarcodeDetector;
-  if (!Klass || !navigator.mediaDevices?.getUserMedia) return null;
-  const video = h('video', { class: 'camera', muted: true, playsinline: true });
-  const box = h('div', { class: 'camera-box' });
-  let stream: MediaStream | null = null;
-  let timer = 0;
-  const seen = new Map<string, number>();
-  const stop = () => {
-    window.clearInterval(timer);
-    stream?.getTracks().forEach((tr) => tr.stop());
-    stream = null;
-    video.remove();
-  };
-  signal.addEventListener('abort', stop);
-  const button = action(t('audit.camera'), async () => {
-    if (stream) {
-      stop();
-      return;
-    }
-    stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' } });
-    video.srcObject = stream;
-    box.append(video);
-    await video.play();
-    const detector = new Klass({ formats: ['code_128', 'qr_code', 'data_matrix'] });
-    timer = window.setInterval(async () => {
-      if (!stream || video.readyState < 2) return;
-      for (const d of await detector.detect(video).catch(() => [] as Detected[])) {
-        const now = Date.now();
-        if ((seen.get(d.rawValue) ?? 0) + 3000 > now) continue;
-        seen.set(d.rawValue, now);
-        scan(d.rawValue);
-      }
-    }, 250);
-  });
-  box.append(button);
-  return box;
 }
