@@ -38,7 +38,9 @@ Result<std::filesystem::path> WriteAuditReport(
   data.audit_id = audit.display_id;
   data.location_path = audit.location_path;
   data.started = zone.DisplayUtc(audit.started_at) + " by " + audit.started_by;
-  data.closed = zone.DisplayUtc(audit.closed_at) + " by " + audit.closed_by;
+  data.closed = audit.status == "open"
+                    ? std::string("still open: the reconciliation as it stands")
+                    : zone.DisplayUtc(audit.closed_at) + " by " + audit.closed_by;
   data.counts = {{"found", audit.found},         {"missing", audit.missing},
                  {"misplaced", audit.misplaced}, {"unknown", audit.unknown},
                  {"on loan", audit.on_loan},     {"duplicates", audit.duplicates}};
@@ -300,9 +302,18 @@ Result<AuditResult> AuditReport(Station& station, const Caller& caller,
   auto run = [&]() -> Result<AuditResult> {
     auto a = station.custody().GetAudit(audit);
     if (!a) return std::unexpected(a.error());
-    auto lines = station.custody().AuditReport(audit);
-    if (!lines) return std::unexpected(lines.error());
-    AuditResult result{*a, std::move(*lines), {}};
+    AuditResult result{*a, {}, {}};
+    if (a->status == "open") {
+      // While scanning: the reconciliation as it stands, nothing kept.
+      auto preview = station.custody().PreviewAudit(audit);
+      if (!preview) return std::unexpected(preview.error());
+      result.audit = std::move(preview->audit);
+      result.lines = std::move(preview->lines);
+    } else {
+      auto lines = station.custody().AuditReport(audit);
+      if (!lines) return std::unexpected(lines.error());
+      result.lines = std::move(*lines);
+    }
     if (!report_dir.empty()) {
       auto base = WriteAuditReport(result.audit, result.lines, report_dir,
                                    station.Zone(),

@@ -97,7 +97,9 @@ struct AuditResult {
 Result<AuditResult> CloseAudit(Station& station, const Caller& caller,
                                const std::string& audit,
                                const std::filesystem::path& report_dir);
-// A report_dir rewrites the report files there.
+// A closed audit's report; an open audit's reconciliation as it stands
+// (what closing now would find; counts and lines, nothing kept). A
+// report_dir rewrites the report files there.
 Result<AuditResult> AuditReport(Station& station, const Caller& caller,
                                 const std::string& audit,
                                 const std::filesystem::path& report_dir);

@@ -105,7 +105,16 @@ struct Job {
   std::string state = "queued";  // queued|running|done|failed
   int pages = 0;
   json report;
+  int version = 0;  // counts changes, for the job's event streams
+  bool Over() const { return state != "queued" && state != "running"; }
 };
+
+json JobJson(const Job& j) {
+  return json{{"job", j.id}, {"state", j.state}, {"name", j.name},
+              {"customer", j.customer}, {"pages", j.pages}, {"report", j.report}};
+}
+
+class JobEvents;
 
 }  // namespace
 
@@ -123,8 +132,14 @@ struct Api::Impl {
   std::map<std::string, Job> jobs;
   std::deque<std::string> queue;
   bool stopping = false;
+  bool paused = false;  // !ApiOptions::start_jobs until StartJobs
   int running = 0;
   std::thread worker;
+  // Each job's open event streams (GET /api/jobs/{id}/events), under jobs_mu.
+  std::map<std::string, std::vector<std::weak_ptr<JobEvents>>> watchers;
+  std::atomic<int> open_streams{0};
+  // Tells a job's streams it changed. REQUIRES: jobs_mu not held.
+  void Publish(const std::string& id);
 
   app::Station& StationForThread();
   std::string Csrf(const std::string& token) const {
@@ -139,6 +154,103 @@ struct Api::Impl {
   void SaveJob(const Job& job);
   void RunJobs();
 };
+
+namespace {
+
+// The Server-Sent Events of one upload job: the job's state as an event
+// named `progress` whenever it changed (state, pages done), and, once it is
+// over, the job with its report as `end`, after which the stream ends. No
+// thread waits: a stream that has sent the current state keeps its
+// deliver until Publish is told of a change. Its state is guarded by the
+// API's jobs_mu.
+class JobEvents : public BodyStream {
+ public:
+  JobEvents(Api::Impl& api, std::string job) : api_(api), job_(std::move(job)) {
+    ++api_.open_streams;
+  }
+  ~JobEvents() override { --api_.open_streams; }
+
+  void Next(Deliver deliver) override {
+    std::optional<std::string> piece;
+    {
+      std::lock_guard lock(api_.jobs_mu);
+      if (cancelled_) return;
+      if (!TakeLocked(piece)) {
+        pending_ = std::move(deliver);
+        return;
+      }
+    }
+    deliver(std::move(piece));
+  }
+
+  void Cancel() override {
+    std::lock_guard lock(api_.jobs_mu);
+    cancelled_ = true;
+    pending_ = nullptr;
+  }
+
+  // An SSE comment, which EventSource ignores.
+  std::string Heartbeat() const override { return ": keep-alive\n\n"; }
+
+  // What Publish hands on: the waiting deliver and the piece for it, when
+  // the job changed. REQUIRES: jobs_mu held.
+  bool WakeLocked(Deliver& deliver, std::optional<std::string>& piece) {
+    if (!pending_ || cancelled_ || !TakeLocked(piece)) return false;
+    deliver = std::exchange(pending_, nullptr);
+    return true;
+  }
+
+ private:
+  // The next piece, if there is one now. REQUIRES: jobs_mu held.
+  bool TakeLocked(std::optional<std::string>& piece) {
+    if (ended_) {
+      piece.reset();
+      return true;
+    }
+    auto it = api_.jobs.find(job_);
+    if (it == api_.jobs.end()) {
+      ended_ = true;
+      piece.reset();
+      return true;
+    }
+    const Job& j = it->second;
+    if (j.version == sent_) return false;
+    sent_ = j.version;
+    if (j.Over()) ended_ = true;
+    piece = fmt::format("event: {}\nid: {}\ndata: {}\n\n", j.Over() ? "end" : "progress",
+                        j.version, DumpJson(JobJson(j)));
+    return true;
+  }
+
+  Api::Impl& api_;
+  std::string job_;
+  int sent_ = -1;
+  bool ended_ = false;
+  bool cancelled_ = false;
+  Deliver pending_;
+};
+
+}  // namespace
+
+void Api::Impl::Publish(const std::string& id) {
+  std::vector<std::pair<BodyStream::Deliver, std::optional<std::string>>> out;
+  {
+    std::lock_guard lock(jobs_mu);
+    auto it = watchers.find(id);
+    if (it == watchers.end()) return;
+    auto& list = it->second;
+    std::erase_if(list, [](const std::weak_ptr<JobEvents>& w) { return w.expired(); });
+    for (const auto& weak : list) {
+      auto stream = weak.lock();
+      if (!stream) continue;
+      BodyStream::Deliver deliver;
+      std::optional<std::string> piece;
+      if (stream->WakeLocked(deliver, piece)) out.emplace_back(std::move(deliver), std::move(piece));
+    }
+    if (list.empty()) watchers.erase(it);
+  }
+  for (auto& [deliver, piece] : out) deliver(std::move(piece));
+}
 
 namespace {
 
@@ -810,13 +922,35 @@ std::vector<Route> BuildRoutes() {
            !governance::Holds(c.caller.principal, "user.manage"))) {
         return MakeError(ErrorCode::kNotFound, fmt::format("no upload job {}", c.params["id"]));
       }
-      const Job& j = it->second;
-      body = json{{"job", j.id}, {"state", j.state}, {"name", j.name},
-                  {"customer", j.customer}, {"pages", j.pages}, {"report", j.report}};
+      body = JobJson(it->second);
       return 0;
     });
     if (!r) return Fail(r.error());
     return JsonResponse(200, body);
+  });
+  // The same job followed as Server-Sent Events: the handler returns at
+  // once with a stream the transport writes as the job changes.
+  add("GET", "/api/jobs/{id}/events", "job.show", [](Ctx& c) {
+    std::shared_ptr<JobEvents> stream;
+    auto r = app::Run(c.station, c.caller, "job.show", [&]() -> Result<int> {
+      std::lock_guard lock(c.api.jobs_mu);
+      auto it = c.api.jobs.find(c.params["id"]);
+      if (it == c.api.jobs.end() ||
+          (it->second.user != c.caller.principal.user &&
+           !governance::Holds(c.caller.principal, "user.manage"))) {
+        return MakeError(ErrorCode::kNotFound, fmt::format("no upload job {}", c.params["id"]));
+      }
+      stream = std::make_shared<JobEvents>(c.api, c.params["id"]);
+      c.api.watchers[c.params["id"]].push_back(stream);
+      return 0;
+    });
+    if (!r) return Fail(r.error());
+    HttpResponse resp;
+    resp.content_type = "text/event-stream; charset=utf-8";
+    resp.stream = stream;
+    resp.Set("Cache-Control", "no-store");
+    resp.Set("X-Accel-Buffering", "no");  // nginx passes events on at once
+    return resp;
   });
   return routes;
 }
@@ -953,13 +1087,15 @@ void Api::Impl::RunJobs() {
     std::string id;
     {
       std::unique_lock lock(jobs_mu);
-      jobs_cv.wait(lock, [&] { return stopping || !queue.empty(); });
-      if (queue.empty()) return;  // stopping: what is queued stays on disk
+      jobs_cv.wait(lock, [&] { return stopping || (!paused && !queue.empty()); });
+      if (queue.empty() || paused) return;  // stopping
       id = queue.front();
       queue.pop_front();
       ++running;
       jobs[id].state = "running";
+      ++jobs[id].version;
     }
+    Publish(id);
     Job job;
     {
       std::lock_guard lock(jobs_mu);
@@ -984,8 +1120,12 @@ void Api::Impl::RunJobs() {
       in.files = {job.file};
       pipeline::IngestCallbacks callbacks;
       callbacks.on_page = [&](const pipeline::PageEvent&) {
-        std::lock_guard lock(jobs_mu);
-        ++jobs[id].pages;
+        {
+          std::lock_guard lock(jobs_mu);
+          ++jobs[id].pages;
+          ++jobs[id].version;
+        }
+        Publish(id);
       };
       auto r = app::Ingest(*station, caller, in, callbacks);
       if (!r) {
@@ -1011,9 +1151,11 @@ void Api::Impl::RunJobs() {
       Job& j = jobs[id];
       j.state = state;
       j.report = report;
+      ++j.version;
       SaveJob(j);
       --running;
     }
+    Publish(id);
     // The stored document keeps its own copy; the upload is done with.
     std::error_code ec;
     std::filesystem::remove(job.file, ec);
@@ -1027,6 +1169,7 @@ Result<std::unique_ptr<Api>> Api::Create(ApiOptions options) {
   static std::atomic<int> instances{0};
   impl->instance = ++instances;
   impl->options = std::move(options);
+  impl->paused = !impl->options.start_jobs;
   auto station = app::Station::Open(impl->options.archive);
   if (!station) return std::unexpected(station.error());
   auto open = app::IsOpenStation(**station);
@@ -1105,6 +1248,16 @@ Api::~Api() {
   impl_->jobs_cv.notify_all();
   if (impl_->worker.joinable()) impl_->worker.join();
 }
+
+void Api::StartJobs() {
+  {
+    std::lock_guard lock(impl_->jobs_mu);
+    impl_->paused = false;
+  }
+  impl_->jobs_cv.notify_all();
+}
+
+int Api::OpenStreams() const { return impl_->open_streams.load(); }
 
 void Api::Drain() {
   std::unique_lock lock(impl_->jobs_mu);

@@ -33,6 +33,9 @@ struct ApiOptions {
   // Trust X-Forwarded-Proto from a reverse proxy on loopback (docs/deploy.md)
   bool behind_proxy = false;
   int ingest_jobs = 1;  // OCR workers of an upload's ingest
+  // false: uploads are accepted and queued, but none is ingested until
+  // StartJobs (tests that need a job to stay unfinished).
+  bool start_jobs = true;
 };
 
 struct RouteInfo {
@@ -61,6 +64,11 @@ class Api {
   static std::vector<RouteInfo> Routes();
   // Waits for queued upload ingests to finish (shutdown, tests).
   void Drain();
+  // Starts ingesting queued uploads (after ApiOptions::start_jobs false).
+  void StartJobs();
+  // Job event streams open now (GET /api/jobs/{id}/events), for the tests
+  // that check a client who left is cleaned up.
+  int OpenStreams() const;
 
   struct Impl;
 

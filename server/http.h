@@ -6,7 +6,9 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -33,6 +35,30 @@ struct HttpRequest {
   std::optional<std::string> Cookie(const std::string& name) const;
 };
 
+// A response body that arrives over time (Server-Sent Events). The
+// transport sends it with chunked transfer encoding, one piece per chunk,
+// and closes the connection after the last; no thread waits for a piece.
+//
+// Thread safety: Next and Cancel may be called from any thread; `deliver`
+// may be called from any thread (the transport posts it to the
+// connection's strand).
+class BodyStream {
+ public:
+  using Deliver = std::function<void(std::optional<std::string> piece)>;
+  virtual ~BodyStream() = default;
+  // Asks for the next piece: `deliver` is called once, at once or later,
+  // with the piece, or with nullopt when the body is over. REQUIRES: the
+  // previous Next's deliver was called.
+  virtual void Next(Deliver deliver) = 0;
+  // The client left or the server stops: a waiting deliver is dropped
+  // without being called, and Next is not called again.
+  virtual void Cancel() = 0;
+  // Sent when no piece came for TransportLimits::stream_heartbeat, so a
+  // proxy keeps the connection and a vanished client is noticed; '' sends
+  // nothing.
+  virtual std::string Heartbeat() const { return ""; }
+};
+
 struct HttpResponse {
   int status = 200;
   std::string content_type = "application/json; charset=utf-8";
@@ -41,6 +67,8 @@ struct HttpResponse {
   std::optional<std::filesystem::path> file;
   // Removed after it was sent (a temporary export).
   bool delete_file_after = false;
+  // Sent instead of body when set: a body that arrives over time.
+  std::shared_ptr<BodyStream> stream;
   std::vector<std::pair<std::string, std::string>> headers;
 
   void Set(const std::string& name, const std::string& value) {

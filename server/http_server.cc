@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include <array>
+#include <deque>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -139,12 +141,14 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
           std::string peer)
       : stream_(std::move(socket)),
         timer_(stream_.get_executor()),
+        beat_(stream_.get_executor()),
         server_(server),
         peer_(std::move(peer)) {
     ++server_.sessions;
   }
   ~Session() {
     SetIdle(false);
+    if (body_) body_->Cancel();
     server_.SessionEnded();
   }
 
@@ -362,6 +366,11 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
   void Write(HttpResponse r, bool close) {
     if (server_.stopping) close = true;
     const bool head = request_.method == "HEAD";
+    if (r.stream) {
+      if (!head && !server_.stopping) return StartStream(std::move(r));
+      r.stream->Cancel();
+      r.stream.reset();
+    }
     if (r.file) {
       auto msg = std::make_shared<http::response<http::file_body>>();
       Prepare(*msg, r, close);
@@ -421,6 +430,125 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
         });
   }
 
+  // --- A streamed response ---------------------------------------------------
+
+  // The header (chunked, Connection: close), then the pieces as they come.
+  void StartStream(HttpResponse r) {
+    body_ = std::move(r.stream);
+    auto msg = std::make_shared<http::response<http::empty_body>>();
+    Prepare(*msg, r, /*close=*/true);
+    msg->chunked(true);
+    auto sr = std::make_shared<http::response_serializer<http::empty_body>>(*msg);
+    // Stop ends the stream like a client that left.
+    {
+      std::lock_guard lock(server_.idle_mu);
+      std::weak_ptr<Session> weak = this->shared_from_this();
+      auto executor = stream_.get_executor();
+      server_.idle[this] = [weak, executor] {
+        asio::post(executor, [weak] {
+          if (auto self = weak.lock()) self->EndStream();
+        });
+      };
+    }
+    writing_ = true;
+    stream_.expires_after(limits().body_idle_timeout);
+    http::async_write_header(
+        stream_, *sr,
+        [self = this->shared_from_this(), msg, sr](beast::error_code ec, std::size_t) {
+          self->writing_ = false;
+          self->stream_.expires_never();
+          if (ec) return self->EndStream();
+          self->WatchClient();
+          self->Beat();
+          self->Pump();
+        });
+  }
+
+  // The client sends nothing while it listens: end of file, a reset or any
+  // byte means it is gone (or misbehaves), and the stream ends.
+  void WatchClient() {
+    stream_.async_read_some(
+        asio::buffer(watch_buf_),
+        [self = this->shared_from_this()](beast::error_code, std::size_t) {
+          self->EndStream();
+        });
+  }
+
+  void Beat() {
+    beat_.expires_after(limits().stream_heartbeat);
+    beat_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
+      if (ec || !self->body_) return;
+      if (!self->writing_ && self->out_.empty()) {
+        const std::string beat = self->body_->Heartbeat();
+        if (!beat.empty()) self->QueueChunk(beat);
+      }
+      self->Beat();
+    });
+  }
+
+  // Asks the body for its next piece once everything before it was written
+  // (a slow reader holds back the stream, not memory).
+  void Pump() {
+    if (!body_ || asking_ || finished_ || writing_ || !out_.empty()) return;
+    asking_ = true;
+    std::weak_ptr<Session> weak = this->shared_from_this();
+    auto executor = stream_.get_executor();
+    body_->Next([weak, executor](std::optional<std::string> piece) {
+      asio::post(executor, [weak, piece = std::move(piece)]() mutable {
+        if (auto self = weak.lock()) self->OnPiece(std::move(piece));
+      });
+    });
+  }
+
+  void OnPiece(std::optional<std::string> piece) {
+    asking_ = false;
+    if (!body_) return;
+    if (!piece) {
+      finished_ = true;
+      out_.push_back("0\r\n\r\n");
+      return WriteChunks();
+    }
+    if (piece->empty()) return Pump();  // an empty chunk would end the body
+    QueueChunk(*piece);
+  }
+
+  void QueueChunk(const std::string& data) {
+    out_.push_back(fmt::format("{:x}\r\n", data.size()) + data + "\r\n");
+    WriteChunks();
+  }
+
+  void WriteChunks() {
+    if (writing_) return;
+    if (out_.empty()) {
+      if (finished_) return EndStream();
+      return Pump();
+    }
+    writing_ = true;
+    auto data = std::make_shared<std::string>(std::move(out_.front()));
+    out_.pop_front();
+    stream_.expires_after(limits().body_idle_timeout);
+    asio::async_write(stream_, asio::buffer(*data),
+                      [self = this->shared_from_this(), data](beast::error_code ec,
+                                                             std::size_t) {
+                        self->writing_ = false;
+                        self->stream_.expires_never();
+                        if (ec) return self->EndStream();
+                        self->WriteChunks();
+                      });
+  }
+
+  // Ends a stream (done, client gone, stopping): the body is told, the
+  // connection closed; pending handlers finish with errors and let go.
+  void EndStream() {
+    if (!body_) return;
+    body_->Cancel();
+    body_.reset();
+    out_.clear();
+    beat_.cancel();
+    SetIdle(false);
+    Close();
+  }
+
   void Close() {
     beast::error_code ec;
     stream_.socket().shutdown(asio::socket_base::shutdown_send, ec);
@@ -429,6 +557,7 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
 
   Stream stream_;
   asio::steady_timer timer_;
+  asio::steady_timer beat_;  // a streamed response's heartbeat
   bool timed_out_ = false;
   Server::Impl& server_;
   std::string peer_;
@@ -439,6 +568,13 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
   std::optional<http::request_parser<http::string_body>> string_parser_;
   std::optional<http::request_parser<http::file_body>> file_parser_;
   std::shared_ptr<TempFile> upload_;
+  // A streamed response.
+  std::shared_ptr<BodyStream> body_;
+  std::deque<std::string> out_;
+  bool writing_ = false;
+  bool asking_ = false;
+  bool finished_ = false;
+  std::array<char, 256> watch_buf_{};
 };
 
 }  // namespace

@@ -11,6 +11,14 @@
 //   - bodies: body_limit bytes (413), or upload_limit for upload routes,
 //     which are streamed to a file, never held in memory;
 //   - a body must keep arriving: body_idle_timeout between reads (408).
+//
+// A streamed response (HttpResponse::stream, e.g. Server-Sent Events) holds
+// no worker thread: the handler returns at once, and each piece is written
+// from the I/O threads when the stream delivers it. While it streams the
+// connection is watched for the client going away (end of file, a reset,
+// or anything it sends), and a heartbeat is written after stream_heartbeat
+// without a piece; either way a client that left ends the stream (Cancel)
+// and its connection. Stop ends every stream.
 #pragma once
 
 #include <atomic>
@@ -40,6 +48,7 @@ struct TransportLimits {
   std::chrono::milliseconds header_timeout{10000};
   std::chrono::milliseconds body_idle_timeout{30000};
   std::chrono::milliseconds keep_alive_timeout{60000};
+  std::chrono::milliseconds stream_heartbeat{15000};
   int io_threads = 1;
   int workers = 4;
 };

@@ -221,6 +221,13 @@ struct AuditLine {
   int scan_count = 0;
 };
 
+// An open audit reconciled as it stands: the counts and lines closing it
+// now would give.
+struct AuditPreview {
+  Audit audit;
+  std::vector<AuditLine> lines;
+};
+
 struct ScanOutcome {
   int items = 0;     // original (or unknown) barcodes recorded
   int contexts = 0;  // location barcodes: later items were found there
@@ -330,6 +337,10 @@ class CustodyStore {
                                        const std::string& source) = 0;
   // Reconciles (set-based SQL) and closes. kConflict if already closed.
   virtual Result<Audit> CloseAudit(const std::string& audit, const std::string& actor) = 0;
+  // The same reconciliation for an open audit, as it stands, without
+  // closing it or keeping anything (the live view while scanning).
+  // kConflict if the audit is closed.
+  virtual Result<AuditPreview> PreviewAudit(const std::string& audit) = 0;
   virtual Result<Audit> GetAudit(const std::string& audit) = 0;
   // The open audit of a location, if any.
   virtual Result<std::optional<Audit>> OpenAuditAt(const std::string& location) = 0;

@@ -72,6 +72,7 @@ class Custody final : public CustodyStore {
                                const std::vector<std::string>& lines,
                                const std::string& source) override;
   Result<Audit> CloseAudit(const std::string& audit, const std::string& actor) override;
+  Result<AuditPreview> PreviewAudit(const std::string& audit) override;
   Result<Audit> GetAudit(const std::string& audit) override;
   Result<std::optional<Audit>> OpenAuditAt(const std::string& location) override;
   Result<std::vector<AuditLine>> AuditReport(const std::string& audit) override;

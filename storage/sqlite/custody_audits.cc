@@ -305,10 +305,10 @@ Result<Audit> Custody::CloseAudit(const std::string& key,
   return ReadAuditById(db, key);
 }
 
-Result<std::vector<AuditLine>> Custody::AuditReport(const std::string& key) {
-  const Database& db = *db_;
-  auto audit = ReadAuditById(db, key);
-  if (!audit) return std::unexpected(audit.error());
+namespace {
+
+// The lines of an audit's results, in the report's order.
+Result<std::vector<AuditLine>> ReadAuditLines(const Database& db, const Audit& audit) {
   auto stmt = db.Prepare(
       "SELECT r.category, r.barcode, COALESCE(c.code, ''),"
       " COALESCE(c.name, ''),"
@@ -326,9 +326,9 @@ Result<std::vector<AuditLine>> Custody::AuditReport(const std::string& key) {
       " WHERE r.audit_id = ?1 ORDER BY CASE r.category"
       "  WHEN 'missing' THEN 0 WHEN 'misplaced' THEN 1 WHEN 'unknown' THEN 2"
       "  WHEN 'duplicate' THEN 3 WHEN 'on-loan' THEN 4 ELSE 5 END, r.barcode",
-      "reading the report of " + audit->display_id);
+      "reading the report of " + audit.display_id);
   if (!stmt) return std::unexpected(stmt.error());
-  stmt->Bind(1, audit->id);
+  stmt->Bind(1, audit.id);
   std::vector<AuditLine> lines;
   while (true) {
     auto row = stmt->Step();
@@ -341,6 +341,38 @@ Result<std::vector<AuditLine>> Custody::AuditReport(const std::string& key) {
                      stmt->ColumnInt(8)});
   }
   return lines;
+}
+
+}  // namespace
+
+Result<std::vector<AuditLine>> Custody::AuditReport(const std::string& key) {
+  const Database& db = *db_;
+  auto audit = ReadAuditById(db, key);
+  if (!audit) return std::unexpected(audit.error());
+  return ReadAuditLines(db, *audit);
+}
+
+Result<AuditPreview> Custody::PreviewAudit(const std::string& key) {
+  const Database& db = *db_;
+  // The reconciliation closing would run, in a transaction that is rolled
+  // back: nothing of it stays, and the audit stays open.
+  auto tx = Transaction::Begin(db, "reconciling open audit " + key);
+  if (!tx) return std::unexpected(tx.error());
+  auto audit = ReadAuditById(db, key);
+  if (!audit) return std::unexpected(audit.error());
+  if (audit->status != "open") {
+    return MakeError(ErrorCode::kConflict,
+                     audit->display_id + " is closed; read its report");
+  }
+  CUSTODY_TRY(Reconcile(db, audit->id, audit->location_id));
+  AuditPreview preview;
+  auto counted = ReadAuditById(db, key);
+  if (!counted) return std::unexpected(counted.error());
+  preview.audit = std::move(*counted);
+  auto lines = ReadAuditLines(db, preview.audit);
+  if (!lines) return std::unexpected(lines.error());
+  preview.lines = std::move(*lines);
+  return preview;
 }
 
 Result<std::vector<Audit>> Custody::AuditHistory(const std::string& location) {

@@ -275,16 +275,39 @@ TEST_P(CustodyStoreContract, AnAuditReconcilesAndItsMovesNeedAnotherApprover) {
   EXPECT_EQ(scans->items, 2);
   EXPECT_EQ(scans->contexts, 2);
   EXPECT_EQ(scans->ignored, 1);
+  // While it is open, the reconciliation as it stands, kept nowhere.
+  auto preview = custody().PreviewAudit(audit->display_id);
+  ASSERT_TRUE(preview) << preview.error().message;
+  EXPECT_EQ(preview->audit.status, "open");
+  EXPECT_EQ(preview->audit.found, 1);
+  EXPECT_EQ(preview->audit.misplaced, 1);
+  ASSERT_EQ(preview->lines.size(), 2u);
+  EXPECT_EQ(preview->lines[0].category, "misplaced");
+  EXPECT_EQ(preview->lines[0].barcode, b);
+  EXPECT_EQ(preview->lines[0].suggested_to, "A-01-2-001");
+  EXPECT_EQ(preview->lines[1].category, "found");
+  EXPECT_EQ(preview->lines[1].barcode, a);
+  EXPECT_TRUE(custody().AuditReport(audit->display_id)->empty());
+  EXPECT_EQ(custody().GetAudit(audit->display_id)->status, "open");
+  EXPECT_EQ(custody().GetAudit(audit->display_id)->found, 0);
+  // A scan after it is seen by the next preview.
+  ASSERT_TRUE(custody().AddScans(audit->display_id, {"OR99999999Z"}, "stdin"));
+  auto again = custody().PreviewAudit(audit->display_id);
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(again->audit.unknown, 1);
+  EXPECT_EQ(again->lines.size(), 3u);
   auto closed = custody().CloseAudit(audit->display_id, "auditor");
   ASSERT_TRUE(closed) << closed.error().message;
   EXPECT_EQ(closed->status, "closed");
   EXPECT_EQ(closed->found, 1);
   EXPECT_EQ(closed->misplaced, 1);
+  EXPECT_EQ(closed->unknown, 1);
   EXPECT_EQ(custody().CloseAudit(audit->display_id, "auditor").error().code,
             ErrorCode::kConflict);
+  EXPECT_EQ(custody().PreviewAudit(audit->display_id).error().code, ErrorCode::kConflict);
   auto report = custody().AuditReport(audit->display_id);
   ASSERT_TRUE(report);
-  EXPECT_EQ(report->size(), 2u);
+  EXPECT_EQ(report->size(), 3u);
   EXPECT_EQ(custody().ApplyAuditMoves(audit->display_id, "auditor").error().code,
             ErrorCode::kConflict);
   EXPECT_EQ(custody().GetOriginal(b)->location_code, "A-01-1-001");

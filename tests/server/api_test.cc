@@ -346,14 +346,27 @@ TEST_F(ApiTest, ACabinetAuditFindsTheScannedOriginal) {
   auto start = Send("POST", "/api/audits", &keeper, json{{"location", "A-01"}}.dump());
   ASSERT_EQ(start.status, 201) << start.body;
   const std::string audit = Body(start)["audit"].get<std::string>();
+  // Open: the reconciliation as it stands; first the original is missing.
+  auto before = Body(Send("GET", "/api/audits/" + audit, &keeper));
+  ASSERT_EQ(before["lines"].size(), 1u) << before.dump();
+  EXPECT_EQ(before["lines"][0]["category"], "missing");
+  EXPECT_EQ(before["lines"][0]["barcode"], barcode_);
+  EXPECT_EQ(before["audit"]["missing"], 1);
+  EXPECT_EQ(before["audit"]["status"], "open");
   auto scans = Send("POST", "/api/audits/" + audit + "/scans", &keeper,
-                    json{{"barcodes", {barcode_}}}.dump());
+                    json{{"barcodes", {barcode_, "OR99999999Z"}}}.dump());
   ASSERT_EQ(scans.status, 200) << scans.body;
-  EXPECT_EQ(Body(scans)["total"]["items"], 1);
+  EXPECT_EQ(Body(scans)["total"]["items"], 2);
+  auto live = Body(Send("GET", "/api/audits/" + audit, &keeper));
+  EXPECT_EQ(live["audit"]["status"], "open");
+  EXPECT_EQ(live["audit"]["found"], 1) << live.dump();
+  EXPECT_EQ(live["audit"]["unknown"], 1) << live.dump();
+  EXPECT_EQ(live["audit"]["missing"], 0) << live.dump();
+  EXPECT_EQ(live["lines"].size(), 2u) << live.dump();
   auto closed = Send("POST", "/api/audits/" + audit + "/close", &keeper, "{}");
   ASSERT_EQ(closed.status, 200) << closed.body;
   auto lines = Body(closed)["lines"];
-  ASSERT_FALSE(lines.empty()) << closed.body;
+  EXPECT_EQ(lines, live["lines"]) << "closing finds what the live view showed";
   EXPECT_NE(closed.body.find(barcode_), std::string::npos);
   auto pdf = Send("GET", "/api/audits/" + audit + "/report.pdf", &keeper);
   ASSERT_EQ(pdf.status, 200) << pdf.body.substr(0, 200);

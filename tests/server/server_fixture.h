@@ -28,6 +28,7 @@ class ApiTest : public app::testing::AppTest {
     options.web = dir_.path() / "web";
     std::filesystem::create_directories(options.web);
     std::ofstream(options.web / "index.html") << "<!doctype html><title>Dossier</title>";
+    options.start_jobs = start_jobs_;
     auto api = Api::Create(options);
     ASSERT_TRUE(api) << api.error().message;
     api_ = std::move(*api);
@@ -78,6 +79,7 @@ class ApiTest : public app::testing::AppTest {
   }
 
   std::unique_ptr<Api> api_;
+  bool start_jobs_ = true;  // set false in a fixture's constructor to hold jobs
 };
 
 }  // namespace dossier::server::testing

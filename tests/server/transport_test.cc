@@ -27,6 +27,7 @@ class TransportTest : public ApiTest {
     limits.header_timeout = std::chrono::milliseconds(1500);
     limits.body_idle_timeout = std::chrono::milliseconds(1500);
     limits.workers = 2;
+    limits.stream_heartbeat = std::chrono::milliseconds(1000);
     Api* api = api_.get();
     Handler h;
     h.handle = [api](HttpRequest& r) { return api->Handle(r); };
@@ -242,6 +243,111 @@ TEST_F(TransportTest, KeepAliveServesSeveralRequestsOnOneConnection) {
   const auto r = ReadAll(fd);
   EXPECT_EQ(StatusOf(r), 200);
   EXPECT_NE(r.find("\"openapi\""), std::string::npos) << r.substr(0, 400);
+}
+
+// Server-Sent Events of an upload job over real sockets. The job is held
+// queued (start_jobs false) until the test starts it, so the streams are
+// certainly open while the rest is checked.
+class JobEventsTest : public TransportTest {
+ protected:
+  JobEventsTest() { start_jobs_ = false; }
+
+  // Reads into got until it holds needle; false if the server closed or
+  // went silent (10 s) first.
+  static bool ReadUntil(int fd, std::string& got, const std::string& needle) {
+    char buf[4096];
+    while (got.find(needle) == std::string::npos) {
+      ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+      if (n <= 0) return false;
+      got.append(buf, static_cast<std::size_t>(n));
+    }
+    return true;
+  }
+  bool WaitForOpenStreams(int n) {
+    for (int i = 0; i < 400 && api_->OpenStreams() != n; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+    return api_->OpenStreams() == n;
+  }
+};
+
+TEST_F(JobEventsTest, EventsFollowAJobWithoutHoldingWorkersAndClientsThatLeaveAreDropped) {
+  Client scanner = Login("scanner");
+  Client clerk = Login("clerk");
+  auto png = ReadFile(dossier::testing::SamplesDir() / "en-agreement.png");
+  ASSERT_TRUE(png);
+  int up = Connect();
+  SendAll(up, "POST /api/uploads?customer=" + customer_ + "&name=scan.png HTTP/1.1\r\nHost: x\r\n"
+              "Cookie: " + scanner.cookie + "\r\nX-CSRF-Token: " + scanner.csrf +
+              "\r\nConnection: close\r\nContent-Length: " + std::to_string(png->size()) +
+              "\r\n\r\n" + *png);
+  const auto accepted = ReadAll(up);
+  ASSERT_EQ(StatusOf(accepted), 202) << accepted;
+  const auto job = nlohmann::json::parse(accepted.substr(accepted.find("\r\n\r\n") + 4))["job"]
+                       .get<std::string>();
+  const std::string path = "/api/jobs/" + job + "/events";
+
+  // Without a session, and for another user's job: refused, not streamed.
+  int anon = Connect();
+  SendAll(anon, "GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(StatusOf(ReadAll(anon)), 401);
+  int other = Connect();
+  SendAll(other, "GET " + path + " HTTP/1.1\r\nHost: x\r\nCookie: " + clerk.cookie +
+                     "\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(StatusOf(ReadAll(other)), 404);
+  EXPECT_EQ(api_->OpenStreams(), 0);
+
+  // Six listeners, three times the server's two workers.
+  const std::string request = "GET " + path + " HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n"
+                              "Cookie: " + scanner.cookie + "\r\n\r\n";
+  constexpr int kStreams = 6;
+  std::vector<int> fds;
+  std::vector<std::string> got(kStreams);
+  for (int i = 0; i < kStreams; ++i) {
+    fds.push_back(Connect());
+    SendAll(fds.back(), request);
+    ASSERT_TRUE(ReadUntil(fds.back(), got[i], "}\n\n")) << got[i];
+    EXPECT_EQ(StatusOf(got[i]), 200) << got[i];
+    EXPECT_NE(got[i].find("Content-Type: text/event-stream"), std::string::npos) << got[i];
+    EXPECT_NE(got[i].find("Transfer-Encoding: chunked"), std::string::npos) << got[i];
+    EXPECT_NE(got[i].find("event: progress\nid: 0\ndata: {"), std::string::npos) << got[i];
+    EXPECT_NE(got[i].find("\"state\":\"queued\""), std::string::npos) << got[i];
+  }
+  EXPECT_EQ(api_->OpenStreams(), kStreams);
+  // Nothing happens to the job: a heartbeat comes instead.
+  ASSERT_TRUE(ReadUntil(fds[0], got[0], ": keep-alive\n\n")) << got[0];
+  // Every worker would be taken if a stream held one; others are served.
+  ExpectStillServing();
+  int poll = Connect();
+  SendAll(poll, "GET /api/jobs/" + job + " HTTP/1.1\r\nHost: x\r\nCookie: " + scanner.cookie +
+                    "\r\nConnection: close\r\n\r\n");
+  const auto polled = ReadAll(poll);
+  EXPECT_EQ(StatusOf(polled), 200) << polled;
+  EXPECT_NE(polled.find("\"state\":\"queued\""), std::string::npos) << polled;
+
+  // Half of the listeners leave; their streams are dropped.
+  for (int i = 0; i < kStreams / 2; ++i) ::close(fds[i]);
+  EXPECT_TRUE(WaitForOpenStreams(kStreams / 2)) << api_->OpenStreams();
+
+  // The job runs: the others see it start, and end with the report.
+  api_->StartJobs();
+  for (int i = kStreams / 2; i < kStreams; ++i) {
+    std::string all = got[i] + ReadAll(fds[i]);
+    const auto running = all.find("\"state\":\"running\"");
+    const auto end = all.find("event: end\n");
+    ASSERT_NE(running, std::string::npos) << all;
+    ASSERT_NE(end, std::string::npos) << all;
+    EXPECT_LT(running, end);
+    const auto data = all.find("data: ", end) + 6;
+    auto last = nlohmann::json::parse(all.substr(data, all.find('\n', data) - data), nullptr, false);
+    EXPECT_EQ(last["state"], "done") << all;
+    EXPECT_EQ(last["report"]["documents"].size(), 1u) << all;
+    EXPECT_GE(last["pages"].get<int>(), 1);
+    // The chunked body is ended properly before the server closes.
+    EXPECT_TRUE(all.ends_with("\r\n0\r\n\r\n")) << all.substr(all.size() - std::min<std::size_t>(all.size(), 80));
+  }
+  EXPECT_TRUE(WaitForOpenStreams(0)) << api_->OpenStreams();
+  ExpectStillServing();
 }
 
 }  // namespace

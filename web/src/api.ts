@@ -37,9 +37,10 @@ async function errorOf(res: Response): Promise<ApiError> {
   return new ApiError(res.status, code, message);
 }
 
+// as 'blob': the body as a Blob (a PDF to download), whatever its type.
 export async function api<T>(method: string, path: string, body?: unknown,
-                             signal?: AbortSignal): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
+                             signal?: AbortSignal, as: 'json' | 'blob' = 'json'): Promise<T> {
+  const headers: Record<string, string> = { Accept: as === 'blob' ? '*/*' : 'application/json' };
   if (method !== 'GET') headers['X-CSRF-Token'] = csrfToken;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   let res: Response;
@@ -61,6 +62,7 @@ export async function api<T>(method: string, path: string, body?: unknown,
     throw err;
   }
   if (res.status === 204) return undefined as T;
+  if (as === 'blob') return (await res.blob()) as T;
   const type = res.headers.get('Content-Type') ?? '';
   if (!type.includes('json')) return undefined as T;
   return (await res.json()) as T;

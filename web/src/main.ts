@@ -16,6 +16,7 @@ import { renderAuditStart, renderAudit } from './screens/audit';
 import { renderRecords, renderLog } from './screens/records';
 import { renderCustomer } from './screens/customer';
 import { renderUpload } from './screens/upload';
+import { renderOriginals } from './screens/originals';
 
 const routes: Route[] = [
   { pattern: /^\/$/, render: renderDashboard },
@@ -30,6 +31,7 @@ const routes: Route[] = [
   { pattern: /^\/log$/, permission: 'log.read', render: renderLog },
   { pattern: /^\/customer\/([^/]+)$/, permission: 'customer.read', render: renderCustomer },
   { pattern: /^\/upload$/, permission: 'document.ingest', render: renderUpload },
+  { pattern: /^\/originals$/, permission: 'location.read', render: renderOriginals },
 ];
 
 // The top bar's links, each shown only with its permission.
@@ -38,6 +40,7 @@ const nav: [string, string, string | undefined][] = [
   ['nav.search', '#/search', 'document.read'],
   ['nav.review', '#/review', 'document.read'],
   ['nav.loans', '#/loans', 'loan.read'],
+  ['nav.originals', '#/originals', 'location.read'],
   ['nav.audit', '#/audit', 'audit.run'],
   ['nav.records', '#/records', 'retention.manage'],
   ['nav.log', '#/log', 'log.read'],

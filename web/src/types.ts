@@ -141,7 +141,8 @@ export interface Audit {
 
 export interface AuditLine {
   category: string; barcode: string; customer: string | null; customer_name: string | null;
-  title: string | null; found_at: string | null; suggested_to: string | null; scans: number;
+  title: string | null; registered_at: string | null; found_at: string | null; suggested_to: string | null;
+  scans: number;
 }
 
 export interface RetentionStatus {

@@ -2,13 +2,13 @@ import { h, fill } from '../dom';
 import { get, post } from '../api';
 import { t } from '../i18n';
 import { fmtTime } from '../time';
-import type { Audit, AuditLine, Location, Original } from '../types';
-import { ApiError } from '../api';
+import type { Audit, AuditLine, Location } from '../types';
 import { table, section, empty, flash, action, showError } from '../ui';
 import { enqueue, flush, queued, sent, forget } from '../scan_queue';
 import { go, Ctx } from '../router';
+import { cameraScanner } from '../camera';
 
-const kCategories = ['found', 'missing', 'misplaced', 'unknown', 'on-loan'];
+const kCategories = ['found', 'missing', 'misplaced', 'unknown', 'on-loan', 'duplicate'];
 
 export async function renderAuditStart(ctx: Ctx): Promise<void> {
   const reply = await get<{ locations: Location[] }>('/locations', ctx.signal);
@@ -38,34 +38,9 @@ export async function renderAudit(ctx: Ctx): Promise<void> {
   const summary = h('div', { class: 'audit-summary', 'data-testid': 'audit-summary' });
   const lines = h('div', { class: 'audit-lines' });
   const closeBox = h('div', { class: 'audit-close' });
+  const hint = h('p', { class: 'hint', 'data-testid': 'audit-hint' });
   let open = true;
   const heading = h('h1', null, t('audit.of', id));
-  let audited: Audit | null = null;
-  // While the audit is open the server keeps the scans and reconciles them
-  // when it closes. Meanwhile each scanned code is looked up (GET /where) to
-  // show it as found (registered under the audited location), misplaced
-  // (registered elsewhere) or unknown; missing ones are known at closing.
-  // The closed audit's lines are the result that counts.
-  const preview = new Map<string, AuditLine>();
-  const lookup = async (code: string): Promise<void> => {
-    if (preview.has(code) || !audited) return;
-    const base = audited.location_path;
-    let line: AuditLine;
-    try {
-      const w = await get<{ originals: Original[] }>(`/where?item=${encodeURIComponent(code)}`, ctx.signal);
-      const o = w.originals[0];
-      const inside = !!o && (o.location_path === base || o.location_path.startsWith(base + ' / '));
-      line = { category: !o ? 'unknown' : inside ? 'found' : 'misplaced', barcode: code,
-               customer: o?.customer ?? null, customer_name: o?.customer_name ?? null, title: o?.title ?? null,
-               found_at: null, suggested_to: inside || !o ? null : audited.location, scans: 1 };
-    } catch (e) {
-      if (!(e instanceof ApiError) || e.status >= 500 || e.status === 0) return;  // try again later
-      line = { category: 'unknown', barcode: code, customer: null, customer_name: null, title: null,
-               found_at: null, suggested_to: null, scans: 1 };
-    }
-    preview.set(code, line);
-  };
-
   const showSync = () => {
     const n = queued(id).length;
     status.dataset.queued = String(n);
@@ -76,22 +51,26 @@ export async function renderAudit(ctx: Ctx): Promise<void> {
   const draw = (audit: Audit, all: AuditLine[]) => {
     open = audit.status === 'open';
     fill(heading, t('audit.of', id), ' ', h('small', null, audit.location_path || audit.location));
-    fill(summary, kCategories.map((c) => {
-      // Missing and on-loan are known only when the audit is closed.
-      const n = open && (c === 'missing' || c === 'on-loan') ? '—'
-                                                             : all.filter((l) => l.category === c).length;
-      return h('div', { class: 'tally ' + c, 'data-testid': 'tally-' + c }, h('span', { class: 'count' }, n),
-               h('span', null, t('audit.' + c)));
-    }), h('div', { class: 'tally scans' }, h('span', { class: 'count' }, audit.scans), h('span', null, t('audit.scans'))));
+    // The server's reconciliation: while open, as it stands after the
+    // scans it has (what closing now would find); closed, the report.
+    fill(summary, kCategories.filter((c) => c !== 'duplicate').map((c) =>
+      h('div', { class: 'tally ' + c, 'data-testid': 'tally-' + c },
+        h('span', { class: 'count' }, all.filter((l) => l.category === c).length),
+        h('span', null, t('audit.' + c)))),
+    h('div', { class: 'tally scans', 'data-testid': 'tally-scans' }, h('span', { class: 'count' }, audit.scans),
+      h('span', null, t('audit.scans'))));
     fill(lines, kCategories.map((c) => {
       const mine = all.filter((l) => l.category === c);
       return mine.length ? section(t('audit.' + c) + ` (${mine.length})`,
-        table([t('orig.barcode'), t('doc.customer'), t('doc.title'), t('audit.suggested')],
+        table([t('orig.barcode'), t('doc.customer'), t('doc.title'), t('audit.registered'), t('audit.foundat'),
+               t('audit.suggested')],
               mine.map((l) => [h('span', { 'data-barcode': l.barcode, 'data-category': c }, l.barcode),
-                               l.customer_name ?? l.customer ?? '', l.title ?? '', l.suggested_to ?? '']),
+                               l.customer_name ?? l.customer ?? '', l.title ?? '', l.registered_at ?? '',
+                               l.found_at ?? '', l.suggested_to ?? '']),
               'cat-' + c)) : null;
     }));
     input.disabled = !open;
+    fill(hint, t(open ? 'audit.preview' : 'audit.final'));
     fill(closeBox, open
       ? action(t('audit.close'), async () => {
           const r = await flush(id);
@@ -112,13 +91,7 @@ export async function renderAudit(ctx: Ctx): Promise<void> {
 
   const refresh = async () => {
     const r = await get<{ audit: Audit; lines: AuditLine[] }>(`/audits/${enc}`, ctx.signal);
-    audited = r.audit;
-    if (r.lines.length || r.audit.status !== 'open') {
-      draw(r.audit, r.lines);
-      return;
-    }
-    for (const code of sent(id)) await lookup(code);
-    draw(r.audit, [...preview.values()]);
+    draw(r.audit, r.lines);
   };
 
   const send = async () => {
@@ -159,57 +132,13 @@ export async function renderAudit(ctx: Ctx): Promise<void> {
     heading,
     h('div', { class: 'audit-layout' },
       h('div', { class: 'scan-col' }, input, camera, status, h('h3', null, t('audit.recent')), recent),
-      h('div', { class: 'result-col' }, summary, h('p', { class: 'hint' }, t('audit.preview')), lines, closeBox)));
+      h('div', { class: 'result-col' }, summary, hint, lines, closeBox)));
+  // After a reload: the last scans, sent and waiting.
+  for (const code of [...sent(id), ...queued(id)].slice(-20)) recent.prepend(h('li', null, code));
   showSync();
   await refresh();
   if (open) {
     input.focus();
     void send();
   }
-}
-
-// The camera as a scanner where the browser has BarcodeDetector (Chrome on
-// Android tablets); elsewhere nothing is shown. The same code seen again
-// within 3 seconds is one scan.
-interface Detected { rawValue: string; }
-interface Detector { detect(source: HTMLVideoElement): Promise<Detected[]>; }
-type DetectorClass = new (options: { formats: string[] }) => Detector;
-
-function cameraScanner(scan: (code: string) => void, signal: AbortSignal): HTMLElement | null {
-  const Klass = (window as unknown as { BarcodeDetector?: DetectorClass }).BarcodeDetector;
-  if (!Klass || !navigator.mediaDevices?.getUserMedia) return null;
-  const video = h('video', { class: 'camera', muted: true, playsinline: true });
-  const box = h('div', { class: 'camera-box' });
-  let stream: MediaStream | null = null;
-  let timer = 0;
-  const seen = new Map<string, number>();
-  const stop = () => {
-    window.clearInterval(timer);
-    stream?.getTracks().forEach((tr) => tr.stop());
-    stream = null;
-    video.remove();
-  };
-  signal.addEventListener('abort', stop);
-  const button = action(t('audit.camera'), async () => {
-    if (stream) {
-      stop();
-      return;
-    }
-    stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' } });
-    video.srcObject = stream;
-    box.append(video);
-    await video.play();
-    const detector = new Klass({ formats: ['code_128', 'qr_code', 'data_matrix'] });
-    timer = window.setInterval(async () => {
-      if (!stream || video.readyState < 2) return;
-      for (const d of await detector.detect(video).catch(() => [] as Detected[])) {
-        const now = Date.now();
-        if ((seen.get(d.rawValue) ?? 0) + 3000 > now) continue;
-        seen.set(d.rawValue, now);
-        scan(d.rawValue);
-      }
-    }, 250);
-  });
-  box.append(button);
-  return box;
 }

@@ -16,18 +16,56 @@ export function renderUpload(ctx: Ctx): void {
   const list = h('ul', { class: 'uploads', 'data-testid': 'uploads' });
   const drop = h('div', { class: 'drop', tabindex: 0 }, t('upload.drop'), h('br'), picker);
 
+  const show = (j: Job, line: HTMLElement) => {
+    fill(line, t('upload.job', j.job, t('jstate.' + j.state), j.pages ?? 0));
+    line.dataset.state = j.state;
+    if (j.state !== 'queued' && j.state !== 'running' && j.report) {
+      line.append(h('pre', { class: 'report' }, JSON.stringify(j.report, null, 2)));
+    }
+  };
+
+  // Polling, where events cannot be had.
   const poll = async (job: string, line: HTMLElement) => {
+    line.dataset.via = 'poll';
     while (!ctx.signal.aborted) {
       const j = await get<Job>(`/jobs/${encodeURIComponent(job)}`, ctx.signal);
-      fill(line, t('upload.job', job, t('jstate.' + j.state), j.pages ?? 0));
-      line.dataset.state = j.state;
-      if (j.state !== 'queued' && j.state !== 'running') {
-        if (j.report) line.append(h('pre', { class: 'report' }, JSON.stringify(j.report, null, 2)));
-        return;
-      }
+      show(j, line);
+      if (j.state !== 'queued' && j.state !== 'running') return;
       await new Promise((r) => setTimeout(r, 1000));
     }
   };
+
+  // The job's Server-Sent Events: `progress` while it runs, `end` with the
+  // report. Resolves false when the stream failed before the end (then the
+  // caller polls).
+  const follow = (job: string, line: HTMLElement): Promise<boolean> => new Promise((resolve) => {
+    if (typeof EventSource === 'undefined') {
+      resolve(false);
+      return;
+    }
+    line.dataset.via = 'events';
+    const source = new EventSource(`/api/jobs/${encodeURIComponent(job)}/events`);
+    let events = 0;
+    const onEvent = (ev: MessageEvent) => {
+      line.dataset.events = String(++events);
+      show(JSON.parse(ev.data) as Job, line);
+    };
+    source.addEventListener('progress', onEvent);
+    let ended = false;
+    source.addEventListener('end', (ev) => {
+      ended = true;
+      onEvent(ev as MessageEvent);
+      source.close();
+      resolve(true);
+    });
+    // EventSource would reconnect on its own; one failure goes to polling.
+    source.addEventListener('error', () => {
+      if (ended) return;
+      source.close();
+      resolve(false);
+    });
+    ctx.signal.addEventListener('abort', () => { source.close(); resolve(true); });
+  });
 
   const send = async (file: File) => {
     const bar = h('progress', { max: 100, value: 0 });
@@ -45,7 +83,7 @@ export function renderUpload(ctx: Ctx): void {
         bar.value = total ? Math.round(100 * sent / total) : 0;
       });
       bar.value = 100;
-      await poll(String(reply.job), state);
+      if (!(await follow(String(reply.job), state))) await poll(String(reply.job), state);
     } catch (e) {
       if (!(e instanceof DOMException && e.name === 'AbortError')) {
         fill(state, errorText(e));
