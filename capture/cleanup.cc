@@ -168,6 +168,312 @@ ScannerMarks RemoveScannerMarks(const cv::Mat& gray, double dpi) {
   return out;
 }
 
+namespace {
+
+// Distance from one side of the scan to the paper, per row or column of
+// that side, on the filled paper mask (0: paper at the edge).
+std::vector<int> DepthFromSide(const cv::Mat& paper, int side) {
+  const bool vertical = side == 0 || side == 2;  // left, right
+  const int n = vertical ? paper.rows : paper.cols;
+  const int span = vertical ? paper.cols : paper.rows;
+  std::vector<int> depth(n, span);
+  for (int i = 0; i < n; ++i) {
+    for (int d = 0; d < span; ++d) {
+      int x = 0, y = 0;
+      switch (side) {
+        case 0: x = d, y = i; break;              // left
+        case 1: x = i, y = d; break;              // top
+        case 2: x = span - 1 - d, y = i; break;   // right
+        default: x = i, y = span - 1 - d; break;  // bottom
+      }
+      if (paper.at<uchar>(y, x)) {
+        depth[i] = d;
+        break;
+      }
+    }
+  }
+  return depth;
+}
+
+struct SideFit {
+  bool border = false;
+  double angle = 0;  // degrees counter-clockwise of the paper's edge
+  std::vector<int> depth;
+};
+
+// A side is a border when the background reaches at least min_depth into
+// the scan along half its length or more, and the paper's edge there is a
+// straight line (nine in ten points within tolerance of one fitted line).
+SideFit FitSide(const cv::Mat& paper, int side, int min_depth, double tolerance,
+                double min_coverage) {
+  SideFit fit;
+  const std::vector<int> depth = DepthFromSide(paper, side);
+  const int span = (side == 0 || side == 2) ? paper.cols : paper.rows;
+  std::vector<cv::Point2f> points;
+  for (size_t i = 0; i < depth.size(); ++i) {
+    if (depth[i] >= min_depth && depth[i] < span) {
+      points.emplace_back(static_cast<float>(i), static_cast<float>(depth[i]));
+    }
+  }
+  if (points.size() < min_coverage * depth.size() || points.size() < 8) return fit;
+  cv::Vec4f line;
+  cv::fitLine(points, line, cv::DIST_HUBER, 0, 0.01, 0.01);
+  if (std::abs(line[0]) < 1e-6) return fit;
+  const double slope = line[1] / line[0];
+  int inliers = 0;
+  for (const auto& p : points) {
+    const double expected = line[3] + slope * (p.x - line[2]);
+    if (std::abs(p.y - expected) <= tolerance) ++inliers;
+  }
+  if (inliers < 0.9 * points.size()) return fit;
+  // Depth grows along the side: on the left side that is the paper's edge
+  // leaning right towards the bottom (a counter-clockwise turn), on the
+  // top side the edge dropping to the right (clockwise), and mirrored on
+  // the right and bottom sides.
+  const double degrees = std::atan(slope) * 180.0 / CV_PI;
+  switch (side) {
+    case 0: fit.angle = degrees; break;
+    case 1: fit.angle = -degrees; break;
+    case 2: fit.angle = -degrees; break;
+    default: fit.angle = degrees; break;
+  }
+  fit.border = true;
+  fit.depth = depth;
+  return fit;
+}
+
+// The paper's edge along one side of the full-size scan: the steepest rise
+// from background to paper near where the reduced mask put it, per row or
+// column, then one straight line through those points (text touching the
+// edge and noise are outliers and dropped). inward = a + b * along.
+struct EdgeLine {
+  int side = 0;
+  double a = 0, b = 0;
+};
+
+bool FitEdge(const cv::Mat& smooth, int side, const std::vector<int>& small_depth,
+             double scale, EdgeLine* edge) {
+  const bool vertical = side == 0 || side == 2;
+  const int n = vertical ? smooth.rows : smooth.cols;
+  const int span = vertical ? smooth.cols : smooth.rows;
+  const int small_span = static_cast<int>(std::lround(span * scale));
+  const int reach = static_cast<int>(std::ceil(3 / scale)) + 2;
+  std::vector<cv::Point2f> points;
+  for (int i = 0; i < n; ++i) {
+    const int j = std::min(static_cast<int>(small_depth.size()) - 1,
+                           static_cast<int>(i * scale));
+    const int d = small_depth[j];
+    if (d <= 0 || d >= small_span - 1) continue;
+    const int centre = static_cast<int>(std::lround((d + 0.5) / scale));
+    const int lo = std::max(1, centre - reach), hi = std::min(span - 2, centre + reach);
+    int best = -1;
+    int best_rise = 0;
+    for (int q = lo; q <= hi; ++q) {
+      int xa, ya, xb, yb;
+      auto at = [&](int inward, int* x, int* y) {
+        switch (side) {
+          case 0: *x = inward, *y = i; break;
+          case 1: *x = i, *y = inward; break;
+          case 2: *x = smooth.cols - 1 - inward, *y = i; break;
+          default: *x = i, *y = smooth.rows - 1 - inward; break;
+        }
+      };
+      at(q - 1, &xa, &ya);
+      at(q + 1, &xb, &yb);
+      const int rise = smooth.at<uchar>(yb, xb) - smooth.at<uchar>(ya, xa);
+      if (rise > best_rise) best_rise = rise, best = q;
+    }
+    if (best > 0) points.emplace_back(static_cast<float>(i), static_cast<float>(best));
+  }
+  if (points.size() < 8) return false;
+  for (int pass = 0; pass < 2; ++pass) {
+    cv::Vec4f line;
+    cv::fitLine(points, line, cv::DIST_HUBER, 0, 0.01, 0.01);
+    if (std::abs(line[0]) < 1e-6) return false;
+    edge->side = side;
+    edge->b = line[1] / line[0];
+    edge->a = line[3] - edge->b * line[2];
+    std::vector<cv::Point2f> kept;
+    for (const auto& p : points) {
+      if (std::abs(p.y - (edge->a + edge->b * p.x)) <= 2.0) kept.push_back(p);
+    }
+    if (kept.size() < 8) return false;
+    points.swap(kept);
+  }
+  return true;
+}
+
+}  // namespace
+
+PaperRegion FindPaper(const cv::Mat& gray, double dpi) {
+  PaperRegion out;
+  if (gray.empty() || gray.type() != CV_8UC1 || gray.cols < 64 || gray.rows < 64) {
+    return out;
+  }
+  dpi = std::max(dpi, 50.0);
+  // Found at 100 dpi at most: the band is millimetres wide, and the edge is
+  // placed on the full-size scan by interpolation below.
+  const double scale = std::min(1.0, 100.0 / dpi);
+  cv::Mat small;
+  if (scale < 1.0) {
+    cv::resize(gray, small, {}, scale, scale, cv::INTER_AREA);
+  } else {
+    small = gray.clone();
+  }
+  const double mm = dpi * scale / 25.4;
+  cv::medianBlur(small, small, 3);
+  // Text, rules, stamps and thin pictures are dark features narrower than
+  // 6 mm: the closing removes them, including text touching the paper's
+  // edge, and keeps the edge between paper and background where it is.
+  const int k = std::max(3, static_cast<int>(std::lround(6 * mm))) | 1;
+  // The scan is framed in black first: a band narrower than the kernel
+  // along the scan's edge would otherwise be closed over like a stroke.
+  cv::Mat framed;
+  cv::copyMakeBorder(small, framed, k, k, k, k, cv::BORDER_CONSTANT, cv::Scalar(0));
+  cv::morphologyEx(framed, framed, cv::MORPH_CLOSE,
+                   cv::getStructuringElement(cv::MORPH_RECT, {k, k}));
+  cv::Mat closed = framed(cv::Rect(k, k, small.cols, small.rows)).clone();
+  cv::Mat bright;
+  cv::threshold(closed, bright, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
+  // The paper: the largest bright region, its holes (a dark photo) filled.
+  cv::Mat labels, stats, centroids;
+  const int n = cv::connectedComponentsWithStats(bright, labels, stats, centroids, 4);
+  int best = 0;
+  for (int i = 1; i < n; ++i) {
+    if (best == 0 || stats.at<int>(i, cv::CC_STAT_AREA) > stats.at<int>(best, cv::CC_STAT_AREA)) {
+      best = i;
+    }
+  }
+  if (best == 0) return out;
+  const double total = static_cast<double>(small.total());
+  if (stats.at<int>(best, cv::CC_STAT_AREA) < 0.4 * total) return out;
+  cv::Mat region = labels == best;
+  std::vector<std::vector<cv::Point>> contours;
+  cv::findContours(region.clone(), contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_NONE);
+  if (contours.empty()) return out;
+  size_t largest = 0;
+  for (size_t i = 1; i < contours.size(); ++i) {
+    if (cv::contourArea(contours[i]) > cv::contourArea(contours[largest])) largest = i;
+  }
+  // A sheet, even turned and cut by the scan's edge, is convex; paper
+  // around a dark picture printed off its corner is not.
+  std::vector<cv::Point> hull;
+  cv::convexHull(contours[largest], hull);
+  if (cv::contourArea(contours[largest]) < 0.97 * cv::contourArea(hull)) return out;
+  cv::Mat paper(small.size(), CV_8UC1, cv::Scalar(0));
+  cv::drawContours(paper, contours, static_cast<int>(largest), cv::Scalar(255), cv::FILLED);
+  const int background_pixels = static_cast<int>(total) - cv::countNonZero(paper);
+  if (background_pixels < 0.01 * total) return out;
+  // Paper and background must differ clearly: grey paper next to grey
+  // paper is no border.
+  auto median_of = [&](const cv::Mat& mask) {
+    int hist[256] = {0};
+    int count = 0;
+    for (int y = 0; y < closed.rows; ++y) {
+      const uchar* c = closed.ptr<uchar>(y);
+      const uchar* m = mask.ptr<uchar>(y);
+      for (int x = 0; x < closed.cols; ++x) {
+        if (m[x]) ++hist[c[x]], ++count;
+      }
+    }
+    int seen = 0;
+    for (int v = 0; v < 256; ++v) {
+      seen += hist[v];
+      if (2 * seen >= count) return v;
+    }
+    return 255;
+  };
+  out.paper_level = median_of(paper);
+  out.background = median_of(~paper);
+  if (out.paper_level - out.background < 50) return out;
+  // Each side: a straight-edged band of background. A dark photo or a
+  // black bar printed at the page's edge is neither straight-edged along
+  // half a side at one angle with another side, nor is it background.
+  const int min_depth = std::max(2, static_cast<int>(std::lround(1.5 * mm)));
+  const double tolerance = std::max(2.0, 1.0 * mm);
+  std::vector<SideFit> fits(4);
+  int sides = 0;
+  for (int side = 0; side < 4; ++side) {
+    fits[side] = FitSide(paper, side, min_depth, tolerance, 0.5);
+    sides += fits[side].border;
+  }
+  out.border_sides = sides;
+  if (sides < 2) return out;
+  std::vector<double> angles;
+  for (const auto& fit : fits) {
+    if (fit.border) angles.push_back(fit.angle);
+  }
+  const auto [lo, hi] = std::minmax_element(angles.begin(), angles.end());
+  if (*hi - *lo > 1.5 || std::abs(*lo) > 15 || std::abs(*hi) > 15) return out;
+  // Two sides make it a sheet on a background; a turned sheet's corner
+  // shows background along part of a third side, which counts then.
+  for (int side = 0; side < 4; ++side) {
+    if (fits[side].border) continue;
+    SideFit part = FitSide(paper, side, min_depth, tolerance, 0.15);
+    if (part.border && std::abs(part.angle - (*lo + *hi) / 2) <= 1.5) fits[side] = part;
+  }
+  // Each edge placed on the full-size scan.
+  cv::Mat smooth;
+  cv::GaussianBlur(gray, smooth, {5, 5}, 0);
+  std::vector<EdgeLine> edges;
+  double angle_sum = 0;
+  for (int side = 0; side < 4; ++side) {
+    if (!fits[side].border) continue;
+    EdgeLine edge;
+    if (!FitEdge(smooth, side, fits[side].depth, scale, &edge)) return out;
+    const double degrees = std::atan(edge.b) * 180.0 / CV_PI;
+    angle_sum += (side == 0 || side == 3) ? degrees : -degrees;
+    edges.push_back(edge);
+  }
+  out.border_sides = static_cast<int>(edges.size());
+  out.angle = angle_sum / static_cast<double>(edges.size());
+  // The paper: inside every edge line.
+  out.paper = cv::Mat(gray.size(), CV_8UC1, cv::Scalar(255));
+  for (const EdgeLine& e : edges) {
+    const bool vertical = e.side == 0 || e.side == 2;
+    const int n = vertical ? gray.rows : gray.cols;
+    for (int i = 0; i < n; ++i) {
+      // Pixels nearer the side than the edge are background.
+      const int limit = std::clamp(static_cast<int>(std::ceil(e.a + e.b * i)), 0,
+                                   vertical ? gray.cols : gray.rows);
+      for (int q = 0; q < limit; ++q) {
+        int x, y;
+        switch (e.side) {
+          case 0: x = q, y = i; break;
+          case 1: x = i, y = q; break;
+          case 2: x = gray.cols - 1 - q, y = i; break;
+          default: x = i, y = gray.rows - 1 - q; break;
+        }
+        out.paper.at<uchar>(y, x) = 0;
+      }
+    }
+  }
+  out.crop = cv::boundingRect(out.paper);
+  if (out.crop.area() < 0.4 * static_cast<double>(gray.total())) return out;
+  out.found = true;
+  return out;
+}
+
+PaperCrop CropToPaper(const cv::Mat& gray, const cv::Mat& color,
+                      const PaperRegion& region) {
+  PaperCrop out;
+  if (!region.found) {
+    out.gray = gray;
+    out.color = color;
+    return out;
+  }
+  const cv::Mat outside = ~region.paper(region.crop);
+  out.gray = gray(region.crop).clone();
+  // Painted the paper's own shade, so no new edge appears where the
+  // background was.
+  out.gray.setTo(cv::Scalar(region.paper_level), outside);
+  if (!color.empty()) {
+    out.color = color(region.crop).clone();
+    out.color.setTo(cv::Scalar(255, 255, 255), outside);
+  }
+  return out;
+}
+
 BlankCheck CheckBlank(const cv::Mat& gray, const cv::Mat& color, double dpi,
                       const CleanupOptions& options) {
   BlankCheck check;
@@ -297,6 +603,8 @@ Result<CleanPage> Prepare(const RawPage& raw, const CleanupOptions& options) {
       return MakeError(ErrorCode::kUnsupported,
                        PageName(page) + ": unsupported channel count");
     }
+    // The colour scan, cropped with the page; the blank check looks at it.
+    cv::Mat source_color = raw.image.channels() == 3 ? raw.image : cv::Mat();
     // An all-black page first: scanner-mark removal would paint it white
     // as one big "border", and it would pass for blank.
     const BlankCheck dark = CheckBlank(page.gray, cv::Mat(), page.dpi, options);
@@ -308,6 +616,22 @@ Result<CleanPage> Prepare(const RawPage& raw, const CleanupOptions& options) {
                        "lid, jam), not a blank page; kept, check the scanner and "
                        "rescan it",
                        PageName(page), dark.dark_fraction * 100)});
+    }
+    if (options.crop_to_paper && !page.dark_fault) {
+      PaperRegion region = FindPaper(page.gray, page.dpi);
+      if (region.found) {
+        PaperCrop crop = CropToPaper(page.gray, source_color, region);
+        page.gray = std::move(crop.gray);
+        source_color = std::move(crop.color);
+        if (page.has_color) page.color = source_color;
+        page.paper_crop = region.crop;
+        page.warnings.push_back(
+            {"paper-cropped",
+             fmt::format("{}: the paper lay on a dark background ({} sides); "
+                         "cropped to the paper at ({}, {}), {} x {} pixels",
+                         PageName(page), region.border_sides, region.crop.x,
+                         region.crop.y, region.crop.width, region.crop.height)});
+      }
     }
     if (options.remove_scanner_marks && !page.dark_fault) {
       ScannerMarks marks = RemoveScannerMarks(page.gray, page.dpi);
@@ -321,7 +645,7 @@ Result<CleanPage> Prepare(const RawPage& raw, const CleanupOptions& options) {
     }
     page.blank = !page.dark_fault &&
                  CheckBlank(page.gray,
-                            raw.image.channels() == 3 ? raw.image : cv::Mat(),
+                            source_color,
                             page.dpi, options)
                      .blank;
     if (!page.blank) AddQualityWarnings(page);

@@ -28,6 +28,9 @@ struct CleanPage {
   // Almost all black: a scanner fault (lamp, open lid), never blank; it
   // carries a kScannerFaultWarning.
   bool dark_fault = false;
+  // Where the page was cut out of the scan when it lay on a dark
+  // background (FindPaper); empty when the whole scan is the page.
+  cv::Rect paper_crop;
   int rotation = 0;          // degrees clockwise applied so far (0/90/180/270)
   double skew = 0.0;         // degrees of deskew applied (counter-clockwise +)
   std::string source_file;
@@ -51,6 +54,9 @@ struct CleanupOptions {
   double color_fraction = 0.0005;
   // Paint dark scanner borders and punch holes white before OCR.
   bool remove_scanner_marks = true;
+  // Crop a page scanned with the lid open or on a dark background to the
+  // paper (FindPaper) before anything else looks at it.
+  bool crop_to_paper = true;
 };
 
 // Code of the page warning for an (almost) all-black page.
@@ -83,7 +89,42 @@ struct ScannerMarks {
 };
 ScannerMarks RemoveScannerMarks(const cv::Mat& gray, double dpi);
 
-// Grayscale conversion, scanner-mark removal, colour and blank detection,
+// The sheet of paper on a scan that shows dark background around it (lid
+// open, a dark platen, a shadow): found when at least two sides of the scan
+// show a dark band whose inner edge is a straight line, all of them at one
+// angle, and the bright region inside covers at least 40% of the scan. The
+// band's text touching the paper's edge, thick rules, dark photos and
+// pictures printed on the page are not background: the page is closed
+// (dark features up to 6 mm wide removed) before it is looked at, and a
+// dark area that does not run along a side as a straight-edged band is not
+// a border. A page without such borders is not found, and is left exactly
+// as it is.
+//
+// paper: the paper's pixels (CV_8UC1 255, same size as the scan), holes
+// (a dark photo inside) filled. crop: the paper's bounding box in the scan.
+// angle: how far the paper's edges are turned, degrees counter-clockwise.
+struct PaperRegion {
+  bool found = false;
+  cv::Rect crop;
+  cv::Mat paper;
+  double angle = 0.0;
+  int border_sides = 0;  // sides with a dark band (0..4)
+  int background = 0;    // median grey of the band
+  int paper_level = 0;   // median grey of the paper
+};
+PaperRegion FindPaper(const cv::Mat& gray, double dpi);
+
+// The scan cropped to the paper, the background left inside the crop (the
+// corners of a turned sheet) painted white. color may be empty; else it is
+// cropped alike.
+struct PaperCrop {
+  cv::Mat gray;
+  cv::Mat color;
+};
+PaperCrop CropToPaper(const cv::Mat& gray, const cv::Mat& color,
+                      const PaperRegion& region);
+
+// Grayscale conversion, cropping to the paper, scanner-mark removal, colour and blank detection,
 // quality warnings (low dpi, too dark, too light, blurred, text cut off at
 // an edge).
 Result<CleanPage> Prepare(const RawPage& raw, const CleanupOptions& options);
