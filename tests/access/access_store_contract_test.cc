@@ -147,6 +147,23 @@ TEST_P(AccessStoreContract, UsersAndRolesKeepOneActiveAdmin) {
   EXPECT_EQ(access().ListUsers()->size(), 2u);
 }
 
+TEST_P(AccessStoreContract, UsersAreListedByNameBytewise) {
+  Secure();
+  for (const char* name : {"bob", "Zed", "ann", "张三"}) {
+    ASSERT_TRUE(access().AddUser(name, "long enough", {"clerk", "auditor"}, "admin"));
+  }
+  auto users = access().ListUsers();
+  ASSERT_TRUE(users) << users.error().message;
+  std::vector<std::string> names;
+  for (const auto& u : *users) names.push_back(u.name);
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"Zed", "admin", "ann", "bob", "张三"}));
+  EXPECT_EQ((*users)[1].roles, std::vector<std::string>{"admin"});
+  EXPECT_EQ((*users)[2].roles, (std::vector<std::string>{"auditor", "clerk"}));
+  EXPECT_EQ((*users)[2].created_by, "admin");
+  EXPECT_TRUE((*users)[2].active);
+}
+
 TEST_P(AccessStoreContract, PasswordsAndSessionsProveWhoActs) {
   Secure();
   ASSERT_TRUE(access().AddUser("ann", "long enough", {"clerk"}, "admin"));

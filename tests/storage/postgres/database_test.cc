@@ -109,6 +109,39 @@ TEST_F(PostgresDatabase, ASerializationFailureIsRunAgainNotShown) {
   EXPECT_EQ(Counter(1), 2);  // both increments, neither lost
 }
 
+TEST_F(PostgresDatabase, ATransactionThatAlwaysLosesIsAConflictAfterItsAttempts) {
+  // Every run loses the same race: after max_attempts runs the caller gets
+  // one clean kConflict, and nothing of this transaction is written.
+  PoolOptions options;
+  options.max_attempts = 3;
+  auto mine = PgCatalog::Open(database_->url(), options);
+  ASSERT_TRUE(mine) << mine.error().message;
+  auto other = PgCatalog::Open(database_->url());
+  ASSERT_TRUE(other) << other.error().message;
+  int runs = 0;
+  auto s = (*mine)->db().Transact("setting the counter", [&](Tx& tx) -> Status {
+    ++runs;
+    tx.Run("SELECT n FROM counter WHERE id = 1");
+    auto o = (*other)->db().Transact("a concurrent increment", [](Tx& t) -> Status {
+      t.Run("UPDATE counter SET n = n + 1 WHERE id = 1");
+      return Ok();
+    });
+    EXPECT_TRUE(o) << o.error().message;
+    tx.Run("UPDATE counter SET n = 100 WHERE id = 1");
+    tx.Run("UPDATE counter SET n = 100 WHERE id = 2");
+    return Ok();
+  });
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().code, ErrorCode::kConflict);
+  EXPECT_NE(s.error().message.find("setting the counter"), std::string::npos)
+      << s.error().message;
+  EXPECT_NE(s.error().message.find("busy"), std::string::npos) << s.error().message;
+  EXPECT_EQ(runs, 3);
+  EXPECT_EQ((*mine)->db().retries(), 2);
+  EXPECT_EQ(Counter(1), 3);  // the other station's three increments only
+  EXPECT_EQ(Counter(2), 0);
+}
+
 TEST_F(PostgresDatabase, ADeadlockIsRunAgainNotShown) {
   // Two transactions lock rows 1 and 2 in opposite orders; the server
   // aborts one as a deadlock victim, which runs again. Both succeed.
