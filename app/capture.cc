@@ -122,6 +122,14 @@ Result<pipeline::WatchReport> Watch(Station& station, const Caller& caller,
   return op.Finish(run());
 }
 
+Result<pipeline::HotFolderState> ShowHotFolder(Station& station, const Caller& caller,
+                                               const std::filesystem::path& dir) {
+  Operation op(station, caller, "capture.hotfolder");
+  op.Record(dir.string());
+  if (auto s = op.Authorize(); !s) return std::unexpected(s.error());
+  return op.Finish(pipeline::ReadHotFolder(dir));
+}
+
 Status MakeCoverSheet(Station& station, const Caller& caller,
                       const capture::CoverSheet& sheet,
                       const std::filesystem::path& to) {

@@ -71,6 +71,12 @@ Result<pipeline::WatchReport> Watch(Station& station, const Caller& caller,
                                     const WatchInput& input,
                                     const pipeline::WatchCallbacks& callbacks);
 
+// What a hot folder holds now: waiting, being processed, failed with the
+// reason, and how many are done (operation capture.hotfolder; reads the
+// folder only, changes nothing).
+Result<pipeline::HotFolderState> ShowHotFolder(Station& station, const Caller& caller,
+                                               const std::filesystem::path& dir);
+
 // Writes a printable cover sheet PDF to `to`.
 Status MakeCoverSheet(Station& station, const Caller& caller,
                       const capture::CoverSheet& sheet,

@@ -25,6 +25,7 @@ void RegisterServe(CLI::App& app, const GlobalOptions& global, Action* action) {
     int session_hours = 8;
     bool behind_proxy = false;
     std::uint64_t upload_limit_mb = 512;
+    std::string hot_folder;
   };
   auto args = std::make_shared<Args>();
   cmd->add_option("--listen", args->listen, "HOST:PORT to listen on (port 0: any free port)")
@@ -44,6 +45,9 @@ void RegisterServe(CLI::App& app, const GlobalOptions& global, Action* action) {
   cmd->add_option("--upload-limit-mb", args->upload_limit_mb, "Largest upload accepted")
       ->check(CLI::Range(1, 16384))
       ->capture_default_str();
+  cmd->add_option("--hot-folder", args->hot_folder,
+                  "The folder `dossier watch` serves: its status (waiting, failed and why) "
+                  "is shown on the upload screen");
   cmd->add_flag("--behind-proxy", args->behind_proxy,
                 "Trust X-Forwarded-Proto from a TLS proxy (cookies become Secure)");
   cmd->callback([&global, args, action] {
@@ -65,6 +69,7 @@ void RegisterServe(CLI::App& app, const GlobalOptions& global, Action* action) {
       options.api.idle_timeout = std::chrono::minutes(args->idle_minutes);
       options.api.session_hours = args->session_hours;
       options.api.behind_proxy = args->behind_proxy;
+      options.api.hot_folder = args->hot_folder;
       auto s = server::Serve(options, [](const std::string& where) {
         fmt::print("dossier serve: listening on {} (Ctrl-C or SIGTERM stops)\n", where);
         std::fflush(stdout);

@@ -100,6 +100,7 @@ constexpr OperationInfo kOperations[] = {
     {"document.ingest", "document.ingest"},
     {"capture.scan", "document.ingest"},
     {"capture.watch", "document.ingest"},
+    {"capture.hotfolder", "document.ingest"},
     {"capture.cover", "document.ingest"},
     {"profile.list", "document.ingest"},
     {"profile.add", "profile.manage"},

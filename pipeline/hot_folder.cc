@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <chrono>
@@ -17,6 +18,8 @@
 #include <set>
 #include <thread>
 
+#include "core/clock.h"
+#include "core/file_util.h"
 #include "records/coding_rule.h"
 
 namespace dossier::pipeline {
@@ -933,6 +936,109 @@ Result<WatchReport> RunHotFolder(storage::Archive& archive,
                                  const WatchCallbacks& callbacks) {
   HotFolder folder(archive, options, callbacks);
   return folder.Run();
+}
+
+namespace {
+
+std::string ModifiedUtc(const fs::file_time_type& t) {
+  const auto sys = std::chrono::file_clock::to_sys(t);
+  return FormatUtc(std::chrono::time_point_cast<TimePoint::duration>(sys));
+}
+
+// The regular files (and links) directly in dir, as entries under rel.
+void ListFiles(const fs::path& dir, const fs::path& rel, const std::string& customer,
+               bool with_reasons, std::vector<HotFolderEntry>& out) {
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    const std::string name = e.path().filename().string();
+    if (Ignored(name)) continue;
+    std::error_code sec;
+    const auto st = e.symlink_status(sec);
+    if (sec) continue;
+    HotFolderEntry entry;
+    entry.link = fs::is_symlink(st);
+    if (!entry.link && !fs::is_regular_file(st)) continue;
+    entry.path = rel / name;
+    entry.customer_code = customer;
+    if (!entry.link) {
+      entry.bytes = fs::file_size(e.path(), sec);
+      auto t = fs::last_write_time(e.path(), sec);
+      if (!sec) entry.modified = ModifiedUtc(t);
+    }
+    if (with_reasons) {
+      // "<shown path>\n<reason>\n", written beside the failed file.
+      auto text = ReadFile(e.path().string() + ".reason.txt");
+      if (text) {
+        const auto nl = text->find('\n');
+        std::string reason = nl == std::string::npos ? *text : text->substr(nl + 1);
+        while (!reason.empty() && (reason.back() == '\n' || reason.back() == '\r')) reason.pop_back();
+        entry.reason = reason;
+      }
+    }
+    out.push_back(std::move(entry));
+  }
+}
+
+void ListTree(const fs::path& dir, const fs::path& rel, bool with_reasons,
+              std::vector<HotFolderEntry>& out) {
+  ListFiles(dir, rel, rel.empty() ? "" : rel.begin()->string(), with_reasons, out);
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.empty() || name[0] == '.') continue;
+    std::error_code sec;
+    if (!fs::is_directory(e.symlink_status(sec))) continue;
+    ListTree(e.path(), rel / name, with_reasons, out);
+  }
+}
+
+}  // namespace
+
+Result<HotFolderState> ReadHotFolder(const fs::path& dir, int limit) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    return MakeError(ErrorCode::kNotFound,
+                     fmt::format("hot folder {} does not exist", dir.string()));
+  }
+  HotFolderState state;
+  // Waiting: DIR itself and its customer sub-folders (one level, as a watch takes them).
+  ListFiles(dir, "", "", false, state.waiting);
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    const std::string name = e.path().filename().string();
+    if (Ignored(name) || name == kDone || name == kFailed) continue;
+    std::error_code sec;
+    if (!fs::is_directory(e.symlink_status(sec))) continue;
+    ListFiles(e.path(), name, name, false, state.waiting);
+  }
+  const fs::path processing = dir / kProcessingFolder;
+  if (fs::is_directory(fs::symlink_status(processing, ec))) {
+    ListTree(processing, "", false, state.processing);
+  }
+  const fs::path failed = dir / kFailed;
+  if (fs::is_directory(fs::symlink_status(failed, ec))) {
+    ListTree(failed, "", true, state.failed);
+    for (auto& f : state.failed) f.path = fs::path(kFailed) / f.path;
+  }
+  const fs::path done = dir / kDone;
+  if (fs::is_directory(fs::symlink_status(done, ec))) {
+    std::vector<HotFolderEntry> all;
+    ListTree(done, "", false, all);
+    state.done = static_cast<int>(all.size());
+  }
+  std::sort(state.waiting.begin(), state.waiting.end(),
+            [](const auto& a, const auto& b) { return a.modified < b.modified; });
+  std::sort(state.failed.begin(), state.failed.end(),
+            [](const auto& a, const auto& b) { return a.modified > b.modified; });
+  const auto cut = [&](std::vector<HotFolderEntry>& v) {
+    if (limit > 0 && v.size() > static_cast<std::size_t>(limit)) {
+      v.resize(static_cast<std::size_t>(limit));
+      state.truncated = true;
+    }
+  };
+  cut(state.waiting);
+  cut(state.processing);
+  cut(state.failed);
+  return state;
 }
 
 }  // namespace dossier::pipeline

@@ -66,6 +66,7 @@
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "core/result.h"
 #include "pipeline/ingest.h"
@@ -125,5 +126,27 @@ struct WatchReport {
 Result<WatchReport> RunHotFolder(storage::Archive& archive,
                                  const WatchOptions& options,
                                  const WatchCallbacks& callbacks = {});
+
+// What a hot folder holds now, read without changing anything and without
+// following a symbolic link: what waits to be taken (the files a watch
+// would take, in DIR and its customer sub-folders), what is being
+// processed, what failed and why (its .reason.txt), and how many are done.
+struct HotFolderEntry {
+  std::filesystem::path path;  // relative to DIR ("KH-…/scan.png", "failed/x.pdf")
+  std::string customer_code;   // the sub-folder's name; '' in DIR itself
+  std::uintmax_t bytes = 0;
+  std::string modified;        // ISO 8601 UTC
+  std::string reason;          // failed/ only
+  bool link = false;           // a symbolic link (a watch fails it)
+};
+struct HotFolderState {
+  std::vector<HotFolderEntry> waiting;     // oldest first
+  std::vector<HotFolderEntry> processing;
+  std::vector<HotFolderEntry> failed;      // newest first
+  int done = 0;
+  bool truncated = false;  // a list was cut at `limit`
+};
+// kNotFound when DIR does not exist; at most `limit` entries per list.
+Result<HotFolderState> ReadHotFolder(const std::filesystem::path& dir, int limit = 200);
 
 }  // namespace dossier::pipeline

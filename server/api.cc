@@ -912,6 +912,36 @@ std::vector<Route> BuildRoutes() {
     c.api.jobs_cv.notify_all();
     return JsonResponse(202, json{{"job", job.id}, {"state", "queued"}});
   });
+  add("GET", "/api/hotfolder", "capture.hotfolder", [](Ctx& c) {
+    const auto& dir = c.api.options.hot_folder;
+    if (dir.empty()) {
+      // Nothing to read; still the caller's permission and a log entry.
+      auto r = app::Run(c.station, c.caller, "capture.hotfolder", [] { return Result<int>(0); });
+      if (!r) return Fail(r.error());
+      return JsonResponse(200, json{{"configured", false}});
+    }
+    auto state = app::ShowHotFolder(c.station, c.caller, dir);
+    if (!state) return Fail(state.error());
+    auto list = [](const std::vector<pipeline::HotFolderEntry>& entries) {
+      json out = json::array();
+      for (const auto& e : entries) {
+        out.push_back(json{{"path", e.path.generic_string()},
+                           {"customer", e.customer_code.empty() ? json(nullptr) : json(e.customer_code)},
+                           {"bytes", e.bytes},
+                           {"modified", e.modified.empty() ? json(nullptr) : json(e.modified)},
+                           {"reason", e.reason.empty() ? json(nullptr) : json(e.reason)},
+                           {"link", e.link}});
+      }
+      return out;
+    };
+    return JsonResponse(200, json{{"configured", true},
+                                  {"dir", dir.string()},
+                                  {"waiting", list(state->waiting)},
+                                  {"processing", list(state->processing)},
+                                  {"failed", list(state->failed)},
+                                  {"done", state->done},
+                                  {"truncated", state->truncated}});
+  });
   add("GET", "/api/jobs/{id}", "job.show", [](Ctx& c) {
     json body;
     auto r = app::Run(c.station, c.caller, "job.show", [&]() -> Result<int> {

@@ -33,6 +33,9 @@ struct ApiOptions {
   // Trust X-Forwarded-Proto from a reverse proxy on loopback (docs/deploy.md)
   bool behind_proxy = false;
   int ingest_jobs = 1;  // OCR workers of an upload's ingest
+  // The hot folder a `dossier watch` serves, shown on the upload screen;
+  // empty: none.
+  std::filesystem::path hot_folder;
   // false: uploads are accepted and queued, but none is ingested until
   // StartJobs (tests that need a job to stay unfinished).
   bool start_jobs = true;

@@ -53,6 +53,7 @@ class Station {
     this.home = path.join(this.dir, 'home');
     this.errors = [];
     this.pages = [];
+    this.serverArgs = [];  // more `dossier serve` flags, set by a test's prepare
   }
 
   password(user) {
@@ -77,7 +78,8 @@ class Station {
     const env = { ...process.env, HOME: this.home, OMP_THREAD_LIMIT: '1' };
     for (const k of ['DOSSIER_USER', 'DOSSIER_PASSWORD', 'DOSSIER_SESSION', 'DOSSIER_ARCHIVE']) delete env[k];
     this.server = spawn(need('DOSSIER_BIN'),
-      ['serve', '--listen', `127.0.0.1:${port}`, '--archive', this.archive, '--web', need('DOSSIER_WEB_DIR')],
+      ['serve', '--listen', `127.0.0.1:${port}`, '--archive', this.archive, '--web', need('DOSSIER_WEB_DIR'),
+       ...this.serverArgs],
       { env, stdio: ['ignore', log, log] });
     this.exited = new Promise((resolve) => this.server.on('exit', (code, signal) => resolve({ code, signal })));
     let up = false;
@@ -151,11 +153,14 @@ class Station {
 }
 
 // Runs one browser test: a station of its own, the body, then cleanup.
-// Exit code 0 only when the body passed and no page threw.
-export async function run(name, body) {
+// prepare(station), if given, runs before the server starts (files to set
+// up, station.serverArgs). Exit code 0 only when the body passed and no
+// page threw.
+export async function run(name, body, prepare) {
   const station = new Station(name);
   let failed = false;
   try {
+    if (prepare) await prepare(station);
     await station.start();
     await body(station);
     assert.deepEqual(station.errors, [], 'errors in the browser');

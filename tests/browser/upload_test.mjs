@@ -31,7 +31,8 @@ await run('upload', async (s) => {
   const job = /J[0-9a-f]{16}/.exec(await state.textContent())[0];
   assert.ok(requests.includes(`/api/jobs/${job}/events`), 'the job was followed by its events');
   assert.ok(!requests.includes(`/api/jobs/${job}`), 'and not polled');
-  assert.ok((await line.locator('.report').textContent()).includes('"stored": true'));
+  const made = line.locator('.report [data-document] a');
+  assert.match(await made.textContent(), /^D\d{6}$/);
   const review = JSON.parse(s.dossier('admin', ['review', 'list', '--json']));
   assert.ok(review.some((d) => d.customer === customers.en && d.created_by === 'scan1'),
             'the uploaded page is a document waiting for review');
@@ -44,5 +45,5 @@ await run('upload', async (s) => {
     const el = document.querySelector('[data-testid=uploads] li .state');
     return el && el.dataset.via === 'poll' && el.dataset.state === 'done';
   }, null, { timeout: 300000 });
-  assert.ok((await line.locator('.report').textContent()).includes('"duplicate": true'));
+  assert.ok((await line.locator('.report').textContent()).includes('与已有文件相同'));
 });

@@ -7,6 +7,7 @@ import type { DocumentRecord, DocumentView, ReviewSheet } from '../types';
 import { table, section, typeLabel, empty, flash, flashNext, action, docLink, customerLink } from '../ui';
 import { PageViewer } from '../viewer';
 import { fieldBoxesOf, metaList } from './document';
+import { kTypes } from './search';
 import { go, Ctx } from '../router';
 
 export async function renderReviewList(ctx: Ctx): Promise<void> {
@@ -79,6 +80,40 @@ export async function renderReview(ctx: Ctx): Promise<void> {
       await post(`/review/${enc}/fields`, { name: newName.value.trim(), value: newValue.value.trim() });
       go('/review/' + id);
     }))) : h('p', { class: 'hint' }, t(sheet.status === 'pending' ? 'review.readonly' : 'review.done'));
+  // Refile: another customer file and/or type, with the reason the
+  // history keeps (the reviewer's decision, review.decide).
+  const refile = can('review.decide') && (sheet.status === 'pending' || sheet.status === 'filed') ? (() => {
+    const to = h('input', { name: 'refile-customer', value: sheet.customer, 'aria-label': t('refile.customer'),
+                            'data-testid': 'refile-customer' });
+    const kind = h('select', { name: 'refile-type', 'aria-label': t('doc.type'), 'data-testid': 'refile-type' },
+      kTypes.map((v) => h('option', { value: v, selected: v === sheet.type }, typeLabel(v))));
+    const why = h('input', { name: 'refile-reason', placeholder: t('refile.reason'), 'aria-label': t('refile.reason'),
+                             'data-testid': 'refile-reason' });
+    return section(t('refile.title'),
+      h('p', { class: 'hint' }, t(sheet.status === 'filed' ? 'refile.hintfiled' : 'refile.hint')),
+      h('div', { class: 'refile' },
+        h('label', null, t('refile.customer'), to),
+        h('label', null, t('doc.type'), kind),
+        h('label', { class: 'wide' }, t('refile.reason'), why),
+        action(t('refile.submit'), async () => {
+          const customer = to.value.trim();
+          if (!why.value.trim()) {
+            flash(t('refile.needreason'));
+            why.focus();
+            return;
+          }
+          const body: Record<string, string> = { reason: why.value.trim() };
+          if (customer && customer !== sheet.customer) body.customer = customer;
+          if (kind.value !== sheet.type) body.type = kind.value;
+          if (!body.customer && !body.type) {
+            flash(t('refile.nochange'));
+            return;
+          }
+          const r = await post<{ after: DocumentRecord }>(`/documents/${enc}/refile`, body);
+          flashNext(t('refile.done', id, r.after.customer_name || r.after.customer, typeLabel(r.after.type)));
+          go('/review/' + id);
+        }, 'refile-submit')));
+  })() : null;
   fill(ctx.main, h('div', { class: 'doc-layout' }, viewer.el,
     h('aside', { class: 'doc-side' },
       h('h1', null, t('review.of', sheet.title || id)),
@@ -95,5 +130,6 @@ export async function renderReview(ctx: Ctx): Promise<void> {
               sheet.doubtful_pages.map((p) => [
                 h('button', { type: 'button', class: 'link', on: { click: () => viewer.show(p.page) } }, String(p.page)),
                 p.confidence.toFixed(0), p.doubtful.join(' ')]))) : null,
-      decisions)));
+      decisions,
+      refile)));
 }
