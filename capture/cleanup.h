@@ -55,8 +55,10 @@ struct CleanupOptions {
   // Paint dark scanner borders and punch holes white before OCR.
   bool remove_scanner_marks = true;
   // Crop a page scanned with the lid open or on a dark background to the
-  // paper (FindPaper) before anything else looks at it.
-  bool crop_to_paper = true;
+  // paper (FindPaper) before anything else looks at it. Off by default:
+  // on the development corpus it made one bordered contract page read
+  // worse and a bordered blank back not blank (docs/capture.md).
+  bool crop_to_paper = false;
 };
 
 // Code of the page warning for an (almost) all-black page.

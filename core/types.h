@@ -30,6 +30,9 @@ struct OcrWord {
   int baseline = 0;        // y of the baseline in pixels (box bottom if unknown)
   float confidence = 0.f;  // 0..100
   int line = 0;            // index into OcrPage::lines
+  // Confidence (0..100) of each code point of text, in order, where the
+  // engine gives one per character; empty when it does not.
+  std::vector<float> symbol_confidence;
 };
 
 struct OcrLine {

@@ -25,6 +25,16 @@
 
 namespace dossier::fields {
 
+// A value with one character changed that passes the check a misread USCC
+// or ID number failed: offered to the reviewer, never applied by itself.
+struct Correction {
+  std::string value;        // the whole value with the change, normalised
+  int position = 0;         // 0-based index of the changed character
+  std::string read;         // the character OCR read there
+  float confidence = -1.f;  // OCR's confidence in that character, 0..100;
+                            // -1 when unknown (plain text)
+};
+
 struct SuggestedField {
   std::string name;         // see the list above
   std::string value;        // normalised; the raw text if problem is set
@@ -34,6 +44,11 @@ struct SuggestedField {
                             // halved when the value failed its check
   int page = 0;             // 1-based page number within the document
   std::vector<Box> boxes;   // the OCR words it came from (empty from text)
+  // For a USCC or ID number whose check failed: the one-character changes
+  // that pass it, least sure character first (OCR's per-character
+  // confidence), then look-alike pairs (0/O, 1/I, 8/B ...); at most five.
+  // value and problem stay as read.
+  std::vector<Correction> corrections;
 };
 
 // Fields on one OCR page; words and boxes are used to give each field its

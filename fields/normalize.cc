@@ -461,6 +461,43 @@ Result<std::string> NormalizeUscc(std::string_view text) {
   return code;
 }
 
+namespace {
+
+template <typename Check>
+std::vector<OneCharacterFix> OneCharacterFixes(std::string_view text,
+                                               std::u32string_view alphabet,
+                                               Check&& passes) {
+  std::u32string s = WithoutSpaces(Fold32(text));
+  for (char32_t& c : s) {
+    if (c >= 'a' && c <= 'z') c = c - 'a' + 'A';
+  }
+  std::vector<OneCharacterFix> out;
+  if (s.size() != 18 || passes(EncodeUtf8(s))) return out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    std::u32string candidate = s;
+    for (char32_t c : alphabet) {
+      if (c == s[i]) continue;
+      candidate[i] = c;
+      std::string value = EncodeUtf8(candidate);
+      if (passes(value)) out.push_back({value, static_cast<int>(i), s[i]});
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<OneCharacterFix> UsccOneCharacterFixes(std::string_view text) {
+  return OneCharacterFixes(text, U"0123456789ABCDEFGHJKLMNPQRTUWXY",
+                           [](const std::string& v) { return NormalizeUscc(v).has_value(); });
+}
+
+std::vector<OneCharacterFix> ResidentIdOneCharacterFixes(std::string_view text) {
+  return OneCharacterFixes(text, U"0123456789X", [](const std::string& v) {
+    return NormalizeResidentId(v).has_value();
+  });
+}
+
 char ResidentIdCheckChar(std::string_view first17) {
   static constexpr std::array<int, 17> kWeights = {7, 9, 10, 5, 8, 4, 2, 1, 6,
                                                    3, 7, 9, 10, 5, 8, 4, 2};

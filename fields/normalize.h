@@ -14,6 +14,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/result.h"
 
@@ -51,6 +52,21 @@ char UsccCheckChar(std::string_view first17);
 // MOD 11-2; 'X' for 10). Checks province code, date and check character.
 Result<std::string> NormalizeResidentId(std::string_view text);
 char ResidentIdCheckChar(std::string_view first17);
+
+// Reviewer suggestions for a USCC or resident identity number that fails
+// its checks: every value that differs from text (folded, spaces removed,
+// upper case) in exactly one of its 18 characters and passes all of
+// NormalizeUscc's (resp. NormalizeResidentId's) checks. position is the
+// changed character's index (0-based), read the character that was there.
+// Empty when text is not 18 characters or already passes. Nothing is
+// chosen here: the reviewer picks one, or none.
+struct OneCharacterFix {
+  std::string value;
+  int position = 0;
+  char32_t read = 0;
+};
+std::vector<OneCharacterFix> UsccOneCharacterFixes(std::string_view text);
+std::vector<OneCharacterFix> ResidentIdOneCharacterFixes(std::string_view text);
 
 // Amounts to a decimal with two places ("48000.00"). Accepts figures with
 // thousands separators and a currency sign or word (¥48,000.00, RMB 48000,

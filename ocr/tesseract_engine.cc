@@ -92,6 +92,28 @@ bool StartsWithCjk(const std::string& s) {
   return !cps.empty() && IsCjkCodepoint(cps.front());
 }
 
+// The confidence of each character of the word at `it`, when Tesseract's
+// symbols map one to one onto the code points of the normalised text (NFKC
+// of a full-width letter is one letter; a ligature would not map, and then
+// there are none).
+std::vector<float> SymbolConfidences(const tesseract::ResultIterator& word,
+                                     const std::string& text) {
+  std::vector<float> out;
+  tesseract::ResultIterator it(word);
+  std::u32string symbols;
+  do {
+    std::unique_ptr<char[]> raw(it.GetUTF8Text(tesseract::RIL_SYMBOL));
+    if (!raw) break;
+    std::u32string cps = DecodeUtf8(NormalizeText(raw.get()));
+    if (cps.size() != 1) return {};
+    symbols += cps;
+    out.push_back(it.Confidence(tesseract::RIL_SYMBOL));
+    if (it.IsAtFinalElement(tesseract::RIL_WORD, tesseract::RIL_SYMBOL)) break;
+  } while (it.Next(tesseract::RIL_SYMBOL));
+  if (symbols != DecodeUtf8(text)) return {};
+  return out;
+}
+
 class TesseractEngine final : public Engine {
  public:
   TesseractEngine(ApiPtr api, std::string languages)
@@ -162,6 +184,7 @@ class TesseractEngine final : public Engine {
         word.baseline =
             it->Baseline(word_level, &x1, &y1, &x2, &y2) ? (y1 + y2) / 2 : b;
         word.confidence = it->Confidence(word_level);
+        word.symbol_confidence = SymbolConfidences(*it, word.text);
         word.line = static_cast<int>(page.lines.size()) - 1;
         OcrLine& line = page.lines.back();
         if (!line.text.empty() &&

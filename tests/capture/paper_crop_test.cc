@@ -117,7 +117,9 @@ TEST(FindPaper, PrepareCropsAndKeepsTheDpiAndSaysSo) {
   spec.angle = 1.5;
   spec.chinese = true;
   Scene scene = MakeBorderScene(spec);
-  auto page = Prepare(Raw(scene.scan, scene.dpi), {});
+  CleanupOptions crop;
+  crop.crop_to_paper = true;
+  auto page = Prepare(Raw(scene.scan, scene.dpi), crop);
   ASSERT_TRUE(page.has_value());
   EXPECT_NEAR(page->gray.cols, scene.paper_box.width, kEdgeTolerance * 2);
   EXPECT_NEAR(page->gray.rows, scene.paper_box.height, kEdgeTolerance * 2);
@@ -143,9 +145,10 @@ TEST(FindPaper, LeavesPagesWithoutABorderExactlyAsTheyAre) {
       EXPECT_FALSE(region.found) << "cropped to " << region.crop.x << "," << region.crop.y
                                  << " " << region.crop.width << "x" << region.crop.height
                                  << " (" << region.border_sides << " sides)";
-      CleanupOptions off;
+      CleanupOptions off, on;
       off.crop_to_paper = false;
-      auto with = Prepare(Raw(page, 150), {});
+      on.crop_to_paper = true;
+      auto with = Prepare(Raw(page, 150), on);
       auto without = Prepare(Raw(page, 150), off);
       ASSERT_TRUE(with.has_value() && without.has_value());
       ASSERT_EQ(with->gray.size(), without->gray.size());

@@ -1,11 +1,18 @@
 // Prints precision and recall of field extraction (fields/extract.h) on the
 // zh-synth corpus and the generated sample pages, from the ground-truth text
-// and from OCR text. Not a test: run by hand, see docs/fields.md.
+// and from OCR text, per field. Not a test: run by hand or with
+// `make bench-fields`, see docs/fields.md.
 //
-//   field_accuracy SHARED_DIR SAMPLES_DIR [OCR_DIR]
+//   field_accuracy SHARED_DIR SAMPLES_DIR [OCR_DIR] [--pipeline CACHE_DIR] [--dump]
 //
+// --dump prints every field extracted from the pipeline's OCR to stderr.
 // OCR_DIR holds <stem>.txt per image (e.g. `tesseract IMG stem -l
 // chi_sim+eng`); its text goes through NormalizeText as in the pipeline.
+// --pipeline reads every page as ingest does (pipeline::ProcessPage with
+// Tesseract chi_sim+eng: cleanup, orientation, deskew, OCR) and extracts
+// from the OCR page with its words and boxes (ExtractPageFields), as
+// ingest does; the OCR pages are kept in CACHE_DIR (<stem>.ocr.json) and
+// reused, so extraction can be measured again without OCR.
 //
 // Scoring: a ground-truth field counts for recall only if its value is
 // printed on that page (a contract's last page has no amount). A predicted
@@ -15,16 +22,22 @@
 // number of the page.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <functional>
+#include <optional>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 
+#include "capture/image_file.h"
 #include "core/text.h"
 #include "fields/extract.h"
 #include "fields/normalize.h"
+#include "ocr/engine.h"
+#include "pipeline/page_processor.h"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -57,6 +70,7 @@ std::string Digits(std::string_view s) {
 
 struct Page {
   std::string stem;
+  fs::path image;
   std::string gt_text;
   std::map<std::string, std::string> fields;  // our names, normalised values
   std::string doc;
@@ -108,6 +122,9 @@ std::vector<Page> LoadZhSynth(const fs::path& dir) {
     Page p;
     p.stem = e.path().stem().string();
     p.gt_text = ReadFile(dir / (p.stem + ".txt"));
+    for (const char* ext : {".png", ".jpg", ".tif"}) {
+      if (fs::exists(dir / (p.stem + ext))) p.image = dir / (p.stem + ext);
+    }
     const json& c = j["content"];
     p.doc = c.value("doc", "");
     auto put = [&](const char* key, const char* name) {
@@ -140,6 +157,7 @@ std::vector<Page> LoadSamples(const fs::path& dir) {
     Page p;
     p.stem = e.path().stem().string();
     p.gt_text = ReadFile(dir / (p.stem + ".txt"));
+    p.image = dir / (p.stem + ".png");
     p.doc = j.value("kind", "");
     for (auto& [key, v] : j["fields"].items()) {
       std::string name = key;
@@ -168,17 +186,14 @@ struct Tally {
   int tp = 0, predicted = 0, expected = 0;
 };
 
-void Score(const std::vector<Page>& pages, const std::string& corpus,
-           const std::string& source, const fs::path& ocr_dir,
+using Predict = std::function<std::optional<std::vector<fields::SuggestedField>>(const Page&)>;
+
+void Score(const std::vector<Page>& pages, const Predict& predict,
            std::map<std::string, Tally>& per_field, Tally& total) {
   for (const Page& page : pages) {
-    std::string text = page.gt_text;
-    if (source == "ocr") {
-      fs::path f = ocr_dir / (page.stem + ".txt");
-      if (!fs::exists(f)) continue;
-      text = NormalizeText(ReadFile(f));
-    }
-    auto predicted = fields::ExtractTextFields(text, 1);
+    auto prediction = predict(page);
+    if (!prediction) continue;
+    const auto& predicted = *prediction;
     std::set<std::string> annotated_names;
     std::set<std::string> phones;
     for (const auto& [name, value] : page.fields) {
@@ -216,7 +231,73 @@ void Score(const std::vector<Page>& pages, const std::string& corpus,
       }
     }
   }
-  (void)corpus;
+}
+
+json BoxJson(const Box& b) { return {b.x, b.y, b.width, b.height}; }
+Box BoxFrom(const json& j) {
+  return {j[0].get<int>(), j[1].get<int>(), j[2].get<int>(), j[3].get<int>()};
+}
+
+json OcrToJson(const OcrPage& page) {
+  json j = {{"width", page.width}, {"height", page.height}, {"dpi", page.dpi},
+            {"text", page.text}, {"words", json::array()}, {"lines", json::array()}};
+  for (const auto& w : page.words) {
+    j["words"].push_back({{"text", w.text}, {"box", BoxJson(w.box)},
+                          {"baseline", w.baseline}, {"confidence", w.confidence},
+                          {"line", w.line}, {"symbols", w.symbol_confidence}});
+  }
+  for (const auto& l : page.lines) {
+    j["lines"].push_back({{"text", l.text}, {"box", BoxJson(l.box)}, {"block", l.block}});
+  }
+  return j;
+}
+
+OcrPage OcrFromJson(const json& j) {
+  OcrPage page;
+  page.width = j["width"], page.height = j["height"], page.dpi = j["dpi"];
+  page.text = j["text"];
+  for (const auto& w : j["words"]) {
+    OcrWord word;
+    word.text = w["text"], word.box = BoxFrom(w["box"]), word.baseline = w["baseline"];
+    word.confidence = w["confidence"], word.line = w["line"];
+    word.symbol_confidence = w["symbols"].get<std::vector<float>>();
+    page.words.push_back(std::move(word));
+  }
+  for (const auto& l : j["lines"]) {
+    OcrLine line;
+    line.text = l["text"], line.box = BoxFrom(l["box"]), line.block = l["block"];
+    page.lines.push_back(std::move(line));
+  }
+  return page;
+}
+
+// The page as ingest reads it, from the cache or through the pipeline.
+std::optional<OcrPage> PipelineOcr(const Page& page, const fs::path& cache,
+                                   std::unique_ptr<ocr::Engine>& engine) {
+  const fs::path cached = cache / (page.stem + ".ocr.json");
+  if (fs::exists(cached)) return OcrFromJson(json::parse(ReadFile(cached)));
+  if (page.image.empty()) return std::nullopt;
+  if (!engine) {
+    auto made = ocr::MakeTesseractEngine({"chi_sim+eng", ""});
+    if (!made) {
+      fmt::print(stderr, "{}\n", made.error().message);
+      std::exit(1);
+    }
+    engine = std::move(*made);
+  }
+  auto raws = capture::ReadImageFile(page.image);
+  if (!raws || raws->empty()) {
+    fmt::print(stderr, "{}: cannot read\n", page.image.string());
+    return std::nullopt;
+  }
+  auto result = pipeline::ProcessPage(*engine, raws->front(), {}, {});
+  if (!result) {
+    fmt::print(stderr, "{}\n", result.error().message);
+    return std::nullopt;
+  }
+  fs::create_directories(cache);
+  std::ofstream(cached) << OcrToJson(result->ocr).dump();
+  return result->ocr;
 }
 
 std::string Pct(int a, int b) {
@@ -226,38 +307,93 @@ std::string Pct(int a, int b) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 3) {
-    fmt::print(stderr, "usage: field_accuracy SHARED_DIR SAMPLES_DIR [OCR_DIR]\n");
+  std::vector<std::string> args(argv + 1, argv + argc);
+  fs::path cache;
+  if (auto it = std::find(args.begin(), args.end(), "--pipeline"); it != args.end()) {
+    if (it + 1 == args.end()) {
+      fmt::print(stderr, "--pipeline needs a cache folder\n");
+      return 2;
+    }
+    cache = *(it + 1);
+    args.erase(it, it + 2);
+  }
+  bool dump = false;
+  if (auto it = std::find(args.begin(), args.end(), "--dump"); it != args.end()) {
+    dump = true;
+    args.erase(it);
+  }
+  if (args.size() < 2) {
+    fmt::print(stderr,
+               "usage: field_accuracy SHARED_DIR SAMPLES_DIR [OCR_DIR] [--pipeline CACHE_DIR]\n");
     return 2;
   }
-  const fs::path shared = argv[1];
-  const fs::path samples = argv[2];
-  const fs::path ocr = argc > 3 ? fs::path(argv[3]) : fs::path();
+  const fs::path shared = args[0];
+  const fs::path samples = args[1];
+  const fs::path ocr = args.size() > 2 ? fs::path(args[2]) : fs::path();
   const std::vector<std::pair<std::string, std::vector<Page>>> corpora = {
       {"zh-synth", LoadZhSynth(shared / "corpus" / "zh-synth")},
       {"samples", LoadSamples(samples)}};
+  std::unique_ptr<ocr::Engine> engine;
+  std::vector<std::pair<std::string, Predict>> sources = {
+      {"ground truth", [](const Page& p) {
+         return std::optional(fields::ExtractTextFields(p.gt_text, 1));
+       }}};
+  if (!ocr.empty()) {
+    sources.push_back({"OCR text", [&](const Page& p) -> std::optional<std::vector<fields::SuggestedField>> {
+                         fs::path f = ocr / (p.stem + ".txt");
+                         if (!fs::exists(f)) return std::nullopt;
+                         return fields::ExtractTextFields(NormalizeText(ReadFile(f)), 1);
+                       }});
+  }
+  if (!cache.empty()) {
+    sources.push_back({"pipeline OCR", [&](const Page& p) -> std::optional<std::vector<fields::SuggestedField>> {
+                         auto page = PipelineOcr(p, cache, engine);
+                         if (!page) return std::nullopt;
+                         auto found = fields::ExtractPageFields(*page, 1);
+                         for (const auto& f : found) {
+                           if (dump) fmt::print(stderr, "{}: {} = {} {}\n", p.stem, f.name, f.value, f.problem);
+                         }
+                         return found;
+                       }});
+  }
   fmt::print("| corpus | text | fields expected | predicted | correct | precision % | recall % |\n");
   fmt::print("|---|---|---|---|---|---|---|\n");
-  std::map<std::string, std::map<std::string, Tally>> details;
+  std::map<std::string, std::map<std::string, std::map<std::string, Tally>>> details;
   for (const auto& [name, pages] : corpora) {
-    for (const std::string source : {"ground truth", "ocr"}) {
-      if (source == "ocr" && ocr.empty()) continue;
+    for (const auto& [source, predict] : sources) {
       std::map<std::string, Tally> per_field;
       Tally total;
-      Score(pages, name, source == "ocr" ? "ocr" : "gt", ocr, per_field, total);
+      Score(pages, predict, per_field, total);
       fmt::print("| {} | {} | {} | {} | {} | {} | {} |\n", name, source,
                  total.expected, total.predicted, total.tp,
                  Pct(total.tp, total.predicted), Pct(total.tp, total.expected));
-      details[name + " / " + source] = per_field;
+      details[name][source] = per_field;
     }
   }
-  fmt::print("\nPer field (correct/predicted/expected):\n");
-  for (const auto& [key, per_field] : details) {
-    std::string line = key + ":";
-    for (const auto& [field, t] : per_field) {
-      line += fmt::format(" {} {}/{}/{};", field, t.tp, t.predicted, t.expected);
+  for (const auto& [name, by_source] : details) {
+    fmt::print("\n{} per field: recall % / precision % (correct/predicted/expected)\n\n", name);
+    std::set<std::string> names;
+    for (const auto& [source, per_field] : by_source) {
+      for (const auto& [field, t] : per_field) names.insert(field);
     }
-    fmt::print("{}\n", line);
+    std::string header = "| field |", rule = "|---|";
+    for (const auto& [source, predict] : sources) {
+      header += " " + source + " |";
+      rule += "---|";
+    }
+    fmt::print("{}\n{}\n", header, rule);
+    for (const std::string& field : names) {
+      std::string line = "| " + field + " |";
+      for (const auto& [source, predict] : sources) {
+        Tally t;
+        if (auto it = by_source.at(source).find(field); it != by_source.at(source).end()) {
+          t = it->second;
+        }
+        line += fmt::format(" {} / {} ({}/{}/{}) |", Pct(t.tp, t.expected),
+                            Pct(t.tp, t.predicted), t.tp, t.predicted, t.expected);
+      }
+      fmt::print("{}\n", line);
+    }
   }
   return 0;
 }
