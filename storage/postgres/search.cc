@@ -5,7 +5,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cmath>
 #include <unordered_map>
 
 #include "records/vocabulary.h"
@@ -33,20 +32,14 @@ void AppendLexeme(std::string_view token, std::string& out) {
   out.push_back('\'');
 }
 
-// relaxed: a term's tokens joined by & instead of <-> (the plan probe
-// below); sets *phrases when some term has more than one token.
-void EmitTsQuery(const SearchNode& node, std::string& out, bool relaxed,
-                 bool* phrases) {
+void EmitTsQuery(const SearchNode& node, std::string& out) {
   using Kind = SearchNode::Kind;
   switch (node.kind) {
     case Kind::kTerm: {
       const std::vector<std::string> tokens = QueryTermTokens(node.tokens);
-      if (tokens.size() > 1) {
-        out += '(';
-        if (phrases != nullptr) *phrases = true;
-      }
+      if (tokens.size() > 1) out += '(';
       for (size_t i = 0; i < tokens.size(); ++i) {
-        if (i > 0) out += relaxed ? " & " : " <-> ";
+        if (i > 0) out += " <-> ";
         AppendLexeme(tokens[i], out);
       }
       if (tokens.size() > 1) out += ')';
@@ -54,7 +47,7 @@ void EmitTsQuery(const SearchNode& node, std::string& out, bool relaxed,
     }
     case Kind::kNot:
       out += "!(";
-      EmitTsQuery(node.children.front(), out, relaxed, phrases);
+      EmitTsQuery(node.children.front(), out);
       out += ')';
       return;
     case Kind::kAnd:
@@ -62,7 +55,7 @@ void EmitTsQuery(const SearchNode& node, std::string& out, bool relaxed,
       out += '(';
       for (size_t i = 0; i < node.children.size(); ++i) {
         if (i > 0) out += node.kind == Kind::kAnd ? " & " : " | ";
-        EmitTsQuery(node.children[i], out, relaxed, phrases);
+        EmitTsQuery(node.children[i], out);
       }
       out += ')';
       return;
@@ -131,36 +124,6 @@ std::string WhereOf(const PgSearchFilter& filter, std::vector<std::string>& para
   return where;
 }
 
-// The plan of a phrase search. The candidates (newest kCandidates
-// matches) come either from a bitmap scan of every match, each checked
-// against its stored tsvector for the positions, or from walking the pages
-// newest first, checking each, until enough match. The first costs about
-// M checks for M matches, the second about kCandidates * pages / M; the
-// planner has no good estimate of M for a phrase and mostly takes the
-// first, which is slow for a common phrase. So count the matches of the
-// phrase's lexemes without positions (exact in GIN, no heap check), up to
-// sqrt(kCandidates * pages) where both cost the same: at that count or
-// more, walking newest first is cheaper. Only the plan changes, never the
-// result.
-bool NewestFirstPays(Tx& tx, const std::string& relaxed,
-                     const std::vector<std::string>& params,
-                     const std::string& where) {
-  const double pages = tx.Run(
-      "SELECT greatest(reltuples, 0) FROM pg_class WHERE oid = "
-      "'page_search'::regclass")[0][0].as<double>();
-  const auto threshold = static_cast<std::int64_t>(
-      std::sqrt(static_cast<double>(PgSearchIndex::kCandidates) * pages));
-  if (threshold <= PgSearchIndex::kCandidates) return false;
-  std::vector<std::string> probe = params;
-  probe[0] = relaxed;
-  auto r = tx.raw().exec_params(
-      fmt::format("SELECT count(*) FROM (SELECT 1 FROM page_search WHERE {} "
-                  "LIMIT {}) probe",
-                  where, threshold),
-      pqxx::prepare::make_dynamic_params(probe));
-  return Int(r[0][0]) >= threshold;
-}
-
 }  // namespace
 
 std::string TsVectorText(std::string_view text, bool* over_limits) {
@@ -199,7 +162,7 @@ Result<std::string> TsQueryText(std::string_view user_query) {
   auto tree = ParseSearchQuery(user_query);
   if (!tree) return std::unexpected(tree.error());
   std::string out;
-  EmitTsQuery(*tree, out, false, nullptr);
+  EmitTsQuery(*tree, out);
   return out;
 }
 
@@ -276,14 +239,10 @@ Result<std::vector<PgSearchHit>> PgSearchIndex::Search(
                      fmt::format("search limit {} must be between 1 and {}",
                                  limit, kMaxLimit));
   }
-  auto tree = ParseSearchQuery(query);
-  if (!tree) return std::unexpected(tree.error());
+  auto tsquery = TsQueryText(query);
+  if (!tsquery) return std::unexpected(tsquery.error());
   if (auto s = CheckFilter(filter); !s) return std::unexpected(s.error());
-  std::string tsquery, relaxed;
-  bool phrases = false;
-  EmitTsQuery(*tree, tsquery, false, &phrases);
-  EmitTsQuery(*tree, relaxed, true, nullptr);
-  std::vector<std::string> params = {tsquery};
+  std::vector<std::string> params = {*tsquery};
   const std::string where = WhereOf(filter, params);
   // The candidates first (newest matches), then ts_rank over them only.
   const std::string sql = fmt::format(
@@ -295,9 +254,6 @@ Result<std::vector<PgSearchHit>> PgSearchIndex::Search(
   return catalog_.db().Transact(
       fmt::format("searching for '{}'", query),
       [&](Tx& tx) -> Result<std::vector<PgSearchHit>> {
-        if (phrases && NewestFirstPays(tx, relaxed, params, where)) {
-          tx.Run("SET LOCAL enable_bitmapscan = off");
-        }
         auto rows = tx.raw().exec_params(sql, pqxx::prepare::make_dynamic_params(params));
         std::vector<PgSearchHit> hits;
         hits.reserve(rows.size());
