@@ -308,6 +308,40 @@ TEST_F(PostgresSearchRecall, SearchRanksAmongTheNewestMatchesAndReturnsAllWhenFe
   }
 }
 
+// A phrase whose words are on most pages takes the newest-first plan
+// (search.h); the hits are the same: the newest matches of the phrase,
+// not of its words.
+TEST(PostgresSearchPlan, ACommonPhraseGivesTheNewestPhraseMatches) {
+  auto created = PgTestDatabase::Create();
+  ASSERT_TRUE(created) << created.error().message;
+  auto catalog = PgCatalog::Open((*created)->url());
+  ASSERT_TRUE(catalog) << catalog.error().message;
+  PgSearchIndex index(**catalog);
+  constexpr int kPages = 3000;
+  std::vector<PgPageText> rows;
+  std::vector<std::int64_t> phrase_pages;
+  for (int p = 1; p <= kPages; ++p) {
+    // Odd pages hold 合同 and 同书 but not the phrase 合同书.
+    const bool phrase = p % 2 == 0;
+    rows.push_back({p, p, 1, "contract", "filed",
+                    NormalizeText(phrase ? "合同书 第" + std::to_string(p) + "页"
+                                         : "同书 合同 第" + std::to_string(p) + "页")});
+    if (phrase) phrase_pages.push_back(p);
+  }
+  ASSERT_TRUE(index.IndexPages(rows));
+  ASSERT_TRUE(index.Maintain());
+  auto hits = index.Search("合同书", {}, 1000);
+  ASSERT_TRUE(hits) << hits.error().message;
+  ASSERT_EQ(hits->size(), 1000u);
+  std::set<std::int64_t> got;
+  for (const auto& h : *hits) got.insert(h.page_id);
+  const std::set<std::int64_t> newest(phrase_pages.end() - 1000, phrase_pages.end());
+  EXPECT_EQ(got, newest);
+  auto all = index.MatchingPages("合同书", {});
+  ASSERT_TRUE(all);
+  EXPECT_EQ(*all, phrase_pages);
+}
+
 TEST_F(PostgresSearchRecall, ReindexingAndRemovingKeepTheIndexExact) {
   // Page 1 gets new text; document 2's pages leave the index.
   PgPageText changed = pages_[0].row;
