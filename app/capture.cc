@@ -27,6 +27,7 @@ Status ApplyCapture(Station& station, const std::string& actor,
   options->ocr.languages = in.languages;
   options->null_ocr = in.no_ocr;
   options->drop_blank_pages = in.drop_blank;
+  options->cleanup.crop_to_paper = in.crop_to_paper;
   options->strict = in.strict;
   options->split_on_cover_sheets = split;
   if (split || !in.review_customer.empty()) {

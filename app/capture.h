@@ -31,6 +31,9 @@ struct CaptureInput {
   std::string languages = "chi_sim+eng";
   bool no_ocr = false;
   bool drop_blank = false;
+  // Crop pages scanned with the lid open or on a dark background to the
+  // paper (capture::FindPaper). Off unless asked: docs/capture.md.
+  bool crop_to_paper = false;
   // Refuse documents with a page decoded from corrupt data (else: stored,
   // flagged for review).
   bool strict = false;

@@ -40,6 +40,9 @@ void AddCaptureIngestOptions(CLI::App* cmd, CaptureIngestArgs* args,
   cmd->add_flag("--drop-blank", args->drop_blank,
                 "Leave blank pages (duplex backs) out; each is named in a "
                 "warning kept with the document");
+  cmd->add_flag("--crop-to-paper", args->crop_to_paper,
+                "Crop pages scanned with the lid open or on a dark background "
+                "to the paper; each crop is named in a warning");
   cmd->add_flag("--strict", args->strict,
                 "Refuse a document with a page the decoder read from corrupt "
                 "data (default: store it, flagged for review)");
