@@ -168,8 +168,13 @@ TEST_F(PostgresDatabase, ADeadlockIsRunAgainNotShown) {
   t.join();
   ASSERT_TRUE(a) << a.error().message;
   ASSERT_TRUE(b) << b.error().message;
-  EXPECT_EQ(runs.load(), 3);
-  EXPECT_EQ(db().retries() + (*other)->db().retries(), 1);
+  // At least the deadlock victim ran again. Its second run can also lose,
+  // to the survivor's commit of a row it then updates (a serialization
+  // failure), and run a third time: every run beyond the first two is a
+  // retry, and each transaction's effect is counted once.
+  const auto retries = db().retries() + (*other)->db().retries();
+  EXPECT_GE(retries, 1);
+  EXPECT_EQ(static_cast<std::int64_t>(runs.load()), 2 + retries);
   EXPECT_EQ(Counter(1), 2);
   EXPECT_EQ(Counter(2), 2);
 }
