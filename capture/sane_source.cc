@@ -19,11 +19,14 @@
 #include <cctype>
 #include <cmath>
 #include <cstring>
-#include <functional>
+#include <unistd.h>
+
 #include <chrono>
-#include <mutex>
-#include <thread>
+#include <functional>
 #include <opencv2/imgproc.hpp>
+#include <thread>
+
+#include "capture/driver_process.h"
 
 namespace dossier::capture {
 
@@ -61,42 +64,6 @@ std::string StatusText(SANE_Status status) {
       return sane_strstatus(status);
   }
 }
-
-// One sane_init for the process while anything here is in use.
-std::mutex g_session_mutex;
-int g_session_users = 0;
-
-class SessionRef {
- public:
-  static Result<SessionRef> Acquire() {
-    std::lock_guard lock(g_session_mutex);
-    if (g_session_users == 0) {
-      SANE_Int version = 0;
-      SANE_Status s = sane_init(&version, nullptr);
-      if (s != SANE_STATUS_GOOD) {
-        return MakeError(
-            ErrorCode::kIo,
-            fmt::format("SANE: cannot initialise: {}", sane_strstatus(s)));
-      }
-    }
-    ++g_session_users;
-    return SessionRef();
-  }
-  SessionRef(SessionRef&& other) noexcept
-      : active_(std::exchange(other.active_, false)) {}
-  SessionRef(const SessionRef&) = delete;
-  SessionRef& operator=(const SessionRef&) = delete;
-  SessionRef& operator=(SessionRef&&) = delete;
-  ~SessionRef() {
-    if (!active_) return;
-    std::lock_guard lock(g_session_mutex);
-    if (--g_session_users == 0) sane_exit();
-  }
-
- private:
-  SessionRef() = default;
-  bool active_ = true;
-};
 
 struct OptionRef {
   SANE_Int index = 0;
@@ -157,16 +124,27 @@ std::string RangeText(const SANE_Option_Descriptor* d) {
 
 class SaneScanner final : public PageSource {
  public:
-  SaneScanner(SessionRef session, std::string device, bool feeder)
-      : session_(std::move(session)),
-        device_(std::move(device)),
-        feeder_(feeder) {}
+  SaneScanner(std::string device, bool feeder)
+      : device_(std::move(device)), feeder_(feeder) {}
+  // After an error (a jam, a read failure) the backend's reader may still
+  // be producing the page. Backends built on sanei_thread cancel that
+  // reader thread asynchronously in sane_cancel; a reader cancelled inside
+  // malloc or the dynamic loader leaves that lock held (seen with the
+  // `test` backend). Waiting a moment lets the reader block on its full
+  // pipe, a safe point, first; and this runs in the driver process
+  // (capture/driver_process.h), after the error has been reported, so a
+  // hang here cannot take the station with it.
   ~SaneScanner() override {
-    if (handle_ != nullptr) {
+    if (handle_ == nullptr) return;
+    if (!cancelled_) {
+      if (failed_) std::this_thread::sleep_for(std::chrono::milliseconds(200));
       sane_cancel(handle_);
-      sane_close(handle_);
     }
+    sane_close(handle_);
   }
+  // The scan stopped on an error: the driver's process should not trust
+  // the backend's state afterwards (no sane_exit).
+  bool failed() const { return failed_; }
 
   Status Open() {
     SANE_Status s = sane_open(device_.c_str(), &handle_);
@@ -452,7 +430,8 @@ class SaneScanner final : public PageSource {
     }
     const int page_number = pages_ + 1;
     auto fail = [&](SANE_Status s) -> Result<std::optional<RawPage>> {
-      Finish(/*after_error=*/true);
+      done_ = true;
+      failed_ = true;  // cancelled in the destructor, after the report
       return MakeError(
           ErrorCode::kIo,
           fmt::format("scanner {}: {} (page {}; {} page(s) scanned "
@@ -539,16 +518,11 @@ class SaneScanner final : public PageSource {
   std::vector<Warning> warnings() const override { return warnings_; }
 
  private:
-  // after_error: the scan stopped on an error (a jam, a read failure) while
-  // the backend's reader may still be producing the page. Backends built on
-  // sanei_thread cancel that reader thread asynchronously in sane_cancel; a
-  // reader cancelled inside malloc leaves the allocator locked and the
-  // cancel waits for it forever (seen with the `test` backend). Waiting a
-  // moment lets the reader block on its full pipe, a safe point, first.
-  void Finish(bool after_error = false) {
+  // The batch ended normally (the flatbed page or the feeder is done).
+  void Finish() {
     if (!done_) {
-      if (after_error) std::this_thread::sleep_for(std::chrono::milliseconds(200));
       sane_cancel(handle_);
+      cancelled_ = true;
     }
     done_ = true;
   }
@@ -599,11 +573,12 @@ class SaneScanner final : public PageSource {
     return out;
   }
 
-  SessionRef session_;
   std::string device_;
   SANE_Handle handle_ = nullptr;
   bool feeder_ = false;
   bool done_ = false;
+  bool cancelled_ = false;
+  bool failed_ = false;
   int pages_ = 0;
   int max_pages_ = 500;
   double dpi_ = 300.0;
@@ -658,9 +633,73 @@ std::string ScanModeName(ScanMode mode) {
   }
 }
 
-Result<std::vector<ScannerInfo>> ListScanners() {
-  auto session = SessionRef::Acquire();
-  if (!session) return std::unexpected(session.error());
+namespace {
+
+using internal::Channel;
+using internal::DriverProcess;
+using internal::MessageReader;
+using internal::MessageWriter;
+
+// Watchdogs in the driver process (alarm: the process ends on SIGALRM).
+// One page may take this long to scan; closing and leaving this long.
+constexpr unsigned kPageSeconds = 600;
+constexpr unsigned kLeaveSeconds = 15;
+
+// Replies from the driver process: the first byte says which.
+constexpr std::uint8_t kReplyError = 'E';
+constexpr std::uint8_t kReplyOpened = 'O';
+constexpr std::uint8_t kReplyPage = 'P';
+constexpr std::uint8_t kReplyDone = 'D';
+constexpr std::uint8_t kReplyList = 'L';
+// Requests to it.
+constexpr char kRequestNext[] = "N";
+
+void PutError(MessageWriter& w, const Error& e) {
+  w.U8(kReplyError).I64(static_cast<std::int64_t>(e.code)).Str(e.message);
+}
+
+void PutWarnings(MessageWriter& w, const std::vector<Warning>& warnings) {
+  w.I64(static_cast<std::int64_t>(warnings.size()));
+  for (const auto& x : warnings) w.Str(x.code).Str(x.message);
+}
+
+std::vector<Warning> GetWarnings(MessageReader& r) {
+  std::vector<Warning> out;
+  const std::int64_t n = r.I64();
+  for (std::int64_t i = 0; r.ok() && i < n; ++i) {
+    Warning w;
+    w.code = r.Str();
+    w.message = r.Str();
+    out.push_back(std::move(w));
+  }
+  return out;
+}
+
+Error GetError(MessageReader& r) {
+  Error e;
+  e.code = static_cast<ErrorCode>(r.I64());
+  e.message = r.Str();
+  return e;
+}
+
+Error Garbled(const std::string& what) {
+  return Error{ErrorCode::kInternal,
+               fmt::format("{}: the scanner driver sent a garbled reply", what)};
+}
+
+Status InitSane() {
+  SANE_Int version = 0;
+  SANE_Status s = sane_init(&version, nullptr);
+  if (s != SANE_STATUS_GOOD) {
+    return MakeError(
+        ErrorCode::kIo,
+        fmt::format("SANE: cannot initialise: {}", sane_strstatus(s)));
+  }
+  return Ok();
+}
+
+// In the driver process.
+Result<std::vector<ScannerInfo>> ListHere() {
   const SANE_Device** list = nullptr;
   SANE_Status s = sane_get_devices(&list, SANE_FALSE);
   if (s != SANE_STATUS_GOOD) {
@@ -677,28 +716,235 @@ Result<std::vector<ScannerInfo>> ListScanners() {
   return out;
 }
 
-Result<std::unique_ptr<PageSource>> OpenScanner(const ScanSettings& settings) {
-  auto session = SessionRef::Acquire();
-  if (!session) return std::unexpected(session.error());
-  std::string device = settings.device;
-  if (device.empty()) {
-    const SANE_Device** list = nullptr;
-    SANE_Status s = sane_get_devices(&list, SANE_FALSE);
-    if (s != SANE_STATUS_GOOD || list == nullptr || list[0] == nullptr) {
-      return MakeError(ErrorCode::kNotFound,
-                       "no scanner found (check the cable or network, the SANE "
-                       "configuration, and `dossier scan --list-devices`)");
-    }
-    device = list[0]->name;
-  }
+// In the driver process.
+Result<std::unique_ptr<SaneScanner>> OpenHere(const ScanSettings& settings,
+                                              const std::string& device) {
   bool feeder = settings.source == ScanSource::kAdf ||
                 settings.source == ScanSource::kAdfDuplex;
-  auto scanner =
-      std::make_unique<SaneScanner>(std::move(*session), device, feeder);
+  auto scanner = std::make_unique<SaneScanner>(device, feeder);
   if (auto s = scanner->Open(); !s) return std::unexpected(s.error());
   if (auto s = scanner->Configure(settings); !s)
     return std::unexpected(s.error());
-  return std::unique_ptr<PageSource>(std::move(scanner));
+  return scanner;
+}
+
+// The device a setting names, or the first one SANE finds.
+Result<std::string> ChooseDevice(const ScanSettings& settings) {
+  if (!settings.device.empty()) return settings.device;
+  const SANE_Device** list = nullptr;
+  SANE_Status s = sane_get_devices(&list, SANE_FALSE);
+  if (s != SANE_STATUS_GOOD || list == nullptr || list[0] == nullptr) {
+    return MakeError(ErrorCode::kNotFound,
+                     "no scanner found (check the cable or network, the SANE "
+                     "configuration, and `dossier scan --list-devices`)");
+  }
+  return std::string(list[0]->name);
+}
+
+// The driver process's side of a scanner: opens it, then answers each
+// request for the next page until the parent leaves. After an error it
+// reports first and closes the device afterwards, under a watchdog, and
+// skips sane_exit: a backend whose cancel went wrong may hang there.
+void ServeScanner(Channel& channel, const ScanSettings& settings) {
+  auto reply_error = [&](const Error& e) {
+    MessageWriter w;
+    PutError(w, e);
+    PutWarnings(w, {});
+    channel.Send(w.str());
+  };
+  if (auto s = InitSane(); !s) return reply_error(s.error());
+  bool clean = true;
+  {
+    auto device = ChooseDevice(settings);
+    if (!device) return reply_error(device.error());
+    auto scanner = OpenHere(settings, *device);
+    if (!scanner) {
+      reply_error(scanner.error());
+      alarm(kLeaveSeconds);
+      return;
+    }
+    {
+      MessageWriter w;
+      w.U8(kReplyOpened).Str((*scanner)->Describe());
+      PutWarnings(w, (*scanner)->warnings());
+      if (!channel.Send(w.str())) return;
+    }
+    for (;;) {
+      auto request = channel.Receive();
+      if (!request || *request != kRequestNext) break;
+      alarm(kPageSeconds);
+      auto page = (*scanner)->Next();
+      alarm(0);
+      MessageWriter w;
+      if (!page) {
+        PutError(w, page.error());
+      } else if (!page->has_value()) {
+        w.U8(kReplyDone);
+      } else {
+        RawPage& p = **page;
+        cv::Mat image = p.image.isContinuous() ? p.image : p.image.clone();
+        w.U8(kReplyPage)
+            .I64(image.rows)
+            .I64(image.cols)
+            .I64(image.type())
+            .Bytes(image.data, image.total() * image.elemSize())
+            .F64(p.dpi)
+            .U8(p.bilevel ? 1 : 0)
+            .Str(p.source_file)
+            .I64(p.source_index);
+        PutWarnings(w, p.warnings);
+      }
+      PutWarnings(w, (*scanner)->warnings());
+      if (!channel.Send(w.str())) break;
+      if (!page || !page->has_value()) break;
+    }
+    clean = !(*scanner)->failed();
+    alarm(kLeaveSeconds);  // closing the device
+  }
+  if (clean) sane_exit();
+  alarm(0);
+}
+
+// The station's side: every SANE call happens in the driver process.
+class ScannerProxy final : public PageSource {
+ public:
+  ScannerProxy(std::unique_ptr<DriverProcess> driver, std::string describe,
+               std::vector<Warning> warnings)
+      : driver_(std::move(driver)),
+        describe_(std::move(describe)),
+        warnings_(std::move(warnings)) {}
+
+  Result<std::optional<RawPage>> Next() override {
+    if (done_) return std::optional<RawPage>();
+    auto fail = [&](Error e) -> Result<std::optional<RawPage>> {
+      done_ = true;
+      return std::unexpected(std::move(e));
+    };
+    if (!driver_->Send(kRequestNext)) {
+      auto gone = driver_->Receive();
+      return fail(gone ? Garbled(describe_) : gone.error());
+    }
+    auto reply = driver_->Receive();
+    if (!reply) {
+      Error e = reply.error();
+      e.message += fmt::format(" ({} page(s) scanned before)", pages_);
+      return fail(std::move(e));
+    }
+    MessageReader r(*reply);
+    const std::uint8_t kind = r.U8();
+    if (kind == kReplyError) {
+      Error e = GetError(r);
+      warnings_ = GetWarnings(r);
+      if (!r.ok()) return fail(Garbled(describe_));
+      return fail(std::move(e));
+    }
+    if (kind == kReplyDone) {
+      warnings_ = GetWarnings(r);
+      done_ = true;
+      if (!r.ok()) return fail(Garbled(describe_));
+      return std::optional<RawPage>();
+    }
+    if (kind != kReplyPage) return fail(Garbled(describe_));
+    const std::int64_t rows = r.I64(), cols = r.I64(), type = r.I64();
+    const std::string bytes = r.Str();
+    RawPage page;
+    page.dpi = r.F64();
+    page.bilevel = r.U8() != 0;
+    page.source_file = r.Str();
+    page.source_index = static_cast<int>(r.I64());
+    page.warnings = GetWarnings(r);
+    warnings_ = GetWarnings(r);
+    if (!r.ok() || rows <= 0 || cols <= 0 ||
+        (type != CV_8UC1 && type != CV_8UC3)) {
+      return fail(Garbled(describe_));
+    }
+    page.image.create(static_cast<int>(rows), static_cast<int>(cols),
+                      static_cast<int>(type));
+    if (bytes.size() != page.image.total() * page.image.elemSize())
+      return fail(Garbled(describe_));
+    std::memcpy(page.image.data, bytes.data(), bytes.size());
+    ++pages_;
+    return std::optional<RawPage>(std::move(page));
+  }
+
+  std::string Describe() const override { return describe_; }
+  std::vector<Warning> warnings() const override { return warnings_; }
+
+ private:
+  std::unique_ptr<DriverProcess> driver_;
+  std::string describe_;
+  std::vector<Warning> warnings_;
+  bool done_ = false;
+  int pages_ = 0;
+};
+
+}  // namespace
+
+Result<std::vector<ScannerInfo>> ListScanners() {
+  auto driver = DriverProcess::Start("SANE", [](Channel& channel) {
+    MessageWriter w;
+    if (auto s = InitSane(); !s) {
+      PutError(w, s.error());
+      channel.Send(w.str());
+      return;
+    }
+    auto list = ListHere();
+    if (!list) {
+      PutError(w, list.error());
+    } else {
+      w.U8(kReplyList).I64(static_cast<std::int64_t>(list->size()));
+      for (const auto& d : *list) w.Str(d.name).Str(d.vendor).Str(d.model).Str(d.type);
+    }
+    channel.Send(w.str());
+    alarm(kLeaveSeconds);
+    sane_exit();
+  });
+  if (!driver) return std::unexpected(driver.error());
+  auto reply = (*driver)->Receive();
+  if (!reply) return std::unexpected(reply.error());
+  MessageReader r(*reply);
+  const std::uint8_t kind = r.U8();
+  if (kind == kReplyError) {
+    Error e = GetError(r);
+    if (!r.ok()) return std::unexpected(Garbled("SANE"));
+    return std::unexpected(std::move(e));
+  }
+  std::vector<ScannerInfo> out;
+  const std::int64_t n = r.I64();
+  for (std::int64_t i = 0; r.ok() && i < n; ++i) {
+    ScannerInfo d;
+    d.name = r.Str();
+    d.vendor = r.Str();
+    d.model = r.Str();
+    d.type = r.Str();
+    out.push_back(std::move(d));
+  }
+  if (kind != kReplyList || !r.ok()) return std::unexpected(Garbled("SANE"));
+  return out;
+}
+
+Result<std::unique_ptr<PageSource>> OpenScanner(const ScanSettings& settings) {
+  const std::string what =
+      settings.device.empty() ? std::string("scanner")
+                              : fmt::format("scanner {}", settings.device);
+  auto driver = DriverProcess::Start(
+      what, [settings](Channel& channel) { ServeScanner(channel, settings); },
+      std::chrono::seconds(kLeaveSeconds + 5));
+  if (!driver) return std::unexpected(driver.error());
+  auto reply = (*driver)->Receive();
+  if (!reply) return std::unexpected(reply.error());
+  MessageReader r(*reply);
+  const std::uint8_t kind = r.U8();
+  if (kind == kReplyError) {
+    Error e = GetError(r);
+    if (!r.ok()) return std::unexpected(Garbled(what));
+    return std::unexpected(std::move(e));
+  }
+  std::string describe = r.Str();
+  auto warnings = GetWarnings(r);
+  if (kind != kReplyOpened || !r.ok()) return std::unexpected(Garbled(what));
+  return std::unique_ptr<PageSource>(std::make_unique<ScannerProxy>(
+      std::move(*driver), std::move(describe), std::move(warnings)));
 }
 
 }  // namespace dossier::capture

@@ -1,9 +1,12 @@
 // Scanners through SANE (libsane): device listing and a PageSource that
 // acquires one page per Next() from a flatbed or a document feeder.
 //
-// SANE is process-global (sane_init/sane_exit); this module keeps one
-// session open while any SaneSource or ListScanners call is alive, guarded
-// by a mutex, so callers need not care.
+// Every SANE call runs in a driver process of its own, one per open
+// scanner or listing (capture/driver_process.h): a backend that hangs or
+// crashes, as SANE's `test` backend can after a jam, stops only that
+// process, and the station gets a kIo error naming the device. Callers
+// need not care: several scanners may be open at once, each in its own
+// process with its own sane_init.
 //
 // Option names follow the SANE standard ("source", "mode", "resolution",
 // "depth"); values are matched case-insensitively against what the device

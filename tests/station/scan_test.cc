@@ -3,6 +3,7 @@
 // the null OCR engine keep these tests about acquisition.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
 
@@ -162,6 +163,33 @@ TEST_F(ScanTest, ScannerErrorsAreClear) {
   ASSERT_FALSE(r.has_value());
   EXPECT_EQ(r.error().code, ErrorCode::kNotFound);
   EXPECT_NE(r.error().message.find("nosuchscanner:0"), std::string::npos);
+}
+
+// Each open scanner has a driver process of its own; closing one must not
+// wait on the other (a driver that kept a copy of the other's socket would
+// never see its station leave, and would be killed only after its grace).
+TEST_F(ScanTest, TwoScannersAtOnceEachInItsOwnDriver) {
+  auto first = Settings(ScanSource::kFlatbed);
+  first.device = "test:0";
+  auto second = Settings(ScanSource::kFlatbed);
+  second.device = "test:1";
+  auto a = capture::OpenScanner(first);
+  ASSERT_TRUE(a.has_value()) << a.error().message;
+  auto b = capture::OpenScanner(second);
+  ASSERT_TRUE(b.has_value()) << b.error().message;
+  auto page_a = (*a)->Next();
+  ASSERT_TRUE(page_a.has_value() && page_a->has_value());
+  const auto start = std::chrono::steady_clock::now();
+  a->reset();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10))
+      << "closing one scanner waited for its driver's grace";
+  auto page_b = (*b)->Next();
+  ASSERT_TRUE(page_b.has_value()) << page_b.error().message;
+  ASSERT_TRUE(page_b->has_value());
+  EXPECT_EQ((**page_b).source_file, "test:1");
+  // The first device is free again.
+  auto again = capture::OpenScanner(first);
+  ASSERT_TRUE(again.has_value()) << again.error().message;
 }
 
 TEST_F(ScanTest, NoScannerAtAll) {
