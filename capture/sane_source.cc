@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <functional>
 #include <opencv2/imgproc.hpp>
 #include <thread>
@@ -126,20 +127,12 @@ class SaneScanner final : public PageSource {
  public:
   SaneScanner(std::string device, bool feeder)
       : device_(std::move(device)), feeder_(feeder) {}
-  // After an error (a jam, a read failure) the backend's reader may still
-  // be producing the page. Backends built on sanei_thread cancel that
-  // reader thread asynchronously in sane_cancel; a reader cancelled inside
-  // malloc or the dynamic loader leaves that lock held (seen with the
-  // `test` backend). Waiting a moment lets the reader block on its full
-  // pipe, a safe point, first; and this runs in the driver process
-  // (capture/driver_process.h), after the error has been reported, so a
-  // hang here cannot take the station with it.
+  // After an error this runs in the driver process after the error has
+  // been reported (capture/driver_process.h), so a hang here cannot take
+  // the station with it.
   ~SaneScanner() override {
     if (handle_ == nullptr) return;
-    if (!cancelled_) {
-      if (failed_) std::this_thread::sleep_for(std::chrono::milliseconds(200));
-      sane_cancel(handle_);
-    }
+    if (!cancelled_) Cancel();
     sane_close(handle_);
   }
   // The scan stopped on an error: the driver's process should not trust
@@ -438,6 +431,7 @@ class SaneScanner final : public PageSource {
                       "before)",
                       device_, StatusText(s), page_number, pages_));
     };
+    if (pages_ == 0) threads_before_scan_ = ThreadCount();
     SANE_Status s = sane_start(handle_);
     if (s == SANE_STATUS_NO_DOCS && feeder_ && pages_ > 0) {
       Finish();
@@ -520,11 +514,40 @@ class SaneScanner final : public PageSource {
  private:
   // The batch ended normally (the flatbed page or the feeder is done).
   void Finish() {
-    if (!done_) {
-      sane_cancel(handle_);
-      cancelled_ = true;
-    }
+    if (!done_) Cancel();
     done_ = true;
+  }
+
+  // Backends built on sanei_thread read the page in a thread of their own
+  // and cancel it asynchronously in sane_cancel. A reader cancelled while
+  // it frees its buffer, or inside the dynamic loader, leaves that lock
+  // held and the next malloc or dlclose waits forever (seen with the
+  // `test` backend: after a jam, and after the last bytes of a page, when
+  // the reader is still finishing). So sane_cancel waits until the threads
+  // the backend started for this scan have ended, or for at most a second,
+  // by which time a reader that has more to write is blocked on its full
+  // pipe: a safe point to be cancelled at. Backends without such threads
+  // are not slowed. The process is the driver's alone, so every thread
+  // besides this one is the backend's.
+  void Cancel() {
+    const auto until =
+        std::chrono::steady_clock::now() + std::chrono::seconds(1);
+    while (ThreadCount() > threads_before_scan_ &&
+           std::chrono::steady_clock::now() < until) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    sane_cancel(handle_);
+    cancelled_ = true;
+  }
+
+  static int ThreadCount() {
+    std::error_code ec;
+    int n = 0;
+    for (auto it = std::filesystem::directory_iterator("/proc/self/task", ec);
+         !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
+      ++n;
+    }
+    return n;
   }
 
   Result<cv::Mat> Convert(const SANE_Parameters& p,
@@ -579,6 +602,7 @@ class SaneScanner final : public PageSource {
   bool done_ = false;
   bool cancelled_ = false;
   bool failed_ = false;
+  int threads_before_scan_ = 1;
   int pages_ = 0;
   int max_pages_ = 500;
   double dpi_ = 300.0;
