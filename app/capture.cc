@@ -34,7 +34,7 @@ Status ApplyCapture(Station& station, const std::string& actor,
     if (!in.review_customer.empty()) {
       options->review_customer_code = in.review_customer;
     } else {
-      auto code = pipeline::EnsureReviewCustomer(station.catalog(), actor);
+      auto code = pipeline::EnsureReviewCustomer(station.records(), actor);
       if (!code) return std::unexpected(code.error());
       options->review_customer_code = *code;
     }
@@ -74,7 +74,7 @@ Result<pipeline::IngestReport> Scan(Station& station, const Caller& caller,
   auto run = [&]() -> Result<pipeline::IngestReport> {
     capture::ScanSettings base;
     if (!input.profile.empty()) {
-      auto p = pipeline::FindScanProfile(station.catalog(), input.profile);
+      auto p = pipeline::FindScanProfile(station.records(), input.profile);
       if (!p) return std::unexpected(p.error());
       base = p->settings;
     }
@@ -141,7 +141,7 @@ Status MakeCoverSheet(Station& station, const Caller& caller,
     const OutputFileOptions out{/*replace=*/true, station.archive().dir(),
                                 /*has_force_flag=*/false};
     if (auto s = CheckOutputFile(to, out); !s) return s;
-    auto pdf = pipeline::MakeCoverSheetPdf(station.catalog(), sheet);
+    auto pdf = pipeline::MakeCoverSheetPdf(station.records(), sheet);
     if (!pdf) return std::unexpected(pdf.error());
     return WriteOutputFile(to, std::string_view(*pdf), out);
   };
@@ -152,7 +152,7 @@ Result<std::vector<pipeline::ScanProfile>> ListScanProfiles(Station& station,
                                                             const Caller& caller) {
   Operation op(station, caller, "profile.list");
   if (auto s = op.Authorize(); !s) return std::unexpected(s.error());
-  return op.Finish(pipeline::LoadScanProfiles(station.catalog()));
+  return op.Finish(pipeline::LoadScanProfiles(station.records()));
 }
 
 Status SaveScanProfile(Station& station, const Caller& caller,
@@ -160,14 +160,14 @@ Status SaveScanProfile(Station& station, const Caller& caller,
   Operation op(station, caller, "profile.add");
   if (auto s = op.Authorize(); !s) return s;
   return op.Finish(
-      pipeline::SaveScanProfile(station.catalog(), profile, replace, op.user()));
+      pipeline::SaveScanProfile(station.records(), profile, replace, op.user()));
 }
 
 Status RemoveScanProfile(Station& station, const Caller& caller,
                          const std::string& name) {
   Operation op(station, caller, "profile.remove");
   if (auto s = op.Authorize(); !s) return s;
-  return op.Finish(pipeline::RemoveScanProfile(station.catalog(), name, op.user()));
+  return op.Finish(pipeline::RemoveScanProfile(station.records(), name, op.user()));
 }
 
 }  // namespace dossier::app

@@ -70,9 +70,9 @@ Result<std::unique_ptr<Station>> Station::Open(const std::filesystem::path& dir)
 
 storage::Catalog& Station::catalog() { return archive_->catalog(); }
 
-storage::RecordsStore& Station::records() { return archive_->catalog(); }
+storage::RecordsStore& Station::records() { return archive_->records(); }
 
-TimeZone Station::Zone() { return archive_->catalog().Zone(); }
+TimeZone Station::Zone() { return archive_->records().Zone(); }
 
 // --- Operation ----------------------------------------------------------------
 

@@ -313,7 +313,7 @@ void Commit(storage::Archive& archive, const IngestOptions& options,
                      outcome.inputs.front().string(), damaged.size())});
   }
   // Another process may have stored the same input meanwhile.
-  auto existing = archive.catalog().FindDocumentBySourceKey(plan.customer_code,
+  auto existing = archive.records().FindDocumentBySourceKey(plan.customer_code,
                                                             source_key);
   if (existing && *existing) {
     outcome.duplicate = true;
@@ -362,7 +362,7 @@ void Commit(storage::Archive& archive, const IngestOptions& options,
       it = state.pages.erase(it);
     }
   }
-  for (auto& w : LikelyDuplicates(archive.catalog(), state.pages)) {
+  for (auto& w : LikelyDuplicates(archive.records(), state.pages)) {
     outcome.warnings.push_back(std::move(w));
   }
   std::vector<archive::ArchivePage> pdf_pages;
@@ -428,7 +428,7 @@ void Commit(storage::Archive& archive, const IngestOptions& options,
                           std::move(f.problem), f.confidence, f.page,
                           std::move(f.boxes), "extracted", "", ""});
   }
-  auto record = archive.catalog().AddDocument(doc);
+  auto record = archive.records().AddDocument(doc);
   if (!record) {
     outcome.error = record.error();
     return;
@@ -451,7 +451,7 @@ void Commit(storage::Archive& archive, const IngestOptions& options,
   verification.pdfa_ok = check.ok;
   verification.pdfa_level = check.ok ? check.level : "";
   verification.problems = check.problems;
-  if (auto s = archive.catalog().RecordVerification(outcome.record.id, verification); !s) {
+  if (auto s = archive.records().RecordVerification(outcome.record.id, verification); !s) {
     outcome.warnings.push_back({"check-not-recorded", s.error().message});
   }
 }
@@ -644,7 +644,7 @@ class StreamProducer {
     std::optional<Error> lookup_error;
     {
       std::lock_guard lock(batch_.catalog_mutex);
-      auto customer = archive_.catalog().FindCustomer(sheet.customer_code);
+      auto customer = archive_.records().FindCustomer(sheet.customer_code);
       if (!customer) lookup_error = customer.error();
     }
     if (lookup_error) {
@@ -736,7 +736,7 @@ Result<IngestReport> RunIngest(storage::Archive& archive,
   // Capture station: when splitting at cover sheets the customer is optional
   // and the holding customer for review is required.
   if (!options.split_on_cover_sheets || !options.customer_code.empty()) {
-    auto customer = archive.catalog().FindCustomer(options.customer_code);
+    auto customer = archive.records().FindCustomer(options.customer_code);
     if (!customer) return std::unexpected(customer.error());
   }
   if (options.split_on_cover_sheets) {
@@ -745,7 +745,7 @@ Result<IngestReport> RunIngest(storage::Archive& archive,
                        "splitting at cover sheets needs a holding customer for "
                        "pages that need review");
     }
-    auto holding = archive.catalog().FindCustomer(options.review_customer_code);
+    auto holding = archive.records().FindCustomer(options.review_customer_code);
     if (!holding) return std::unexpected(holding.error());
   }
   const bool streaming = options.split_on_cover_sheets || options.source != nullptr;
@@ -814,7 +814,7 @@ Result<IngestReport> RunIngest(storage::Archive& archive,
     }
     plan.source_key = SourceKey(hashes);
     auto existing =
-        archive.catalog().FindDocumentBySourceKey(options.customer_code, plan.source_key);
+        archive.records().FindDocumentBySourceKey(options.customer_code, plan.source_key);
     if (!existing) return std::unexpected(existing.error());
     if (*existing) {
       outcome.duplicate = true;

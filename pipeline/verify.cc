@@ -19,7 +19,7 @@ Result<VerifyReport> VerifyDocuments(
   std::vector<storage::DocumentRecord> docs;
   VerifyReport report;
   if (ids.empty()) {
-    auto all = archive.catalog().ListDocuments("");
+    auto all = archive.records().ListDocuments("");
     if (!all) return std::unexpected(all.error());
     // Destroyed documents have no file by design (a tombstone stays); they
     // are not damaged and are not checked.
@@ -32,7 +32,7 @@ Result<VerifyReport> VerifyDocuments(
     }
   } else {
     for (const auto& id : ids) {
-      auto d = archive.catalog().GetDocument(id);
+      auto d = archive.records().GetDocument(id);
       if (!d) return std::unexpected(d.error());
       if (d->status == "destroyed") {
         report.destroyed.push_back(d->display_id);
@@ -57,7 +57,7 @@ Result<VerifyReport> VerifyDocuments(
       v.pdfa_level = check.ok ? check.level : "";
       for (auto& p : check.problems) v.problems.push_back(std::move(p));
     }
-    if (auto s = archive.catalog().RecordVerification(d.id, v); !s) {
+    if (auto s = archive.records().RecordVerification(d.id, v); !s) {
       return std::unexpected(s.error());
     }
     if (on_document) on_document(outcome);

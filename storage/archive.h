@@ -53,6 +53,10 @@ class Archive {
                                                Env* env = Env::Default());
 
   const std::filesystem::path& dir() const { return dir_; }
+  // The records store: what every use case and the pipeline work with.
+  RecordsStore& records() { return *catalog_; }
+  // The SQLite catalog itself, for what only SQLite does (its backups,
+  // package import, and the SQLite tests).
   Catalog& catalog() { return *catalog_; }
   FileStore& files() { return files_; }
 
