@@ -301,4 +301,27 @@ Result<std::string> SignedExport(const std::string& archive_id,
   return DumpJson(out, 1) + "\n";
 }
 
+Result<std::string> SigningPublicKeyOf(const AccessStore& store,
+                                       Result<std::string> secret) {
+  if (!secret) return std::unexpected(secret.error());
+  auto pub = PublicKeyOf(*secret, store.SigningKeyFile());
+  sodium_memzero(secret->data(), secret->size());
+  return pub;
+}
+
+Result<std::string> ExportLogOf(AccessStore& store, Result<std::string> secret) {
+  if (!secret) return std::unexpected(secret.error());
+  auto id = store.ArchiveId();
+  if (!id) {
+    sodium_memzero(secret->data(), secret->size());
+    return std::unexpected(id.error());
+  }
+  auto entries = store.ReadLog(LogFilter{});
+  if (!entries) {
+    sodium_memzero(secret->data(), secret->size());
+    return std::unexpected(entries.error());
+  }
+  return SignedExport(*id, *entries, std::move(*secret), store.SigningKeyFile());
+}
+
 }  // namespace dossier::storage::access_secrets

@@ -82,5 +82,14 @@ Result<std::string> SignedExport(const std::string& archive_id,
                                  const std::vector<governance::LogEntry>& entries,
                                  std::string sk_hex,
                                  const std::filesystem::path& file);
+// AccessStore::SigningPublicKey of every backend: the public key of
+// `secret`, the store's secret key (its SigningSecret), whose copy is wiped.
+Result<std::string> SigningPublicKeyOf(const AccessStore& store,
+                                       Result<std::string> secret);
+// AccessStore::ExportLog of every backend: the signed export of the store's
+// archive id and whole log, with `secret`, the store's secret key (its
+// SigningSecret, made first). The copies of the secret are wiped whatever
+// fails.
+Result<std::string> ExportLogOf(AccessStore& store, Result<std::string> secret);
 
 }  // namespace dossier::storage::access_secrets
