@@ -279,6 +279,19 @@ HttpResponse Fail(const Error& e) {
   return Api::Error(status, code, e.message);
 }
 
+// The upload job {id} if the caller may see it: their own, or any with
+// user.manage; kNotFound otherwise, as for a job that does not exist.
+// REQUIRES: c.api.jobs_mu held.
+Result<const Job*> VisibleJob(Ctx& c) {
+  auto it = c.api.jobs.find(c.params["id"]);
+  if (it == c.api.jobs.end() ||
+      (it->second.user != c.caller.principal.user &&
+       !governance::Holds(c.caller.principal, "user.manage"))) {
+    return MakeError(ErrorCode::kNotFound, fmt::format("no upload job {}", c.params["id"]));
+  }
+  return &it->second;
+}
+
 template <typename T>
 HttpResponse Reply(const Result<T>& r, int status = 200) {
   if (!r) return Fail(r.error());
@@ -946,13 +959,9 @@ std::vector<Route> BuildRoutes() {
     json body;
     auto r = app::Run(c.station, c.caller, "job.show", [&]() -> Result<int> {
       std::lock_guard lock(c.api.jobs_mu);
-      auto it = c.api.jobs.find(c.params["id"]);
-      if (it == c.api.jobs.end() ||
-          (it->second.user != c.caller.principal.user &&
-           !governance::Holds(c.caller.principal, "user.manage"))) {
-        return MakeError(ErrorCode::kNotFound, fmt::format("no upload job {}", c.params["id"]));
-      }
-      body = JobJson(it->second);
+      auto job = VisibleJob(c);
+      if (!job) return std::unexpected(job.error());
+      body = JobJson(**job);
       return 0;
     });
     if (!r) return Fail(r.error());
@@ -964,12 +973,7 @@ std::vector<Route> BuildRoutes() {
     std::shared_ptr<JobEvents> stream;
     auto r = app::Run(c.station, c.caller, "job.show", [&]() -> Result<int> {
       std::lock_guard lock(c.api.jobs_mu);
-      auto it = c.api.jobs.find(c.params["id"]);
-      if (it == c.api.jobs.end() ||
-          (it->second.user != c.caller.principal.user &&
-           !governance::Holds(c.caller.principal, "user.manage"))) {
-        return MakeError(ErrorCode::kNotFound, fmt::format("no upload job {}", c.params["id"]));
-      }
+      if (auto job = VisibleJob(c); !job) return std::unexpected(job.error());
       stream = std::make_shared<JobEvents>(c.api, c.params["id"]);
       c.api.watchers[c.params["id"]].push_back(stream);
       return 0;
