@@ -298,6 +298,14 @@ HttpResponse Reply(const Result<T>& r, int status = 200) {
   return JsonResponse(status, ToJ(*r));
 }
 
+// r's value as the one member `key` of an object ({"key": ...}), or r's
+// error.
+template <typename T>
+HttpResponse ReplyUnder(const char* key, const Result<T>& r) {
+  if (!r) return Fail(r.error());
+  return JsonResponse(200, json{{key, ToJ(*r)}});
+}
+
 std::string Str(const json& body, const std::string& key, bool required = false) {
   auto it = body.find(key);
   if (it == body.end() || it->is_null()) {
@@ -488,9 +496,7 @@ std::vector<Route> BuildRoutes() {
     in.date_field = Q(c.req, "date_field");
     in.fields = c.req.QueryAll("field");
     in.limit = QueryInt(c.req, "limit", 20, 1, 500);
-    auto hits = app::Search(c.station, c.caller, in);
-    if (!hits) return Fail(hits.error());
-    return JsonResponse(200, json{{"hits", ToJ(*hits)}});
+    return ReplyUnder("hits", app::Search(c.station, c.caller, in));
   });
   add("GET", "/api/documents/{id}", "document.show", [](Ctx& c) {
     return Reply(app::ShowDocument(c.station, c.caller, c.params["id"], false));
@@ -528,16 +534,13 @@ std::vector<Route> BuildRoutes() {
                         out->document.display_id + ".pdf", true);
   });
   add("GET", "/api/documents/{id}/history", "record.history", [](Ctx& c) {
-    auto h = app::History(c.station, c.caller, c.params["id"]);
-    if (!h) return Fail(h.error());
-    return JsonResponse(200, json{{"history", ToJ(*h)}});
+    return ReplyUnder("history", app::History(c.station, c.caller, c.params["id"]));
   });
 
   // Customer files.
   add("GET", "/api/customers", "customer.list", [](Ctx& c) {
-    auto list = app::ListCustomers(c.station, c.caller, Q(c.req, "group"), Q(c.req, "name"));
-    if (!list) return Fail(list.error());
-    return JsonResponse(200, json{{"customers", ToJ(*list)}});
+    return ReplyUnder("customers", app::ListCustomers(c.station, c.caller, Q(c.req, "group"),
+                                                      Q(c.req, "name")));
   });
   add("GET", "/api/customers/{code}", "customer.show", [](Ctx& c) {
     return Reply(app::ShowCustomer(c.station, c.caller, c.params["code"]));
@@ -546,9 +549,7 @@ std::vector<Route> BuildRoutes() {
   // Review.
   add("GET", "/api/review", "review.list", [](Ctx& c) {
     const std::string status = c.req.Query("status").value_or("pending");
-    auto docs = app::ReviewQueue(c.station, c.caller, status);
-    if (!docs) return Fail(docs.error());
-    return JsonResponse(200, json{{"documents", ToJ(*docs)}});
+    return ReplyUnder("documents", app::ReviewQueue(c.station, c.caller, status));
   });
   add("GET", "/api/review/{id}", "review.show", [](Ctx& c) {
     return Reply(app::ShowReview(c.station, c.caller, c.params["id"], 60.f));
@@ -576,8 +577,7 @@ std::vector<Route> BuildRoutes() {
     Result<std::vector<storage::Loan>> loans =
         state == "overdue" ? app::OverdueLoans(c.station, c.caller, "")
                            : app::ListLoans(c.station, c.caller, state == "all" ? "" : state);
-    if (!loans) return Fail(loans.error());
-    return JsonResponse(200, json{{"loans", ToJ(*loans)}});
+    return ReplyUnder("loans", loans);
   });
   add("POST", "/api/loans", "loan.request", [](Ctx& c) {
     app::LoanInput in;
@@ -610,14 +610,11 @@ std::vector<Route> BuildRoutes() {
 
   // Originals and locations.
   add("GET", "/api/locations", "location.list", [](Ctx& c) {
-    auto list = app::ListLocations(c.station, c.caller, Q(c.req, "under"), false);
-    if (!list) return Fail(list.error());
-    return JsonResponse(200, json{{"locations", ToJ(*list)}});
+    return ReplyUnder("locations",
+                      app::ListLocations(c.station, c.caller, Q(c.req, "under"), false));
   });
   add("GET", "/api/where", "original.where", [](Ctx& c) {
-    auto list = app::Where(c.station, c.caller, Q(c.req, "item"));
-    if (!list) return Fail(list.error());
-    return JsonResponse(200, json{{"originals", ToJ(*list)}});
+    return ReplyUnder("originals", app::Where(c.station, c.caller, Q(c.req, "item")));
   });
 
   // Cabinet audits.
@@ -677,19 +674,14 @@ std::vector<Route> BuildRoutes() {
 
   // Records management.
   add("GET", "/api/retention/due", "retention.due", [](Ctx& c) {
-    auto due = app::RetentionDue(c.station, c.caller, "", Q(c.req, "all") == "true");
-    if (!due) return Fail(due.error());
-    return JsonResponse(200, json{{"due", ToJ(*due)}});
+    return ReplyUnder("due",
+                      app::RetentionDue(c.station, c.caller, "", Q(c.req, "all") == "true"));
   });
   add("GET", "/api/holds", "hold.list", [](Ctx& c) {
-    auto holds = app::ListHolds(c.station, c.caller, Q(c.req, "all") != "true");
-    if (!holds) return Fail(holds.error());
-    return JsonResponse(200, json{{"holds", ToJ(*holds)}});
+    return ReplyUnder("holds", app::ListHolds(c.station, c.caller, Q(c.req, "all") != "true"));
   });
   add("GET", "/api/destruction", "destroy.show", [](Ctx& c) {
-    auto b = app::ShowDestruction(c.station, c.caller, Q(c.req, "batch"));
-    if (!b) return Fail(b.error());
-    return JsonResponse(200, json{{"batches", ToJ(*b)}});
+    return ReplyUnder("batches", app::ShowDestruction(c.station, c.caller, Q(c.req, "batch")));
   });
   add("POST", "/api/destruction/{id}/approve", "destroy.approve", [](Ctx& c) {
     auto r = app::ApproveDestruction(c.station, c.caller, c.params["id"], "");
@@ -835,9 +827,7 @@ std::vector<Route> BuildRoutes() {
     return Reply(app::ResolveReturn(c.station, c.caller, c.params["id"], Str(c.body, "note", true)));
   });
   add("GET", "/api/audits", "audit.history", [](Ctx& c) {
-    auto list = app::AuditHistory(c.station, c.caller, Q(c.req, "location"));
-    if (!list) return Fail(list.error());
-    return JsonResponse(200, json{{"audits", ToJ(*list)}});
+    return ReplyUnder("audits", app::AuditHistory(c.station, c.caller, Q(c.req, "location")));
   });
   add("POST", "/api/audits/{id}/apply-moves", "audit.apply-moves", [](Ctx& c) {
     auto r = app::ApplyAuditMoves(c.station, c.caller, c.params["id"]);
