@@ -55,6 +55,31 @@ Result<UserRow> RequireUser(const Database& db, const std::string& name) {
   return **row;
 }
 
+// Grants role to the user; nothing changes if the user has it already.
+Status InsertRole(const Database& db, std::int64_t user_id, const std::string& role,
+                  const std::string& now, const std::string& actor,
+                  const std::string& what) {
+  auto grant = db.Prepare(
+      "INSERT OR IGNORE INTO user_roles (user_id, role, granted_at, granted_by) "
+      "VALUES (?1, ?2, ?3, ?4)",
+      what);
+  if (!grant) return std::unexpected(grant.error());
+  grant->Bind(1, user_id).Bind(2, role).Bind(3, now).Bind(4, actor);
+  return grant->Run();
+}
+
+// Ends every open session of the user (disabled, or a changed password).
+Status EndUserSessions(const Database& db, std::int64_t user_id,
+                       const std::string& now, const std::string& what) {
+  auto end = db.Prepare(
+      "UPDATE sessions SET ended_at = ?2 WHERE user_id = ?1 AND ended_at IS "
+      "NULL",
+      what);
+  if (!end) return std::unexpected(end.error());
+  end->Bind(1, user_id).Bind(2, now);
+  return end->Run();
+}
+
 }  // namespace
 
 Access::Access(Catalog& catalog)
@@ -144,15 +169,10 @@ Result<User> Access::AddUser(const std::string& name,
   insert->Bind(1, name).Bind(2, *hash).Bind(3, now).Bind(4, actor);
   if (auto s = insert->Run(); !s) return std::unexpected(s.error());
   const std::int64_t id = sqlite3_last_insert_rowid(db_->get());
-  auto grant = db_->Prepare(
-      "INSERT OR IGNORE INTO user_roles (user_id, role, granted_at, granted_by) "
-      "VALUES (?1, ?2, ?3, ?4)",
-      what);
-  if (!grant) return std::unexpected(grant.error());
   for (const auto& role : roles) {
-    grant->Reset();
-    grant->Bind(1, id).Bind(2, role).Bind(3, now).Bind(4, actor);
-    if (auto s = grant->Run(); !s) return std::unexpected(s.error());
+    if (auto s = InsertRole(*db_, id, role, now, actor, what); !s) {
+      return std::unexpected(s.error());
+    }
   }
   if (auto s = WriteHistory(*db_, "users", id, "roles", std::nullopt,
                             fmt::format("{}", fmt::join(roles, " ")), actor,
@@ -214,13 +234,7 @@ Status Access::GrantRole(const std::string& name, const std::string& role,
   auto user = RequireUser(*db_, name);
   if (!user) return std::unexpected(user.error());
   const std::string now = CurrentUtc().iso8601;
-  auto stmt = db_->Prepare(
-      "INSERT OR IGNORE INTO user_roles (user_id, role, granted_at, granted_by) "
-      "VALUES (?1, ?2, ?3, ?4)",
-      what);
-  if (!stmt) return std::unexpected(stmt.error());
-  stmt->Bind(1, user->id).Bind(2, role).Bind(3, now).Bind(4, actor);
-  if (auto s = stmt->Run(); !s) return s;
+  if (auto s = InsertRole(*db_, user->id, role, now, actor, what); !s) return s;
   if (auto s = WriteHistory(*db_, "users", user->id, "role", std::nullopt,
                             "+" + role, actor, now);
       !s) {
@@ -284,13 +298,7 @@ Status Access::SetActive(const std::string& name, bool active,
                                    "without an active admin",
                                    name));
     }
-    auto end = db_->Prepare(
-        "UPDATE sessions SET ended_at = ?2 WHERE user_id = ?1 AND ended_at "
-        "IS NULL",
-        what);
-    if (!end) return std::unexpected(end.error());
-    end->Bind(1, user->id).Bind(2, now);
-    if (auto s = end->Run(); !s) return s;
+    if (auto s = EndUserSessions(*db_, user->id, now, what); !s) return s;
   }
   if (auto s = WriteHistory(*db_, "users", user->id, "active",
                             active ? "0" : "1", active ? "1" : "0", actor, now);
@@ -317,13 +325,7 @@ Status Access::SetPassword(const std::string& name, const std::string& password,
   stmt->Bind(1, user->id).Bind(2, *hash);
   if (auto s = stmt->Run(); !s) return s;
   // A changed password ends every session of the user.
-  auto end = db_->Prepare(
-      "UPDATE sessions SET ended_at = ?2 WHERE user_id = ?1 AND ended_at IS "
-      "NULL",
-      what);
-  if (!end) return std::unexpected(end.error());
-  end->Bind(1, user->id).Bind(2, now);
-  if (auto s = end->Run(); !s) return s;
+  if (auto s = EndUserSessions(*db_, user->id, now, what); !s) return s;
   if (auto s = WriteHistory(*db_, "users", user->id, "password", std::nullopt,
                             "(changed)", actor, now);
       !s) {
