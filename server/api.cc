@@ -279,10 +279,31 @@ HttpResponse Fail(const Error& e) {
   return Api::Error(status, code, e.message);
 }
 
+// The upload job {id} if the caller may see it: their own, or any with
+// user.manage; kNotFound otherwise, as for a job that does not exist.
+// REQUIRES: c.api.jobs_mu held.
+Result<const Job*> VisibleJob(Ctx& c) {
+  auto it = c.api.jobs.find(c.params["id"]);
+  if (it == c.api.jobs.end() ||
+      (it->second.user != c.caller.principal.user &&
+       !governance::Holds(c.caller.principal, "user.manage"))) {
+    return MakeError(ErrorCode::kNotFound, fmt::format("no upload job {}", c.params["id"]));
+  }
+  return &it->second;
+}
+
 template <typename T>
 HttpResponse Reply(const Result<T>& r, int status = 200) {
   if (!r) return Fail(r.error());
   return JsonResponse(status, ToJ(*r));
+}
+
+// r's value as the one member `key` of an object ({"key": ...}), or r's
+// error.
+template <typename T>
+HttpResponse ReplyUnder(const char* key, const Result<T>& r) {
+  if (!r) return Fail(r.error());
+  return JsonResponse(200, json{{key, ToJ(*r)}});
 }
 
 std::string Str(const json& body, const std::string& key, bool required = false) {
@@ -475,9 +496,7 @@ std::vector<Route> BuildRoutes() {
     in.date_field = Q(c.req, "date_field");
     in.fields = c.req.QueryAll("field");
     in.limit = QueryInt(c.req, "limit", 20, 1, 500);
-    auto hits = app::Search(c.station, c.caller, in);
-    if (!hits) return Fail(hits.error());
-    return JsonResponse(200, json{{"hits", ToJ(*hits)}});
+    return ReplyUnder("hits", app::Search(c.station, c.caller, in));
   });
   add("GET", "/api/documents/{id}", "document.show", [](Ctx& c) {
     return Reply(app::ShowDocument(c.station, c.caller, c.params["id"], false));
@@ -515,16 +534,13 @@ std::vector<Route> BuildRoutes() {
                         out->document.display_id + ".pdf", true);
   });
   add("GET", "/api/documents/{id}/history", "record.history", [](Ctx& c) {
-    auto h = app::History(c.station, c.caller, c.params["id"]);
-    if (!h) return Fail(h.error());
-    return JsonResponse(200, json{{"history", ToJ(*h)}});
+    return ReplyUnder("history", app::History(c.station, c.caller, c.params["id"]));
   });
 
   // Customer files.
   add("GET", "/api/customers", "customer.list", [](Ctx& c) {
-    auto list = app::ListCustomers(c.station, c.caller, Q(c.req, "group"), Q(c.req, "name"));
-    if (!list) return Fail(list.error());
-    return JsonResponse(200, json{{"customers", ToJ(*list)}});
+    return ReplyUnder("customers", app::ListCustomers(c.station, c.caller, Q(c.req, "group"),
+                                                      Q(c.req, "name")));
   });
   add("GET", "/api/customers/{code}", "customer.show", [](Ctx& c) {
     return Reply(app::ShowCustomer(c.station, c.caller, c.params["code"]));
@@ -533,9 +549,7 @@ std::vector<Route> BuildRoutes() {
   // Review.
   add("GET", "/api/review", "review.list", [](Ctx& c) {
     const std::string status = c.req.Query("status").value_or("pending");
-    auto docs = app::ReviewQueue(c.station, c.caller, status);
-    if (!docs) return Fail(docs.error());
-    return JsonResponse(200, json{{"documents", ToJ(*docs)}});
+    return ReplyUnder("documents", app::ReviewQueue(c.station, c.caller, status));
   });
   add("GET", "/api/review/{id}", "review.show", [](Ctx& c) {
     return Reply(app::ShowReview(c.station, c.caller, c.params["id"], 60.f));
@@ -563,8 +577,7 @@ std::vector<Route> BuildRoutes() {
     Result<std::vector<storage::Loan>> loans =
         state == "overdue" ? app::OverdueLoans(c.station, c.caller, "")
                            : app::ListLoans(c.station, c.caller, state == "all" ? "" : state);
-    if (!loans) return Fail(loans.error());
-    return JsonResponse(200, json{{"loans", ToJ(*loans)}});
+    return ReplyUnder("loans", loans);
   });
   add("POST", "/api/loans", "loan.request", [](Ctx& c) {
     app::LoanInput in;
@@ -597,14 +610,11 @@ std::vector<Route> BuildRoutes() {
 
   // Originals and locations.
   add("GET", "/api/locations", "location.list", [](Ctx& c) {
-    auto list = app::ListLocations(c.station, c.caller, Q(c.req, "under"), false);
-    if (!list) return Fail(list.error());
-    return JsonResponse(200, json{{"locations", ToJ(*list)}});
+    return ReplyUnder("locations",
+                      app::ListLocations(c.station, c.caller, Q(c.req, "under"), false));
   });
   add("GET", "/api/where", "original.where", [](Ctx& c) {
-    auto list = app::Where(c.station, c.caller, Q(c.req, "item"));
-    if (!list) return Fail(list.error());
-    return JsonResponse(200, json{{"originals", ToJ(*list)}});
+    return ReplyUnder("originals", app::Where(c.station, c.caller, Q(c.req, "item")));
   });
 
   // Cabinet audits.
@@ -664,19 +674,14 @@ std::vector<Route> BuildRoutes() {
 
   // Records management.
   add("GET", "/api/retention/due", "retention.due", [](Ctx& c) {
-    auto due = app::RetentionDue(c.station, c.caller, "", Q(c.req, "all") == "true");
-    if (!due) return Fail(due.error());
-    return JsonResponse(200, json{{"due", ToJ(*due)}});
+    return ReplyUnder("due",
+                      app::RetentionDue(c.station, c.caller, "", Q(c.req, "all") == "true"));
   });
   add("GET", "/api/holds", "hold.list", [](Ctx& c) {
-    auto holds = app::ListHolds(c.station, c.caller, Q(c.req, "all") != "true");
-    if (!holds) return Fail(holds.error());
-    return JsonResponse(200, json{{"holds", ToJ(*holds)}});
+    return ReplyUnder("holds", app::ListHolds(c.station, c.caller, Q(c.req, "all") != "true"));
   });
   add("GET", "/api/destruction", "destroy.show", [](Ctx& c) {
-    auto b = app::ShowDestruction(c.station, c.caller, Q(c.req, "batch"));
-    if (!b) return Fail(b.error());
-    return JsonResponse(200, json{{"batches", ToJ(*b)}});
+    return ReplyUnder("batches", app::ShowDestruction(c.station, c.caller, Q(c.req, "batch")));
   });
   add("POST", "/api/destruction/{id}/approve", "destroy.approve", [](Ctx& c) {
     auto r = app::ApproveDestruction(c.station, c.caller, c.params["id"], "");
@@ -822,9 +827,7 @@ std::vector<Route> BuildRoutes() {
     return Reply(app::ResolveReturn(c.station, c.caller, c.params["id"], Str(c.body, "note", true)));
   });
   add("GET", "/api/audits", "audit.history", [](Ctx& c) {
-    auto list = app::AuditHistory(c.station, c.caller, Q(c.req, "location"));
-    if (!list) return Fail(list.error());
-    return JsonResponse(200, json{{"audits", ToJ(*list)}});
+    return ReplyUnder("audits", app::AuditHistory(c.station, c.caller, Q(c.req, "location")));
   });
   add("POST", "/api/audits/{id}/apply-moves", "audit.apply-moves", [](Ctx& c) {
     auto r = app::ApplyAuditMoves(c.station, c.caller, c.params["id"]);
@@ -946,13 +949,9 @@ std::vector<Route> BuildRoutes() {
     json body;
     auto r = app::Run(c.station, c.caller, "job.show", [&]() -> Result<int> {
       std::lock_guard lock(c.api.jobs_mu);
-      auto it = c.api.jobs.find(c.params["id"]);
-      if (it == c.api.jobs.end() ||
-          (it->second.user != c.caller.principal.user &&
-           !governance::Holds(c.caller.principal, "user.manage"))) {
-        return MakeError(ErrorCode::kNotFound, fmt::format("no upload job {}", c.params["id"]));
-      }
-      body = JobJson(it->second);
+      auto job = VisibleJob(c);
+      if (!job) return std::unexpected(job.error());
+      body = JobJson(**job);
       return 0;
     });
     if (!r) return Fail(r.error());
@@ -964,12 +963,7 @@ std::vector<Route> BuildRoutes() {
     std::shared_ptr<JobEvents> stream;
     auto r = app::Run(c.station, c.caller, "job.show", [&]() -> Result<int> {
       std::lock_guard lock(c.api.jobs_mu);
-      auto it = c.api.jobs.find(c.params["id"]);
-      if (it == c.api.jobs.end() ||
-          (it->second.user != c.caller.principal.user &&
-           !governance::Holds(c.caller.principal, "user.manage"))) {
-        return MakeError(ErrorCode::kNotFound, fmt::format("no upload job {}", c.params["id"]));
-      }
+      if (auto job = VisibleJob(c); !job) return std::unexpected(job.error());
       stream = std::make_shared<JobEvents>(c.api, c.params["id"]);
       c.api.watchers[c.params["id"]].push_back(stream);
       return 0;

@@ -19,14 +19,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
 #include "core/clock.h"
 #include "core/json_text.h"
+#include "governance/policy.h"
 
 namespace dossier::storage::access_secrets {
 namespace {
@@ -78,6 +81,85 @@ bool VerifyPassword(const std::optional<std::string>& hash,
   return ok && hash.has_value();
 }
 
+Error NoSuchUser(const std::string& name) {
+  return Error{ErrorCode::kNotFound, fmt::format("user {} does not exist", name)};
+}
+
+Result<Principal> OpenStationPrincipalOf(AccessStore& store,
+                                         const std::string& name) {
+  auto open = store.IsOpenStation();
+  if (!open) return std::unexpected(open.error());
+  if (!*open) {
+    return MakeError(ErrorCode::kConflict,
+                     "the archive has users: log in (dossier login NAME)");
+  }
+  return Principal{name, {"admin"}, true, "open-station", ""};
+}
+
+governance::LoginThrottle ParseLoginThrottle(const std::optional<std::string>& text) {
+  governance::LoginThrottle t;
+  if (!text) return t;
+  const auto j = json::parse(*text, nullptr, false);
+  if (!j.is_object()) return t;
+  t.delay_ms = j.value("delay_ms", t.delay_ms);
+  t.max_delay_ms = j.value("max_delay_ms", t.max_delay_ms);
+  t.lockout_after = j.value("lockout_after", t.lockout_after);
+  return t;
+}
+
+Result<std::string> LoginThrottleText(const governance::LoginThrottle& t) {
+  if (t.delay_ms < 0 || t.max_delay_ms < 0 || t.lockout_after < 0) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "login-throttle: values may not be negative");
+  }
+  json j{{"delay_ms", t.delay_ms},
+         {"max_delay_ms", t.max_delay_ms},
+         {"lockout_after", t.lockout_after}};
+  return j.dump();
+}
+
+LoginState LoginStateOf(const governance::LoginThrottle& throttle,
+                        std::int64_t failures, std::int64_t station_failures) {
+  LoginState state;
+  state.failures = failures;
+  state.station_failures = station_failures;
+  state.locked = governance::LoginLocked(throttle, failures);
+  state.next_delay = std::max(governance::LoginDelay(throttle, failures),
+                              governance::LoginDelay(throttle, station_failures));
+  return state;
+}
+
+Result<UserRow> CheckLogin(
+    AccessStore& store, const std::string& name, const std::string& password,
+    const std::function<Result<std::optional<UserRow>>()>& find_user,
+    const std::function<Status(bool ok)>& count_login) {
+  if (auto s = InitSodium(); !s) return std::unexpected(s.error());
+  // Earlier failures (of this name, and of the station) make this attempt
+  // wait; a locked name is refused whatever the password.
+  auto state = store.GetLoginState(name);
+  if (!state) return std::unexpected(state.error());
+  if (state->next_delay.count() > 0) std::this_thread::sleep_for(state->next_delay);
+  auto row = find_user();
+  if (!row) return std::unexpected(row.error());
+  // One argon2id verification whether or not the name exists, so that a
+  // failed login does not tell which names are users.
+  const bool password_ok = VerifyPassword(
+      *row ? std::optional<std::string>((*row)->password_hash) : std::nullopt,
+      password);
+  const bool ok = password_ok && *row && (*row)->active && !state->locked;
+  const bool counted = state->failures > 0 || state->station_failures > 0;
+  if (!ok || counted) {
+    if (auto s = count_login(ok); !s) return std::unexpected(s.error());
+  }
+  if (!ok) {
+    if (state->locked) {
+      return std::unexpected(LoginLockedOut(name, state->failures));
+    }
+    return std::unexpected(LoginFailed(name));
+  }
+  return std::move(**row);
+}
+
 Error LoginFailed(const std::string& name) {
   return Error{ErrorCode::kPermissionDenied,
                fmt::format("login failed for {}", name)};
@@ -106,6 +188,34 @@ NewSession MakeSession(int hours) {
   char hex[sizeof bytes * 2 + 1];
   sodium_bin2hex(hex, sizeof hex, bytes, sizeof bytes);
   return NewSession{hex, FormatUtc(Now() + std::chrono::hours(hours))};
+}
+
+Result<NewSession> StartSession(AccessStore& store, const std::string& name,
+                                const std::string& password, int hours) {
+  if (auto s = CheckSessionHours(hours); !s) return std::unexpected(s.error());
+  auto principal = store.CheckPassword(name, password);
+  if (!principal) return std::unexpected(principal.error());
+  return MakeSession(hours);
+}
+
+Status CheckSession(const std::string& name, bool ended,
+                    const std::string& expires_at, bool user_active) {
+  if (ended) {
+    return MakeError(ErrorCode::kPermissionDenied,
+                     fmt::format("the session of {} has ended: log in again",
+                                 name));
+  }
+  if (expires_at <= FormatUtc(Now())) {
+    return MakeError(ErrorCode::kPermissionDenied,
+                     fmt::format("the session of {} expired at {}: log in "
+                                 "again",
+                                 name, expires_at));
+  }
+  if (!user_active) {
+    return MakeError(ErrorCode::kPermissionDenied,
+                     fmt::format("user {} is disabled", name));
+  }
+  return Ok();
 }
 
 governance::LogEntry PrepareLogEntry(const NewLogEntry& entry) {
@@ -299,6 +409,29 @@ Result<std::string> SignedExport(const std::string& archive_id,
            {"signature", std::string(sig_hex)}};
   for (const auto& e : entries) out["entries"].push_back(governance::LogEntryJson(e));
   return DumpJson(out, 1) + "\n";
+}
+
+Result<std::string> SigningPublicKeyOf(const AccessStore& store,
+                                       Result<std::string> secret) {
+  if (!secret) return std::unexpected(secret.error());
+  auto pub = PublicKeyOf(*secret, store.SigningKeyFile());
+  sodium_memzero(secret->data(), secret->size());
+  return pub;
+}
+
+Result<std::string> ExportLogOf(AccessStore& store, Result<std::string> secret) {
+  if (!secret) return std::unexpected(secret.error());
+  auto id = store.ArchiveId();
+  if (!id) {
+    sodium_memzero(secret->data(), secret->size());
+    return std::unexpected(id.error());
+  }
+  auto entries = store.ReadLog(LogFilter{});
+  if (!entries) {
+    sodium_memzero(secret->data(), secret->size());
+    return std::unexpected(entries.error());
+  }
+  return SignedExport(*id, *entries, std::move(*secret), store.SigningKeyFile());
 }
 
 }  // namespace dossier::storage::access_secrets

@@ -1,8 +1,8 @@
 // Users, roles, sessions and the access log on PostgreSQL
 // (storage/postgres/access.h). The rules are governance's
-// (governance/users.h, governance/access_log.h) and the libsodium and
-// key-file work is shared with the SQLite store (storage/access_secrets.h);
-// this file is the SQL.
+// (governance/users.h, governance/access_log.h) and the libsodium,
+// key-file and login work is shared with the SQLite store
+// (storage/access_secrets.h); this file is the SQL.
 //
 // Text that SQLite compares bytewise (names, times, the log's bounds) is
 // compared with COLLATE "C" here, so a database made with another
@@ -10,12 +10,8 @@
 #include "storage/postgres/access.h"
 
 #include <fmt/format.h>
-#include <sodium.h>
-
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <thread>
 
 #include "core/clock.h"
 #include "core/hash.h"
@@ -29,6 +25,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using access_secrets::kStationRow;
+using access_secrets::UserRow;
 using access_secrets::kZeroHash;
 
 const Sql kArchiveId{"access.archive_id",
@@ -108,12 +105,6 @@ const Sql kLockIdentity{"access.lock_identity",
 const Sql kSetPublicKey{"access.set_public_key",
                         "UPDATE access_identity SET sign_public = $1 WHERE id = 1"};
 
-struct UserRow {
-  std::int64_t id = 0;
-  std::string password_hash;
-  bool active = false;
-};
-
 std::optional<UserRow> FindUserRow(Tx& tx, const std::string& name) {
   auto r = tx.Exec(kFindUser, name);
   if (r.empty()) return std::nullopt;
@@ -122,10 +113,7 @@ std::optional<UserRow> FindUserRow(Tx& tx, const std::string& name) {
 
 Result<UserRow> RequireUser(Tx& tx, const std::string& name) {
   auto row = FindUserRow(tx, name);
-  if (!row) {
-    return MakeError(ErrorCode::kNotFound,
-                     fmt::format("user {} does not exist", name));
-  }
+  if (!row) return std::unexpected(access_secrets::NoSuchUser(name));
   return *row;
 }
 
@@ -144,10 +132,7 @@ std::int64_t FailuresOf(Tx& tx, const std::string& name) {
 
 Result<User> ReadUser(Tx& tx, const std::string& name) {
   auto r = tx.Exec(kGetUser, name);
-  if (r.empty()) {
-    return MakeError(ErrorCode::kNotFound,
-                     fmt::format("user {} does not exist", name));
-  }
+  if (r.empty()) return std::unexpected(access_secrets::NoSuchUser(name));
   User user{Int(r[0][0]), Text(r[0][1]), {}, r[0][2].as<bool>(),
             Text(r[0][3]), Text(r[0][4])};
   user.roles = RolesOf(tx, user.id);
@@ -155,15 +140,7 @@ Result<User> ReadUser(Tx& tx, const std::string& name) {
 }
 
 governance::LoginThrottle ThrottleIn(Tx& tx) {
-  governance::LoginThrottle t;
-  auto text = GetSetting(tx, "login-throttle");
-  if (!text) return t;
-  const auto j = nlohmann::json::parse(*text, nullptr, false);
-  if (!j.is_object()) return t;
-  t.delay_ms = j.value("delay_ms", t.delay_ms);
-  t.max_delay_ms = j.value("max_delay_ms", t.max_delay_ms);
-  t.lockout_after = j.value("lockout_after", t.lockout_after);
-  return t;
+  return access_secrets::ParseLoginThrottle(GetSetting(tx, "login-throttle"));
 }
 
 }  // namespace
@@ -192,13 +169,7 @@ Result<bool> PgAccess::IsOpenStation() {
 }
 
 Result<Principal> PgAccess::OpenStationPrincipal(const std::string& name) {
-  auto open = IsOpenStation();
-  if (!open) return std::unexpected(open.error());
-  if (!*open) {
-    return MakeError(ErrorCode::kConflict,
-                     "the archive has users: log in (dossier login NAME)");
-  }
-  return Principal{name, {"admin"}, true, "open-station", ""};
+  return access_secrets::OpenStationPrincipalOf(*this, name);
 }
 
 Result<User> PgAccess::AddUser(const std::string& name, const std::string& password,
@@ -340,15 +311,10 @@ Result<governance::LoginThrottle> PgAccess::LoginThrottleSettings() {
 
 Status PgAccess::SetLoginThrottle(const governance::LoginThrottle& t,
                                   const std::string& actor) {
-  if (t.delay_ms < 0 || t.max_delay_ms < 0 || t.lockout_after < 0) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "login-throttle: values may not be negative");
-  }
-  nlohmann::json j{{"delay_ms", t.delay_ms},
-                   {"max_delay_ms", t.max_delay_ms},
-                   {"lockout_after", t.lockout_after}};
+  auto text = access_secrets::LoginThrottleText(t);
+  if (!text) return std::unexpected(text.error());
   return catalog_.db().Transact("saving setting login-throttle", [&](Tx& tx) {
-    return PutSetting(tx, "login-throttle", j.dump(), actor);
+    return PutSetting(tx, "login-throttle", *text, actor);
   });
 }
 
@@ -358,13 +324,7 @@ Result<LoginState> PgAccess::GetLoginState(const std::string& name) {
         const governance::LoginThrottle t = ThrottleIn(tx);
         const std::int64_t mine = FailuresOf(tx, name);
         const std::int64_t all = FailuresOf(tx, kStationRow);
-        LoginState state;
-        state.failures = mine;
-        state.station_failures = all;
-        state.locked = governance::LoginLocked(t, mine);
-        state.next_delay = std::max(governance::LoginDelay(t, mine),
-                                    governance::LoginDelay(t, all));
-        return state;
+        return access_secrets::LoginStateOf(t, mine, all);
       });
 }
 
@@ -400,44 +360,25 @@ Status PgAccess::UnlockUser(const std::string& name, const std::string& actor) {
 
 Result<Principal> PgAccess::CheckPassword(const std::string& name,
                                           const std::string& password) {
-  if (auto s = access_secrets::InitSodium(); !s) return std::unexpected(s.error());
-  // Earlier failures (of this name, and of the station) make this attempt
-  // wait; a locked name is refused whatever the password.
-  auto state = GetLoginState(name);
-  if (!state) return std::unexpected(state.error());
-  if (state->next_delay.count() > 0) std::this_thread::sleep_for(state->next_delay);
-  auto row = catalog_.db().Transact(
-      "looking up user " + name,
-      [&](Tx& tx) -> Result<std::optional<UserRow>> { return FindUserRow(tx, name); });
-  if (!row) return std::unexpected(row.error());
-  // One argon2id verification whether or not the name exists.
-  const bool password_ok = access_secrets::VerifyPassword(
-      *row ? std::optional<std::string>((*row)->password_hash) : std::nullopt,
-      password);
-  const bool ok = password_ok && *row && (*row)->active && !state->locked;
-  const bool counted = state->failures > 0 || state->station_failures > 0;
-  if (!ok || counted) {
-    if (auto s = CountLogin(name, ok); !s) return std::unexpected(s.error());
-  }
-  if (!ok) {
-    if (state->locked) {
-      return std::unexpected(access_secrets::LoginLockedOut(name, state->failures));
-    }
-    return std::unexpected(access_secrets::LoginFailed(name));
-  }
+  auto user = access_secrets::CheckLogin(
+      *this, name, password,
+      [&] {
+        return catalog_.db().Transact(
+            "looking up user " + name,
+            [&](Tx& tx) -> Result<std::optional<UserRow>> { return FindUserRow(tx, name); });
+      },
+      [&](bool ok) { return CountLogin(name, ok); });
+  if (!user) return std::unexpected(user.error());
   return catalog_.db().Transact("reading roles", [&](Tx& tx) -> Result<Principal> {
-    return Principal{name, RolesOf(tx, (*row)->id), false, "password", ""};
+    return Principal{name, RolesOf(tx, user->id), false, "password", ""};
   });
 }
 
 Result<NewSession> PgAccess::CreateSession(const std::string& name,
                                            const std::string& password, int hours) {
-  if (auto s = access_secrets::CheckSessionHours(hours); !s) {
-    return std::unexpected(s.error());
-  }
-  auto principal = CheckPassword(name, password);
-  if (!principal) return std::unexpected(principal.error());
-  const NewSession session = access_secrets::MakeSession(hours);
+  auto started = access_secrets::StartSession(*this, name, password, hours);
+  if (!started) return std::unexpected(started.error());
+  const NewSession session = std::move(*started);
   return catalog_.db().Transact(
       "starting a session for " + name, [&](Tx& tx) -> Result<NewSession> {
         auto user = RequireUser(tx, name);
@@ -458,21 +399,10 @@ Result<Principal> PgAccess::ResumeSession(const std::string& token) {
                            "again (dossier login NAME)");
         }
         const std::string name = Text(r[0][1]);
-        if (r[0][4].as<bool>()) {
-          return MakeError(ErrorCode::kPermissionDenied,
-                           fmt::format("the session of {} has ended: log in again",
-                                       name));
-        }
-        const std::string expires = Text(r[0][3]);
-        if (expires <= NowUtc()) {
-          return MakeError(ErrorCode::kPermissionDenied,
-                           fmt::format("the session of {} expired at {}: log in "
-                                       "again",
-                                       name, expires));
-        }
-        if (!r[0][2].as<bool>()) {
-          return MakeError(ErrorCode::kPermissionDenied,
-                           fmt::format("user {} is disabled", name));
+        if (auto s = access_secrets::CheckSession(name, r[0][4].as<bool>(),
+                                                  Text(r[0][3]), r[0][2].as<bool>());
+            !s) {
+          return std::unexpected(s.error());
         }
         return Principal{name, RolesOf(tx, Int(r[0][0])), false, "session", ""};
       });
@@ -581,28 +511,11 @@ Result<std::string> PgAccess::SigningSecret() {
 }
 
 Result<std::string> PgAccess::SigningPublicKey() {
-  auto secret = SigningSecret();
-  if (!secret) return std::unexpected(secret.error());
-  auto pub = access_secrets::PublicKeyOf(*secret, SigningKeyFile());
-  sodium_memzero(secret->data(), secret->size());
-  return pub;
+  return access_secrets::SigningPublicKeyOf(*this, SigningSecret());
 }
 
 Result<std::string> PgAccess::ExportLog() {
-  auto secret = SigningSecret();
-  if (!secret) return std::unexpected(secret.error());
-  auto id = ArchiveId();
-  if (!id) {
-    sodium_memzero(secret->data(), secret->size());
-    return std::unexpected(id.error());
-  }
-  auto entries = ReadLog(LogFilter{});
-  if (!entries) {
-    sodium_memzero(secret->data(), secret->size());
-    return std::unexpected(entries.error());
-  }
-  return access_secrets::SignedExport(*id, *entries, std::move(*secret),
-                                      SigningKeyFile());
+  return access_secrets::ExportLogOf(*this, SigningSecret());
 }
 
 }  // namespace dossier::storage::postgres

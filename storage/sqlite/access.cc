@@ -1,12 +1,9 @@
 // Users, roles and sessions (storage/access.h). The access log is in
-// access_log.cc; password hashes and session tokens are made as every
-// backend makes them (storage/access_secrets.h).
+// access_log.cc; password hashes, the login check and session tokens are
+// made as every backend makes them (storage/access_secrets.h).
 #include <fmt/format.h>
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
-#include <thread>
 
 #include "core/clock.h"
 #include "core/hash.h"
@@ -24,6 +21,7 @@ using governance::ValidUserName;
 
 using access_secrets::HashPassword;
 using access_secrets::kStationRow;
+using access_secrets::UserRow;
 
 Result<std::int64_t> FailuresOf(const Database& db, const std::string& name) {
   auto stmt = db.Prepare("SELECT failures FROM login_failures WHERE name = ?1",
@@ -34,12 +32,6 @@ Result<std::int64_t> FailuresOf(const Database& db, const std::string& name) {
   if (!row) return std::unexpected(row.error());
   return *row ? stmt->ColumnInt64(0) : 0;
 }
-
-struct UserRow {
-  std::int64_t id = 0;
-  std::string password_hash;
-  bool active = false;
-};
 
 Result<std::optional<UserRow>> FindUserRow(const Database& db,
                                            const std::string& name) {
@@ -59,11 +51,33 @@ Result<std::optional<UserRow>> FindUserRow(const Database& db,
 Result<UserRow> RequireUser(const Database& db, const std::string& name) {
   auto row = FindUserRow(db, name);
   if (!row) return std::unexpected(row.error());
-  if (!*row) {
-    return MakeError(ErrorCode::kNotFound,
-                     fmt::format("user {} does not exist", name));
-  }
+  if (!*row) return std::unexpected(access_secrets::NoSuchUser(name));
   return **row;
+}
+
+// Grants role to the user; nothing changes if the user has it already.
+Status InsertRole(const Database& db, std::int64_t user_id, const std::string& role,
+                  const std::string& now, const std::string& actor,
+                  const std::string& what) {
+  auto grant = db.Prepare(
+      "INSERT OR IGNORE INTO user_roles (user_id, role, granted_at, granted_by) "
+      "VALUES (?1, ?2, ?3, ?4)",
+      what);
+  if (!grant) return std::unexpected(grant.error());
+  grant->Bind(1, user_id).Bind(2, role).Bind(3, now).Bind(4, actor);
+  return grant->Run();
+}
+
+// Ends every open session of the user (disabled, or a changed password).
+Status EndUserSessions(const Database& db, std::int64_t user_id,
+                       const std::string& now, const std::string& what) {
+  auto end = db.Prepare(
+      "UPDATE sessions SET ended_at = ?2 WHERE user_id = ?1 AND ended_at IS "
+      "NULL",
+      what);
+  if (!end) return std::unexpected(end.error());
+  end->Bind(1, user_id).Bind(2, now);
+  return end->Run();
 }
 
 }  // namespace
@@ -92,13 +106,7 @@ Result<bool> Access::IsOpenStation() {
 }
 
 Result<Principal> Access::OpenStationPrincipal(const std::string& name) {
-  auto open = IsOpenStation();
-  if (!open) return std::unexpected(open.error());
-  if (!*open) {
-    return MakeError(ErrorCode::kConflict,
-                     "the archive has users: log in (dossier login NAME)");
-  }
-  return Principal{name, {"admin"}, true, "open-station", ""};
+  return access_secrets::OpenStationPrincipalOf(*this, name);
 }
 
 Result<std::vector<std::string>> Access::RolesOf(std::int64_t user_id) {
@@ -161,15 +169,10 @@ Result<User> Access::AddUser(const std::string& name,
   insert->Bind(1, name).Bind(2, *hash).Bind(3, now).Bind(4, actor);
   if (auto s = insert->Run(); !s) return std::unexpected(s.error());
   const std::int64_t id = sqlite3_last_insert_rowid(db_->get());
-  auto grant = db_->Prepare(
-      "INSERT OR IGNORE INTO user_roles (user_id, role, granted_at, granted_by) "
-      "VALUES (?1, ?2, ?3, ?4)",
-      what);
-  if (!grant) return std::unexpected(grant.error());
   for (const auto& role : roles) {
-    grant->Reset();
-    grant->Bind(1, id).Bind(2, role).Bind(3, now).Bind(4, actor);
-    if (auto s = grant->Run(); !s) return std::unexpected(s.error());
+    if (auto s = InsertRole(*db_, id, role, now, actor, what); !s) {
+      return std::unexpected(s.error());
+    }
   }
   if (auto s = WriteHistory(*db_, "users", id, "roles", std::nullopt,
                             fmt::format("{}", fmt::join(roles, " ")), actor,
@@ -190,10 +193,7 @@ Result<User> Access::GetUser(const std::string& name) {
   stmt->Bind(1, name);
   auto row = stmt->Step();
   if (!row) return std::unexpected(row.error());
-  if (!*row) {
-    return MakeError(ErrorCode::kNotFound,
-                     fmt::format("user {} does not exist", name));
-  }
+  if (!*row) return std::unexpected(access_secrets::NoSuchUser(name));
   User user{stmt->ColumnInt64(0), stmt->ColumnText(1), {},
             stmt->ColumnInt(2) != 0, stmt->ColumnText(3), stmt->ColumnText(4)};
   auto roles = RolesOf(user.id);
@@ -234,13 +234,7 @@ Status Access::GrantRole(const std::string& name, const std::string& role,
   auto user = RequireUser(*db_, name);
   if (!user) return std::unexpected(user.error());
   const std::string now = CurrentUtc().iso8601;
-  auto stmt = db_->Prepare(
-      "INSERT OR IGNORE INTO user_roles (user_id, role, granted_at, granted_by) "
-      "VALUES (?1, ?2, ?3, ?4)",
-      what);
-  if (!stmt) return std::unexpected(stmt.error());
-  stmt->Bind(1, user->id).Bind(2, role).Bind(3, now).Bind(4, actor);
-  if (auto s = stmt->Run(); !s) return s;
+  if (auto s = InsertRole(*db_, user->id, role, now, actor, what); !s) return s;
   if (auto s = WriteHistory(*db_, "users", user->id, "role", std::nullopt,
                             "+" + role, actor, now);
       !s) {
@@ -304,13 +298,7 @@ Status Access::SetActive(const std::string& name, bool active,
                                    "without an active admin",
                                    name));
     }
-    auto end = db_->Prepare(
-        "UPDATE sessions SET ended_at = ?2 WHERE user_id = ?1 AND ended_at "
-        "IS NULL",
-        what);
-    if (!end) return std::unexpected(end.error());
-    end->Bind(1, user->id).Bind(2, now);
-    if (auto s = end->Run(); !s) return s;
+    if (auto s = EndUserSessions(*db_, user->id, now, what); !s) return s;
   }
   if (auto s = WriteHistory(*db_, "users", user->id, "active",
                             active ? "0" : "1", active ? "1" : "0", actor, now);
@@ -337,13 +325,7 @@ Status Access::SetPassword(const std::string& name, const std::string& password,
   stmt->Bind(1, user->id).Bind(2, *hash);
   if (auto s = stmt->Run(); !s) return s;
   // A changed password ends every session of the user.
-  auto end = db_->Prepare(
-      "UPDATE sessions SET ended_at = ?2 WHERE user_id = ?1 AND ended_at IS "
-      "NULL",
-      what);
-  if (!end) return std::unexpected(end.error());
-  end->Bind(1, user->id).Bind(2, now);
-  if (auto s = end->Run(); !s) return s;
+  if (auto s = EndUserSessions(*db_, user->id, now, what); !s) return s;
   if (auto s = WriteHistory(*db_, "users", user->id, "password", std::nullopt,
                             "(changed)", actor, now);
       !s) {
@@ -353,28 +335,16 @@ Status Access::SetPassword(const std::string& name, const std::string& password,
 }
 
 Result<governance::LoginThrottle> Access::LoginThrottleSettings() {
-  governance::LoginThrottle t;
   auto text = catalog_.GetSetting("login-throttle");
   if (!text) return std::unexpected(text.error());
-  if (!*text) return t;
-  const auto j = nlohmann::json::parse(**text, nullptr, false);
-  if (!j.is_object()) return t;
-  t.delay_ms = j.value("delay_ms", t.delay_ms);
-  t.max_delay_ms = j.value("max_delay_ms", t.max_delay_ms);
-  t.lockout_after = j.value("lockout_after", t.lockout_after);
-  return t;
+  return access_secrets::ParseLoginThrottle(*text);
 }
 
 Status Access::SetLoginThrottle(const governance::LoginThrottle& t,
                                 const std::string& actor) {
-  if (t.delay_ms < 0 || t.max_delay_ms < 0 || t.lockout_after < 0) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "login-throttle: values may not be negative");
-  }
-  nlohmann::json j{{"delay_ms", t.delay_ms},
-                   {"max_delay_ms", t.max_delay_ms},
-                   {"lockout_after", t.lockout_after}};
-  return catalog_.PutSetting("login-throttle", j.dump(), actor);
+  auto text = access_secrets::LoginThrottleText(t);
+  if (!text) return std::unexpected(text.error());
+  return catalog_.PutSetting("login-throttle", *text, actor);
 }
 
 Result<LoginState> Access::GetLoginState(const std::string& name) {
@@ -384,13 +354,7 @@ Result<LoginState> Access::GetLoginState(const std::string& name) {
   if (!mine) return std::unexpected(mine.error());
   auto all = FailuresOf(*db_, kStationRow);
   if (!all) return std::unexpected(all.error());
-  LoginState state;
-  state.failures = *mine;
-  state.station_failures = *all;
-  state.locked = governance::LoginLocked(*t, *mine);
-  state.next_delay = std::max(governance::LoginDelay(*t, *mine),
-                              governance::LoginDelay(*t, *all));
-  return state;
+  return access_secrets::LoginStateOf(*t, *mine, *all);
 }
 
 Status Access::CountLogin(const std::string& name, bool ok) {
@@ -455,31 +419,11 @@ Status Access::UnlockUser(const std::string& name, const std::string& actor) {
 
 Result<Principal> Access::CheckPassword(const std::string& name,
                                         const std::string& password) {
-  if (auto s = access_secrets::InitSodium(); !s) return std::unexpected(s.error());
-  // Earlier failures (of this name, and of the station) make this attempt
-  // wait; a locked name is refused whatever the password.
-  auto state = GetLoginState(name);
-  if (!state) return std::unexpected(state.error());
-  if (state->next_delay.count() > 0) std::this_thread::sleep_for(state->next_delay);
-  auto row = FindUserRow(*db_, name);
-  if (!row) return std::unexpected(row.error());
-  // One argon2id verification whether or not the name exists, so that a
-  // failed login does not tell which names are users.
-  const bool password_ok = access_secrets::VerifyPassword(
-      *row ? std::optional<std::string>((*row)->password_hash) : std::nullopt,
-      password);
-  const bool ok = password_ok && *row && (*row)->active && !state->locked;
-  const bool counted = state->failures > 0 || state->station_failures > 0;
-  if (!ok || counted) {
-    if (auto s = CountLogin(name, ok); !s) return std::unexpected(s.error());
-  }
-  if (!ok) {
-    if (state->locked) {
-      return std::unexpected(access_secrets::LoginLockedOut(name, state->failures));
-    }
-    return std::unexpected(access_secrets::LoginFailed(name));
-  }
-  auto roles = RolesOf((*row)->id);
+  auto user = access_secrets::CheckLogin(
+      *this, name, password, [&] { return FindUserRow(*db_, name); },
+      [&](bool ok) { return CountLogin(name, ok); });
+  if (!user) return std::unexpected(user.error());
+  auto roles = RolesOf(user->id);
   if (!roles) return std::unexpected(roles.error());
   return Principal{name, std::move(*roles), false, "password", ""};
 }
@@ -487,12 +431,8 @@ Result<Principal> Access::CheckPassword(const std::string& name,
 Result<NewSession> Access::CreateSession(const std::string& name,
                                          const std::string& password,
                                          int hours) {
-  if (auto s = access_secrets::CheckSessionHours(hours); !s) {
-    return std::unexpected(s.error());
-  }
-  auto principal = CheckPassword(name, password);
-  if (!principal) return std::unexpected(principal.error());
-  NewSession session = access_secrets::MakeSession(hours);
+  auto session = access_secrets::StartSession(*this, name, password, hours);
+  if (!session) return std::unexpected(session.error());
   const std::string what = "starting a session for " + name;
   auto user = RequireUser(*db_, name);
   if (!user) return std::unexpected(user.error());
@@ -502,9 +442,9 @@ Result<NewSession> Access::CreateSession(const std::string& name,
       what);
   if (!stmt) return std::unexpected(stmt.error());
   stmt->Bind(1, user->id)
-      .Bind(2, Sha256Hex(session.token))
+      .Bind(2, Sha256Hex(session->token))
       .Bind(3, CurrentUtc().iso8601)
-      .Bind(4, session.expires_at);
+      .Bind(4, session->expires_at);
   if (auto s = stmt->Run(); !s) return std::unexpected(s.error());
   return session;
 }
@@ -525,20 +465,11 @@ Result<Principal> Access::ResumeSession(const std::string& token) {
                      "(dossier login NAME)");
   }
   const std::string name = stmt->ColumnText(1);
-  if (stmt->ColumnInt(4) != 0) {
-    return MakeError(ErrorCode::kPermissionDenied,
-                     fmt::format("the session of {} has ended: log in again",
-                                 name));
-  }
-  if (stmt->ColumnText(3) <= CurrentUtc().iso8601) {
-    return MakeError(ErrorCode::kPermissionDenied,
-                     fmt::format("the session of {} expired at {}: log in "
-                                 "again",
-                                 name, stmt->ColumnText(3)));
-  }
-  if (stmt->ColumnInt(2) == 0) {
-    return MakeError(ErrorCode::kPermissionDenied,
-                     fmt::format("user {} is disabled", name));
+  if (auto s = access_secrets::CheckSession(name, stmt->ColumnInt(4) != 0,
+                                            stmt->ColumnText(3),
+                                            stmt->ColumnInt(2) != 0);
+      !s) {
+    return std::unexpected(s.error());
   }
   auto roles = RolesOf(stmt->ColumnInt64(0));
   if (!roles) return std::unexpected(roles.error());

@@ -199,28 +199,11 @@ Result<std::string> Access::SigningSecret() {
 }
 
 Result<std::string> Access::SigningPublicKey() {
-  auto secret = SigningSecret();
-  if (!secret) return std::unexpected(secret.error());
-  auto pub = access_secrets::PublicKeyOf(*secret, SigningKeyFile());
-  sodium_memzero(secret->data(), secret->size());
-  return pub;
+  return access_secrets::SigningPublicKeyOf(*this, SigningSecret());
 }
 
 Result<std::string> Access::ExportLog() {
-  auto secret = SigningSecret();
-  if (!secret) return std::unexpected(secret.error());
-  auto id = ArchiveId();
-  if (!id) {
-    sodium_memzero(secret->data(), secret->size());
-    return std::unexpected(id.error());
-  }
-  auto entries = ReadLog(LogFilter{});
-  if (!entries) {
-    sodium_memzero(secret->data(), secret->size());
-    return std::unexpected(entries.error());
-  }
-  return access_secrets::SignedExport(*id, *entries, std::move(*secret),
-                                      SigningKeyFile());
+  return access_secrets::ExportLogOf(*this, SigningSecret());
 }
 
 }  // namespace dossier::storage

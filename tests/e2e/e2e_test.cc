@@ -8,6 +8,7 @@
 
 #include "core/file_util.h"
 #include "core/hash.h"
+#include "tests/support/ocr_score.h"
 #include "tests/support/test_support.h"
 
 namespace dossier {
@@ -61,17 +62,7 @@ class E2E : public ::testing::Test {
   }
 
   double Cer(const fs::path& reference, const std::string& hypothesis) {
-    fs::path hyp = tmp_.path() / "hyp.txt";
-    EXPECT_TRUE(WriteFileAtomic(hyp, hypothesis).has_value());
-    auto r = RunCommand(ShellQuote((testing::SharedDir() / "tools" / "ocr-score").string()) +
-                        " " + ShellQuote(reference.string()) + " " +
-                        ShellQuote(hyp.string()));
-    std::smatch m;
-    if (!std::regex_search(r.out, m, std::regex("cer\\t([0-9.]+)"))) {
-      ADD_FAILURE() << "ocr-score said: " << r.out;
-      return 1.0;
-    }
-    return std::stod(m[1]);
+    return testing::OcrCerAgainstFile(reference, hypothesis, tmp_.path());
   }
 
   testing::TempDir tmp_;

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "core/file_util.h"
+#include "tests/support/ocr_score.h"
 #include "tests/support/test_support.h"
 
 namespace dossier {
@@ -151,20 +152,6 @@ class PageWriter {
   cv::Ptr<cv::freetype::FreeType2> font_;
 };
 
-double Cer(const fs::path& dir, const std::string& reference, const std::string& hypothesis) {
-  const fs::path ref = dir / "ref.txt", hyp = dir / "hyp.txt";
-  EXPECT_TRUE(WriteFileAtomic(ref, reference).has_value());
-  EXPECT_TRUE(WriteFileAtomic(hyp, hypothesis).has_value());
-  auto r = RunCommand(ShellQuote((testing::SharedDir() / "tools" / "ocr-score").string()) +
-                      " " + ShellQuote(ref.string()) + " " + ShellQuote(hyp.string()));
-  std::smatch m;
-  if (!std::regex_search(r.out, m, std::regex("cer\\t([0-9.]+)"))) {
-    ADD_FAILURE() << "ocr-score said: " << r.out;
-    return 1.0;
-  }
-  return std::stod(m[1]);
-}
-
 TEST(ReadingOrder, PdfTextFollowsTheColumnsOnGeneratedPages) {
   testing::TempDir tmp;
   const fs::path archive = tmp.path() / "archive";
@@ -197,7 +184,7 @@ TEST(ReadingOrder, PdfTextFollowsTheColumnsOnGeneratedPages) {
     ASSERT_EQ(exported.exit_code, 0) << exported.out;
     auto text = RunCommand("pdftotext -enc UTF-8 " + ShellQuote(pdf.string()) + " -");
     ASSERT_EQ(text.exit_code, 0) << text.out;
-    const double cer = Cer(tmp.path(), truth, text.out);
+    const double cer = testing::OcrCer(tmp.path(), truth, text.out);
     std::printf("[ reading-order ] %s: pdftotext CER %.3f\n", Describe(layout).c_str(), cer);
     // The OCR of these clean pages is near perfect; lines read across the
     // gutter give a CER of 0.5 and more.

@@ -6,34 +6,15 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
-#include <regex>
 
-#include "core/file_util.h"
 #include "ocr/engine.h"
 #include "pipeline/page_processor.h"
 #include "tests/capture/paper_scene.h"
+#include "tests/support/ocr_score.h"
 #include "tests/support/test_support.h"
 
 namespace dossier {
 namespace {
-
-namespace fs = std::filesystem;
-using testing::RunCommand;
-using testing::ShellQuote;
-
-double Cer(const fs::path& dir, const std::string& reference, const std::string& hypothesis) {
-  const fs::path ref = dir / "ref.txt", hyp = dir / "hyp.txt";
-  EXPECT_TRUE(WriteFileAtomic(ref, reference).has_value());
-  EXPECT_TRUE(WriteFileAtomic(hyp, hypothesis).has_value());
-  auto r = RunCommand(ShellQuote((testing::SharedDir() / "tools" / "ocr-score").string()) +
-                      " " + ShellQuote(ref.string()) + " " + ShellQuote(hyp.string()));
-  std::smatch m;
-  if (!std::regex_search(r.out, m, std::regex("cer\\t([0-9.]+)"))) {
-    ADD_FAILURE() << "ocr-score said: " << r.out;
-    return 1.0;
-  }
-  return std::stod(m[1]);
-}
 
 std::string Read(ocr::Engine& engine, const cv::Mat& image, double dpi, bool crop,
                  bool* cropped) {
@@ -81,10 +62,10 @@ TEST(PaperCropOcr, ABorderOverAQuarterOfTheScanReadsAsWellAsThePageAlone) {
     for (const auto& line : scene.truth) truth += line + "\n";
     bool cropped = false;
     const double plain =
-        Cer(tmp.path(), truth, Read(**engine, scene.flat_page, spec.dpi, true, &cropped));
+        testing::OcrCer(tmp.path(), truth, Read(**engine, scene.flat_page, spec.dpi, true, &cropped));
     EXPECT_FALSE(cropped) << "the page alone has no border";
     const double bordered =
-        Cer(tmp.path(), truth, Read(**engine, scene.scan, spec.dpi, true, &cropped));
+        testing::OcrCer(tmp.path(), truth, Read(**engine, scene.scan, spec.dpi, true, &cropped));
     EXPECT_TRUE(cropped);
     std::printf("[ paper-crop ] %s: CER alone %.3f, on a background of grey %d %.3f\n",
                 chinese ? "Chinese" : "English", plain, spec.background, bordered);

@@ -80,15 +80,34 @@ class TransportTest : public ApiTest {
     ::close(fd);
     return out;
   }
+  // One raw exchange: connects, sends request and reads all of the answer.
+  std::string Exchange(const std::string& request) {
+    int fd = Connect();
+    SendAll(fd, request);
+    return ReadAll(fd);
+  }
+  // who's upload of png as `name`, streamed in one request on its own
+  // connection; the raw answer.
+  std::string StreamUpload(const Client& who, const std::string& name,
+                           const std::string& png) {
+    return Exchange("POST /api/uploads?customer=" + customer_ + "&name=" +
+                    name + " HTTP/1.1\r\nHost: x\r\nCookie: " + who.cookie +
+                    "\r\nX-CSRF-Token: " + who.csrf +
+                    "\r\nConnection: close\r\nContent-Length: " +
+                    std::to_string(png.size()) + "\r\n\r\n" + png);
+  }
+  // The body of a raw answer.
+  static std::string RawBody(const std::string& response) {
+    return response.substr(response.find("\r\n\r\n") + 4);
+  }
   static int StatusOf(const std::string& response) {
     if (response.rfind("HTTP/1.1 ", 0) != 0) return 0;
     return std::stoi(response.substr(9, 3));
   }
   // A well-behaved request still gets its answer.
   void ExpectStillServing() {
-    int fd = Connect();
-    SendAll(fd, "GET /api/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-    const auto r = ReadAll(fd);
+    const auto r = Exchange(
+        "GET /api/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     EXPECT_EQ(StatusOf(r), 200) << r;
   }
 
@@ -97,36 +116,35 @@ class TransportTest : public ApiTest {
 };
 
 TEST_F(TransportTest, HugeHeadersAre431) {
-  int fd = Connect();
-  SendAll(fd, "GET /api/health HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20000, 'a') +
-                  "\r\n\r\n");
-  const auto r = ReadAll(fd);
+  const auto r = Exchange("GET /api/health HTTP/1.1\r\nHost: x\r\nX-Big: " +
+                          std::string(20000, 'a') + "\r\n\r\n");
   EXPECT_EQ(StatusOf(r), 431) << r.substr(0, 300);
   EXPECT_NE(r.find("header_too_large"), std::string::npos);
   ExpectStillServing();
 }
 
 TEST_F(TransportTest, HugeBodiesAre413WithoutBeingRead) {
-  int fd = Connect();
-  SendAll(fd, "POST /api/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-              "Content-Length: 10000000\r\n\r\n" + std::string(100000, '{'));
-  const auto r = ReadAll(fd);
+  const auto r = Exchange(
+      "POST /api/login HTTP/1.1\r\nHost: x\r\nContent-Type: "
+      "application/json\r\n"
+      "Content-Length: 10000000\r\n\r\n" +
+      std::string(100000, '{'));
   EXPECT_EQ(StatusOf(r), 413) << r.substr(0, 300);
   EXPECT_NE(r.find("payload_too_large"), std::string::npos);
   ExpectStillServing();
 }
 
 TEST_F(TransportTest, BadJsonIs400AndGarbageIsRefused) {
-  int fd = Connect();
   const std::string body = "{\"user\": ";
-  SendAll(fd, "POST /api/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-              "Connection: close\r\nContent-Length: " + std::to_string(body.size()) +
-              "\r\n\r\n" + body);
-  const auto r = ReadAll(fd);
+  const auto r = Exchange(
+      "POST /api/login HTTP/1.1\r\nHost: x\r\nContent-Type: "
+      "application/json\r\n"
+      "Connection: close\r\nContent-Length: " +
+      std::to_string(body.size()) + "\r\n\r\n" + body);
   EXPECT_EQ(StatusOf(r), 400) << r;
-  int g = Connect();
-  SendAll(g, std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11) + "\r\n\r\n");
-  const auto garbage = ReadAll(g);
+  const auto garbage =
+      Exchange(std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11) +
+               "\r\n\r\n");
   EXPECT_EQ(StatusOf(garbage), 400) << garbage;
   ExpectStillServing();
 }
@@ -148,19 +166,19 @@ TEST_F(TransportTest, ASlowlorisTrickleIsCutOffWhileOthersAreServed) {
 }
 
 TEST_F(TransportTest, AStalledBodyIs408) {
-  int fd = Connect();
-  SendAll(fd, "POST /api/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-              "Content-Length: 100\r\n\r\n{\"us");
-  const auto r = ReadAll(fd);
+  const auto r = Exchange(
+      "POST /api/login HTTP/1.1\r\nHost: x\r\nContent-Type: "
+      "application/json\r\n"
+      "Content-Length: 100\r\n\r\n{\"us");
   EXPECT_EQ(StatusOf(r), 408) << r;
   ExpectStillServing();
 }
 
 TEST_F(TransportTest, AnUploadWithoutASessionIsNotStored) {
-  int fd = Connect();
-  SendAll(fd, "POST /api/uploads?customer=" + customer_ + "&name=a.png HTTP/1.1\r\nHost: x\r\n"
-              "Connection: close\r\nContent-Length: 1000\r\n\r\n" + std::string(1000, 'x'));
-  const auto r = ReadAll(fd);
+  const auto r = Exchange("POST /api/uploads?customer=" + customer_ +
+                          "&name=a.png HTTP/1.1\r\nHost: x\r\n"
+                          "Connection: close\r\nContent-Length: 1000\r\n\r\n" +
+                          std::string(1000, 'x'));
   EXPECT_EQ(StatusOf(r), 401) << r;
   int files = 0;
   for (const auto& e : std::filesystem::directory_iterator(station_->archive().dir() / "uploads")) {
@@ -173,11 +191,12 @@ TEST_F(TransportTest, AnUploadWithoutASessionIsNotStored) {
 TEST_F(TransportTest, AnOversizedUploadIs413AndLeavesNoPartialFile) {
   Client clerk = Login("clerk");
   Client scanner = Login("scanner");
-  int fd = Connect();
-  SendAll(fd, "POST /api/uploads?customer=" + customer_ + "&name=a.png HTTP/1.1\r\nHost: x\r\n"
-              "Cookie: " + scanner.cookie + "\r\nX-CSRF-Token: " + scanner.csrf +
-              "\r\nContent-Length: 20000000\r\n\r\n" + std::string(300000, 'x'));
-  const auto r = ReadAll(fd);
+  const auto r = Exchange("POST /api/uploads?customer=" + customer_ +
+                          "&name=a.png HTTP/1.1\r\nHost: x\r\n"
+                          "Cookie: " +
+                          scanner.cookie + "\r\nX-CSRF-Token: " + scanner.csrf +
+                          "\r\nContent-Length: 20000000\r\n\r\n" +
+                          std::string(300000, 'x'));
   EXPECT_EQ(StatusOf(r), 413) << r.substr(0, 300);
   for (const auto& e : std::filesystem::directory_iterator(station_->archive().dir() / "uploads")) {
     ADD_FAILURE() << "left behind: " << e.path();
@@ -189,14 +208,9 @@ TEST_F(TransportTest, AStreamedUploadIsKeptAsAJob) {
   Client scanner = Login("scanner");
   auto png = ReadFile(dossier::testing::SamplesDir() / "en-agreement.png");
   ASSERT_TRUE(png);
-  int fd = Connect();
-  SendAll(fd, "POST /api/uploads?customer=" + customer_ + "&name=scan.png HTTP/1.1\r\nHost: x\r\n"
-              "Cookie: " + scanner.cookie + "\r\nX-CSRF-Token: " + scanner.csrf +
-              "\r\nConnection: close\r\nContent-Length: " + std::to_string(png->size()) +
-              "\r\n\r\n" + *png);
-  const auto r = ReadAll(fd);
+  const auto r = StreamUpload(scanner, "scan.png", *png);
   ASSERT_EQ(StatusOf(r), 202) << r;
-  const auto job = nlohmann::json::parse(r.substr(r.find("\r\n\r\n") + 4))["job"].get<std::string>();
+  const auto job = nlohmann::json::parse(RawBody(r))["job"].get<std::string>();
   // Kept whole under its job's name until the ingest has it.
   const auto kept = station_->archive().dir() / "uploads" / (job + ".png");
   const auto record = station_->archive().dir() / "uploads" / (job + ".json");
@@ -216,14 +230,15 @@ TEST_F(TransportTest, AFileResponseIsSentWholeAndItsTemporaryRemoved) {
   ASSERT_EQ(setenv("TMPDIR", tmp.c_str(), 1), 0);
   Client keeper = Login("keeper");
   const std::string body = nlohmann::json{{"originals", {barcode_}}}.dump();
-  int fd = Connect();
-  SendAll(fd, "POST /api/labels HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-              "Cookie: " + keeper.cookie + "\r\nX-CSRF-Token: " + keeper.csrf +
-              "\r\nConnection: close\r\nContent-Length: " + std::to_string(body.size()) +
-              "\r\n\r\n" + body);
-  const auto r = ReadAll(fd);
+  const auto r = Exchange(
+      "POST /api/labels HTTP/1.1\r\nHost: x\r\nContent-Type: "
+      "application/json\r\n"
+      "Cookie: " +
+      keeper.cookie + "\r\nX-CSRF-Token: " + keeper.csrf +
+      "\r\nConnection: close\r\nContent-Length: " +
+      std::to_string(body.size()) + "\r\n\r\n" + body);
   ASSERT_EQ(StatusOf(r), 200) << r.substr(0, 400);
-  const auto pdf = r.substr(r.find("\r\n\r\n") + 4);
+  const auto pdf = RawBody(r);
   EXPECT_EQ(pdf.rfind("%PDF-", 0), 0u);
   EXPECT_NE(pdf.find("%%EOF"), std::string::npos);
   // Removed once the last byte is written, which the client may see first.
@@ -237,10 +252,9 @@ TEST_F(TransportTest, AFileResponseIsSentWholeAndItsTemporaryRemoved) {
 }
 
 TEST_F(TransportTest, KeepAliveServesSeveralRequestsOnOneConnection) {
-  int fd = Connect();
-  SendAll(fd, "GET /api/health HTTP/1.1\r\nHost: x\r\n\r\n"
-              "GET /api/openapi.json HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-  const auto r = ReadAll(fd);
+  const auto r = Exchange(
+      "GET /api/health HTTP/1.1\r\nHost: x\r\n\r\n"
+      "GET /api/openapi.json HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(StatusOf(r), 200);
   EXPECT_NE(r.find("\"openapi\""), std::string::npos) << r.substr(0, 400);
 }
@@ -276,25 +290,21 @@ TEST_F(JobEventsTest, EventsFollowAJobWithoutHoldingWorkersAndClientsThatLeaveAr
   Client clerk = Login("clerk");
   auto png = ReadFile(dossier::testing::SamplesDir() / "en-agreement.png");
   ASSERT_TRUE(png);
-  int up = Connect();
-  SendAll(up, "POST /api/uploads?customer=" + customer_ + "&name=scan.png HTTP/1.1\r\nHost: x\r\n"
-              "Cookie: " + scanner.cookie + "\r\nX-CSRF-Token: " + scanner.csrf +
-              "\r\nConnection: close\r\nContent-Length: " + std::to_string(png->size()) +
-              "\r\n\r\n" + *png);
-  const auto accepted = ReadAll(up);
+  const auto accepted = StreamUpload(scanner, "scan.png", *png);
   ASSERT_EQ(StatusOf(accepted), 202) << accepted;
-  const auto job = nlohmann::json::parse(accepted.substr(accepted.find("\r\n\r\n") + 4))["job"]
-                       .get<std::string>();
+  const auto job =
+      nlohmann::json::parse(RawBody(accepted))["job"].get<std::string>();
   const std::string path = "/api/jobs/" + job + "/events";
 
   // Without a session, and for another user's job: refused, not streamed.
-  int anon = Connect();
-  SendAll(anon, "GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-  EXPECT_EQ(StatusOf(ReadAll(anon)), 401);
-  int other = Connect();
-  SendAll(other, "GET " + path + " HTTP/1.1\r\nHost: x\r\nCookie: " + clerk.cookie +
-                     "\r\nConnection: close\r\n\r\n");
-  EXPECT_EQ(StatusOf(ReadAll(other)), 404);
+  EXPECT_EQ(
+      StatusOf(Exchange("GET " + path +
+                        " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")),
+      401);
+  EXPECT_EQ(
+      StatusOf(Exchange("GET " + path + " HTTP/1.1\r\nHost: x\r\nCookie: " +
+                        clerk.cookie + "\r\nConnection: close\r\n\r\n")),
+      404);
   EXPECT_EQ(api_->OpenStreams(), 0);
 
   // Six listeners, three times the server's two workers.
@@ -318,10 +328,9 @@ TEST_F(JobEventsTest, EventsFollowAJobWithoutHoldingWorkersAndClientsThatLeaveAr
   ASSERT_TRUE(ReadUntil(fds[0], got[0], ": keep-alive\n\n")) << got[0];
   // Every worker would be taken if a stream held one; others are served.
   ExpectStillServing();
-  int poll = Connect();
-  SendAll(poll, "GET /api/jobs/" + job + " HTTP/1.1\r\nHost: x\r\nCookie: " + scanner.cookie +
-                    "\r\nConnection: close\r\n\r\n");
-  const auto polled = ReadAll(poll);
+  const auto polled =
+      Exchange("GET /api/jobs/" + job + " HTTP/1.1\r\nHost: x\r\nCookie: " +
+               scanner.cookie + "\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(StatusOf(polled), 200) << polled;
   EXPECT_NE(polled.find("\"state\":\"queued\""), std::string::npos) << polled;
 
