@@ -41,6 +41,13 @@ void WriteHistoryRow(Tx& tx, const std::string& table, std::int64_t record_id,
                      const std::optional<std::string>& new_value,
                      const std::string& actor, const std::string& at);
 
+// A document field as stored, nullopt if the document has none so named;
+std::optional<DocumentField> FieldOf(Tx& tx, std::int64_t document_id,
+                                     const std::string& name);
+// Inserts or replaces one document field and writes its history.
+Status PutDocumentField(Tx& tx, std::int64_t document_id, const DocumentField& field,
+                        const std::string& actor, const std::string& at);
+
 // Brings the document's search rows in step with the document: its
 // metadata line (title, customer name and code, archive number, field
 // values; stored in documents.search_meta), customer, type and status.

@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "storage/postgres/catalog.h"
 #include "storage/postgres/records.h"
@@ -88,6 +89,96 @@ TEST_F(PostgresRecords, ASecondStationSeesCommittedCustomers) {
   bool contact_row = false;
   for (const auto& e : *history) contact_row |= e.table == "contacts";
   EXPECT_TRUE(contact_row);
+}
+
+NewDocument Contract(const std::string& customer, const std::string& key) {
+  NewDocument d;
+  d.customer_code = customer;
+  d.type = "contract";
+  d.title = "服务合同";
+  d.source_key = key;
+  d.pdf_sha256 = std::string(64, 'b');
+  d.pdf_size = 99;
+  d.created_by = "scanner";
+  for (const char* text : {"甲方 上海明川 乙方 服务合同 Service Agreement", "第二页 签章"}) {
+    PageRecord page;
+    page.number = static_cast<int>(d.pages.size()) + 1;
+    page.text = text;
+    page.phash = "ff00";
+    OcrWord w;
+    w.text = "甲方";
+    w.box = Box{10, 20, 30, 40};
+    w.confidence = 91.5f;
+    page.words.push_back(w);
+    d.pages.push_back(page);
+  }
+  DocumentField f;
+  f.name = "contract_number";
+  f.value = "HT-2026-0042";
+  f.raw = "HT-2026-0042";
+  d.fields.push_back(f);
+  return d;
+}
+
+TEST_F(PostgresRecords, ASecondStationFindsADocumentByTextAndByMetadata) {
+  auto c = a_->AddCustomer("上海明川贸易有限公司", "company", "clerk");
+  ASSERT_TRUE(c) << c.error().message;
+  auto d = a_->AddDocument(Contract(c->code, "scan-1"));
+  ASSERT_TRUE(d) << d.error().message;
+  EXPECT_EQ(d->page_count, 2);
+  auto pages = b_->GetPages(d->id, true);
+  ASSERT_TRUE(pages) << pages.error().message;
+  ASSERT_EQ(pages->size(), 2u);
+  ASSERT_EQ((*pages)[0].words.size(), 1u);
+  EXPECT_EQ((*pages)[0].words[0].box.width, 30);
+  EXPECT_FLOAT_EQ((*pages)[0].words[0].confidence, 91.5f);
+  EXPECT_EQ(b_->ListPageHashes()->size(), 2u);
+
+  SearchQuery q;
+  q.text = "\"service agreement\"";
+  auto hits = b_->Search(q);
+  ASSERT_TRUE(hits) << hits.error().message;
+  ASSERT_EQ(hits->size(), 1u);
+  EXPECT_EQ((*hits)[0].matched, "text");
+  EXPECT_EQ((*hits)[0].page_number, 1);
+  EXPECT_NE((*hits)[0].snippet.find("[Service Agreement]"), std::string::npos)
+      << (*hits)[0].snippet;
+  // Only in the metadata (a field value): one hit for the document.
+  q.text = "HT-2026-0042";
+  hits = b_->Search(q);
+  ASSERT_TRUE(hits) << hits.error().message;
+  ASSERT_EQ(hits->size(), 1u);
+  EXPECT_EQ((*hits)[0].matched, "metadata");
+  // A page term and a metadata term together.
+  q.text = "签章 HT-2026-0042";
+  hits = b_->Search(q);
+  ASSERT_TRUE(hits) << hits.error().message;
+  ASSERT_EQ(hits->size(), 1u);
+  EXPECT_EQ((*hits)[0].page_number, 2);
+  EXPECT_EQ((*hits)[0].matched, "text");
+  EXPECT_NE((*hits)[0].snippet.find("[签章]"), std::string::npos) << (*hits)[0].snippet;
+  // A rename reaches the index.
+  CustomerUpdate rename;
+  rename.name = "北京远航科技有限公司";
+  ASSERT_TRUE(a_->UpdateCustomer(c->code, rename, "clerk"));
+  q.text = "远航";
+  EXPECT_EQ(b_->Search(q)->size(), 1u);
+  q.text = "明川 签章";
+  EXPECT_TRUE(b_->Search(q)->empty());
+}
+
+TEST_F(PostgresRecords, TwoStationsIngestingOneInputMakeOneDocument) {
+  auto c = a_->AddCustomer("上海明川贸易有限公司", "company", "clerk");
+  ASSERT_TRUE(c) << c.error().message;
+  Result<DocumentRecord> first = MakeError(ErrorCode::kInternal, "not run");
+  Result<DocumentRecord> second = MakeError(ErrorCode::kInternal, "not run");
+  std::thread t([&] { first = a_->AddDocument(Contract(c->code, "scan-7")); });
+  second = b_->AddDocument(Contract(c->code, "scan-7"));
+  t.join();
+  ASSERT_TRUE(first) << first.error().message;
+  ASSERT_TRUE(second) << second.error().message;
+  EXPECT_EQ(first->id, second->id);
+  EXPECT_EQ(a_->ListDocuments("")->size(), 1u);
 }
 
 }  // namespace
