@@ -5,9 +5,12 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <set>
+#include <vector>
 #include <string>
 #include <thread>
 
+#include "records/review.h"
 #include "storage/postgres/catalog.h"
 #include "storage/postgres/records.h"
 #include "tests/support/pg_test_support.h"
@@ -179,6 +182,126 @@ TEST_F(PostgresRecords, TwoStationsIngestingOneInputMakeOneDocument) {
   ASSERT_TRUE(second) << second.error().message;
   EXPECT_EQ(first->id, second->id);
   EXPECT_EQ(a_->ListDocuments("")->size(), 1u);
+}
+
+TEST_F(PostgresRecords, TwoStationsFilingAtOnceNeverShareAnArchiveNumber) {
+  auto c = a_->AddCustomer("上海明川贸易有限公司", "company", "clerk");
+  ASSERT_TRUE(c) << c.error().message;
+  constexpr int kEach = 6;
+  std::vector<std::string> ids;
+  for (int i = 0; i < 2 * kEach; ++i) {
+    auto d = a_->AddDocument(Contract(c->code, "scan-" + std::to_string(i)));
+    ASSERT_TRUE(d) << d.error().message;
+    ids.push_back(d->display_id);
+  }
+  std::vector<std::string> numbers_a, numbers_b;
+  auto file = [&](PgRecords& store, int first, std::vector<std::string>& out) {
+    for (int i = first; i < 2 * kEach; i += 2) {
+      auto filed = store.ApproveDocument(ids[i], "reviewer");
+      if (filed) out.push_back(filed->archive_number);
+    }
+  };
+  std::thread t([&] { file(*a_, 0, numbers_a); });
+  file(*b_, 1, numbers_b);
+  t.join();
+  ASSERT_EQ(numbers_a.size(), static_cast<size_t>(kEach));
+  ASSERT_EQ(numbers_b.size(), static_cast<size_t>(kEach));
+  std::set<std::string> all(numbers_a.begin(), numbers_a.end());
+  all.insert(numbers_b.begin(), numbers_b.end());
+  EXPECT_EQ(all.size(), static_cast<size_t>(2 * kEach));
+  auto found = b_->FindDocumentByArchiveNumber(numbers_a[0]);
+  ASSERT_TRUE(found) << found.error().message;
+  EXPECT_EQ(found->status, "filed");
+  EXPECT_EQ(a_->ListDocumentsByStatus("filed")->size(), static_cast<size_t>(2 * kEach));
+  // Filed documents are found by their archive number and status.
+  SearchQuery q;
+  q.text = "签章";
+  q.statuses = {"filed"};
+  q.limit = 100;
+  EXPECT_EQ(b_->Search(q)->size(), static_cast<size_t>(2 * kEach));
+}
+
+TEST_F(PostgresRecords, RefileRejectAndReplaceKeepHistoryAndSearchInStep) {
+  auto c = a_->AddCustomer("上海明川贸易有限公司", "company", "clerk");
+  auto other = a_->AddCustomer("北京远航科技有限公司", "company", "clerk");
+  ASSERT_TRUE(c && other);
+  auto d = a_->AddDocument(Contract(c->code, "scan-1"));
+  ASSERT_TRUE(d) << d.error().message;
+  auto filed = a_->ApproveDocument(d->display_id, "reviewer");
+  ASSERT_TRUE(filed) << filed.error().message;
+  RefileRequest move;
+  move.document = d->display_id;
+  move.customer_code = other->code;
+  move.type = "form";
+  move.title = "开户申请表";
+  move.reason = "filed under the wrong customer";
+  move.actor = "records-manager";
+  auto refiled = b_->RefileDocument(move);
+  ASSERT_TRUE(refiled) << refiled.error().message;
+  EXPECT_EQ(refiled->after.customer_code, other->code);
+  EXPECT_EQ(refiled->after.type, "form");
+  EXPECT_NE(refiled->after.archive_number, filed->archive_number);
+  EXPECT_EQ(refiled->after.archive_number.substr(8, 2),
+            records::ArchiveTypeCode("form"));
+  SearchQuery q;
+  q.text = "签章";
+  q.customer_code = other->code;
+  q.types = {"form"};
+  EXPECT_EQ(a_->Search(q)->size(), 1u);
+  q.text = "开户申请表";
+  q.types = {};
+  auto meta = a_->Search(q);
+  ASSERT_TRUE(meta) << meta.error().message;
+  ASSERT_EQ(meta->size(), 1u);
+  EXPECT_EQ((*meta)[0].matched, "metadata");
+  auto history = a_->DocumentHistory(d->display_id);
+  ASSERT_TRUE(history) << history.error().message;
+  int archive_rows = 0;
+  bool reason = false;
+  for (const auto& e : *history) {
+    EXPECT_EQ(e.record, d->display_id);
+    if (e.field == "archive_number") ++archive_rows;
+    reason |= e.field == "refile_reason";
+  }
+  EXPECT_EQ(archive_rows, 2);
+  EXPECT_TRUE(reason);
+
+  // A rejected scan replaced by a rescan; the old one leaves the pending
+  // and rejected searches.
+  auto bad = a_->AddDocument(Contract(c->code, "scan-2"));
+  auto rescan = a_->AddDocument(Contract(c->code, "scan-3"));
+  ASSERT_TRUE(bad && rescan);
+  ASSERT_TRUE(b_->SetDocumentField(bad->display_id, "amount", "100.00", "reviewer"));
+  auto fields = a_->GetDocumentFields(bad->display_id);
+  ASSERT_TRUE(fields);
+  EXPECT_EQ(fields->size(), 2u);
+  ASSERT_TRUE(b_->SetDocumentField(bad->display_id, "amount", std::nullopt, "reviewer"));
+  EXPECT_EQ(a_->GetDocumentFields(bad->display_id)->size(), 1u);
+  ASSERT_TRUE(b_->RejectDocument(bad->display_id, "看不清", "reviewer"));
+  auto replaced = a_->ReplaceDocument(bad->display_id, rescan->display_id, "reviewer");
+  ASSERT_TRUE(replaced) << replaced.error().message;
+  EXPECT_EQ(replaced->replaces, bad->display_id);
+  EXPECT_EQ(b_->GetDocument(bad->display_id)->status, "replaced");
+  q = SearchQuery();
+  q.text = "签章";
+  q.statuses = {"replaced"};
+  auto hits = a_->Search(q);
+  ASSERT_TRUE(hits);
+  ASSERT_EQ(hits->size(), 1u);
+  EXPECT_EQ((*hits)[0].display_id, bad->display_id);
+
+  Verification v;
+  v.actor = "verifier";
+  v.kind = "verify";
+  v.fixity_ok = true;
+  v.problems = {"no OutputIntent"};
+  ASSERT_TRUE(a_->RecordVerification(d->id, v));
+  auto last = b_->LastVerification(d->id);
+  ASSERT_TRUE(last && *last);
+  EXPECT_TRUE((*last)->fixity_ok);
+  EXPECT_FALSE((*last)->pdfa_ok);
+  EXPECT_EQ((*last)->problems, std::vector<std::string>{"no OutputIntent"});
+  EXPECT_FALSE((*a_->LastVerification(rescan->id)));
 }
 
 }  // namespace
