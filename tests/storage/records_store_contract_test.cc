@@ -1,17 +1,25 @@
 // The records store contract: every RecordsStore backend runs this suite
-// (today SQLite; a PostgreSQL store joins the parameter list). It speaks
+// (SQLite, and PostgreSQL on the test cluster: tests/support/
+// pg_test_support.h, each test in its own database). It speaks
 // only through the RecordsStore interface, so it tests promises, not SQL:
 // codes and numbers, idempotent ingest, all-or-nothing writes, the errors
 // each call gives, history, and that several stores on one archive at once
 // never hand out the same code.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <functional>
+#include <memory>
+#include <ostream>
 #include <set>
+#include <string>
 #include <thread>
 
+#include "storage/postgres/catalog.h"
+#include "storage/postgres/records.h"
 #include "storage/sqlite/catalog.h"
 #include "tests/storage/test_util.h"
+#include "tests/support/pg_test_support.h"
 #include "tests/support/test_support.h"
 
 namespace dossier::storage::testing {
@@ -25,6 +33,44 @@ struct Backend {
   std::function<std::unique_ptr<RecordsStore>(const std::filesystem::path&)> open;
 };
 
+// Test names end in the backend's name, not the parameter's bytes.
+void PrintTo(const Backend& backend, std::ostream* os) { *os << backend.name; }
+
+// What a PostgreSQL store lives on: its catalog (pool) and, for the store
+// that made it, the test database, dropped after the store and catalog.
+struct PgHolding {
+  std::shared_ptr<dossier::testing::PgTestDatabase> database;
+  std::unique_ptr<postgres::PgCatalog> catalog;
+};
+
+class HeldPgRecords : private PgHolding, public postgres::PgRecords {
+ public:
+  explicit HeldPgRecords(PgHolding holding)
+      : PgHolding(std::move(holding)), postgres::PgRecords(*catalog) {}
+};
+
+// The database's URL is kept in dir, for the further stores of open.
+std::unique_ptr<RecordsStore> OpenPg(const std::filesystem::path& dir, bool create) {
+  PgHolding holding;
+  std::string url;
+  if (create) {
+    auto db = dossier::testing::PgTestDatabase::Create();
+    EXPECT_TRUE(db) << db.error().message;
+    if (!db) return nullptr;
+    url = (*db)->url();
+    std::ofstream(dir / "pg-url") << url << "\n";
+    holding.database = std::move(*db);
+  } else {
+    std::ifstream in(dir / "pg-url");
+    std::getline(in, url);
+  }
+  auto c = postgres::PgCatalog::Open(url);
+  EXPECT_TRUE(c) << c.error().message;
+  if (!c) return nullptr;
+  holding.catalog = std::move(*c);
+  return std::make_unique<HeldPgRecords>(std::move(holding));
+}
+
 std::vector<Backend> Backends() {
   return {{"sqlite",
            [](const std::filesystem::path& dir) -> std::unique_ptr<RecordsStore> {
@@ -36,7 +82,10 @@ std::vector<Backend> Backends() {
              auto c = Catalog::Open(dir / "catalog.sqlite");
              EXPECT_TRUE(c) << c.error().message;
              return c ? std::move(*c) : nullptr;
-           }}};
+           }},
+          {"postgresql",
+           [](const std::filesystem::path& dir) { return OpenPg(dir, true); },
+           [](const std::filesystem::path& dir) { return OpenPg(dir, false); }}};
 }
 
 class RecordsStoreContract : public ::testing::TestWithParam<Backend> {
