@@ -1,7 +1,8 @@
 // The PostgreSQL records store beyond the contract suite
 // (tests/storage/records_store_contract_test.cc runs the shared promises on
-// both backends): what a second station sees, and what a store answers
-// when its server goes away.
+// both backends): what a second station sees, that stations working at
+// once never share a number or an ingest, and what a store answers when
+// its server goes away.
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -12,6 +13,7 @@
 
 #include "records/review.h"
 #include "storage/postgres/catalog.h"
+#include "storage/postgres/database.h"
 #include "storage/postgres/records.h"
 #include "tests/support/pg_test_support.h"
 
@@ -302,6 +304,47 @@ TEST_F(PostgresRecords, RefileRejectAndReplaceKeepHistoryAndSearchInStep) {
   EXPECT_FALSE((*last)->pdfa_ok);
   EXPECT_EQ((*last)->problems, std::vector<std::string>{"no OutputIntent"});
   EXPECT_FALSE((*a_->LastVerification(rescan->id)));
+}
+
+// The database refuses connections and its backends are ended: the
+// stores' pooled connections are dead and no new one can be made.
+TEST_F(PostgresRecords, ALostServerIsACatalogErrorAndWritesNothing) {
+  auto c = a_->AddCustomer("上海明川贸易有限公司", "company", "clerk");
+  ASSERT_TRUE(c) << c.error().message;
+  auto admin = Database::Connect(database_->cluster_url(), PoolOptions{});
+  ASSERT_TRUE(admin) << admin.error().message;
+  auto allow = [&](bool on) {
+    auto s = (*admin)->Transact("switching connections", [&](Tx& tx) -> Status {
+      tx.Run("ALTER DATABASE " + database_->name() + " ALLOW_CONNECTIONS " +
+             (on ? "true" : "false"));
+      if (!on) {
+        tx.Run("SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity "
+               "WHERE datname = '" + database_->name() + "'");
+      }
+      return Ok();
+    });
+    ASSERT_TRUE(s) << s.error().message;
+  };
+  allow(false);
+  auto added = a_->AddCustomer("北京远航科技有限公司", "company", "clerk");
+  ASSERT_FALSE(added);
+  EXPECT_EQ(added.error().code, ErrorCode::kCatalog);
+  EXPECT_NE(added.error().message.find(catalog_a_->server()), std::string::npos)
+      << added.error().message;
+  auto found = b_->FindCustomer(c->code);
+  ASSERT_FALSE(found);
+  EXPECT_EQ(found.error().code, ErrorCode::kCatalog);
+  SearchQuery q;
+  q.text = "明川";
+  EXPECT_EQ(b_->Search(q).error().code, ErrorCode::kCatalog);
+  allow(true);
+  auto customers = a_->ListCustomers();
+  ASSERT_TRUE(customers) << customers.error().message;
+  EXPECT_EQ(customers->size(), 1u);
+  // The refused call used up no code.
+  auto next = b_->AddCustomer("北京远航科技有限公司", "company", "clerk");
+  ASSERT_TRUE(next) << next.error().message;
+  EXPECT_EQ(next->code.substr(8, 6), "000002") << next->code;
 }
 
 }  // namespace
