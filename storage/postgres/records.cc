@@ -230,14 +230,7 @@ Result<Customer> ApplyCustomerLink(Tx& tx, const std::string& child_code,
 // --- Helpers shared by records*.cc -----------------------------------------
 
 Result<std::string> CanonicalCustomerCode(std::string_view code) {
-  if (auto s = records::ValidateCustomerCode(code); !s) {
-    return std::unexpected(s.error());
-  }
-  std::string upper(code);
-  for (char& c : upper) {
-    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  }
-  return upper;
+  return records::CanonicalCustomerCode(code);
 }
 
 std::string DisplayId(std::int64_t id) { return fmt::format("D{:06d}", id); }
