@@ -68,11 +68,13 @@ const Sql kInsertPage{
 const Sql kInsertWords{"records.insert_words",
                        "INSERT INTO words (page_id, word_count, data) "
                        "VALUES ($1, $2, $3::jsonb)"};
-// The page's text tokens (weight D); ReindexDocument adds the metadata.
+// The page's text tokens (weight D) and its document's metadata (B).
 const Sql kInsertPageSearch{
     "records.insert_page_search",
     "INSERT INTO page_search (page_id, document_id, customer_id, type, status, "
-    "tokens) VALUES ($1, $2, $3, $4, $5, $6::tsvector)"};
+    "tokens) VALUES ($1, $2, $3, $4, $5, $6::tsvector || setweight($7::tsvector, "
+    "'B'))"};
+const Sql kMeta{"records.meta", "SELECT search_meta FROM documents WHERE id = $1"};
 const Sql kPages{"records.pages",
                  "SELECT p.id, p.number, p.source_file, p.source_index, p.width, "
                  "p.height, p.dpi, p.rotation, p.skew, p.confidence, p.text, "
@@ -404,6 +406,10 @@ Result<DocumentRecord> PgRecords::AddDocument(const NewDocument& doc) {
           tx.Exec(kInsertFile, id, f.role, f.sha256, f.size, f.media_type,
                   f.source_file, f.source_index, f.note, now);
         }
+        // The metadata first (fields included), then each page's search
+        // row with it, written once.
+        if (auto s = ReindexDocument(tx, id); !s) return std::unexpected(s.error());
+        const std::string meta = TsVectorText(Text(tx.Exec(kMeta, id)[0][0]));
         for (size_t i = 0; i < doc.pages.size(); ++i) {
           const PageRecord& page = doc.pages[i];
           const std::int64_t page_id = Int(
@@ -414,10 +420,8 @@ Result<DocumentRecord> PgRecords::AddDocument(const NewDocument& doc) {
           tx.Exec(kInsertWords, page_id, static_cast<std::int64_t>(page.words.size()),
                   WordsToJson(page.words));
           tx.Exec(kInsertPageSearch, page_id, id, *customer_id, doc.type,
-                  std::string("pending"), tokens[i]);
+                  std::string("pending"), tokens[i], meta);
         }
-        // The pages' search rows get the metadata, fields included.
-        if (auto s = ReindexDocument(tx, id); !s) return std::unexpected(s.error());
         return DocumentByText(tx, std::to_string(id));
       });
 }
