@@ -5,6 +5,7 @@
 // its server goes away.
 #include <gtest/gtest.h>
 
+#include <iostream>
 #include <memory>
 #include <set>
 #include <vector>
@@ -15,7 +16,9 @@
 #include "storage/postgres/catalog.h"
 #include "storage/postgres/database.h"
 #include "storage/postgres/records.h"
+#include "storage/sqlite/catalog.h"
 #include "tests/support/pg_test_support.h"
+#include "tests/support/test_support.h"
 
 namespace dossier::storage::postgres {
 namespace {
@@ -345,6 +348,85 @@ TEST_F(PostgresRecords, ALostServerIsACatalogErrorAndWritesNothing) {
   auto next = b_->AddCustomer("北京远航科技有限公司", "company", "clerk");
   ASSERT_TRUE(next) << next.error().message;
   EXPECT_EQ(next->code.substr(8, 6), "000002") << next->code;
+}
+
+// The same archive on both backends gives the same hits (documents, pages,
+// text or metadata) for the same queries; only the order of equally
+// relevant hits and the scores may differ.
+TEST_F(PostgresRecords, SearchFindsWhatSqliteFinds) {
+  dossier::testing::TempDir dir;
+  auto sqlite = Catalog::Create(dir.path() / "catalog.sqlite");
+  ASSERT_TRUE(sqlite) << sqlite.error().message;
+  RecordsStore* stores[] = {a_.get(), sqlite->get()};
+  const std::vector<std::pair<std::string, std::vector<std::string>>> docs = {
+      {"服务合同", {"甲方 上海明川贸易有限公司 乙方 北京远航科技有限公司", "本合同一式两份 签章"}},
+      {"租赁协议", {"出租方 甲方 承租方 乙方 租金 每月 人民币", "Lease Agreement page two"}},
+      {"Service Agreement", {"The service provider agrees to the terms", "合同书 附件"}},
+      {"开户申请表", {"申请人 张三 身份证号码", "账户 类型 对公"}},
+  };
+  for (RecordsStore* store : stores) {
+    auto c = store->AddCustomer("上海明川贸易有限公司", "company", "clerk");
+    auto g = store->AddCustomer("明川子公司", "company", "clerk");
+    ASSERT_TRUE(c && g);
+    ASSERT_TRUE(store->LinkCustomer(g->code, c->code, "clerk"));
+    int n = 0;
+    for (const auto& [title, texts] : docs) {
+      NewDocument d;
+      d.customer_code = n % 2 == 0 ? c->code : g->code;
+      d.type = n == 3 ? "form" : "contract";
+      d.title = title;
+      d.source_key = "scan-" + std::to_string(n);
+      d.pdf_sha256 = std::string(64, 'e');
+      d.created_by = "scanner";
+      for (const std::string& text : texts) {
+        PageRecord page;
+        page.number = static_cast<int>(d.pages.size()) + 1;
+        page.text = text;
+        d.pages.push_back(page);
+      }
+      if (n == 1) {
+        DocumentField f;
+        f.name = "contract_number";
+        f.value = "ZL-2026-0007";
+        f.raw = f.value;
+        d.fields.push_back(f);
+      }
+      auto added = store->AddDocument(d);
+      ASSERT_TRUE(added) << added.error().message;
+      if (n == 0) {
+        ASSERT_TRUE(store->ApproveDocument(added->display_id, "reviewer"));
+      }
+      ++n;
+    }
+  }
+  const std::vector<std::string> queries = {
+      "甲", "甲方", "合同", "合同书", "签章 OR 附件", "甲方 -租金", "\"lease agreement\"",
+      "agreement", "SERVICE", "明川", "远航", "ZL-2026-0007", "租赁协议", "开户 申请",
+      "(甲方 OR 申请人) 乙方", "张三 身份证", "page two", "对公 -账户", "上海 签章",
+  };
+  size_t total = 0;
+  for (const std::string& text : queries) {
+    for (int variant = 0; variant < 3; ++variant) {
+      SearchQuery q;
+      q.text = text;
+      q.limit = 50;
+      if (variant == 1) q.statuses = {"pending"};
+      if (variant == 2) q.types = {"contract"};
+      std::set<std::string> found[2];
+      for (int i = 0; i < 2; ++i) {
+        auto hits = stores[i]->Search(q);
+        ASSERT_TRUE(hits) << text << ": " << hits.error().message;
+        for (const SearchHit& h : *hits) {
+          found[i].insert(h.display_id + " p" + std::to_string(h.page_number) + " " +
+                          h.matched);
+        }
+      }
+      EXPECT_EQ(found[0], found[1]) << "query '" << text << "' variant " << variant;
+      total += found[1].size();
+    }
+  }
+  std::cout << total << " hits compared\n";
+  EXPECT_GE(total, 40u);  // the queries do find things
 }
 
 }  // namespace
