@@ -4,7 +4,6 @@
 
 #include <fmt/format.h>
 
-#include <cctype>
 #include <charconv>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -273,6 +272,10 @@ TimeZone ZoneIn(Tx& tx) {
   return TimeZone::Machine();
 }
 
+void LockCounter(Tx& tx, std::string_view table) {
+  tx.Run(fmt::format("LOCK TABLE {} IN SHARE ROW EXCLUSIVE MODE", table));
+}
+
 void WriteHistoryRow(Tx& tx, const std::string& table, std::int64_t record_id,
                      const std::string& field,
                      const std::optional<std::string>& old_value,
@@ -315,10 +318,10 @@ Result<Customer> PgRecords::AddCustomerFile(const NewCustomer& input,
     parent = *p;
   }
   // One transaction for the code, the values and the group link: a refused
-  // value leaves no customer and no used code. Two stations taking the
-  // year's next code at once serialize on its code_sequence row.
+  // value leaves no customer and no used code.
   return catalog_.db().Transact(
       "adding customer '" + clean_name + "'", [&](Tx& tx) -> Result<Customer> {
+        LockCounter(tx, "code_sequence");
         const std::string now = NowUtc();
         const int year = ZoneIn(tx).LocalYear(Now());  // the local year of filing
         const std::int64_t sequence = Int(tx.Exec(kNextCode, year)[0][0]);

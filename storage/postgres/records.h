@@ -6,11 +6,13 @@
 // Every call is one SERIALIZABLE transaction (Database::Transact), retried
 // when it loses a serialization race, so several stations may use one
 // database at once. Customer codes and archive numbers come from counter
-// rows (code_sequence, archive_sequence) that only grow: two stations
-// taking the next number at once serialize on that row, and the loser runs
-// again with the new value, so no number is issued twice and a refused
-// call uses none up. Every change writes history rows in its transaction,
-// as on SQLite.
+// rows (code_sequence, archive_sequence) that only grow, behind UNIQUE
+// constraints on the numbers: stations taking the next number at once
+// wait for each other on the counter table, locked before the
+// transaction's snapshot is taken, so the second sees the first's number
+// (a serialization failure anyway is run again by Transact). No number is
+// issued twice, and a refused call uses none up. Every change writes
+// history rows in its transaction, as on SQLite.
 //
 // Search uses the PostgreSQL search index (storage/postgres/search.h): a
 // page's page_search row holds its text's tokens (weight D) and the

@@ -34,6 +34,15 @@ Result<std::optional<DocumentRecord>> DocumentById(Tx& tx, std::int64_t id);
 // The archive's zone as the "site" setting names it, else the machine's.
 TimeZone ZoneIn(Tx& tx);
 
+// Stations taking the next number of a counter table (code_sequence,
+// archive_sequence) at once wait for each other here instead of losing a
+// serialization race and running again, which under load could use up
+// Transact's attempts. REQUIRES: the transaction's first statement. The
+// table lock (a mode that conflicts with itself) is granted before the
+// transaction's snapshot is taken, so the waiter sees the number the
+// other committed.
+void LockCounter(Tx& tx, std::string_view table);
+
 // Records one change whose new value may be absent (a removed field).
 void WriteHistoryRow(Tx& tx, const std::string& table, std::int64_t record_id,
                      const std::string& field,

@@ -6,8 +6,8 @@
 //
 // The rules are records/review.h's; here the document is loaded, the rule
 // asked, and the change written with its history and search rows in one
-// transaction. Archive numbers come from archive_sequence rows: two
-// stations filing at once serialize on the row of the year and type.
+// transaction. Archive numbers come from archive_sequence rows; stations
+// filing at once wait for each other on that table (LockCounter).
 #include <fmt/format.h>
 
 #include "core/text.h"
@@ -116,6 +116,7 @@ Status PgRecords::SetDocumentField(const std::string& id, const std::string& nam
 Result<DocumentRecord> PgRecords::ApproveDocument(const std::string& id,
                                                   const std::string& actor) {
   return catalog_.db().Transact("filing " + id, [&](Tx& tx) -> Result<DocumentRecord> {
+    LockCounter(tx, "archive_sequence");
     auto doc = DocumentByText(tx, id);
     if (!doc) return std::unexpected(doc.error());
     if (auto s = records::RequirePending(*doc, "approved"); !s) {
@@ -163,6 +164,8 @@ Result<RefileOutcome> PgRecords::RefileDocument(const RefileRequest& request) {
   const std::optional<std::string>& title = *checked_title;
   const std::string& actor = request.actor;
   return catalog_.db().Transact("refiling " + id, [&](Tx& tx) -> Result<RefileOutcome> {
+    // A refile may draw a new archive number (a filed document's new type).
+    LockCounter(tx, "archive_sequence");
     auto doc = DocumentByText(tx, id);
     if (!doc) return std::unexpected(doc.error());
     auto plan = records::PlanRefile(*doc, code, request.type, title);

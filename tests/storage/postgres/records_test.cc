@@ -309,6 +309,49 @@ TEST_F(PostgresRecords, RefileRejectAndReplaceKeepHistoryAndSearchInStep) {
   EXPECT_FALSE((*a_->LastVerification(rescan->id)));
 }
 
+// Stations taking numbers at once wait for each other on the counter
+// table: none loses a serialization race and runs again, so a busy
+// archive does not use up the transaction's attempts.
+TEST_F(PostgresRecords, StationsTakingNumbersAtOnceWaitInsteadOfRetrying) {
+  constexpr int kStations = 4, kEach = 10;
+  std::vector<std::unique_ptr<PgCatalog>> catalogs;
+  for (int i = 0; i < kStations; ++i) {
+    auto c = PgCatalog::Open(database_->url());
+    ASSERT_TRUE(c) << c.error().message;
+    catalogs.push_back(std::move(*c));
+  }
+  auto first = a_->AddCustomer("上海明川贸易有限公司", "company", "clerk");
+  ASSERT_TRUE(first) << first.error().message;
+  std::vector<std::string> ids;
+  for (int i = 0; i < kStations * kEach; ++i) {
+    auto d = a_->AddDocument(Contract(first->code, "scan-" + std::to_string(i)));
+    ASSERT_TRUE(d) << d.error().message;
+    ids.push_back(d->display_id);
+  }
+  std::vector<int> made(kStations, 0), filed(kStations, 0);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kStations; ++t) {
+    threads.emplace_back([&, t] {
+      PgRecords store(*catalogs[t]);
+      for (int i = 0; i < kEach; ++i) {
+        if (store.AddCustomer("客户" + std::to_string(t * 100 + i), "company", "clerk")) {
+          ++made[t];
+        }
+        if (store.ApproveDocument(ids[t * kEach + i], "reviewer")) ++filed[t];
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  std::int64_t retries = 0;
+  for (int t = 0; t < kStations; ++t) {
+    EXPECT_EQ(made[t], kEach);
+    EXPECT_EQ(filed[t], kEach);
+    retries += catalogs[t]->db().retries();
+  }
+  EXPECT_EQ(retries, 0);
+  EXPECT_EQ(a_->ListCustomers()->size(), static_cast<size_t>(kStations * kEach + 1));
+}
+
 // The database refuses connections and its backends are ended: the
 // stores' pooled connections are dead and no new one can be made.
 TEST_F(PostgresRecords, ALostServerIsACatalogErrorAndWritesNothing) {
