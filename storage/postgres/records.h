@@ -10,7 +10,8 @@
 // constraints on the numbers: stations taking the next number at once
 // wait for each other on the counter table, locked before the
 // transaction's snapshot is taken, so the second sees the first's number
-// (a serialization failure anyway is run again by Transact). No number is
+// (a serialization failure that still happens, seldom, is run again by
+// Transact). No number is
 // issued twice, and a refused call uses none up. Every change writes
 // history rows in its transaction, as on SQLite.
 //

@@ -40,7 +40,8 @@ TimeZone ZoneIn(Tx& tx);
 // Transact's attempts. REQUIRES: the transaction's first statement. The
 // table lock (a mode that conflicts with itself) is granted before the
 // transaction's snapshot is taken, so the waiter sees the number the
-// other committed.
+// other committed; a run still lost now and then (the server's predicate
+// locks are coarse) is run again by Transact.
 void LockCounter(Tx& tx, std::string_view table);
 
 // Records one change whose new value may be absent (a removed field).
