@@ -113,4 +113,13 @@ Status ValidateCustomerCode(std::string_view code) {
   return Ok();
 }
 
+Result<std::string> CanonicalCustomerCode(std::string_view code) {
+  if (auto s = ValidateCustomerCode(code); !s) return std::unexpected(s.error());
+  std::string upper(code);
+  for (char& c : upper) {
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return upper;
+}
+
 }  // namespace dossier::records

@@ -26,5 +26,7 @@ std::string FormatCustomerCode(std::string_view prefix, int year, int sequence);
 // Checks the shape and the check character; error message says which part
 // is wrong. Lower-case input is accepted and compared upper-cased.
 Status ValidateCustomerCode(std::string_view code);
+// ValidateCustomerCode, then the code upper-cased, as stored.
+Result<std::string> CanonicalCustomerCode(std::string_view code);
 
 }  // namespace dossier::records

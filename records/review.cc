@@ -69,6 +69,85 @@ Result<int> ArchiveNumberYear(const storage::DocumentRecord& doc) {
   return year;
 }
 
+Result<std::string> CanonicalArchiveNumber(std::string_view text) {
+  std::string number = TrimSpace(text);
+  for (char& c : number) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  // DA-YYYY-TT-NNNNNN-C (docs/coding-rule.md).
+  bool shape = number.size() == 19 && number.starts_with("DA-") &&
+               number[7] == '-' && number[10] == '-' && number[17] == '-';
+  for (size_t i : {3, 4, 5, 6, 11, 12, 13, 14, 15, 16}) {
+    if (shape && (number[i] < '0' || number[i] > '9')) shape = false;
+  }
+  if (!shape) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     fmt::format("archive number '{}' is not like "
+                                 "DA-2026-HT-000001-K",
+                                 text));
+  }
+  const std::string payload = "DA" + number.substr(3, 4) +
+                              number.substr(8, 2) + number.substr(11, 6);
+  if (Mod3736CheckChar(payload) != number[18]) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     fmt::format("archive number {} has a wrong check "
+                                 "character (the rule gives {})",
+                                 number, Mod3736CheckChar(payload)));
+  }
+  return number;
+}
+
+namespace {
+
+bool IsSha256Hex(std::string_view s) {
+  return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
+}  // namespace
+
+Status CheckNewDocument(const storage::NewDocument& doc) {
+  auto invalid = [&](std::string reason) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     fmt::format("document '{}' for {}: {}", doc.title,
+                                 doc.customer_code, reason));
+  };
+  if (auto type = ParseDocumentType(doc.type); !type) {
+    return invalid(type.error().message);
+  }
+  if (!IsSha256Hex(doc.pdf_sha256)) {
+    return invalid(
+        fmt::format("pdf_sha256 '{}' is not 64 lower-case hex "
+                    "digits",
+                    doc.pdf_sha256));
+  }
+  if (doc.pdf_size < 0) return invalid("pdf_size is negative");
+  if (doc.created_by.empty()) return invalid("created_by is empty");
+  if (doc.pages.empty()) return invalid("it has no pages");
+  for (const storage::DocumentFile& f : doc.files) {
+    if (f.role != "original" && f.role != "dropped-page") {
+      return invalid(fmt::format("kept file role '{}' is not original or "
+                                 "dropped-page",
+                                 f.role));
+    }
+    if (!IsSha256Hex(f.sha256)) {
+      return invalid(fmt::format("kept file sha256 '{}' is not 64 lower-case "
+                                 "hex digits",
+                                 f.sha256));
+    }
+  }
+  for (size_t i = 0; i < doc.pages.size(); ++i) {
+    if (doc.pages[i].number != static_cast<int>(i) + 1) {
+      return invalid(
+          fmt::format("page at position {} has number {}; pages "
+                      "must be numbered 1..n in order",
+                      i + 1, doc.pages[i].number));
+    }
+  }
+  return Ok();
+}
+
 Status CheckRefileReason(const storage::RefileRequest& request) {
   const std::string& id = request.document;
   if (TrimSpace(request.reason).empty()) {

@@ -35,10 +35,20 @@ std::string_view ArchiveTypeCode(std::string_view type);
 Result<std::string> FormatArchiveNumber(int year, std::string_view type_code,
                                         std::int64_t sequence);
 
+// An archive number as a user typed it (any case, spaces around), checked
+// for its shape and check character and returned upper-cased, as stored.
+// kInvalidArgument naming what is wrong.
+Result<std::string> CanonicalArchiveNumber(std::string_view text);
 // The year an issued archive number was filed in (DA-2026-...);
 // kCatalog naming the document for a malformed stored number.
 Result<int> ArchiveNumberYear(const storage::DocumentRecord& doc);
 
+// A new document as ingest hands it to a store (storage::RecordsStore::
+// AddDocument's REQUIRES): a known type, a PDF SHA-256 of 64 lower-case hex
+// digits, a size not negative, who made it, pages numbered 1..n in order
+// (at least one), kept files with a known role and a SHA-256.
+// kInvalidArgument naming the document and what is wrong.
+Status CheckNewDocument(const storage::NewDocument& doc);
 // A refile request on its own: a reason and an actor (checked first), then
 // a known type and a title that is not blank (returned trimmed, nullopt
 // when not asked). kInvalidArgument naming the document.

@@ -109,14 +109,7 @@ Status WriteHistory(const Database& db, std::string_view table,
 }
 
 Result<std::string> CanonicalCustomerCode(std::string_view code) {
-  if (auto s = records::ValidateCustomerCode(code); !s) {
-    return std::unexpected(s.error());
-  }
-  std::string upper(code);
-  for (char& c : upper) {
-    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  }
-  return upper;
+  return records::CanonicalCustomerCode(code);
 }
 
 Result<std::int64_t> CustomerIdByCode(const Database& db,

@@ -9,6 +9,7 @@
 #include "core/text.h"
 #include "core/json_text.h"
 #include "records/coding_rule.h"
+#include "records/review.h"
 #include "records/vocabulary.h"
 #include "storage/sqlite/catalog.h"
 #include "storage/sqlite/catalog_impl.h"
@@ -25,12 +26,6 @@ constexpr std::string_view kDocumentSelect =
     "COALESCE(d.archive_number, ''), d.review_reason, d.reviewed_by, "
     "d.reviewed_at, d.replaces_id "
     "FROM documents d JOIN customers c ON c.id = d.customer_id ";
-
-bool IsSha256Hex(std::string_view s) {
-  return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char c) {
-           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-         });
-}
 
 }  // namespace
 
@@ -155,47 +150,6 @@ Result<std::optional<DocumentRecord>> DocumentById(const Database& db,
 }
 
 
-Status ValidateNewDocument(const NewDocument& doc) {
-  auto invalid = [&](std::string reason) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     fmt::format("document '{}' for {}: {}", doc.title,
-                                 doc.customer_code, reason));
-  };
-  if (auto type = records::ParseDocumentType(doc.type); !type) {
-    return invalid(type.error().message);
-  }
-  if (!IsSha256Hex(doc.pdf_sha256)) {
-    return invalid(
-        fmt::format("pdf_sha256 '{}' is not 64 lower-case hex "
-                    "digits",
-                    doc.pdf_sha256));
-  }
-  if (doc.pdf_size < 0) return invalid("pdf_size is negative");
-  if (doc.created_by.empty()) return invalid("created_by is empty");
-  if (doc.pages.empty()) return invalid("it has no pages");
-  for (const DocumentFile& f : doc.files) {
-    if (f.role != "original" && f.role != "dropped-page") {
-      return invalid(fmt::format("kept file role '{}' is not original or "
-                                 "dropped-page",
-                                 f.role));
-    }
-    if (!IsSha256Hex(f.sha256)) {
-      return invalid(fmt::format("kept file sha256 '{}' is not 64 lower-case "
-                                 "hex digits",
-                                 f.sha256));
-    }
-  }
-  for (size_t i = 0; i < doc.pages.size(); ++i) {
-    if (doc.pages[i].number != static_cast<int>(i) + 1) {
-      return invalid(
-          fmt::format("page at position {} has number {}; pages "
-                      "must be numbered 1..n in order",
-                      i + 1, doc.pages[i].number));
-    }
-  }
-  return Ok();
-}
-
 }  // namespace
 
 Status InsertPage(const Database& db, std::int64_t document_id,
@@ -291,7 +245,7 @@ Result<std::optional<DocumentRecord>> Catalog::FindDocumentBySourceKey(
 Result<DocumentRecord> Catalog::AddDocument(const NewDocument& doc) {
   auto code = CanonicalCustomerCode(doc.customer_code);
   if (!code) return std::unexpected(code.error());
-  if (auto s = ValidateNewDocument(doc); !s) return std::unexpected(s.error());
+  if (auto s = records::CheckNewDocument(doc); !s) return std::unexpected(s.error());
 
   const Database& db = impl_->db;
   const std::string what =
@@ -410,30 +364,9 @@ Result<DocumentRecord> Catalog::GetDocument(const std::string& id) {
 
 Result<DocumentRecord> Catalog::FindDocumentByArchiveNumber(
     const std::string& archive_number) {
-  std::string number = TrimSpace(archive_number);
-  for (char& c : number) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  }
-  // DA-YYYY-TT-NNNNNN-C (docs/coding-rule.md).
-  bool shape = number.size() == 19 && number.starts_with("DA-") &&
-               number[7] == '-' && number[10] == '-' && number[17] == '-';
-  for (size_t i : {3, 4, 5, 6, 11, 12, 13, 14, 15, 16}) {
-    if (shape && (number[i] < '0' || number[i] > '9')) shape = false;
-  }
-  if (!shape) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     fmt::format("archive number '{}' is not like "
-                                 "DA-2026-HT-000001-K",
-                                 archive_number));
-  }
-  const std::string payload = "DA" + number.substr(3, 4) +
-                              number.substr(8, 2) + number.substr(11, 6);
-  if (records::Mod3736CheckChar(payload) != number[18]) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     fmt::format("archive number {} has a wrong check "
-                                 "character (the rule gives {})",
-                                 number, records::Mod3736CheckChar(payload)));
-  }
+  auto canonical = records::CanonicalArchiveNumber(archive_number);
+  if (!canonical) return std::unexpected(canonical.error());
+  const std::string& number = *canonical;
   auto doc = DocumentWhere(impl_->db, "d.archive_number = ?1",
                            "looking up archive number " + number,
                            [&](Statement& s) { s.Bind(1, number); });
