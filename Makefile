@@ -6,7 +6,7 @@ JOBS ?= $(shell nproc)
 DEMO_ARCHIVE ?= $(CURDIR)/demo-archive
 SHARED ?= $(shell [ -d $(CURDIR)/../shared/corpus ] && echo $(CURDIR)/../shared || echo /work/shared)
 
-.PHONY: all deps build test demo bench bench-accuracy clean
+.PHONY: all deps build test demo bench bench-accuracy bench-zh-models clean
 
 all: build
 
@@ -31,6 +31,11 @@ bench: build
 bench-accuracy: build
 	./scripts/install-deps.sh bench
 	/usr/bin/python3 bench/accuracy.py $(BUILD)/cli/dossier
+
+# Chinese model combinations through the pipeline (docs/ocr-models.md).
+bench-zh-models: build
+	./scripts/install-deps.sh bench
+	/usr/bin/python3 bench/zh_models.py $(BUILD)/cli/dossier --groups zh-synth,tesseract-test
 
 clean:
 	rm -rf $(BUILD) $(DEMO_ARCHIVE) $(DEMO_ARCHIVE)-exported

@@ -38,6 +38,8 @@ fi
 # `install-deps.sh bench` also installs the peers the benchmarks compare with.
 if [ "${1:-}" = "bench" ]; then
   PACKAGES="$PACKAGES ocrmypdf unpaper hyperfine time wrk curl"
+  # The further Chinese models bench/zh_models.py compares (docs/ocr-models.md).
+  PACKAGES="$PACKAGES tesseract-ocr-script-hans tesseract-ocr-chi-sim-vert tesseract-ocr-script-hans-vert"
 fi
 
 missing=""
