@@ -55,13 +55,21 @@ struct Candidate {
   capture::CleanPage page;
   OcrPage ocr;
   double score = -1;
+  StageTime recognition;  // time of its Recognize call
 };
 
 Result<Candidate> ReadAt(ocr::Engine& engine, const capture::CleanPage& prepared,
-                         int rotation, const capture::CleanupOptions& cleanup) {
+                         int rotation, const capture::CleanupOptions& cleanup,
+                         StageTimes& times) {
   Candidate c;
-  c.page = capture::Deskew(capture::Rotate(prepared, rotation), cleanup);
+  {
+    StageTimer timer(times, Stage::kCleanup);
+    c.page = capture::Deskew(capture::Rotate(prepared, rotation), cleanup);
+  }
+  // Counted as orientation until it is known to be the one kept.
+  StageTimer timer(times, Stage::kOrientation);
   auto ocr = engine.Recognize(View(c.page.gray, c.page.dpi));
+  c.recognition = timer.Stop();
   if (!ocr) return std::unexpected(ocr.error());
   c.ocr = std::move(*ocr);
   c.score = ReadScore(c.ocr);
@@ -75,15 +83,18 @@ Result<PageResult> ProcessPageUnguarded(ocr::Engine& engine,
   auto start = std::chrono::steady_clock::now();
   const std::string name =
       fmt::format("{} page {}", raw.source_file, raw.source_index + 1);
+  PageResult result;
+  StageTimes& times = result.times;
+  StageTimer cleanup_timer(times, Stage::kCleanup);
   auto prepared = capture::Prepare(raw, cleanup);
   if (!prepared) return std::unexpected(prepared.error());
 
-  PageResult result;
   Candidate best;
   const double ocr_scale = prepared->blank ? 1.0 : OcrScaleFactor(*prepared);
   if (ocr_scale != 1.0) {
     prepared = capture::Rescale(*prepared, ocr_scale);
   }
+  cleanup_timer.Stop();
   if (prepared->blank) {
     best.page = *prepared;
     best.ocr.width = best.page.gray.cols;
@@ -92,7 +103,9 @@ Result<PageResult> ProcessPageUnguarded(ocr::Engine& engine,
     best.ocr.languages = engine.Languages();
     result.blank = true;
   } else {
+    StageTimer osd_timer(times, Stage::kOrientation);
     auto osd = engine.DetectOrientation(View(prepared->gray, prepared->dpi));
+    osd_timer.Stop();
     std::vector<int> candidates;
     if (osd && osd->confidence >= kSureOrientation) {
       candidates = {osd->degrees_clockwise};
@@ -106,13 +119,18 @@ Result<PageResult> ProcessPageUnguarded(ocr::Engine& engine,
                        candidates.end());
     }
     for (int rotation : candidates) {
-      auto candidate = ReadAt(engine, *prepared, rotation, cleanup);
+      auto candidate = ReadAt(engine, *prepared, rotation, cleanup, times);
       if (!candidate) {
         return MakeError(candidate.error().code,
                          name + ": " + candidate.error().message);
       }
       if (candidate->score > best.score) best = std::move(*candidate);
     }
+    // The kept reading is OCR; the others were the price of orientation.
+    times[Stage::kOrientation].seconds -= best.recognition.seconds;
+    times[Stage::kOrientation].cpu_seconds -= best.recognition.cpu_seconds;
+    times[Stage::kOcr].seconds += best.recognition.seconds;
+    times[Stage::kOcr].cpu_seconds += best.recognition.cpu_seconds;
     if (candidates.size() > 1) {
       best.page.warnings.push_back(
           {"orientation-checked",
@@ -130,8 +148,11 @@ Result<PageResult> ProcessPageUnguarded(ocr::Engine& engine,
   // resolution and the PDF writer scales the OCR boxes back. A reduced one
   // (still above 300 dpi) is archived as it is, with its dpi scaled, so the
   // page keeps its paper size.
-  result.image = capture::EncodeForArchive(
-      ocr_scale > 1.0 ? capture::Rescale(page, 1.0 / ocr_scale) : page, encode);
+  {
+    StageTimer timer(times, Stage::kEncode);
+    result.image = capture::EncodeForArchive(
+        ocr_scale > 1.0 ? capture::Rescale(page, 1.0 / ocr_scale) : page, encode);
+  }
   result.ocr = std::move(best.ocr);
   result.warnings = page.warnings;
   if (!result.blank && !result.ocr.words.empty() &&
@@ -152,6 +173,7 @@ Result<PageResult> ProcessPageUnguarded(ocr::Engine& engine,
   rec.confidence = result.ocr.mean_confidence;
   rec.text = result.ocr.text;
   if (!result.blank) {
+    StageTimer timer(times, Stage::kCleanup);
     result.hashes = capture::PerceptualHashes(page.gray, page.dpi);
     if (!result.hashes[0].empty()) rec.phash = capture::HashHex(result.hashes[0]);
   }

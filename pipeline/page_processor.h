@@ -10,6 +10,7 @@
 #include "core/result.h"
 #include "core/types.h"
 #include "ocr/engine.h"
+#include "pipeline/stage_times.h"
 #include "storage/records_store.h"
 
 namespace dossier::pipeline {
@@ -20,6 +21,8 @@ struct PageResult {
   storage::PageRecord record; // catalog metadata (without words)
   std::vector<Warning> warnings;
   double seconds = 0.0;
+  // Time of this page's stages (cleanup, orientation, ocr, encode).
+  StageTimes times;
   bool blank = false;
   // Perceptual hashes of the cleaned, upright page turned by 0, 90, 180
   // and 270 degrees (record.phash is the first); empty for a blank page.
