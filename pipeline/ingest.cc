@@ -871,21 +871,25 @@ Result<IngestReport> RunIngest(storage::Archive& archive,
   const std::string engine_name = engines.front()->Name();
   setup_timer.Stop();
 
-  BlockingQueue<PageTask> tasks(static_cast<size_t>(jobs) * 2);
+  // One decoded page waits for a free worker: decoding takes a fraction of
+  // a page's OCR time, so the workers never starve, and each page waiting
+  // is a decoded scan in memory (26 MB for an A4 colour page at 300 dpi).
+  BlockingQueue<PageTask> tasks(1);
   std::vector<std::thread> workers;
   for (int w = 0; w < jobs; ++w) {
     workers.emplace_back([&, w] {
       ocr::Engine& engine = *engines[w];
       while (auto task = tasks.Pop()) {
-        auto result = ProcessPage(engine, task->raw, options.cleanup, options.encode);
+        auto result =
+            ProcessPage(engine, std::move(task->raw), options.cleanup, options.encode);
         std::lock_guard lock(batch.mutex);
         DocState& s = batch.docs[task->doc];
         if (result) {
           batch.worker_times += result->times;
           if (callbacks.on_page) {
             PageEvent e;
-            e.source_file = task->raw.source_file;
-            e.source_index = task->raw.source_index;
+            e.source_file = result->record.source_file;
+            e.source_index = result->record.source_index;
             e.rotation = result->record.rotation;
             e.skew = result->record.skew;
             e.blank = result->blank;

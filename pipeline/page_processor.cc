@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <opencv2/imgproc.hpp>
@@ -26,9 +27,9 @@ constexpr double kMaxOcrPixels = 12e6;
 
 double OcrScaleFactor(const capture::CleanPage& page) {
   const double pixels = static_cast<double>(page.gray.total());
-  // Very large images (600 dpi and up) are reduced: their print is far
-  // bigger than OCR needs, and their copies would dominate memory.
-  if (pixels > kMaxOcrPixels) return std::sqrt(kMaxOcrPixels / pixels);
+  // Very large images (600 dpi and up) were reduced by Prepare already
+  // (CleanupOptions::max_pixels); this is for callers' own options.
+  if (pixels > kMaxOcrPixels * 1.01) return std::sqrt(kMaxOcrPixels / pixels);
   const double glyph = capture::MedianGlyphHeight(page.gray, page.dpi);
   if (glyph <= 0 || glyph >= kMinGlyphHeight) return 1.0;
   double factor = std::min(kMaxUpscale, kTargetGlyphHeight / glyph);
@@ -77,9 +78,13 @@ Result<Candidate> ReadAt(ocr::Engine& engine, const capture::CleanPage& prepared
 }
 
 Result<PageResult> ProcessPageUnguarded(ocr::Engine& engine,
-                                        const capture::RawPage& raw,
-                                        const capture::CleanupOptions& cleanup,
+                                        capture::RawPage& raw,
+                                        const capture::CleanupOptions& options,
                                         const capture::EncodeOptions& encode) {
+  // Very large images (600 dpi and up) are reduced first: their print is
+  // far bigger than OCR needs, and their copies would dominate memory.
+  capture::CleanupOptions cleanup = options;
+  if (cleanup.max_pixels <= 0) cleanup.max_pixels = kMaxOcrPixels;
   auto start = std::chrono::steady_clock::now();
   const std::string name =
       fmt::format("{} page {}", raw.source_file, raw.source_index + 1);
@@ -87,6 +92,10 @@ Result<PageResult> ProcessPageUnguarded(ocr::Engine& engine,
   StageTimes& times = result.times;
   StageTimer cleanup_timer(times, Stage::kCleanup);
   auto prepared = capture::Prepare(raw, cleanup);
+  // The decoded scan (a 600 dpi colour page is 100 MB) is not needed any
+  // more: the clean page holds its own grey copy, and the colour one when
+  // the page has colour.
+  raw.image.release();
   if (!prepared) return std::unexpected(prepared.error());
 
   Candidate best;
@@ -185,7 +194,7 @@ Result<PageResult> ProcessPageUnguarded(ocr::Engine& engine,
 
 }  // namespace
 
-Result<PageResult> ProcessPage(ocr::Engine& engine, const capture::RawPage& raw,
+Result<PageResult> ProcessPage(ocr::Engine& engine, capture::RawPage raw,
                                const capture::CleanupOptions& cleanup,
                                const capture::EncodeOptions& encode) {
   // The one error boundary of a page: OpenCV, Tesseract glue and the
