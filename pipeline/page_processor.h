@@ -51,8 +51,9 @@ Result<T> GuardPage(const std::string& what, Fn&& fn) noexcept {
 }
 
 // Cleans, orients, deskews, OCRs and encodes one page. When the engine's
-// orientation detection is unsure, the candidate orientations are all
-// recognised and the one that reads best is kept. The raw page is
+// orientation detection is unsure, the engine's guess is read first and
+// kept if it reads surely (kSureRead); else the candidate orientations are
+// all recognised and the one that reads best is kept. The raw page is
 // taken by value and its image let go as soon as cleanup has its own
 // copies. Never throws: any exception from a library is an error naming
 // the page.
