@@ -11,9 +11,11 @@ usage: throughput.py DOSSIER_BINARY [--corpus DIR] [--skip-ocrmypdf]
              2 files at a time (-j 1 each, so both cores stay busy)
 
 Prints pages per minute, bytes per page, peak RSS (largest single process),
-the ratios, and how many written PDFs pass shared/tools/pdfa-check 2.
+the ratios, how many written PDFs pass shared/tools/pdfa-check 2, and
+Dossier's stage table (`ingest --timings-json`): each stage's CPU seconds
+and share of the run's CPU time, and the share of everything beside OCR.
 """
-import csv, os, re, shutil, subprocess, sys, time
+import csv, json, os, re, shutil, subprocess, sys, time
 from concurrent.futures import ThreadPoolExecutor
 
 LANGS = 'chi_sim+eng'
@@ -62,8 +64,10 @@ def main(argv):
     subprocess.run([dossier, 'init', archive], stdout=subprocess.DEVNULL, check=True)
     code = subprocess.run([dossier, '--archive', archive, 'customer', 'add', '--name', 'Bench'],
                           stdout=subprocess.PIPE, check=True).stdout.decode().split('\t')[0]
+    timings_file = os.path.join(work, 'timings.json')
     t0 = time.monotonic()
-    rc, rss, _ = timed([dossier, '--archive', archive, 'ingest', '--customer', code, '--jobs', '2'] + files, user_env)
+    rc, rss, _ = timed([dossier, '--archive', archive, 'ingest', '--customer', code, '--jobs', '2',
+                        '--timings-json', timings_file] + files, user_env)
     secs = time.monotonic() - t0
     pdfs = [os.path.join(dp, f) for dp, _, fs in os.walk(os.path.join(archive, 'objects')) for f in fs if f.endswith('.pdf')]
     size = sum(os.path.getsize(p) for p in pdfs)
@@ -114,6 +118,18 @@ def main(argv):
     d = rows[0]
     for other in rows[1:]:
         print('\ndossier vs %s: speed %.2fx, bytes %.2fx' % (other[0], other[1] / d[1], d[2] / other[2]))
+    if os.path.exists(timings_file):
+        with open(timings_file, encoding='utf-8') as f:
+            t = json.load(f)
+        cpu = t['cpu_seconds']
+        print('\ndossier stage times: %.1f s wall, %.1f s CPU (seconds summed over threads)\n' %
+              (t['wall_seconds'], cpu))
+        print('| stage | CPU s | share of CPU | wall s |')
+        print('|---|---|---|---|')
+        for name, st in t['stages'].items():
+            print('| %s | %.2f | %.1f%% | %.2f |' % (name, st['cpu_seconds'], 100 * st['share'], st['seconds']))
+        print('| (other) | %.2f | %.1f%% | |' % (t['other_cpu_seconds'], 100 * t['other_cpu_seconds'] / cpu))
+        print('\neverything beside OCR: %.1f%% of CPU' % (100 * (1 - t['stages']['ocr']['share'])))
     return 0
 
 

@@ -591,20 +591,30 @@ Result<CleanPage> Prepare(const RawPage& raw, const CleanupOptions& options) {
     return MakeError(ErrorCode::kCorruptInput, PageName(page) + ": empty image");
   }
   try {
-    if (raw.image.channels() == 3) {
-      cv::cvtColor(raw.image, page.gray, cv::COLOR_BGR2GRAY);
-      if (DetectColor(raw.image, options.color_fraction)) {
+    cv::Mat image = raw.image;
+    if (options.max_pixels > 0 &&
+        static_cast<double>(image.total()) > options.max_pixels) {
+      const double factor =
+          std::sqrt(options.max_pixels / static_cast<double>(image.total()));
+      cv::resize(raw.image, image, {}, factor, factor, cv::INTER_AREA);
+      page.dpi = raw.dpi * factor;
+    }
+    if (image.channels() == 3) {
+      cv::cvtColor(image, page.gray, cv::COLOR_BGR2GRAY);
+      if (DetectColor(image, options.color_fraction)) {
         page.has_color = true;
-        page.color = raw.image.clone();
+        page.color = image;
       }
-    } else if (raw.image.channels() == 1) {
-      page.gray = raw.image.clone();
+    } else if (image.channels() == 1) {
+      // A copy only when the raw page's own pixels would be shared: cleanup
+      // steps replace page.gray, they never write into it.
+      page.gray = image.data == raw.image.data ? image.clone() : image;
     } else {
       return MakeError(ErrorCode::kUnsupported,
                        PageName(page) + ": unsupported channel count");
     }
     // The colour scan, cropped with the page; the blank check looks at it.
-    cv::Mat source_color = raw.image.channels() == 3 ? raw.image : cv::Mat();
+    cv::Mat source_color = image.channels() == 3 ? image : cv::Mat();
     // An all-black page first: scanner-mark removal would paint it white
     // as one big "border", and it would pass for blank.
     const BlankCheck dark = CheckBlank(page.gray, cv::Mat(), page.dpi, options);
@@ -653,10 +663,10 @@ Result<CleanPage> Prepare(const RawPage& raw, const CleanupOptions& options) {
     return MakeError(ErrorCode::kCorruptInput,
                      PageName(page) + ": image processing failed: " + e.what());
   }
-  if (page.dpi < 200) {
+  if (raw.dpi < 200) {
     page.warnings.push_back(
         {"low-dpi", fmt::format("{}: {:.0f} dpi is below 200 dpi; OCR may suffer",
-                                PageName(page), page.dpi)});
+                                PageName(page), raw.dpi)});
   }
   return page;
 }

@@ -59,6 +59,10 @@ struct CleanupOptions {
   // on the development corpus it made one bordered contract page read
   // worse and a bordered blank back not blank (docs/capture.md).
   bool crop_to_paper = false;
+  // > 0: Prepare first reduces a scan of more pixels than this to this
+  // many (its dpi scaled alike), so cleanup and OCR never hold copies of a
+  // 600 dpi or larger page. 0: kept at its size.
+  double max_pixels = 0;
 };
 
 // Code of the page warning for an (almost) all-black page.
@@ -126,9 +130,12 @@ struct PaperCrop {
 PaperCrop CropToPaper(const cv::Mat& gray, const cv::Mat& color,
                       const PaperRegion& region);
 
-// Grayscale conversion, cropping to the paper, scanner-mark removal, colour and blank detection,
-// quality warnings (low dpi, too dark, too light, blurred, text cut off at
-// an edge).
+// Reduction to options.max_pixels, grayscale conversion, cropping to the
+// paper, scanner-mark removal, colour and blank detection, quality
+// warnings (low dpi, judged on the scan's own dpi; too dark, too light,
+// blurred, text cut off at an edge). A colour page's colour image shares
+// raw.image's pixels when the page was not reduced (nothing here writes
+// to them).
 Result<CleanPage> Prepare(const RawPage& raw, const CleanupOptions& options);
 
 // Rotates by a multiple of 90 degrees clockwise (exact, no resampling).

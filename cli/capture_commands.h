@@ -3,6 +3,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "app/capture.h"
@@ -30,5 +31,13 @@ pipeline::IngestCallbacks PrintingCallbacks();
 
 // Prints the summary line and returns the batch's exit code.
 int PrintIngestSummary(const pipeline::IngestReport& report);
+
+// The batch's stage times as JSON: wall_seconds, cpu_seconds (the
+// process's), pages, and per stage its seconds, cpu_seconds and share (of
+// cpu_seconds); other_cpu_seconds is what no stage counted.
+nlohmann::json StageTimesJson(const pipeline::IngestReport& report);
+
+// Prints the stage times as a table, each stage's share of the CPU time.
+void PrintStageTimes(const pipeline::IngestReport& report);
 
 }  // namespace dossier::cli

@@ -2,6 +2,7 @@
 
 #include "cli/capture_commands.h"
 #include "cli/command.h"
+#include "core/file_util.h"
 #include "pipeline/ingest.h"
 
 namespace dossier::cli {
@@ -13,6 +14,8 @@ struct IngestArgs {
   CaptureIngestArgs common;
   bool one_document = false;
   std::string pdfa = "2b";
+  bool timings = false;
+  std::string timings_json;
 };
 
 }  // namespace
@@ -31,6 +34,11 @@ void RegisterIngest(CLI::App& app, const GlobalOptions& global, Action* action) 
                 "Merge all FILEs, in order, into one document");
   cmd->add_option("--pdfa", args->pdfa, "PDF/A level: 2b (default) or 1b")
       ->check(CLI::IsMember({"2b", "1b"}));
+  cmd->add_flag("--timings", args->timings,
+                "Print where the time went: CPU and wall seconds per stage "
+                "(read, cleanup, orientation, OCR, encode, PDF, store, catalog)");
+  cmd->add_option("--timings-json", args->timings_json,
+                  "Write the stage times as JSON to this file");
   cmd->callback([&global, args, action] {
     *action = StationAction(global, [args](app::Station& st) -> Result<int> {
       app::IngestInput input;
@@ -41,7 +49,16 @@ void RegisterIngest(CLI::App& app, const GlobalOptions& global, Action* action) 
                                       : archive::PdfaLevel::k2b;
       auto report = app::Ingest(st, CurrentCaller(), input, PrintingCallbacks());
       if (!report) return std::unexpected(report.error());
-      return PrintIngestSummary(*report);
+      const int code = PrintIngestSummary(*report);
+      if (args->timings) PrintStageTimes(*report);
+      if (!args->timings_json.empty()) {
+        if (auto s = WriteFileAtomic(args->timings_json,
+                                     StageTimesJson(*report).dump(2) + "\n");
+            !s) {
+          return std::unexpected(s.error());
+        }
+      }
+      return code;
     });
   });
 }

@@ -107,4 +107,43 @@ int PrintIngestSummary(const pipeline::IngestReport& report) {
   return kExitOk;
 }
 
+nlohmann::json StageTimesJson(const pipeline::IngestReport& report) {
+  nlohmann::json stages = nlohmann::json::object();
+  const double cpu = report.cpu_seconds;
+  for (std::size_t i = 0; i < pipeline::kStageCount; ++i) {
+    const auto stage = static_cast<pipeline::Stage>(i);
+    const auto& t = report.stages[stage];
+    stages[std::string(pipeline::StageName(stage))] = {
+        {"seconds", t.seconds},
+        {"cpu_seconds", t.cpu_seconds},
+        {"share", cpu > 0 ? t.cpu_seconds / cpu : 0.0}};
+  }
+  return {{"wall_seconds", report.seconds},
+          {"cpu_seconds", cpu},
+          {"pages", report.pages},
+          {"stages", stages},
+          {"other_cpu_seconds", cpu - report.stages.TotalCpuSeconds()}};
+}
+
+void PrintStageTimes(const pipeline::IngestReport& report) {
+  const double cpu = report.cpu_seconds;
+  Print("Stage times ({} page(s), {:.1f} s wall, {:.1f} s CPU; seconds summed "
+        "over threads):\n",
+        report.pages, report.seconds, cpu);
+  Print("  {:<12} {:>9} {:>7} {:>9}\n", "stage", "CPU s", "share", "wall s");
+  auto row = [&](std::string_view name, double cpu_s, double wall_s) {
+    Print("  {:<12} {:>9.2f} {:>6.1f}% {:>9.2f}\n", name, cpu_s,
+          cpu > 0 ? 100.0 * cpu_s / cpu : 0.0, wall_s);
+  };
+  for (std::size_t i = 0; i < pipeline::kStageCount; ++i) {
+    const auto stage = static_cast<pipeline::Stage>(i);
+    row(pipeline::StageName(stage), report.stages[stage].cpu_seconds,
+        report.stages[stage].seconds);
+  }
+  Print("  {:<12} {:>9.2f} {:>6.1f}%\n", "(other)",
+        cpu - report.stages.TotalCpuSeconds(),
+        cpu > 0 ? 100.0 * (cpu - report.stages.TotalCpuSeconds()) / cpu : 0.0);
+  std::fflush(stdout);
+}
+
 }  // namespace dossier::cli

@@ -88,6 +88,7 @@ struct Batch {
   BlockingQueue<size_t> complete{1 << 20};
   const IngestCallbacks* callbacks = nullptr;
   int pages = 0;
+  StageTimes worker_times;  // the workers' stages, merged page by page
   // Capture station. catalog_mutex serialises catalog use between the
   // stream producer and the committer (a Catalog is not thread-safe). The
   // other fields are written by the producer only, read after it ends.
@@ -275,7 +276,7 @@ std::vector<Warning> LikelyDuplicates(storage::RecordsStore& catalog,
 
 void Commit(storage::Archive& archive, const IngestOptions& options,
             const std::string& engine_name, const Plan& plan, DocState& state,
-            DocumentOutcome& outcome) {
+            DocumentOutcome& outcome, StageTimes& times) {
   const std::string& source_key = plan.source_key;
   const std::string& title = plan.title;
   for (auto& [pos, page] : state.pages) {
@@ -313,8 +314,10 @@ void Commit(storage::Archive& archive, const IngestOptions& options,
                      outcome.inputs.front().string(), damaged.size())});
   }
   // Another process may have stored the same input meanwhile.
+  StageTimer lookup_timer(times, Stage::kCatalog);
   auto existing = archive.records().FindDocumentBySourceKey(plan.customer_code,
                                                             source_key);
+  lookup_timer.Stop();
   if (existing && *existing) {
     outcome.duplicate = true;
     outcome.record = **existing;
@@ -333,12 +336,16 @@ void Commit(storage::Archive& archive, const IngestOptions& options,
       // it and bring it back.
       const std::string where = fmt::format("{} page {}", it->second.record.source_file,
                                             it->second.record.source_index + 1);
+      StageTimer encode_timer(times, Stage::kEncode);
       auto file = PageImageFile(it->second.image);
+      encode_timer.Stop();
       if (!file) {
         outcome.error = Error{file.error().code, where + ": " + file.error().message};
         return;
       }
+      StageTimer store_timer(times, Stage::kStore);
       auto sha = archive.files().Put(file->first);
+      store_timer.Stop();
       if (!sha) {
         outcome.error = Error{sha.error().code,
                               where + ": keeping the dropped page: " + sha.error().message};
@@ -362,9 +369,13 @@ void Commit(storage::Archive& archive, const IngestOptions& options,
       it = state.pages.erase(it);
     }
   }
-  for (auto& w : LikelyDuplicates(archive.records(), state.pages)) {
-    outcome.warnings.push_back(std::move(w));
+  {
+    StageTimer timer(times, Stage::kCatalog);
+    for (auto& w : LikelyDuplicates(archive.records(), state.pages)) {
+      outcome.warnings.push_back(std::move(w));
+    }
   }
+  StageTimer pdf_timer(times, Stage::kPdf);
   std::vector<archive::ArchivePage> pdf_pages;
   pdf_pages.reserve(state.pages.size());
   for (auto& [pos, page] : state.pages) {
@@ -387,6 +398,7 @@ void Commit(storage::Archive& archive, const IngestOptions& options,
     return;
   }
   auto check = archive::CheckPdfA(*pdf);
+  pdf_timer.Stop();
   if (!check.ok) {
     std::string problems;
     for (const auto& p : check.problems) problems += (problems.empty() ? "" : "; ") + p;
@@ -395,7 +407,10 @@ void Commit(storage::Archive& archive, const IngestOptions& options,
                          ": written PDF fails the PDF/A check: " + problems});
   }
   // The file lands (fsynced, renamed) before the catalog row points at it.
+  StageTimer store_timer(times, Stage::kStore);
   auto sha = archive.files().Put(*pdf);
+  store_timer.Stop();
+  StageTimer catalog_timer(times, Stage::kCatalog);
   if (!sha) {
     // The store's message names the object file and the reason; the input
     // is what the user knows the document by.
@@ -482,8 +497,9 @@ std::string PixelKey(const capture::RawPage& raw) {
 class StreamProducer {
  public:
   StreamProducer(storage::Archive& archive, const IngestOptions& options,
-                 Batch& batch, BlockingQueue<PageTask>& tasks)
-      : archive_(archive), options_(options), batch_(batch), tasks_(tasks) {}
+                 Batch& batch, BlockingQueue<PageTask>& tasks, StageTimes& times)
+      : archive_(archive), options_(options), batch_(batch), tasks_(tasks),
+        times_(times) {}
 
   void Run() {
     for (const auto& f : options_.files) {
@@ -491,6 +507,7 @@ class StreamProducer {
         FailInput(f, s.error());
         continue;
       }
+      StageTimer open_timer(times_, Stage::kRead);
       auto hash = Sha256File(f);
       if (!hash) {
         FailInput(f, hash.error());
@@ -510,9 +527,12 @@ class StreamProducer {
         continue;
       }
       original_ = std::move(*original);
+      open_timer.Stop();
       given_original_.clear();
       for (int i = 0;; ++i) {
+        StageTimer decode_timer(times_, Stage::kRead);
         auto page = NextPage(**source, f);
+        decode_timer.Stop();
         if (!page) {
           FailInput(f, page.error());
           break;
@@ -532,7 +552,9 @@ class StreamProducer {
     original_.reset();
     if (options_.source != nullptr) {
       for (;;) {
+        StageTimer scan_timer(times_, Stage::kRead);
         auto next = options_.source->Next();
+        scan_timer.Stop();
         if (!next) {
           batch_.source_error = next.error();
           break;
@@ -710,6 +732,7 @@ class StreamProducer {
   const IngestOptions& options_;
   Batch& batch_;
   BlockingQueue<PageTask>& tasks_;
+  StageTimes& times_;
   size_t current_ = kNoDoc;
   int position_ = 0;
   std::vector<std::string> page_keys_;
@@ -727,6 +750,8 @@ Result<IngestReport> RunIngest(storage::Archive& archive,
                                const IngestOptions& options,
                                const IngestCallbacks& callbacks) {
   auto start = std::chrono::steady_clock::now();
+  const double cpu_start = ProcessCpuSeconds();
+  StageTimes main_times;  // planning, setup and reading, on this thread
   if (options.files.empty() && options.source == nullptr) {
     return MakeError(ErrorCode::kInvalidArgument, "no input files given");
   }
@@ -801,7 +826,9 @@ Result<IngestReport> RunIngest(storage::Archive& archive,
         outcome.error = s.error();
         break;
       }
+      StageTimer hash_timer(main_times, Stage::kRead);
       auto h = Sha256File(f);
+      hash_timer.Stop();
       if (!h) {
         outcome.error = h.error();
         break;
@@ -813,8 +840,10 @@ Result<IngestReport> RunIngest(storage::Archive& archive,
       continue;
     }
     plan.source_key = SourceKey(hashes);
+    StageTimer lookup_timer(main_times, Stage::kCatalog);
     auto existing =
         archive.records().FindDocumentBySourceKey(options.customer_code, plan.source_key);
+    lookup_timer.Stop();
     if (!existing) return std::unexpected(existing.error());
     if (*existing) {
       outcome.duplicate = true;
@@ -829,6 +858,7 @@ Result<IngestReport> RunIngest(storage::Archive& archive,
   // OCR engines, one per worker, created before any thread starts so a
   // missing language fails the batch at once.
   std::vector<std::unique_ptr<ocr::Engine>> engines;
+  StageTimer setup_timer(main_times, Stage::kSetup);
   for (int i = 0; i < jobs; ++i) {
     if (options.null_ocr) {
       engines.push_back(ocr::MakeNullEngine());
@@ -839,21 +869,27 @@ Result<IngestReport> RunIngest(storage::Archive& archive,
     }
   }
   const std::string engine_name = engines.front()->Name();
+  setup_timer.Stop();
 
-  BlockingQueue<PageTask> tasks(static_cast<size_t>(jobs) * 2);
+  // One decoded page waits for a free worker: decoding takes a fraction of
+  // a page's OCR time, so the workers never starve, and each page waiting
+  // is a decoded scan in memory (26 MB for an A4 colour page at 300 dpi).
+  BlockingQueue<PageTask> tasks(1);
   std::vector<std::thread> workers;
   for (int w = 0; w < jobs; ++w) {
     workers.emplace_back([&, w] {
       ocr::Engine& engine = *engines[w];
       while (auto task = tasks.Pop()) {
-        auto result = ProcessPage(engine, task->raw, options.cleanup, options.encode);
+        auto result =
+            ProcessPage(engine, std::move(task->raw), options.cleanup, options.encode);
         std::lock_guard lock(batch.mutex);
         DocState& s = batch.docs[task->doc];
         if (result) {
+          batch.worker_times += result->times;
           if (callbacks.on_page) {
             PageEvent e;
-            e.source_file = task->raw.source_file;
-            e.source_index = task->raw.source_index;
+            e.source_file = result->record.source_file;
+            e.source_index = result->record.source_index;
             e.rotation = result->record.rotation;
             e.skew = result->record.skew;
             e.blank = result->blank;
@@ -874,6 +910,7 @@ Result<IngestReport> RunIngest(storage::Archive& archive,
     });
   }
 
+  StageTimes committer_times;
   std::thread committer([&] {
     while (auto doc = batch.complete.Pop()) {
       DocState* state;
@@ -892,7 +929,8 @@ Result<IngestReport> RunIngest(storage::Archive& archive,
         // Writing the PDF and the catalog row is the last stage of the
         // pages' journey; what throws there fails this document only.
         try {
-          Commit(archive, options, engine_name, *plan, *state, outcome);
+          Commit(archive, options, engine_name, *plan, *state, outcome,
+                 committer_times);
         } catch (const std::exception& e) {
           outcome.stored = false;
           outcome.error = Error{ErrorCode::kInternal,
@@ -910,7 +948,7 @@ Result<IngestReport> RunIngest(storage::Archive& archive,
   });
 
   // Producer: read files in order and feed their pages to the workers.
-  if (streaming) StreamProducer(archive, options, batch, tasks).Run();
+  if (streaming) StreamProducer(archive, options, batch, tasks, main_times).Run();
   for (size_t i = 0; i < plans.size() && !streaming; ++i) {
     if (skip[i]) continue;
     int position = 0;
@@ -918,6 +956,7 @@ Result<IngestReport> RunIngest(storage::Archive& archive,
     // Pages are decoded one at a time and the task queue is bounded, so a
     // long multi-page TIFF is never held decoded in memory.
     for (const auto& f : plans[i].inputs) {
+      StageTimer open_timer(main_times, Stage::kRead);
       auto source = OpenInput(f, options.read);
       if (!source) {
         read_error = source.error();
@@ -925,6 +964,7 @@ Result<IngestReport> RunIngest(storage::Archive& archive,
       }
       auto original = KeepOriginal(
           archive, f, options.read.display_name.empty() ? f.string() : options.read.display_name);
+      open_timer.Stop();
       if (!original) {
         read_error = original.error();
         break;
@@ -934,7 +974,9 @@ Result<IngestReport> RunIngest(storage::Archive& archive,
         batch.docs[i].files.push_back(std::move(**original));
       }
       for (;;) {
+        StageTimer decode_timer(main_times, Stage::kRead);
         auto page = NextPage(**source, f);
+        decode_timer.Stop();
         if (!page) {
           read_error = page.error();
           break;
@@ -962,6 +1004,10 @@ Result<IngestReport> RunIngest(storage::Archive& archive,
   report.cover_sheets = batch.cover_sheets;
   report.source_error = std::move(batch.source_error);
   report.batch_warnings = std::move(batch.batch_warnings);
+  report.stages += main_times;
+  report.stages += batch.worker_times;
+  report.stages += committer_times;
+  report.cpu_seconds = ProcessCpuSeconds() - cpu_start;
   report.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;

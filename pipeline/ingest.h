@@ -28,6 +28,7 @@
 #include "core/result.h"
 #include "core/types.h"
 #include "ocr/engine.h"
+#include "pipeline/stage_times.h"
 #include "storage/archive.h"
 
 namespace dossier::pipeline {
@@ -111,6 +112,11 @@ struct IngestReport {
   std::vector<DocumentOutcome> documents;
   int pages = 0;
   double seconds = 0.0;
+  // Where the time went (pipeline/stage_times.h), and the process's CPU
+  // seconds over the whole run: the stages' CPU seconds add up to about
+  // cpu_seconds when nothing else runs in the process.
+  StageTimes stages;
+  double cpu_seconds = 0.0;
   // Capture station: cover sheets seen (not archived), the error that ended
   // reading from IngestOptions::source, and batch-level warnings (a cover
   // sheet with no pages after it, a scanner without duplex).

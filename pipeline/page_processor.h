@@ -10,6 +10,7 @@
 #include "core/result.h"
 #include "core/types.h"
 #include "ocr/engine.h"
+#include "pipeline/stage_times.h"
 #include "storage/records_store.h"
 
 namespace dossier::pipeline {
@@ -20,6 +21,8 @@ struct PageResult {
   storage::PageRecord record; // catalog metadata (without words)
   std::vector<Warning> warnings;
   double seconds = 0.0;
+  // Time of this page's stages (cleanup, orientation, ocr, encode).
+  StageTimes times;
   bool blank = false;
   // Perceptual hashes of the cleaned, upright page turned by 0, 90, 180
   // and 270 degrees (record.phash is the first); empty for a blank page.
@@ -48,10 +51,13 @@ Result<T> GuardPage(const std::string& what, Fn&& fn) noexcept {
 }
 
 // Cleans, orients, deskews, OCRs and encodes one page. When the engine's
-// orientation detection is unsure, the candidate orientations are all
-// recognised and the one that reads best is kept. Never throws: any
-// exception from a library is an error naming the page.
-Result<PageResult> ProcessPage(ocr::Engine& engine, const capture::RawPage& raw,
+// orientation detection is unsure, the engine's guess is read first and
+// kept if it reads surely (kSureRead); else the candidate orientations are
+// all recognised and the one that reads best is kept. The raw page is
+// taken by value and its image let go as soon as cleanup has its own
+// copies. Never throws: any exception from a library is an error naming
+// the page.
+Result<PageResult> ProcessPage(ocr::Engine& engine, capture::RawPage raw,
                                const capture::CleanupOptions& cleanup,
                                const capture::EncodeOptions& encode);
 

@@ -3,6 +3,8 @@
 // station meets. They run the real binary with real OCR.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include <fstream>
 #include <regex>
 
@@ -271,6 +273,36 @@ TEST_F(E2E, TesseractRunsOneOpenMpThreadPerWorkerWhateverTheEnvironment) {
     EXPECT_FALSE(std::regex_search(r.out, std::regex("omp-team-size=([2-9]|[1-9][0-9])")))
         << "[" << limit << "] " << r.out;
   }
+}
+
+// `ingest --timings` prints the stage table and `--timings-json` writes
+// every stage, whose CPU shares add up to about the whole run's CPU time.
+// Presence and consistency only; no speed is asserted.
+TEST_F(E2E, IngestTimingsNameEveryStageAndAddUpToTheRunsCpuTime) {
+  const fs::path json_file = tmp_.path() / "timings.json";
+  auto ids = Ingest(ShellQuote((testing::SamplesDir() / "zh-contract-1.png").string()) +
+                    " --type contract --timings --timings-json " +
+                    ShellQuote(json_file.string()));
+  ASSERT_EQ(ids.size(), 1u) << last_output_;
+  EXPECT_NE(last_output_.find("Stage times"), std::string::npos) << last_output_;
+  auto text = ReadFile(json_file);
+  ASSERT_TRUE(text.has_value()) << text.error().message;
+  const auto j = nlohmann::json::parse(*text);
+  EXPECT_EQ(j.at("pages").get<int>(), 1);
+  double share = 0, cpu = 0;
+  for (const char* stage : {"setup", "read", "cleanup", "orientation", "ocr", "encode",
+                            "pdf", "store", "catalog"}) {
+    ASSERT_TRUE(j.at("stages").contains(stage)) << stage << "\n" << *text;
+    EXPECT_NE(last_output_.find(std::string("  ") + stage + " "), std::string::npos) << stage;
+    share += j["stages"][stage].at("share").get<double>();
+    cpu += j["stages"][stage].at("cpu_seconds").get<double>();
+  }
+  EXPECT_GT(j["stages"]["ocr"]["cpu_seconds"].get<double>(), 0.0);
+  EXPECT_GT(j.at("wall_seconds").get<double>(), 0.0);
+  EXPECT_LE(share, 1.01) << *text;
+  EXPECT_GE(share, 0.85) << *text;
+  EXPECT_NEAR(cpu + j.at("other_cpu_seconds").get<double>(),
+              j.at("cpu_seconds").get<double>(), 1e-6);
 }
 
 }  // namespace
