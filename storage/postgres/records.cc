@@ -11,6 +11,7 @@
 #include "core/json_text.h"
 #include "core/text.h"
 #include "records/coding_rule.h"
+#include "records/customers.h"
 #include "storage/postgres/common.h"
 #include "storage/postgres/database.h"
 #include "storage/postgres/records_internal.h"
@@ -232,21 +233,6 @@ Result<std::string> CanonicalCustomerCode(std::string_view code) {
   return records::CanonicalCustomerCode(code);
 }
 
-std::string DisplayId(std::int64_t id) { return fmt::format("D{:06d}", id); }
-
-std::optional<std::int64_t> ParseDocumentId(std::string_view text) {
-  if (!text.empty() && (text.front() == 'D' || text.front() == 'd')) {
-    text.remove_prefix(1);
-  }
-  if (text.empty() || text.size() > 18) return std::nullopt;
-  std::int64_t id = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc() || end != text.data() + text.size() || id <= 0) {
-    return std::nullopt;
-  }
-  return id;
-}
-
 Result<Customer> CustomerByCode(Tx& tx, const std::string& canonical) {
   auto rows = tx.Exec(kCustomerByCode, canonical);
   if (rows.empty()) return MakeError(ErrorCode::kNotFound, "no customer " + canonical);
@@ -299,17 +285,8 @@ Result<Customer> PgRecords::AddCustomerFile(const NewCustomer& input,
                                             const std::string& actor) {
   const std::string& kind = input.kind;
   const std::string clean_name = TrimSpace(input.name);
-  if (clean_name.empty()) {
-    return MakeError(ErrorCode::kInvalidArgument, "customer name is empty");
-  }
-  if (kind != "company" && kind != "person") {
-    return MakeError(
-        ErrorCode::kInvalidArgument,
-        fmt::format("customer kind '{}' must be company or person", kind));
-  }
-  if (TrimSpace(actor).empty()) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "adding a customer needs the name of who enters it");
+  if (auto s = records::CheckNewCustomer(clean_name, kind, actor); !s) {
+    return std::unexpected(s.error());
   }
   std::string parent;
   if (!input.parent_code.empty()) {
@@ -390,19 +367,10 @@ Result<Customer> PgRecords::UpdateCustomer(const std::string& code,
                                            const std::string& actor) {
   auto canonical = CanonicalCustomerCode(code);
   if (!canonical) return std::unexpected(canonical.error());
-  if (TrimSpace(actor).empty()) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "updating " + *canonical + " needs the acting user");
-  }
-  if (update.name && TrimSpace(*update.name).empty()) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "customer " + *canonical + ": name may not be empty");
-  }
-  if (update.kind && *update.kind != "company" && *update.kind != "person") {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     fmt::format("customer {}: kind '{}' must be company or "
-                                 "person",
-                                 *canonical, *update.kind));
+  if (auto s = records::CheckCustomerUpdate(*canonical, update.name,
+                                             update.kind, actor);
+      !s) {
+    return std::unexpected(s.error());
   }
   return catalog_.db().Transact("updating customer " + *canonical, [&](Tx& tx) {
     return ApplyCustomerUpdate(tx, *canonical, update, actor);

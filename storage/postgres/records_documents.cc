@@ -138,44 +138,6 @@ std::string WarningsToJson(const std::vector<Warning>& warnings) {
   return DumpJson(array);
 }
 
-// Words as one array per page, each word [text, x, y, width, height,
-// baseline, confidence, line], as on SQLite.
-std::string WordsToJson(const std::vector<OcrWord>& words) {
-  json array = json::array();
-  for (const OcrWord& w : words) {
-    array.push_back(json::array({w.text, w.box.x, w.box.y, w.box.width,
-                                 w.box.height, w.baseline, w.confidence, w.line}));
-  }
-  return DumpJson(array);
-}
-
-Result<std::vector<OcrWord>> WordsFromJson(const std::string& text,
-                                           std::int64_t page_id) {
-  json array = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  auto corrupt = [&] {
-    return MakeError(ErrorCode::kCatalog,
-                     fmt::format("catalog: words of page row {} are corrupt", page_id));
-  };
-  if (!array.is_array()) return corrupt();
-  std::vector<OcrWord> words;
-  words.reserve(array.size());
-  for (const json& item : array) {
-    if (!item.is_array() || item.size() != 8 || !item[0].is_string()) return corrupt();
-    for (size_t i = 1; i < 8; ++i) {
-      if (!item[i].is_number()) return corrupt();
-    }
-    OcrWord w;
-    w.text = item[0].get<std::string>();
-    w.box = Box{item[1].get<int>(), item[2].get<int>(), item[3].get<int>(),
-                item[4].get<int>()};
-    w.baseline = item[5].get<int>();
-    w.confidence = item[6].get<float>();
-    w.line = item[7].get<int>();
-    words.push_back(std::move(w));
-  }
-  return words;
-}
-
 Result<DocumentRecord> ReadDocument(const pqxx::row& row) {
   DocumentRecord d;
   d.id = Int(row[0]);
@@ -226,26 +188,6 @@ Result<std::optional<DocumentRecord>> FirstDocument(const pqxx::result& rows) {
   auto doc = ReadDocument(rows[0]);
   if (!doc) return std::unexpected(doc.error());
   return std::optional<DocumentRecord>(std::move(*doc));
-}
-
-std::string BoxesToJson(const std::vector<Box>& boxes) {
-  json a = json::array();
-  for (const Box& b : boxes) a.push_back({b.x, b.y, b.width, b.height});
-  return DumpJson(a);
-}
-
-std::vector<Box> BoxesFromJson(const std::string& text) {
-  std::vector<Box> boxes;
-  json a = json::parse(text, nullptr, false);
-  if (!a.is_array()) return boxes;
-  for (const json& b : a) {
-    if (b.is_array() && b.size() == 4 && b[0].is_number() && b[1].is_number() &&
-        b[2].is_number() && b[3].is_number()) {
-      boxes.push_back(Box{b[0].get<int>(), b[1].get<int>(), b[2].get<int>(),
-                          b[3].get<int>()});
-    }
-  }
-  return boxes;
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 
 #include "core/clock.h"
 #include "core/result.h"
+#include "storage/records_codec.h"
 #include "storage/postgres/database.h"
 #include "storage/records_store.h"
 
@@ -18,10 +19,6 @@ namespace dossier::storage::postgres {
 
 // records::ValidateCustomerCode, then the upper-cased code.
 Result<std::string> CanonicalCustomerCode(std::string_view code);
-
-// "D000012" for 12; "D000012", "d12" and "12" name document 12.
-std::string DisplayId(std::int64_t id);
-std::optional<std::int64_t> ParseDocumentId(std::string_view text);
 
 // kNotFound naming the code if absent.
 Result<Customer> CustomerByCode(Tx& tx, const std::string& canonical);

@@ -12,6 +12,7 @@
 #include "core/text.h"
 #include "storage/sqlite/catalog_impl.h"
 #include "records/coding_rule.h"
+#include "records/customers.h"
 #include "storage/sqlite/schema.h"
 
 namespace dossier::storage {
@@ -176,17 +177,8 @@ Result<Customer> Catalog::AddCustomerFile(const NewCustomer& input,
                                           const std::string& actor) {
   const std::string& kind = input.kind;
   std::string clean_name = TrimSpace(input.name);
-  if (clean_name.empty()) {
-    return MakeError(ErrorCode::kInvalidArgument, "customer name is empty");
-  }
-  if (kind != "company" && kind != "person") {
-    return MakeError(
-        ErrorCode::kInvalidArgument,
-        fmt::format("customer kind '{}' must be company or person", kind));
-  }
-  if (TrimSpace(actor).empty()) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "adding a customer needs the name of who enters it");
+  if (auto s = records::CheckNewCustomer(clean_name, kind, actor); !s) {
+    return std::unexpected(s.error());
   }
   std::string parent;
   if (!input.parent_code.empty()) {

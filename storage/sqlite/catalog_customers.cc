@@ -6,6 +6,7 @@
 #include <set>
 
 #include "core/text.h"
+#include "records/customers.h"
 #include "storage/sqlite/catalog.h"
 #include "storage/sqlite/catalog_impl.h"
 
@@ -146,19 +147,10 @@ Result<Customer> Catalog::UpdateCustomer(const std::string& code,
                                          const std::string& actor) {
   auto canonical = CanonicalCustomerCode(code);
   if (!canonical) return std::unexpected(canonical.error());
-  if (TrimSpace(actor).empty()) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "updating " + *canonical + " needs the acting user");
-  }
-  if (update.name && TrimSpace(*update.name).empty()) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "customer " + *canonical + ": name may not be empty");
-  }
-  if (update.kind && *update.kind != "company" && *update.kind != "person") {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     fmt::format("customer {}: kind '{}' must be company or "
-                                 "person",
-                                 *canonical, *update.kind));
+  if (auto s = records::CheckCustomerUpdate(*canonical, update.name,
+                                             update.kind, actor);
+      !s) {
+    return std::unexpected(s.error());
   }
   const Database& db = impl_->db;
   auto tx = Transaction::Begin(db, "updating customer " + *canonical);

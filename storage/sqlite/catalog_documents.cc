@@ -39,49 +39,6 @@ std::string WarningsToJson(const std::vector<Warning>& warnings) {
 
 namespace {
 
-// Words are stored one JSON array per page, each word a fixed-position array
-// [text, x, y, width, height, baseline, confidence, line]: much smaller than
-// objects with keys, and one row instead of hundreds.
-std::string WordsToJson(const std::vector<OcrWord>& words) {
-  json array = json::array();
-  for (const OcrWord& w : words) {
-    array.push_back(
-        json::array({w.text, w.box.x, w.box.y, w.box.width, w.box.height,
-                     w.baseline, w.confidence, w.line}));
-  }
-  return DumpJson(array);
-}
-
-Result<std::vector<OcrWord>> WordsFromJson(const std::string& text,
-                                           std::int64_t page_id) {
-  json array = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  auto corrupt = [&] {
-    return MakeError(
-        ErrorCode::kCatalog,
-        fmt::format("catalog: words of page row {} are corrupt", page_id));
-  };
-  if (!array.is_array()) return corrupt();
-  std::vector<OcrWord> words;
-  words.reserve(array.size());
-  for (const json& item : array) {
-    if (!item.is_array() || item.size() != 8 || !item[0].is_string()) {
-      return corrupt();
-    }
-    for (size_t i = 1; i < 8; ++i) {
-      if (!item[i].is_number()) return corrupt();
-    }
-    OcrWord w;
-    w.text = item[0].get<std::string>();
-    w.box = Box{item[1].get<int>(), item[2].get<int>(), item[3].get<int>(),
-                item[4].get<int>()};
-    w.baseline = item[5].get<int>();
-    w.confidence = item[6].get<float>();
-    w.line = item[7].get<int>();
-    words.push_back(std::move(w));
-  }
-  return words;
-}
-
 Result<DocumentRecord> ReadDocument(const Statement& stmt) {
   DocumentRecord d;
   d.id = stmt.ColumnInt64(0);
@@ -199,21 +156,6 @@ Status InsertPage(const Database& db, std::int64_t document_id,
 }
 
 
-std::string DisplayId(std::int64_t id) { return fmt::format("D{:06d}", id); }
-
-// "D000012", "d12" and "12" all name document 12.
-std::optional<std::int64_t> ParseDocumentId(std::string_view text) {
-  if (!text.empty() && (text.front() == 'D' || text.front() == 'd')) {
-    text.remove_prefix(1);
-  }
-  if (text.empty() || text.size() > 18) return std::nullopt;
-  std::int64_t id = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc() || end != text.data() + text.size() || id <= 0) {
-    return std::nullopt;
-  }
-  return id;
-}
 
 Result<DocumentRecord> DocumentByText(const Database& db,
                                       const std::string& id) {

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "core/result.h"
+#include "storage/records_codec.h"
 #include "storage/sqlite/catalog.h"
 #include "storage/sqlite/sqlite_util.h"
 
@@ -38,9 +39,6 @@ Status WriteHistory(const Database& db, std::string_view table,
 extern const std::string_view kCustomerColumns;
 Customer ReadCustomer(const Statement& stmt);
 
-// Documents: "D000012" for 12; "D000012", "d12", "12" -> 12.
-std::string DisplayId(std::int64_t id);
-std::optional<std::int64_t> ParseDocumentId(std::string_view text);
 // kInvalidArgument for a malformed id, kNotFound if absent.
 Result<DocumentRecord> DocumentByText(const Database& db, const std::string& id);
 

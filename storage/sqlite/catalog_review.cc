@@ -27,25 +27,6 @@ std::string_view TypeCode(std::string_view type) {
   return records::ArchiveTypeCode(type);
 }
 
-std::string BoxesToJson(const std::vector<Box>& boxes) {
-  json a = json::array();
-  for (const Box& b : boxes) a.push_back({b.x, b.y, b.width, b.height});
-  return DumpJson(a);
-}
-
-std::vector<Box> BoxesFromJson(const std::string& text) {
-  std::vector<Box> boxes;
-  json a = json::parse(text, nullptr, false);
-  if (!a.is_array()) return boxes;
-  for (const json& b : a) {
-    if (b.is_array() && b.size() == 4) {
-      boxes.push_back(Box{b[0].get<int>(), b[1].get<int>(), b[2].get<int>(),
-                          b[3].get<int>()});
-    }
-  }
-  return boxes;
-}
-
 Result<std::optional<DocumentField>> FieldOf(const Database& db,
                                              std::int64_t document_id,
                                              const std::string& name) {

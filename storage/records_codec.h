@@ -1,0 +1,37 @@
+// How both catalog backends write the records' small encodings: document
+// ids ("D000012"), a page's OCR words and a field's boxes as JSON. One
+// definition, so an archive copied from one backend to the other reads the
+// same.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+#include "core/types.h"
+
+namespace dossier::storage {
+
+// "D000012".
+std::string DisplayId(std::int64_t id);
+// "D000012", "d12" and "12" all name document 12; nullopt otherwise.
+std::optional<std::int64_t> ParseDocumentId(std::string_view text);
+
+// A page's words as one JSON array, each word a fixed-position array
+// [text, x, y, width, height, baseline, confidence, line]: much smaller
+// than objects with keys, and one row instead of hundreds.
+std::string WordsToJson(const std::vector<OcrWord>& words);
+// kCatalog naming the page row when the JSON is not what WordsToJson
+// writes.
+Result<std::vector<OcrWord>> WordsFromJson(const std::string& text,
+                                           std::int64_t page_id);
+
+// Boxes as [[x, y, width, height], ...]; entries that are not four numbers
+// are skipped, and text that is not an array gives none.
+std::string BoxesToJson(const std::vector<Box>& boxes);
+std::vector<Box> BoxesFromJson(const std::string& text);
+
+}  // namespace dossier::storage
