@@ -711,6 +711,15 @@ Error Garbled(const std::string& what) {
                fmt::format("{}: the scanner driver sent a garbled reply", what)};
 }
 
+// A reply of kind kReplyError as the error it carries (garbled if it is cut
+// short); Ok for a reply of any other kind.
+Status ReplyStatus(std::uint8_t kind, MessageReader& r, const std::string& what) {
+  if (kind != kReplyError) return Ok();
+  Error e = GetError(r);
+  if (!r.ok()) return std::unexpected(Garbled(what));
+  return std::unexpected(std::move(e));
+}
+
 Status InitSane() {
   SANE_Int version = 0;
   SANE_Status s = sane_init(&version, nullptr);
@@ -928,11 +937,7 @@ Result<std::vector<ScannerInfo>> ListScanners() {
   if (!reply) return std::unexpected(reply.error());
   MessageReader r(*reply);
   const std::uint8_t kind = r.U8();
-  if (kind == kReplyError) {
-    Error e = GetError(r);
-    if (!r.ok()) return std::unexpected(Garbled("SANE"));
-    return std::unexpected(std::move(e));
-  }
+  if (auto s = ReplyStatus(kind, r, "SANE"); !s) return std::unexpected(s.error());
   std::vector<ScannerInfo> out;
   const std::int64_t n = r.I64();
   for (std::int64_t i = 0; r.ok() && i < n; ++i) {
@@ -959,11 +964,7 @@ Result<std::unique_ptr<PageSource>> OpenScanner(const ScanSettings& settings) {
   if (!reply) return std::unexpected(reply.error());
   MessageReader r(*reply);
   const std::uint8_t kind = r.U8();
-  if (kind == kReplyError) {
-    Error e = GetError(r);
-    if (!r.ok()) return std::unexpected(Garbled(what));
-    return std::unexpected(std::move(e));
-  }
+  if (auto s = ReplyStatus(kind, r, what); !s) return std::unexpected(s.error());
   std::string describe = r.Str();
   auto warnings = GetWarnings(r);
   if (kind != kReplyOpened || !r.ok()) return std::unexpected(Garbled(what));
