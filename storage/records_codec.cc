@@ -82,4 +82,21 @@ std::vector<Box> BoxesFromJson(const std::string& text) {
   return boxes;
 }
 
+std::vector<ColumnChange> CustomerChanges(const CustomerUpdate& update,
+                                          const Customer& before) {
+  std::vector<ColumnChange> out;
+  auto add = [&](const char* column, const std::optional<std::string>& value,
+                 const std::string& old) {
+    if (value && *value != old) out.push_back({column, old, *value});
+  };
+  add("name", update.name, before.name);
+  add("kind", update.kind, before.kind);
+  add("uscc", update.uscc, before.uscc);
+  add("id_number", update.id_number, before.id_number);
+  add("phone", update.phone, before.phone);
+  add("email", update.email, before.email);
+  add("address", update.address, before.address);
+  return out;
+}
+
 }  // namespace dossier::storage

@@ -1,7 +1,7 @@
-// How both catalog backends write the records' small encodings: document
-// ids ("D000012"), a page's OCR words and a field's boxes as JSON. One
-// definition, so an archive copied from one backend to the other reads the
-// same.
+// What both catalog backends share in how they write records: the small
+// encodings (document ids "D000012", a page's OCR words and a field's boxes
+// as JSON), so an archive copied from one backend to the other reads the
+// same, and which columns a customer update changes.
 #pragma once
 
 #include <cstdint>
@@ -12,6 +12,7 @@
 
 #include "core/result.h"
 #include "core/types.h"
+#include "storage/records_store.h"
 
 namespace dossier::storage {
 
@@ -33,5 +34,17 @@ Result<std::vector<OcrWord>> WordsFromJson(const std::string& text,
 // are skipped, and text that is not an array gives none.
 std::string BoxesToJson(const std::vector<Box>& boxes);
 std::vector<Box> BoxesFromJson(const std::string& text);
+
+// One column a change writes, with its history's old and new value.
+struct ColumnChange {
+  const char* column;
+  std::string old_value;
+  std::string new_value;
+};
+// The customer columns `update` changes: given and different from
+// `before`, in a fixed order (name, kind, uscc, id_number, phone, email,
+// address).
+std::vector<ColumnChange> CustomerChanges(const CustomerUpdate& update,
+                                          const Customer& before);
 
 }  // namespace dossier::storage

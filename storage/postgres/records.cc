@@ -168,27 +168,12 @@ Result<Customer> ApplyCustomerUpdate(Tx& tx, const std::string& canonical,
     }
   }
   const std::string now = NowUtc();
-  struct Change {
-    const char* column;
-    const std::optional<std::string>& value;
-    const std::string& old;
-  };
-  const Change changes[] = {
-      {"name", update.name, before->name},
-      {"kind", update.kind, before->kind},
-      {"uscc", update.uscc, before->uscc},
-      {"id_number", update.id_number, before->id_number},
-      {"phone", update.phone, before->phone},
-      {"email", update.email, before->email},
-      {"address", update.address, before->address},
-  };
-  for (const Change& c : changes) {
-    if (!c.value || *c.value == c.old) continue;
+  for (const ColumnChange& c : CustomerChanges(update, *before)) {
     tx.raw().exec_params(
         fmt::format("UPDATE customers SET {} = $1 WHERE id = $2", c.column),
-        *c.value, before->id);
-    WriteHistory(tx, "customers", before->id, c.column, c.old, *c.value, actor,
-                 now);
+        c.new_value, before->id);
+    WriteHistory(tx, "customers", before->id, c.column, c.old_value,
+                 c.new_value, actor, now);
   }
   if (update.name && *update.name != before->name) {
     if (auto s = ReindexCustomerDocuments(tx, before->id); !s) {

@@ -60,30 +60,15 @@ Result<Customer> ApplyCustomerUpdate(const Database& db,
     }
   }
   const UtcNow now = CurrentUtc();
-  struct Change {
-    const char* column;
-    const std::optional<std::string>& value;
-    const std::string& old;
-  };
-  const Change changes[] = {
-      {"name", update.name, before->name},
-      {"kind", update.kind, before->kind},
-      {"uscc", update.uscc, before->uscc},
-      {"id_number", update.id_number, before->id_number},
-      {"phone", update.phone, before->phone},
-      {"email", update.email, before->email},
-      {"address", update.address, before->address},
-  };
-  for (const Change& c : changes) {
-    if (!c.value || *c.value == c.old) continue;
+  for (const ColumnChange& c : CustomerChanges(update, *before)) {
     auto set = db.Prepare(
         fmt::format("UPDATE customers SET {} = ?1 WHERE id = ?2", c.column),
         what);
     if (!set) return std::unexpected(set.error());
-    set->Bind(1, *c.value).Bind(2, before->id);
+    set->Bind(1, c.new_value).Bind(2, before->id);
     if (auto s = set->Run(); !s) return std::unexpected(s.error());
-    if (auto s = WriteHistory(db, "customers", before->id, c.column, c.old,
-                              *c.value, actor, now.iso8601);
+    if (auto s = WriteHistory(db, "customers", before->id, c.column, c.old_value,
+                              c.new_value, actor, now.iso8601);
         !s) {
       return std::unexpected(s.error());
     }
