@@ -13,27 +13,13 @@ English ones, since a mixed model must not hurt English) with
 shared/tools/ocr-score, and times it; bare `tesseract -l L` is run beside it
 in the same run. Prints CER / bag-F1 per group and seconds per page.
 """
-import csv, os, re, shutil, subprocess, sys, tempfile, time
+import csv, os, re, shutil, sys, time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from accuracy import run, score  # the same runner and scorer as make bench-accuracy
 
 DEFAULT_LANGS = ['chi_sim+eng', 'chi_sim', 'HanS+eng', 'HanS', 'chi_sim+HanS+eng',
                  'HanS+chi_sim+eng']
-
-
-def run(cmd, env=None):
-    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-    if r.returncode not in (0, 10):
-        sys.stderr.write('failed (%d): %s\n%s\n' % (r.returncode, ' '.join(cmd),
-                                                   r.stderr.decode(errors='replace')[-2000:]))
-    return r
-
-
-def score(tools, manifest, hyp_dir):
-    out = run([os.path.join(tools, 'ocr-score'), '--manifest', manifest, '--hyp-dir', hyp_dir]).stdout.decode()
-    rows = {}
-    for line in out.splitlines()[1:]:
-        cols = line.split('\t')
-        rows[cols[0]] = (float(cols[2]), float(cols[3]))
-    return rows
 
 
 def arg(argv, name, default):
