@@ -1,4 +1,5 @@
 #include "app/capture.h"
+#include "app/capture_internal.h"
 
 #include "app/operation.h"
 #include "core/file_util.h"
@@ -44,25 +45,33 @@ Status ApplyCapture(Station& station, const std::string& actor,
 
 }  // namespace
 
+Result<pipeline::IngestReport> IngestAs(Station& station, const std::string& scanner,
+                                        const IngestInput& input,
+                                        const pipeline::IngestCallbacks& callbacks) {
+  pipeline::IngestOptions options;
+  if (auto s = ApplyCapture(station, scanner, input.capture, input.capture.split,
+                            &options);
+      !s) {
+    return std::unexpected(s.error());
+  }
+  options.files = input.files;
+  for (std::size_t i = 0; i < input.files.size() && i < input.shown_names.size(); ++i) {
+    if (!input.shown_names[i].empty()) {
+      options.shown_names[input.files[i].string()] = input.shown_names[i];
+    }
+  }
+  options.one_document = input.one_document;
+  options.pdfa = input.pdfa;
+  return pipeline::RunIngest(station.archive(), options, callbacks);
+}
+
 Result<pipeline::IngestReport> Ingest(Station& station, const Caller& caller,
                                       const IngestInput& input,
                                       const pipeline::IngestCallbacks& callbacks) {
   Operation op(station, caller, "document.ingest");
   op.Record(input.capture.customer);
   if (auto s = op.Authorize(); !s) return std::unexpected(s.error());
-  auto run = [&]() -> Result<pipeline::IngestReport> {
-    pipeline::IngestOptions options;
-    if (auto s = ApplyCapture(station, op.user(), input.capture,
-                              input.capture.split, &options);
-        !s) {
-      return std::unexpected(s.error());
-    }
-    options.files = input.files;
-    options.one_document = input.one_document;
-    options.pdfa = input.pdfa;
-    return pipeline::RunIngest(station.archive(), options, callbacks);
-  };
-  return op.Finish(run());
+  return op.Finish(IngestAs(station, op.user(), input, callbacks));
 }
 
 Result<pipeline::IngestReport> Scan(Station& station, const Caller& caller,

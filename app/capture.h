@@ -42,6 +42,9 @@ struct CaptureInput {
 struct IngestInput {
   CaptureInput capture;
   std::vector<std::filesystem::path> files;
+  // Per file, the name pages and messages show instead of its path ('' or
+  // missing: the path); a queued file's name as the scanner gave it.
+  std::vector<std::string> shown_names;
   bool one_document = false;
   archive::PdfaLevel pdfa = archive::PdfaLevel::k2b;
 };

@@ -11,6 +11,7 @@
 #include "storage/archive.h"
 #include "storage/sqlite/custody.h"
 #include "storage/sqlite/retention.h"
+#include "storage/sqlite/work_queue.h"
 
 namespace dossier::app {
 namespace {
@@ -48,7 +49,8 @@ Station::Station(std::unique_ptr<storage::Archive> archive)
       access_(std::make_unique<storage::Access>(archive_->catalog())),
       custody_(std::make_unique<storage::Custody>(archive_->catalog())),
       retention_(std::make_unique<storage::Retention>(archive_->catalog(),
-                                                       archive_->files())) {}
+                                                       archive_->files())),
+      queue_(std::make_unique<storage::SqliteWorkQueue>(archive_->catalog())) {}
 
 Station::~Station() = default;
 

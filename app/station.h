@@ -31,6 +31,7 @@ class Catalog;
 class RecordsStore;
 class CustodyStore;
 class RetentionStore;
+class WorkQueue;
 }  // namespace dossier::storage
 
 namespace dossier::app {
@@ -84,6 +85,8 @@ class Station {
   storage::AccessStore& access() { return *access_; }
   storage::CustodyStore& custody() { return *custody_; }
   storage::RetentionStore& retention() { return *retention_; }
+  // OCR work queued for `dossier worker` (storage/work_queue.h).
+  storage::WorkQueue& queue() { return *queue_; }
   // The archive's time zone (core/clock.h); every time a use case shows is
   // in it.
   TimeZone Zone();
@@ -93,6 +96,7 @@ class Station {
   std::unique_ptr<storage::AccessStore> access_;
   std::unique_ptr<storage::CustodyStore> custody_;
   std::unique_ptr<storage::RetentionStore> retention_;
+  std::unique_ptr<storage::WorkQueue> queue_;
 };
 
 // Finds who the credentials name. On an open station (no users) the claimed

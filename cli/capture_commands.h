@@ -17,6 +17,8 @@ void RegisterProfile(CLI::App& app, const GlobalOptions& global,
                      Action* action);
 void RegisterWatch(CLI::App& app, const GlobalOptions& global, Action* action);
 void RegisterCover(CLI::App& app, const GlobalOptions& global, Action* action);
+// dossier worker and dossier jobs (the work queue).
+void RegisterWorker(CLI::App& app, const GlobalOptions& global, Action* action);
 
 // Ingest options every capture command takes.
 using CaptureIngestArgs = app::CaptureInput;

@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include "cli/capture_commands.h"
+#include "app/queue.h"
 #include "cli/command.h"
 #include "core/file_util.h"
 #include "pipeline/ingest.h"
@@ -16,6 +17,7 @@ struct IngestArgs {
   std::string pdfa = "2b";
   bool timings = false;
   std::string timings_json;
+  bool queue = false;
 };
 
 }  // namespace
@@ -39,6 +41,10 @@ void RegisterIngest(CLI::App& app, const GlobalOptions& global, Action* action) 
                 "(read, cleanup, orientation, OCR, encode, PDF, store, catalog)");
   cmd->add_option("--timings-json", args->timings_json,
                   "Write the stage times as JSON to this file");
+  cmd->add_flag("--queue", args->queue,
+                "Copy the FILEs into the archive's work queue and return at "
+                "once;\n`dossier worker` processes clean, OCR and file them "
+                "(`dossier jobs` shows them)");
   cmd->callback([&global, args, action] {
     *action = StationAction(global, [args](app::Station& st) -> Result<int> {
       app::IngestInput input;
@@ -47,6 +53,12 @@ void RegisterIngest(CLI::App& app, const GlobalOptions& global, Action* action) 
       input.one_document = args->one_document;
       input.pdfa = args->pdfa == "1b" ? archive::PdfaLevel::k1b
                                       : archive::PdfaLevel::k2b;
+      if (args->queue) {
+        auto item = app::QueueIngest(st, CurrentCaller(), input);
+        if (!item) return std::unexpected(item.error());
+        Print("queued {} ({} file(s)) / 已排队\n", item->display_id, input.files.size());
+        return kExitOk;
+      }
       auto report = app::Ingest(st, CurrentCaller(), input, PrintingCallbacks());
       if (!report) return std::unexpected(report.error());
       const int code = PrintIngestSummary(*report);

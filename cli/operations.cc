@@ -26,6 +26,8 @@ constexpr std::pair<std::string_view, std::string_view> kCommands[] = {
     {"scan", "capture.scan"},
     {"watch", "capture.watch"},
     {"cover", "capture.cover"},
+    {"worker", "queue.work"},
+    {"jobs", "queue.list"},
     {"profile list", "profile.list"},
     {"profile add", "profile.add"},
     {"profile remove", "profile.remove"},

@@ -16,6 +16,7 @@ void RegisterCapture(CLI::App& app, const GlobalOptions& global,
   RegisterProfile(app, global, action);
   RegisterWatch(app, global, action);
   RegisterCover(app, global, action);
+  RegisterWorker(app, global, action);
 }
 
 void AddCaptureIngestOptions(CLI::App* cmd, CaptureIngestArgs* args,

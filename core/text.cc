@@ -178,4 +178,11 @@ std::string CsvCell(std::string_view text) {
   return out + "\"";
 }
 
+void ReplaceAll(std::string& s, std::string_view from, std::string_view to) {
+  if (from.empty()) return;
+  for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) {
+    s.replace(at, from.size(), to);
+  }
+}
+
 }  // namespace dossier

@@ -38,4 +38,7 @@ std::string EscapeControls(std::string_view text, bool keep_newlines = false);
 // with a comma or a quote is quoted (RFC 4180).
 std::string CsvCell(std::string_view text);
 
+// Replaces every occurrence of from in s by to (nothing when from is empty).
+void ReplaceAll(std::string& s, std::string_view from, std::string_view to);
+
 }  // namespace dossier

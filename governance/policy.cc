@@ -102,6 +102,9 @@ constexpr OperationInfo kOperations[] = {
     {"capture.watch", "document.ingest"},
     {"capture.hotfolder", "document.ingest"},
     {"capture.cover", "document.ingest"},
+    {"queue.add", "document.ingest"},   // dossier ingest --queue
+    {"queue.work", "document.ingest"},  // dossier worker, per item
+    {"queue.list", "document.ingest"},  // dossier jobs
     {"profile.list", "document.ingest"},
     {"profile.add", "profile.manage"},
     {"profile.remove", "profile.manage"},

@@ -20,6 +20,7 @@
 
 #include "core/clock.h"
 #include "core/file_util.h"
+#include "core/text.h"
 #include "records/coding_rule.h"
 
 namespace dossier::pipeline {
@@ -443,14 +444,6 @@ std::string Describe(const IngestReport& r) {
   }
   if (r.source_error) out += r.source_error->message + "\n";
   return out;
-}
-
-void ReplaceAll(std::string& s, const std::string& from, const std::string& to) {
-  if (from.empty()) return;
-  for (size_t at = s.find(from); at != std::string::npos;
-       at = s.find(from, at + to.size())) {
-    s.replace(at, from.size(), to);
-  }
 }
 
 double Seconds(const timespec& t) { return t.tv_sec + t.tv_nsec / 1e9; }

@@ -107,6 +107,16 @@ struct Batch {
   }
 };
 
+// The read options of one file: its shown name, if it has one.
+capture::ImageFileOptions ReadOptionsFor(const IngestOptions& options,
+                                         const std::filesystem::path& file) {
+  capture::ImageFileOptions read = options.read;
+  if (auto it = options.shown_names.find(file.string()); it != options.shown_names.end()) {
+    read.display_name = it->second;
+  }
+  return read;
+}
+
 // Opening and decoding an input inside the same boundary as a page's
 // processing: an exception from a decoder is an error on that file.
 Result<std::unique_ptr<capture::PageSource>> OpenInput(
@@ -513,15 +523,15 @@ class StreamProducer {
         FailInput(f, hash.error());
         continue;
       }
-      auto source = OpenInput(f, options_.read);
+      const capture::ImageFileOptions read = ReadOptionsFor(options_, f);
+      auto source = OpenInput(f, read);
       if (!source) {
         FailInput(f, source.error());
         continue;
       }
       auto original = KeepOriginal(archive_, f,
-                                   options_.read.display_name.empty()
-                                       ? f.string()
-                                       : options_.read.display_name);
+                                   read.display_name.empty() ? f.string()
+                                                             : read.display_name);
       if (!original) {
         FailInput(f, original.error());
         continue;
@@ -957,13 +967,14 @@ Result<IngestReport> RunIngest(storage::Archive& archive,
     // long multi-page TIFF is never held decoded in memory.
     for (const auto& f : plans[i].inputs) {
       StageTimer open_timer(main_times, Stage::kRead);
-      auto source = OpenInput(f, options.read);
+      const capture::ImageFileOptions read = ReadOptionsFor(options, f);
+      auto source = OpenInput(f, read);
       if (!source) {
         read_error = source.error();
         break;
       }
       auto original = KeepOriginal(
-          archive, f, options.read.display_name.empty() ? f.string() : options.read.display_name);
+          archive, f, read.display_name.empty() ? f.string() : read.display_name);
       open_timer.Stop();
       if (!original) {
         read_error = original.error();

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <functional>
 #include <string>
 #include <vector>
@@ -48,6 +49,10 @@ struct IngestOptions {
   // document of blank pages only keeps them all.
   bool drop_blank_pages = false;
   capture::ImageFileOptions read;
+  // Per file path (as in files), the name its pages, kept original and
+  // messages show instead of the path, e.g. a queued file's name as the
+  // scanner gave it (app/queue.h). Overrides read.display_name.
+  std::map<std::string, std::string> shown_names;
   capture::CleanupOptions cleanup;
   capture::EncodeOptions encode;
   archive::PdfaLevel pdfa = archive::PdfaLevel::k2b;

@@ -13,8 +13,9 @@ using nlohmann::json;
 
 std::string DisplayId(std::int64_t id) { return fmt::format("D{:06d}", id); }
 
-std::optional<std::int64_t> ParseDocumentId(std::string_view text) {
-  if (!text.empty() && (text.front() == 'D' || text.front() == 'd')) {
+std::optional<std::int64_t> ParsePrefixedId(std::string_view text, char prefix) {
+  const char lower = static_cast<char>(prefix - 'A' + 'a');
+  if (!text.empty() && (text.front() == prefix || text.front() == lower)) {
     text.remove_prefix(1);
   }
   if (text.empty() || text.size() > 18) return std::nullopt;
@@ -24,6 +25,10 @@ std::optional<std::int64_t> ParseDocumentId(std::string_view text) {
     return std::nullopt;
   }
   return id;
+}
+
+std::optional<std::int64_t> ParseDocumentId(std::string_view text) {
+  return ParsePrefixedId(text, 'D');
 }
 
 std::string WordsToJson(const std::vector<OcrWord>& words) {

@@ -20,6 +20,9 @@ namespace dossier::storage {
 std::string DisplayId(std::int64_t id);
 // "D000012", "d12" and "12" all name document 12; nullopt otherwise.
 std::optional<std::int64_t> ParseDocumentId(std::string_view text);
+// The same for any record whose ids are one upper-case letter and digits
+// (W000003 for work item 3).
+std::optional<std::int64_t> ParsePrefixedId(std::string_view text, char prefix);
 
 // A page's words as one JSON array, each word a fixed-position array
 // [text, x, y, width, height, baseline, confidence, line]: much smaller

@@ -120,6 +120,7 @@ class Catalog final : public RecordsStore {
   friend class Custody;  // storage/custody.h works on the same connection
   friend class Access;   // storage/access.h works on the same connection
   friend class Retention;  // storage/retention.h, same connection
+  friend class SqliteWorkQueue;  // storage/sqlite/work_queue.h, same connection
   struct Impl;  // storage/catalog_impl.h
   explicit Catalog(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;

@@ -126,6 +126,7 @@ std::span<const Migration> Migrations() {
                 kSchemaV9Capture},
       Migration{10, "document metadata in the search index",
                 kSchemaV10SearchMeta, FillSearchIndexV10},
+      Migration{11, "the work queue of dossier worker", kSchemaV11Queue},
   };
   return kMigrations;
 }

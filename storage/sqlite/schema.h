@@ -36,6 +36,7 @@ extern const std::string_view kSchemaV7Search;        // schema_search.cc
 extern const std::string_view kSchemaV8Logins;        // schema_access.cc
 extern const std::string_view kSchemaV9Capture;       // schema_capture.cc
 extern const std::string_view kSchemaV10SearchMeta;    // schema_search.cc
+extern const std::string_view kSchemaV11Queue;         // schema_queue.cc
 // Migration 10's second step (catalog_index.cc).
 Status FillSearchIndexV10(const Database& db);
 
