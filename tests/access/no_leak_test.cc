@@ -83,6 +83,7 @@ const std::map<std::string, std::vector<std::string>>& Printers() {
       {"retention due", {"retention due"}},
       {"retention rule list", {"retention rule list"}},
       {"profile list", {"profile list"}},
+      {"jobs", {"jobs", "jobs --state done"}},
       {"verify", {"verify DOC"}},
   };
   return kPrinters;
@@ -107,7 +108,7 @@ const std::set<std::string>& NoValues() {
       "review replace", "scan", "serve", "settings login-throttle",
       "settings timezone", "user add",
       "user disable", "user enable", "user grant", "user passwd",
-      "user revoke", "user unlock", "watch"};
+      "user revoke", "user unlock", "watch", "worker"};
   return kNoValues;
 }
 
