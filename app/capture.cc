@@ -24,6 +24,7 @@ Status ApplyCapture(Station& station, const std::string& actor,
   options->type = in.type;
   options->title = in.title;
   options->jobs = in.jobs;
+  options->background = in.background;
   options->actor = actor;
   options->ocr.languages = in.languages;
   options->null_ocr = in.no_ocr;

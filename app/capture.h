@@ -28,6 +28,7 @@ struct CaptureInput {
   bool split = false;           // at cover sheets
   std::string review_customer;  // holding customer; '' = the archive's
   int jobs = 0;                 // OCR workers; 0 = one per core
+  bool background = true;       // OCR at background CPU priority
   std::string languages = "chi_sim+eng";
   bool no_ocr = false;
   bool drop_blank = false;

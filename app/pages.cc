@@ -9,8 +9,12 @@
 #include <poppler-page.h>
 
 #include <algorithm>
+#include <condition_variable>
+#include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
+#include <optional>
 
 #include "app/documents.h"
 #include "app/operation.h"
@@ -89,6 +93,65 @@ Result<std::filesystem::path> Render(const std::filesystem::path& pdf,
   return out;
 }
 
+// Renders of a preview that are under way in this process, by the cached
+// file they make. Many viewers asking for the same uncached page at once
+// (a document everyone opens) wait for one render instead of each making
+// it, and of the server's workers only one is busy with it.
+class RendersInFlight {
+ public:
+  using Result_ = Result<std::filesystem::path>;
+  Result_ RenderOnce(const std::filesystem::path& out,
+                     const std::function<Result_()>& render) {
+    std::shared_ptr<Flight> flight;
+    bool lead = false;
+    {
+      std::lock_guard lock(mu_);
+      auto& slot = flights_[out];
+      if (!slot) {
+        slot = std::make_shared<Flight>();
+        lead = true;
+      }
+      flight = slot;
+    }
+    if (!lead) {
+      std::unique_lock lock(flight->mu);
+      flight->cv.wait(lock, [&] { return flight->outcome.has_value(); });
+      return *flight->outcome;
+    }
+    Result_ outcome = MakeError(ErrorCode::kInternal, "the preview render failed");
+    try {
+      outcome = render();
+    } catch (const std::exception& e) {
+      outcome = MakeError(ErrorCode::kInternal,
+                          fmt::format("the preview render failed: {}", e.what()));
+    }
+    {
+      std::lock_guard lock(mu_);
+      flights_.erase(out);
+    }
+    {
+      std::lock_guard lock(flight->mu);
+      flight->outcome = outcome;
+    }
+    flight->cv.notify_all();
+    return outcome;
+  }
+
+ private:
+  struct Flight {
+    std::mutex mu;
+    std::condition_variable cv;
+    std::optional<Result_> outcome;
+  };
+  std::mutex mu_;
+  std::map<std::filesystem::path, std::shared_ptr<Flight>> flights_;
+};
+
+RendersInFlight& Renders() {
+  static RendersInFlight renders;
+  return renders;
+}
+
 char32_t Fold(char32_t c) {
   if (c >= U'A' && c <= U'Z') return c - U'A' + U'a';
   return c;
@@ -118,8 +181,13 @@ Result<std::filesystem::path> PagePreview(Station& station, const Caller& caller
                      fmt::format("{}-p{}-w{}.png", d->pdf_sha256, page, width);
     std::error_code ec;
     if (std::filesystem::is_regular_file(out, ec)) return out;
-    return Render(station.archive().files().PathFor(d->pdf_sha256), d->display_id,
-                  page, width, out);
+    const auto pdf = station.archive().files().PathFor(d->pdf_sha256);
+    return Renders().RenderOnce(out, [&]() -> Result<std::filesystem::path> {
+      // A render that finished since the check above left its file.
+      std::error_code again;
+      if (std::filesystem::is_regular_file(out, again)) return out;
+      return Render(pdf, d->display_id, page, width, out);
+    });
   };
   return op.Finish(run());
 }

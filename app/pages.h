@@ -13,7 +13,8 @@ namespace dossier::app {
 
 // The page as a PNG `width` pixels wide (80..2400), rendered from the
 // stored PDF once and kept under ARCHIVE/cache/previews (named by the
-// PDF's SHA-256, so a cached image never outlives its file). kNotFound for
+// PDF's SHA-256, so a cached image never outlives its file); callers that
+// ask for the same uncached image at once share one render. kNotFound for
 // a page the document does not have; kConflict for a destroyed document.
 Result<std::filesystem::path> PagePreview(Station& station, const Caller& caller,
                                           const std::string& document, int page,

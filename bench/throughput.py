@@ -66,8 +66,10 @@ def main(argv):
                           stdout=subprocess.PIPE, check=True).stdout.decode().split('\t')[0]
     timings_file = os.path.join(work, 'timings.json')
     t0 = time.monotonic()
+    # --foreground: the same CPU priority as the bare tesseract peers (an
+    # ingest's OCR runs in the background by default).
     rc, rss, _ = timed([dossier, '--archive', archive, 'ingest', '--customer', code, '--jobs', '2',
-                        '--timings-json', timings_file] + files, user_env)
+                        '--foreground', '--timings-json', timings_file] + files, user_env)
     secs = time.monotonic() - t0
     pdfs = [os.path.join(dp, f) for dp, _, fs in os.walk(os.path.join(archive, 'objects')) for f in fs if f.endswith('.pdf')]
     size = sum(os.path.getsize(p) for p in pdfs)

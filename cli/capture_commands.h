@@ -24,7 +24,7 @@ void RegisterWorker(CLI::App& app, const GlobalOptions& global, Action* action);
 using CaptureIngestArgs = app::CaptureInput;
 
 // Adds --customer, --type, --title, --split, --review-customer, --jobs,
-// --lang and --no-ocr to cmd.
+// --foreground, --lang and --no-ocr to cmd.
 void AddCaptureIngestOptions(CLI::App* cmd, CaptureIngestArgs* args,
                              bool with_split);
 

@@ -34,6 +34,9 @@ void AddCaptureIngestOptions(CLI::App* cmd, CaptureIngestArgs* args,
                   "archive's, created on first use)");
   cmd->add_option("--jobs", args->jobs, "OCR workers (default: one per core)")
       ->check(CLI::Range(1, 64));
+  cmd->add_flag("--foreground{false}", args->background,
+                "Run OCR at normal CPU priority (default: background, giving "
+                "way to the server and other interactive work)");
   cmd->add_option("--lang", args->languages,
                   "Tesseract languages (default: chi_sim+eng)");
   cmd->add_flag("--no-ocr", args->no_ocr,

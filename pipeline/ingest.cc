@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "core/clock.h"
+#include "core/thread_priority.h"
 #include "capture/cover_sheet.h"
 #include "capture/page_hash.h"
 #include "capture/pdf_file.h"
@@ -888,6 +889,8 @@ Result<IngestReport> RunIngest(storage::Archive& archive,
   std::vector<std::thread> workers;
   for (int w = 0; w < jobs; ++w) {
     workers.emplace_back([&, w] {
+      // Best effort: a refusal leaves the worker at normal priority.
+      if (options.background) (void)LowerThreadPriority();
       ocr::Engine& engine = *engines[w];
       while (auto task = tasks.Pop()) {
         auto result =

@@ -41,6 +41,12 @@ struct IngestOptions {
   std::string title;           // empty: the file name
   bool one_document = false;   // merge all files, in order, into one document
   int jobs = 0;                // OCR workers; 0 = one per core
+  // The OCR workers run as background threads (core/thread_priority.h):
+  // an ingest gives way to interactive work on the machine (the server's
+  // clerks) and runs at full speed when nothing else wants the CPU. The
+  // committer keeps its priority: it holds the catalog's write lock, which
+  // the server's requests wait for.
+  bool background = true;
   std::string actor;           // who runs the ingest
   ocr::TesseractOptions ocr;
   bool null_ocr = false;       // tests: skip OCR (NullEngine)

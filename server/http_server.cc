@@ -33,6 +33,55 @@ struct TempFile {
   }
 };
 
+// A response body read from a file in 64 KiB pieces (Beast's file_body
+// reads 4 KiB at a time: a page preview would take dozens of reads and
+// socket writes). The file is opened before the body is handed over.
+struct SendFileBody {
+  static constexpr std::size_t kPiece = 64 * 1024;
+  struct value_type {
+    beast::file file;
+    std::uint64_t size = 0;
+    // Opens path for reading and takes its size.
+    void open(const char* path, beast::error_code& ec) {
+      file.open(path, beast::file_mode::scan, ec);
+      if (!ec) size = file.size(ec);
+    }
+  };
+  static std::uint64_t size(const value_type& body) { return body.size; }
+
+  class writer {
+   public:
+    using const_buffers_type = asio::const_buffer;
+    template <bool isRequest, class Fields>
+    writer(http::header<isRequest, Fields>&, value_type& body)
+        : body_(body), remain_(body.size) {}
+    void init(beast::error_code& ec) {
+      buf_.resize(static_cast<std::size_t>(std::min<std::uint64_t>(kPiece, remain_)));
+      ec = {};
+    }
+    boost::optional<std::pair<const_buffers_type, bool>> get(beast::error_code& ec) {
+      const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(buf_.size(), remain_));
+      if (want == 0) {
+        ec = {};
+        return boost::none;
+      }
+      const std::size_t got = body_.file.read(buf_.data(), want, ec);
+      if (ec) return boost::none;
+      if (got == 0) {  // the file shrank while it was sent
+        ec = http::error::short_read;
+        return boost::none;
+      }
+      remain_ -= got;
+      return {{asio::const_buffer(buf_.data(), got), remain_ > 0}};
+    }
+
+   private:
+    value_type& body_;
+    std::uint64_t remain_;
+    std::vector<char> buf_;
+  };
+};
+
 // The request's method, target, query and headers (names lower-cased,
 // repeats joined); the reason when they cannot make a request.
 template <class Fields>
@@ -372,12 +421,12 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
       r.stream.reset();
     }
     if (r.file) {
-      auto msg = std::make_shared<http::response<http::file_body>>();
+      auto msg = std::make_shared<http::response<SendFileBody>>();
       Prepare(*msg, r, close);
       std::shared_ptr<TempFile> temp;
       if (r.delete_file_after) temp = std::make_shared<TempFile>(*r.file);
       beast::error_code ec;
-      msg->body().open(r.file->c_str(), beast::file_mode::scan, ec);
+      msg->body().open(r.file->c_str(), ec);
       if (ec) {
         return Write(server_.handler.error(500, "internal",
                                            "the file could not be read"),
@@ -387,7 +436,7 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
       if (head) {
         auto empty = std::make_shared<http::response<http::empty_body>>();
         Prepare(*empty, r, close);
-        empty->content_length(msg->body().size());
+        empty->content_length(msg->body().size);
         return WriteMessage(empty, close, temp);
       }
       return WriteMessage(msg, close, temp);
@@ -588,6 +637,11 @@ void Server::Impl::AcceptOn(Acceptor& acceptor) {
         if (!ec) {
           std::string peer = "unix";
           if constexpr (std::is_same_v<Protocol, asio::ip::tcp>) {
+            // A response goes out in several writes (header, file pieces):
+            // without TCP_NODELAY the last small one waits for the
+            // client's delayed ACK.
+            beast::error_code nec;
+            socket.set_option(asio::ip::tcp::no_delay(true), nec);
             beast::error_code pec;
             auto ep = socket.remote_endpoint(pec);
             if (!pec) peer = fmt::format("{}:{}", ep.address().to_string(), ep.port());

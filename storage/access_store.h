@@ -165,7 +165,11 @@ class AccessStore {
   // kNotFound for no such user.
   virtual Status UnlockUser(const std::string& name, const std::string& actor) = 0;
 
-  // Appends one entry in its own transaction and returns it.
+  // Appends one entry and returns it once it is committed: durable, and
+  // chained after every entry committed before it. A backend may commit
+  // the entries of several callers at once in one transaction (a group
+  // commit, storage/sqlite/access.h); a failed commit is an error to each
+  // of them, and none of their entries is kept.
   virtual Result<LogEntry> AppendLog(const NewLogEntry& entry) = 0;
   // Entries matching the filter, oldest first.
   virtual Result<std::vector<LogEntry>> ReadLog(const LogFilter& filter) = 0;

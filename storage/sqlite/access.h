@@ -2,6 +2,12 @@
 // (storage/access_store.h): users, sessions, login throttling and the
 // hash-chained access log, on the Catalog's connection (docs/access.md).
 //
+// AppendLog returns once its entry is committed. Appends from several
+// threads (each with its own Access) are committed in groups: one
+// transaction and one fsync for all the entries that arrived while the
+// previous group was being committed, in arrival order, chained as one
+// by one; a failed group commit is every member's error.
+//
 // Thread safety: as Catalog. REQUIRES: the Catalog outlives the Access.
 #pragma once
 
@@ -10,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "core/group_commit.h"
 #include "core/result.h"
 #include "storage/access_store.h"
 #include "storage/sqlite/catalog.h"
@@ -17,6 +24,11 @@
 namespace dossier::storage {
 
 class Database;  // storage/sqlite/sqlite_util.h
+
+// The access log's group commit: entries appended at once on different
+// connections to one catalog file share a transaction and its fsync
+// (core/group_commit.h; one per catalog file in the process).
+using LogCommits = GroupCommit<LogEntry, LogEntry>;
 
 class Access final : public AccessStore {
  public:
@@ -67,6 +79,7 @@ class Access final : public AccessStore {
   Result<std::string> SigningSecret();
   Catalog& catalog_;
   const Database* db_;
+  LogCommits* log_commits_ = nullptr;  // found on the first append
 };
 
 }  // namespace dossier::storage

@@ -21,9 +21,8 @@ namespace fs = std::filesystem;
 Result<Database> OpenForCopy(const fs::path& path, int flags) {
   auto db = Database::Open(path, flags);
   if (!db) return std::unexpected(db.error());
-  int rc = sqlite3_busy_timeout(db->get(), 10'000);
-  if (rc != SQLITE_OK) {
-    return std::unexpected(db->ErrorFor(rc, "setting the busy timeout"));
+  if (auto s = db->SetBusyTimeout(std::chrono::seconds(10)); !s) {
+    return std::unexpected(s.error());
   }
   return db;
 }

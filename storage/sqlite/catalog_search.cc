@@ -272,11 +272,12 @@ Result<std::vector<SearchHit>> Catalog::Search(const SearchQuery& query) {
 
   // Step 3: the hits. The snippet uses the unigram form of the expression,
   // which matches the same pages, so that the marks cover whole characters
-  // (search_query.h).
+  // (search_query.h). Only the snippet shown is made (?3: of the text,
+  // else of the metadata): each one tokenizes its whole column again.
   auto detail = db.Prepare(
       fmt::format("SELECT d.id, c.code, d.title, d.type, p.number, d.status, "
-                  "snippet(page_fts, 0, '[', ']', '…', {0}), "
-                  "snippet(page_fts, 2, '[', ']', '…', {0}) "
+                  "CASE WHEN ?3 THEN snippet(page_fts, 0, '[', ']', '…', {0}) "
+                  "ELSE snippet(page_fts, 2, '[', ']', '…', {0}) END "
                   "FROM page_fts "
                   "JOIN pages p ON p.id = page_fts.rowid "
                   "JOIN documents d ON d.id = p.document_id "
@@ -289,7 +290,8 @@ Result<std::vector<SearchHit>> Catalog::Search(const SearchQuery& query) {
   hits.reserve(ranked.size());
   for (const Candidate& candidate : ranked) {
     detail->Reset();
-    detail->Bind(1, *highlight).Bind(2, candidate.page_id);
+    detail->Bind(1, *highlight).Bind(2, candidate.page_id)
+        .Bind(3, candidate.in_text ? 1 : 0);
     auto row = detail->Step();
     if (!row) return std::unexpected(row.error());
     if (!*row) {
@@ -307,7 +309,7 @@ Result<std::vector<SearchHit>> Catalog::Search(const SearchQuery& query) {
     hit.page_number = detail->ColumnInt(4);
     hit.status = detail->ColumnText(5);
     hit.matched = candidate.in_text ? "text" : "metadata";
-    hit.snippet = detail->ColumnText(candidate.in_text ? 6 : 7);
+    hit.snippet = detail->ColumnText(6);
     hit.score = candidate.score;
     hits.push_back(std::move(hit));
   }

@@ -136,9 +136,8 @@ int LatestSchemaVersion() { return Migrations().back().version; }
 Status ConfigureConnection(const Database& db) {
   // The busy timeout first: switching to WAL needs a lock another process
   // may hold.
-  int rc = sqlite3_busy_timeout(db.get(), kBusyTimeoutMs);
-  if (rc != SQLITE_OK) {
-    return std::unexpected(db.ErrorFor(rc, "setting the busy timeout"));
+  if (auto s = db.SetBusyTimeout(std::chrono::milliseconds(kBusyTimeoutMs)); !s) {
+    return s;
   }
   auto mode = db.Prepare("PRAGMA journal_mode = WAL", "enabling WAL mode");
   if (!mode) return std::unexpected(mode.error());

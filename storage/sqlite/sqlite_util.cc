@@ -2,10 +2,47 @@
 
 #include <fmt/format.h>
 
+#include <thread>
+
 namespace dossier::storage {
 
-Statement::Statement(const Database* db, sqlite3_stmt* stmt, std::string what)
-    : db_(db), stmt_(stmt), what_(std::move(what)) {}
+StatementCache::~StatementCache() {
+  for (auto& [sql, stmt] : idle_) sqlite3_finalize(stmt);
+}
+
+sqlite3_stmt* StatementCache::Take(std::string_view sql) {
+  auto it = idle_.find(sql);
+  if (it == idle_.end()) return nullptr;
+  sqlite3_stmt* stmt = it->second;
+  idle_.erase(it);
+  return stmt;
+}
+
+void StatementCache::Give(sqlite3_stmt* stmt) {
+  // Reset first: a statement kept in the middle of its rows would hold its
+  // read snapshot (and a lock) on the connection.
+  sqlite3_reset(stmt);
+  sqlite3_clear_bindings(stmt);
+  const char* sql = sqlite3_sql(stmt);
+  if (sql == nullptr || idle_.size() >= kLimit) {
+    sqlite3_finalize(stmt);
+    return;
+  }
+  auto [it, added] = idle_.emplace(sql, stmt);
+  if (!added) sqlite3_finalize(stmt);  // a second copy, made while one was in use
+}
+
+void StatementFinalizer::operator()(sqlite3_stmt* stmt) const {
+  if (cache != nullptr) {
+    cache->Give(stmt);
+  } else {
+    sqlite3_finalize(stmt);
+  }
+}
+
+Statement::Statement(const Database* db, sqlite3_stmt* stmt, std::string what,
+                     StatementCache* cache)
+    : db_(db), stmt_(stmt, StatementFinalizer{cache}), what_(std::move(what)) {}
 
 Statement& Statement::Bind(int index, std::int64_t value) {
   int rc = sqlite3_bind_int64(stmt_.get(), index, value);
@@ -127,14 +164,22 @@ Status Database::Exec(std::string_view sql, std::string_view what) const {
 
 Result<Statement> Database::Prepare(std::string_view sql,
                                     std::string_view what) const {
+  if (sqlite3_stmt* cached = cache_->Take(sql)) {
+    return Statement(this, cached, std::string(what), cache_.get());
+  }
   sqlite3_stmt* raw = nullptr;
-  int rc = sqlite3_prepare_v2(handle_.get(), sql.data(),
-                              static_cast<int>(sql.size()), &raw, nullptr);
+  const char* tail = nullptr;
+  int rc = sqlite3_prepare_v3(handle_.get(), sql.data(),
+                              static_cast<int>(sql.size()),
+                              SQLITE_PREPARE_PERSISTENT, &raw, &tail);
   if (rc != SQLITE_OK) {
     sqlite3_finalize(raw);
     return std::unexpected(ErrorFor(rc, what));
   }
-  return Statement(this, raw, std::string(what));
+  // Only a statement whose SQL is exactly the text asked for is kept: a
+  // text with more after its first statement is compiled each time.
+  const bool whole = tail == sql.data() + sql.size();
+  return Statement(this, raw, std::string(what), whole ? cache_.get() : nullptr);
 }
 
 Result<std::int64_t> Database::QueryInt(std::string_view sql,
@@ -145,6 +190,27 @@ Result<std::int64_t> Database::QueryInt(std::string_view sql,
   if (!row) return std::unexpected(row.error());
   if (!*row) return 0;
   return stmt->ColumnInt64(0);
+}
+
+namespace {
+
+// sqlite3_busy_handler's callback: `tries` is how often it was called for
+// this lock; non-zero means try again.
+int WaitBriefly(void* timeout, int tries) {
+  constexpr auto kPoll = std::chrono::milliseconds(1);
+  const auto limit = *static_cast<const std::chrono::milliseconds*>(timeout);
+  if (kPoll * tries >= limit) return 0;
+  std::this_thread::sleep_for(kPoll);
+  return 1;
+}
+
+}  // namespace
+
+Status Database::SetBusyTimeout(std::chrono::milliseconds timeout) const {
+  *busy_timeout_ = timeout;
+  int rc = sqlite3_busy_handler(handle_.get(), WaitBriefly, busy_timeout_.get());
+  if (rc != SQLITE_OK) return std::unexpected(ErrorFor(rc, "setting the busy timeout"));
+  return Ok();
 }
 
 Result<Transaction> Transaction::Begin(const Database& db,

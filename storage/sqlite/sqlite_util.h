@@ -7,11 +7,13 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <optional>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 #include <string_view>
@@ -25,18 +27,43 @@ struct SqliteCloser {
 };
 using SqliteHandle = std::unique_ptr<sqlite3, SqliteCloser>;
 
-struct StatementFinalizer {
-  void operator()(sqlite3_stmt* stmt) const { sqlite3_finalize(stmt); }
+class Database;
+
+// The statements of one connection that were prepared and are not in use,
+// by SQL text, so that the same SQL is compiled once per connection rather
+// than once per call. A statement is taken out while a Statement uses it
+// (two uses of the same SQL at once get two statements) and handed back
+// reset, without bindings, when that Statement ends. At most kLimit are
+// kept; a statement returned to a full cache is finalized.
+class StatementCache {
+ public:
+  static constexpr std::size_t kLimit = 64;
+  StatementCache() = default;
+  StatementCache(const StatementCache&) = delete;
+  StatementCache& operator=(const StatementCache&) = delete;
+  ~StatementCache();  // finalizes what it holds
+  // A prepared statement of exactly this SQL, or nullptr.
+  sqlite3_stmt* Take(std::string_view sql);
+  void Give(sqlite3_stmt* stmt);
+
+ private:
+  std::map<std::string, sqlite3_stmt*, std::less<>> idle_;
 };
 
-class Database;
+// Ends a Statement's use of its sqlite3_stmt: back to its connection's
+// cache, or finalized when there is none.
+struct StatementFinalizer {
+  StatementCache* cache = nullptr;
+  void operator()(sqlite3_stmt* stmt) const;
+};
 
 // A prepared statement. Bind errors are remembered and reported by the next
 // Step(), so call sites can chain binds without checking each one.
 // REQUIRES: the Database outlives the Statement.
 class Statement {
  public:
-  Statement(const Database* db, sqlite3_stmt* stmt, std::string what);
+  Statement(const Database* db, sqlite3_stmt* stmt, std::string what,
+            StatementCache* cache = nullptr);
 
   // Parameter indexes are 1-based, as in SQLite.
   Statement& Bind(int index, std::int64_t value);
@@ -91,16 +118,30 @@ class Database {
 
   // Runs one or more statements without results.
   Status Exec(std::string_view sql, std::string_view what) const;
+  // One statement; compiled on the connection's first use of this SQL and
+  // kept for the next (StatementCache).
   Result<Statement> Prepare(std::string_view sql, std::string_view what) const;
   // For single-value queries such as PRAGMA user_version.
   Result<std::int64_t> QueryInt(std::string_view sql,
                                 std::string_view what) const;
+  // A lock another connection holds is waited for up to `timeout`, tried
+  // again every millisecond (SQLite's own handler backs off to 100 ms
+  // between tries, so a short transaction elsewhere could cost a request
+  // most of that); then SQLITE_BUSY.
+  Status SetBusyTimeout(std::chrono::milliseconds timeout) const;
 
  private:
   Database(SqliteHandle handle, std::string path)
-      : handle_(std::move(handle)), path_(std::move(path)) {}
+      : handle_(std::move(handle)), path_(std::move(path)),
+        cache_(std::make_unique<StatementCache>()) {}
   SqliteHandle handle_;
   std::string path_;
+  // How long SetBusyTimeout waits, read by the busy handler.
+  std::unique_ptr<std::chrono::milliseconds> busy_timeout_ =
+      std::make_unique<std::chrono::milliseconds>(0);
+  // Declared after handle_: its statements are finalized before the
+  // connection closes. On the heap: a Database moves, Statements keep it.
+  std::unique_ptr<StatementCache> cache_;
 };
 
 // BEGIN IMMEDIATE on construction via Begin(); rolls back in the destructor

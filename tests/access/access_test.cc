@@ -3,7 +3,15 @@
 // a raw SQLite connection, dropping the append-only triggers first.
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <vector>
 
 #include "storage/sqlite/access.h"
 #include "storage/sqlite/catalog.h"
@@ -343,6 +351,116 @@ TEST_F(AccessTest, NonUtf8ArgumentsAreStoredAndVerifiable) {
       {"ann", "ingest", {"ingest", std::string("scan-\xff\xfe.tif")}, {}, "ok", ""}));
   auto check = Verify();
   EXPECT_TRUE(check.ok) << check.problem;
+}
+
+// The server's workers each append on their own connection: the entries
+// are committed in groups (storage/sqlite/access.h). Every entry is there
+// once, the chain verifies, and each append returned only after its entry
+// was committed: a second connection of the same thread, opened before,
+// sees it as soon as AppendLog returns.
+TEST_F(AccessTest, ConcurrentAppendsAreEachCommittedOnceInAVerifyingChain) {
+  constexpr int kThreads = 8;
+  constexpr int kEach = 40;
+  std::vector<std::thread> threads;
+  std::mutex mu;
+  std::vector<std::string> problems;
+  std::vector<std::int64_t> seqs;
+  auto problem = [&](std::string text) {
+    std::lock_guard lock(mu);
+    problems.push_back(std::move(text));
+  };
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      auto writer_catalog = Catalog::Open(path_);
+      auto reader_catalog = Catalog::Open(path_);
+      if (!writer_catalog || !reader_catalog) return problem("cannot open the catalog");
+      Access writer(**writer_catalog);
+      Access reader(**reader_catalog);
+      for (int i = 0; i < kEach; ++i) {
+        const std::string id = fmt::format("D{:03d}{:03d}", t, i);
+        auto e = writer.AppendLog({fmt::format("clerk{}", t), "document.show",
+                                   {"GET", "/api/documents/" + id}, {id}, "ok", ""});
+        if (!e) return problem(e.error().message);
+        auto seen = reader.ReadLog(Filter("", id, "", ""));
+        if (!seen || seen->size() != 1 || (*seen)[0].seq != e->seq ||
+            (*seen)[0].hash != e->hash) {
+          return problem(id + " was not committed when AppendLog returned");
+        }
+        std::lock_guard lock(mu);
+        seqs.push_back(e->seq);
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  ASSERT_TRUE(problems.empty()) << problems.front();
+
+  auto entries = access_->ReadLog({});
+  ASSERT_TRUE(entries) << entries.error().message;
+  ASSERT_EQ(entries->size(), static_cast<std::size_t>(kThreads * kEach));
+  std::set<std::string> ids;
+  for (const auto& e : *entries) ids.insert(e.records);
+  EXPECT_EQ(ids.size(), entries->size()) << "an entry was logged twice";
+  std::sort(seqs.begin(), seqs.end());
+  for (std::size_t i = 0; i < seqs.size(); ++i) {
+    ASSERT_EQ(seqs[i], static_cast<std::int64_t>(i) + 1) << "seq returned twice or skipped";
+  }
+  // Each thread's entries are in the log in the order it appended them.
+  std::map<std::string, std::string> last_of;
+  for (const auto& e : *entries) {
+    std::string& last = last_of[e.actor];
+    EXPECT_LT(last, e.records) << e.actor;
+    last = e.records;
+  }
+  auto check = Verify();
+  EXPECT_TRUE(check.ok) << check.problem;
+  EXPECT_EQ(check.entries, kThreads * kEach);
+}
+
+// A commit that fails is the error of every append in it: none of their
+// entries is kept, the chain still verifies, and appends go on afterwards.
+TEST_F(AccessTest, AFailedLogCommitIsEveryAppendersErrorAndKeepsNothing) {
+  AppendN(2);
+  {
+    RawDb raw(path_);
+    ASSERT_EQ(raw.Exec("CREATE TRIGGER access_log_test_refuse BEFORE INSERT ON "
+                       "access_log BEGIN SELECT RAISE(ABORT, 'refused by the "
+                       "test'); END;"),
+              RawDb::kOk)
+        << raw.LastError();
+  }
+  constexpr int kThreads = 6;
+  std::vector<std::thread> threads;
+  std::vector<std::string> errors(kThreads);
+  std::vector<int> succeeded(kThreads, 0);
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      auto catalog = Catalog::Open(path_);
+      if (!catalog) return;
+      Access access(**catalog);
+      auto e = access.AppendLog({"clerk", "document.search", {"GET", "/api/search"},
+                                 {}, "ok", ""});
+      if (e) {
+        succeeded[t] = 1;
+      } else {
+        errors[t] = e.error().message;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (int t = 0; t < kThreads; ++t) {
+    EXPECT_EQ(succeeded[t], 0) << "thread " << t;
+    EXPECT_NE(errors[t].find("refused by the test"), std::string::npos) << errors[t];
+    EXPECT_NE(errors[t].find("access log"), std::string::npos) << errors[t];
+  }
+  {
+    RawDb raw(path_);
+    EXPECT_EQ(raw.Query("SELECT count(*) FROM access_log"), "2");
+    ASSERT_EQ(raw.Exec("DROP TRIGGER access_log_test_refuse"), RawDb::kOk);
+  }
+  AppendN(1);
+  auto check = Verify();
+  EXPECT_TRUE(check.ok) << check.problem;
+  EXPECT_EQ(check.entries, 3);
 }
 
 }  // namespace

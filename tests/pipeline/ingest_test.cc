@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <pthread.h>
+#include <sched.h>
+
 #include <fstream>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -160,6 +163,27 @@ TEST_F(IngestTest, ReportsEveryPageThroughTheCallback) {
                           callbacks);
   ASSERT_TRUE(report.has_value());
   EXPECT_EQ(pages, 2);
+}
+
+// on_page runs on the worker that processed the page: workers are
+// background threads unless the ingest asks for normal priority.
+TEST_F(IngestTest, OcrWorkersRunInTheBackgroundUnlessAskedNotTo) {
+  for (const bool background : {true, false}) {
+    std::vector<int> policies;
+    IngestCallbacks callbacks;
+    callbacks.on_page = [&](const PageEvent&) {
+      int policy = -1;
+      sched_param param{};
+      pthread_getschedparam(pthread_self(), &policy, &param);
+      policies.push_back(policy);
+    };
+    auto o = Options({WritePng(fmt::format("bg-{}.png", background))});
+    o.background = background;
+    auto report = RunIngest(*archive_, o, callbacks);
+    ASSERT_TRUE(report.has_value()) << report.error().message;
+    ASSERT_EQ(policies.size(), 1u);
+    EXPECT_EQ(policies[0] == SCHED_BATCH, background) << "policy " << policies[0];
+  }
 }
 
 }  // namespace

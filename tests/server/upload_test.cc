@@ -6,6 +6,8 @@
 #include <opencv2/imgproc.hpp>
 
 #include <fstream>
+#include <thread>
+#include <vector>
 
 #include "core/file_util.h"
 #include "tests/server/server_fixture.h"
@@ -103,6 +105,45 @@ TEST_F(UploadTest, AnUploadedScanIsIngestedPreviewedFoundAndDownloaded) {
   EXPECT_EQ(bytes->rfind("%PDF-", 0), 0u);
   EXPECT_EQ(LastLog(), "clerk ok document.export");
   std::filesystem::remove(*pdf.file);
+}
+
+// Many viewers open the same page before it was ever rendered: they share
+// one render (app/pages.h), every one of them gets the whole image, and
+// every request is logged with its outcome.
+TEST_F(UploadTest, ConcurrentViewersOfAnUnrenderedPageAllGetItAndAreAllLogged) {
+  const auto page = dossier::testing::SamplesDir() / "en-agreement.png";
+  Client scanner = Login("scanner");
+  auto accepted = Upload(scanner, page, "agreement.png");
+  ASSERT_EQ(accepted.status, 202) << accepted.body;
+  api_->Drain();
+  auto state = Body(Send("GET", "/api/jobs/" + Body(accepted)["job"].get<std::string>(), &scanner));
+  ASSERT_EQ(state["state"], "done") << state.dump();
+  const std::string doc = state["report"]["documents"][0]["document"];
+  Client clerk = Login("clerk");
+  const std::string target = "/api/documents/" + doc + "/pages/1/image?width=333";
+  const auto before = Log().size();
+
+  constexpr int kViewers = 6;
+  std::vector<HttpResponse> responses(kViewers);
+  std::vector<std::thread> viewers;
+  for (int i = 0; i < kViewers; ++i) {
+    viewers.emplace_back([&, i] { responses[i] = Send("GET", target, &clerk); });
+  }
+  for (auto& t : viewers) t.join();
+  for (const auto& r : responses) {
+    ASSERT_EQ(r.status, 200) << r.body;
+    ASSERT_TRUE(r.file);
+    EXPECT_EQ(*r.file, *responses[0].file);
+    cv::Mat img = cv::imread(r.file->string(), cv::IMREAD_COLOR);
+    ASSERT_FALSE(img.empty());
+    EXPECT_EQ(img.cols, 333);
+  }
+  auto log = Log();
+  ASSERT_EQ(log.size(), before + kViewers);
+  for (std::size_t i = before; i < log.size(); ++i) {
+    EXPECT_EQ(log[i].actor + " " + log[i].outcome + " " + log[i].command,
+              "clerk ok document.preview");
+  }
 }
 
 TEST_F(UploadTest, AnUploadWithAnUnknownKindOfFileIsRefused) {
