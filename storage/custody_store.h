@@ -335,7 +335,8 @@ class CustodyStore {
   virtual Result<ScanOutcome> AddScans(const std::string& audit,
                                        const std::vector<std::string>& lines,
                                        const std::string& source) = 0;
-  // Reconciles (set-based SQL) and closes. kConflict if already closed.
+  // Reconciles (custody/audit_reconcile.h) and closes. kConflict if
+  // already closed.
   virtual Result<Audit> CloseAudit(const std::string& audit, const std::string& actor) = 0;
   // The same reconciliation for an open audit, as it stands, without
   // closing it or keeping anything (the live view while scanning).

@@ -1,18 +1,10 @@
 // Custody: cabinet audits (盘点).
 //
-// Reconciliation is set-based: a handful of INSERT ... SELECT statements
-// over two temporary tables (the audited location subtree and the distinct
-// scanned barcodes with their counts), so a whole archive of 100,000
-// originals reconciles in well under a second. Categories:
-//   found      expected here (registered in the subtree) and scanned; when a
-//              box barcode was scanned first, scanned in its registered box
-//   missing    expected here, in place, not scanned
-//   misplaced  scanned here but registered elsewhere (outside the subtree,
-//              or in another box of it); suggested move: to where it was
-//              scanned (the box context, else the audited location)
-//   unknown    scanned, matches no original
-//   on-loan    expected here but lent out: absent by design
-//   duplicate  scanned more than once (also counted in its own category)
+// The reconciliation and its categories are custody/audit_reconcile.h's:
+// this file loads the audited subtree's originals and the scans, asks it,
+// and keeps the lines in audit_results (closing) or reads them back and
+// rolls them back (a preview).
+#include "custody/audit_reconcile.h"
 #include "storage/sqlite/custody_internal.h"
 
 namespace dossier::storage {
@@ -90,75 +82,75 @@ Result<Audit> ReadAuditById(const Database& db, const std::string& key) {
   return a;
 }
 
-// The reconciliation, inside the caller's transaction.
+// The reconciliation (custody/audit_reconcile.h) of the audit as it
+// stands, written to audit_results inside the caller's transaction.
 Status Reconcile(const Database& db, std::int64_t audit_id,
                  std::int64_t location_id) {
   const std::string what = "reconciling " + AuditId(audit_id);
-  CUSTODY_TRY(db.Exec(
-      "CREATE TEMP TABLE IF NOT EXISTS audit_subtree (id INTEGER PRIMARY KEY);"
-      "CREATE TEMP TABLE IF NOT EXISTS audit_seen (barcode TEXT PRIMARY KEY,"
-      " n INTEGER NOT NULL, ctx INTEGER) WITHOUT ROWID;"
-      "DELETE FROM temp.audit_subtree; DELETE FROM temp.audit_seen;",
-      what));
-  const std::string_view statements[] = {
-      // The audited subtree.
-      "INSERT INTO temp.audit_subtree WITH RECURSIVE sub(id) AS ("
-      " SELECT ?2 UNION ALL SELECT l.id FROM locations l"
-      " JOIN sub ON l.parent_id = sub.id) SELECT id FROM sub",
-      // Distinct scanned barcodes, with the box they were last seen in.
-      "INSERT INTO temp.audit_seen SELECT barcode, COUNT(*),"
-      " (SELECT s2.context_location_id FROM audit_scans s2"
-      "  WHERE s2.audit_id = ?1 AND s2.barcode = s.barcode"
-      "  ORDER BY s2.id DESC LIMIT 1)"
-      " FROM audit_scans s WHERE audit_id = ?1 GROUP BY barcode",
-      // Everything expected here: found, missing, misplaced within, on loan.
-      "INSERT INTO audit_results (audit_id, category, barcode, original_id,"
-      " registered_location_id, found_location_id, suggested_location_id,"
-      " scan_count)"
-      " SELECT ?1, CASE"
-      "   WHEN o.state = 'on-loan' THEN 'on-loan'"
-      "   WHEN s.barcode IS NULL THEN 'missing'"
-      "   WHEN s.ctx IS NOT NULL AND s.ctx <> o.location_id THEN 'misplaced'"
-      "   ELSE 'found' END,"
-      " o.barcode, o.id, o.location_id, s.ctx,"
-      " CASE WHEN o.state = 'in-place' AND s.ctx IS NOT NULL"
-      "  AND s.ctx <> o.location_id THEN s.ctx END,"
-      " COALESCE(s.n, 0)"
-      " FROM originals o LEFT JOIN temp.audit_seen s ON s.barcode = o.barcode"
-      " WHERE o.location_id IN (SELECT id FROM temp.audit_subtree)"
-      " AND o.state <> 'destroyed'",
-      // Scanned here, registered outside the subtree.
-      "INSERT INTO audit_results (audit_id, category, barcode, original_id,"
-      " registered_location_id, found_location_id, suggested_location_id,"
-      " scan_count)"
-      " SELECT ?1, 'misplaced', o.barcode, o.id, o.location_id,"
-      " COALESCE(s.ctx, ?2),"
-      " CASE WHEN o.state = 'in-place' THEN COALESCE(s.ctx, ?2) END, s.n"
-      " FROM temp.audit_seen s JOIN originals o ON o.barcode = s.barcode"
-      " WHERE o.state <> 'destroyed'"
-      " AND o.location_id NOT IN (SELECT id FROM temp.audit_subtree)",
-      // Scanned, matching no original.
-      "INSERT INTO audit_results (audit_id, category, barcode,"
-      " found_location_id, scan_count)"
-      " SELECT ?1, 'unknown', s.barcode, s.ctx, s.n FROM temp.audit_seen s"
-      " WHERE NOT EXISTS (SELECT 1 FROM originals o"
-      "  WHERE o.barcode = s.barcode AND o.state <> 'destroyed')",
-      // Scanned twice or more.
-      "INSERT INTO audit_results (audit_id, category, barcode, original_id,"
-      " registered_location_id, found_location_id, scan_count)"
-      " SELECT ?1, 'duplicate', s.barcode, o.id, o.location_id, s.ctx, s.n"
-      " FROM temp.audit_seen s LEFT JOIN originals o ON o.barcode = s.barcode"
-      " WHERE s.n > 1",
+  custody::AuditInput input;
+  input.audited_location_id = location_id;
+  auto subtree = Subtree(db, location_id);
+  if (!subtree) return std::unexpected(subtree.error());
+  input.subtree = std::move(*subtree);
+  auto read_original = [](const Statement& s) {
+    return custody::AuditOriginal{s.ColumnInt64(0), s.ColumnText(1),
+                                  s.ColumnInt64(2), s.ColumnText(3)};
   };
-  for (std::string_view sql : statements) {
-    auto stmt = db.Prepare(sql, what);
-    if (!stmt) return std::unexpected(stmt.error());
-    stmt->Bind(1, audit_id);
-    if (sql.find("?2") != std::string_view::npos) stmt->Bind(2, location_id);
-    CUSTODY_TRY(stmt->Run());
+  auto expected = db.Prepare(
+      "WITH RECURSIVE sub(id) AS (SELECT ?1 UNION ALL SELECT l.id FROM"
+      " locations l JOIN sub ON l.parent_id = sub.id)"
+      " SELECT o.id, o.barcode, o.location_id, o.state FROM originals o"
+      " WHERE o.location_id IN (SELECT id FROM sub) AND o.state <> 'destroyed'"
+      " ORDER BY o.id",
+      what);
+  if (!expected) return std::unexpected(expected.error());
+  expected->Bind(1, location_id);
+  CUSTODY_TRY(expected->ForEachRow(
+      [&] { input.expected.push_back(read_original(*expected)); }));
+  auto scans = db.Prepare(
+      "SELECT barcode, context_location_id FROM audit_scans WHERE audit_id = ?1"
+      " ORDER BY id",
+      what);
+  if (!scans) return std::unexpected(scans.error());
+  scans->Bind(1, audit_id);
+  CUSTODY_TRY(scans->ForEachRow([&] {
+    custody::AuditScan scan{scans->ColumnText(0), std::nullopt};
+    if (!scans->ColumnIsNull(1)) scan.context = scans->ColumnInt64(1);
+    input.scans.push_back(std::move(scan));
+  }));
+  auto scanned = db.Prepare(
+      "SELECT o.id, o.barcode, o.location_id, o.state FROM originals o"
+      " WHERE o.barcode IN (SELECT barcode FROM audit_scans WHERE audit_id = ?1)",
+      what);
+  if (!scanned) return std::unexpected(scanned.error());
+  scanned->Bind(1, audit_id);
+  CUSTODY_TRY(scanned->ForEachRow([&] {
+    custody::AuditOriginal o = read_original(*scanned);
+    input.scanned.emplace(o.barcode, o);
+  }));
+  auto insert = db.Prepare(
+      "INSERT INTO audit_results (audit_id, category, barcode, original_id,"
+      " registered_location_id, found_location_id, suggested_location_id,"
+      " scan_count) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+      what);
+  if (!insert) return std::unexpected(insert.error());
+  for (const custody::ReconciledLine& line : custody::ReconcileAudit(input)) {
+    insert->Reset();
+    insert->Bind(1, audit_id).Bind(2, line.category).Bind(3, line.barcode);
+    const std::optional<std::int64_t> ids[] = {
+        line.original_id, line.registered_location_id, line.found_location_id,
+        line.suggested_location_id};
+    for (int i = 0; i < 4; ++i) {
+      if (ids[i]) {
+        insert->Bind(4 + i, *ids[i]);
+      } else {
+        insert->BindNull(4 + i);
+      }
+    }
+    insert->Bind(8, line.scan_count);
+    CUSTODY_TRY(insert->Run());
   }
-  return db.Exec("DELETE FROM temp.audit_subtree; DELETE FROM temp.audit_seen;",
-                 what);
+  return Ok();
 }
 
 }  // namespace

@@ -78,15 +78,6 @@ std::string SqlStatusList(const std::vector<LoanState>& states) {
   return fmt::format("({})", fmt::join(quoted, ", "));
 }
 
-// The statuses no step leaves: rejected, returned, exported.
-std::vector<LoanState> FinalStates() {
-  std::vector<LoanState> states;
-  for (LoanState s : custody::kLoanStates) {
-    if (custody::IsFinalLoanState(s)) states.push_back(s);
-  }
-  return states;
-}
-
 struct LoanRow {
   Loan loan;
   std::int64_t original_id = 0;
@@ -552,7 +543,7 @@ Result<std::vector<Loan>> Custody::ListLoans(const std::string& status) {
   if (status.empty()) return QueryLoans(*db_, *policy, "", "");
   if (status == "open") {
     return QueryLoans(*db_, *policy,
-                      "WHERE n.status NOT IN " + SqlStatusList(FinalStates()),
+                      "WHERE n.status NOT IN " + SqlStatusList(custody::FinalLoanStates()),
                       "");
   }
   // An unknown status is an error that lists the known ones, not an empty
@@ -575,7 +566,7 @@ Result<std::vector<std::string>> Custody::DestructionBlockers(
   auto loans = db.Prepare(
       "SELECT l.id, l.status FROM loans l WHERE (l.document_id = ?1 OR "
       "l.original_id IN (SELECT id FROM originals WHERE document_id = ?1)) "
-      "AND l.status NOT IN " + SqlStatusList(FinalStates()) + " ORDER BY l.id",
+      "AND l.status NOT IN " + SqlStatusList(custody::FinalLoanStates()) + " ORDER BY l.id",
       what);
   if (!loans) return std::unexpected(loans.error());
   loans->Bind(1, document_id);

@@ -1,0 +1,83 @@
+// Audit reconciliation (custody/audit_reconcile.h).
+#include "custody/audit_reconcile.h"
+
+#include <map>
+#include <set>
+
+namespace dossier::custody {
+namespace {
+
+// A scanned barcode: how often, and the context of its last scan.
+struct Seen {
+  int count = 0;
+  std::optional<std::int64_t> context;
+};
+
+}  // namespace
+
+std::vector<ReconciledLine> ReconcileAudit(const AuditInput& input) {
+  std::map<std::string, Seen> seen;
+  for (const AuditScan& s : input.scans) {
+    Seen& entry = seen[s.barcode];
+    ++entry.count;
+    entry.context = s.context;
+  }
+  const std::set<std::int64_t> subtree(input.subtree.begin(), input.subtree.end());
+  std::vector<ReconciledLine> lines;
+  for (const AuditOriginal& o : input.expected) {
+    ReconciledLine line;
+    line.barcode = o.barcode;
+    line.original_id = o.id;
+    line.registered_location_id = o.location_id;
+    auto it = seen.find(o.barcode);
+    const Seen* s = it == seen.end() ? nullptr : &it->second;
+    const bool elsewhere =
+        s != nullptr && s->context && *s->context != o.location_id;
+    if (o.state == "on-loan") {
+      line.category = "on-loan";
+    } else if (s == nullptr) {
+      line.category = "missing";
+    } else if (elsewhere) {
+      line.category = "misplaced";
+    } else {
+      line.category = "found";
+    }
+    if (s != nullptr) {
+      line.found_location_id = s->context;
+      line.scan_count = s->count;
+    }
+    if (o.state == "in-place" && elsewhere) line.suggested_location_id = s->context;
+    lines.push_back(std::move(line));
+  }
+  for (const auto& [barcode, s] : seen) {
+    auto it = input.scanned.find(barcode);
+    const AuditOriginal* o = it == input.scanned.end() ? nullptr : &it->second;
+    const bool live = o != nullptr && o->state != "destroyed";
+    if (live && !subtree.contains(o->location_id)) {
+      // Scanned here, registered outside the subtree.
+      const std::int64_t found = s.context.value_or(input.audited_location_id);
+      ReconciledLine line{"misplaced", barcode, o->id, o->location_id, found,
+                          std::nullopt, s.count};
+      if (o->state == "in-place") line.suggested_location_id = found;
+      lines.push_back(std::move(line));
+    }
+    if (!live) {
+      lines.push_back({"unknown", barcode, std::nullopt, std::nullopt, s.context,
+                       std::nullopt, s.count});
+    }
+  }
+  for (const auto& [barcode, s] : seen) {
+    if (s.count < 2) continue;
+    auto it = input.scanned.find(barcode);
+    ReconciledLine line{"duplicate", barcode, std::nullopt, std::nullopt, s.context,
+                        std::nullopt, s.count};
+    if (it != input.scanned.end()) {
+      line.original_id = it->second.id;
+      line.registered_location_id = it->second.location_id;
+    }
+    lines.push_back(std::move(line));
+  }
+  return lines;
+}
+
+}  // namespace dossier::custody
