@@ -1,10 +1,12 @@
 // The custody store contract: every CustodyStore backend runs this suite
-// (today SQLite; a PostgreSQL store joins the parameter list). It speaks
+// (SQLite, and PostgreSQL on the test cluster: tests/support/
+// pg_test_support.h, each test in its own database). It speaks
 // only through the RecordsStore and CustodyStore interfaces, so it tests
 // promises, not SQL: locations, originals, moves (all or nothing), loans,
 // audits, the destruction hooks, and the errors each call gives.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <functional>
 #include <memory>
 #include <set>
@@ -12,9 +14,13 @@
 #include <vector>
 
 #include "storage/custody_store.h"
+#include "storage/postgres/catalog.h"
+#include "storage/postgres/custody.h"
+#include "storage/postgres/records.h"
 #include "storage/sqlite/catalog.h"
 #include "storage/sqlite/custody.h"
 #include "tests/storage/test_util.h"
+#include "tests/support/pg_test_support.h"
 #include "tests/support/test_support.h"
 
 namespace dossier::storage::testing {
@@ -37,6 +43,49 @@ struct CustodyBackend {
   std::function<CustodyStores(const std::filesystem::path&, bool create)> make;
 };
 
+// Test names end in the backend's name, not the parameter's bytes.
+void PrintTo(const CustodyBackend& backend, std::ostream* os) { *os << backend.name; }
+
+// What PostgreSQL stores live on: the catalog (pool) and, for the stores
+// that made it, the test database, dropped after both.
+struct PgHolding {
+  std::shared_ptr<dossier::testing::PgTestDatabase> database;
+  std::unique_ptr<postgres::PgCatalog> catalog;
+};
+
+class HeldPgRecords : private PgHolding, public postgres::PgRecords {
+ public:
+  explicit HeldPgRecords(PgHolding holding)
+      : PgHolding(std::move(holding)), postgres::PgRecords(*catalog) {}
+  postgres::PgCatalog& pg_catalog() { return *catalog; }
+};
+
+// The database's URL is kept in dir, for the further stores of open.
+CustodyStores OpenPg(const std::filesystem::path& dir, bool create) {
+  CustodyStores s;
+  PgHolding holding;
+  std::string url;
+  if (create) {
+    auto db = dossier::testing::PgTestDatabase::Create();
+    EXPECT_TRUE(db) << db.error().message;
+    if (!db) return s;
+    url = (*db)->url();
+    std::ofstream(dir / "pg-url") << url << "\n";
+    holding.database = std::move(*db);
+  } else {
+    std::ifstream in(dir / "pg-url");
+    std::getline(in, url);
+  }
+  auto c = postgres::PgCatalog::Open(url);
+  EXPECT_TRUE(c) << c.error().message;
+  if (!c) return s;
+  holding.catalog = std::move(*c);
+  auto records = std::make_unique<HeldPgRecords>(std::move(holding));
+  s.custody = std::make_unique<postgres::PgCustody>(records->pg_catalog());
+  s.records = std::move(records);
+  return s;
+}
+
 std::vector<CustodyBackend> CustodyBackends() {
   return {{"sqlite", [](const std::filesystem::path& dir, bool create) {
              CustodyStores s;
@@ -47,7 +96,8 @@ std::vector<CustodyBackend> CustodyBackends() {
              s.custody = std::make_unique<Custody>(**c);
              s.records = std::move(*c);
              return s;
-           }}};
+           }},
+          {"postgresql", OpenPg}};
 }
 
 class CustodyStoreContract : public ::testing::TestWithParam<CustodyBackend> {
