@@ -6,6 +6,7 @@
 // server need not keep the exact bytes.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <string_view>
 
@@ -144,8 +145,9 @@ Result<int> ReadSchemaVersion(Database& db) {
   });
 }
 
-Status Migrate(Database& db) {
-  return db.Transact("migrating the catalog schema", [](Tx& tx) -> Status {
+Status Migrate(Database& db, int up_to) {
+  up_to = std::min(up_to, LatestPgSchemaVersion());
+  return db.Transact("migrating the catalog schema", [up_to](Tx& tx) -> Status {
     // Stations opening one database at once: the first migrates, the
     // others wait here and then find nothing to do.
     tx.Run(fmt::format("SELECT pg_advisory_xact_lock({})", kMigrationLock));
@@ -160,7 +162,7 @@ Status Migrate(Database& db) {
                                    "dossier",
                                    current, LatestPgSchemaVersion()));
     }
-    for (int v = current + 1; v <= LatestPgSchemaVersion(); ++v) {
+    for (int v = current + 1; v <= up_to; ++v) {
       tx.Run(std::string(kMigrations[v - 1]));
       tx.Run(fmt::format(
           "INSERT INTO schema_version (version, applied_at) VALUES ({}, "
