@@ -11,6 +11,7 @@
 #include <algorithm>
 
 #include "custody/lending.h"
+#include "custody/loan_records.h"
 #include "custody/loan_states.h"
 #include "storage/postgres/common.h"
 #include "storage/postgres/custody.h"
@@ -193,6 +194,15 @@ void SetLoanField(Tx& tx, const Loan& loan, std::string_view column,
                value.value_or(""), actor, at);
 }
 
+// Writes a step's changes (custody/loan_records.h), each with history.
+void ApplyLoanChanges(Tx& tx, const Loan& loan,
+                      const std::vector<custody::LoanChange>& changes,
+                      const std::string& actor, const std::string& at) {
+  for (const custody::LoanChange& c : changes) {
+    SetLoanField(tx, loan, c.column, c.old_value, c.new_value, actor, at);
+  }
+}
+
 void SetOriginalState(Tx& tx, std::int64_t original_id, const std::string& from,
                       const std::string& to, const std::string& actor,
                       const std::string& at) {
@@ -228,10 +238,8 @@ Result<Loan> CheckoutIn(Tx& tx, const LendingPolicy& policy, const std::string& 
     WriteCustodyEvent(tx, original->id, "checkout", original->location_id,
                       std::nullopt, loan.id, actor, now, loan.purpose);
   }
-  SetLoanField(tx, loan, "status", loan.status, std::string(custody::ToString(*next)),
-               actor, now);
-  SetLoanField(tx, loan, "checked_out_at", std::nullopt, now, actor, now);
-  SetLoanField(tx, loan, "checked_out_by", std::nullopt, actor, actor, now);
+  ApplyLoanChanges(tx, loan, custody::CheckoutChanges(loan, *next, actor, now), actor,
+                   now);
   auto done = ReadLoanRowById(tx, policy, loan.id);
   if (!done) return std::unexpected(done.error());
   return done->loan;
@@ -251,29 +259,7 @@ Result<Loan> Decide(Tx& tx, const std::string& key, const std::string& approver,
   tx.Exec(kInsertApproval, loan.id, loan.round, approver, verb, note, now);
   WriteHistory(tx, "loans", loan.id, fmt::format("{}-round-{}", verb, loan.round),
                std::nullopt, note, approver, now);
-  const std::string next(custody::ToString(step->next));
-  switch (step->event) {
-    case LoanEvent::kApprove:
-    case LoanEvent::kReject:
-      SetLoanField(tx, loan, "status", loan.status, next, approver, now);
-      break;
-    case LoanEvent::kRejectRenewal:
-      SetLoanField(tx, loan, "status", loan.status, next, approver, now);
-      SetLoanField(tx, loan, "requested_due", loan.requested_due, std::nullopt,
-                   approver, now);
-      break;
-    case LoanEvent::kApproveRenewal:
-      SetLoanField(tx, loan, "due_date", loan.due_date, loan.requested_due, approver,
-                   now);
-      SetLoanField(tx, loan, "requested_due", loan.requested_due, std::nullopt,
-                   approver, now);
-      SetLoanField(tx, loan, "status", loan.status, next, approver, now);
-      break;
-    default:
-      // A partial approval: recorded above; the table leads back to the
-      // same state.
-      break;
-  }
+  ApplyLoanChanges(tx, loan, custody::DecisionChanges(loan, *step), approver, now);
   auto done = ReadLoanRowById(tx, *policy, loan.id);
   if (!done) return std::unexpected(done.error());
   return done->loan;
@@ -313,36 +299,23 @@ Result<Loan> PgCustody::RequestLoan(const LoanRequest& request) {
         if (request.electronic) {
           auto doc = DocumentByText(tx, item);
           if (!doc) return std::unexpected(doc.error());
-          if (doc->status == "destroyed") {
-            return MakeError(ErrorCode::kConflict,
-                             "document " + item +
-                                 " is destroyed; there is no copy to lend");
+          if (auto s = custody::CheckCopyLendable(*doc, item); !s) {
+            return std::unexpected(s.error());
           }
           document_id = doc->id;
         } else {
-          std::string barcode = item;
+          std::vector<Original> originals;
           if (!IsOriginalBarcode(item)) {
-            auto originals = WhereIn(tx, item);
-            if (!originals) return std::unexpected(originals.error());
-            std::erase_if(*originals,
-                          [](const Original& o) { return o.state == "destroyed"; });
-            if (originals->size() != 1) {
-              return MakeError(ErrorCode::kInvalidArgument,
-                               fmt::format("{} has {} paper originals; give the "
-                                           "barcode of the one to lend",
-                                           item, originals->size()));
-            }
-            barcode = originals->front().barcode;
+            auto found = WhereIn(tx, item);
+            if (!found) return std::unexpected(found.error());
+            originals = std::move(*found);
           }
-          auto original = FindOriginal(tx, barcode);
+          auto barcode = custody::OriginalToLend(item, std::move(originals));
+          if (!barcode) return std::unexpected(barcode.error());
+          auto original = FindOriginal(tx, *barcode);
           if (!original) return std::unexpected(original.error());
-          if (original->state == "destroyed") {
-            return MakeError(ErrorCode::kConflict, "original " + barcode + " is destroyed");
-          }
-          if (!original->loan_id.empty()) {
-            return MakeError(ErrorCode::kConflict, "original " + barcode +
-                                                       " is already lent (" +
-                                                       original->loan_id + ")");
+          if (auto s = custody::CheckLendable(*original); !s) {
+            return std::unexpected(s.error());
           }
           original_id = original->id;
         }
@@ -354,13 +327,7 @@ Result<Loan> PgCustody::RequestLoan(const LoanRequest& request) {
                 request.purpose, request.recipient, request.external,
                 request.due_date, status, now);
         for (const auto& [field, value] :
-             {std::pair<const char*, std::string>{"item", item},
-              {"kind", kind},
-              {"purpose", request.purpose},
-              {"recipient", request.recipient},
-              {"external", request.external ? "1" : "0"},
-              {"due_date", request.due_date},
-              {"status", status}}) {
+             custody::NewLoanFields(request, item, custody::kLoanCreation.to)) {
           WriteHistory(tx, "loans", id, field, std::nullopt, value, request.requester,
                        now);
         }
@@ -409,11 +376,8 @@ Result<Loan> PgCustody::RequestRenewal(const std::string& key, const std::string
       return std::unexpected(s.error());
     }
     const std::string now = NowUtc();
-    SetLoanField(tx, loan, "requested_due", std::nullopt, new_due, actor, now);
-    SetLoanField(tx, loan, "round", std::to_string(loan.round),
-                 std::to_string(loan.round + 1), actor, now);
-    SetLoanField(tx, loan, "status", loan.status, std::string(custody::ToString(*next)),
-                 actor, now);
+    ApplyLoanChanges(tx, loan, custody::RenewalChanges(loan, *next, new_due), actor,
+                     now);
     auto done = ReadLoanRowById(tx, *policy, loan.id);
     if (!done) return std::unexpected(done.error());
     return done->loan;
@@ -452,13 +416,8 @@ Result<Loan> PgCustody::ReturnLoan(const ReturnRequest& request) {
         WriteCustodyEvent(tx, original->id, "return", std::nullopt,
                           OriginalLocation(tx, original->id), loan.id, actor, now,
                           inspection->reason);
-        SetLoanField(tx, loan, "return_pages", std::nullopt,
-                     std::to_string(request.pages_counted), actor, now);
-        SetLoanField(tx, loan, "return_note", std::nullopt, request.condition, actor, now);
-        SetLoanField(tx, loan, "returned_at", std::nullopt, now, actor, now);
-        SetLoanField(tx, loan, "returned_by", std::nullopt, actor, actor, now);
-        SetLoanField(tx, loan, "status", loan.status,
-                     std::string(custody::ToString(*next)), actor, now);
+        ApplyLoanChanges(tx, loan, custody::ReturnChanges(loan, *next, request, now),
+                         actor, now);
         auto done = ReadLoanRowById(tx, *policy, loan.id);
         if (!done) return std::unexpected(done.error());
         return done->loan;
@@ -482,9 +441,7 @@ Result<Loan> PgCustody::ResolveReturn(const std::string& key, const std::string&
     SetOriginalState(tx, row->original_id, "returned-flagged", "in-place", actor, now);
     WriteCustodyEvent(tx, row->original_id, "resolve", std::nullopt,
                       OriginalLocation(tx, row->original_id), loan.id, actor, now, note);
-    SetLoanField(tx, loan, "resolution", std::nullopt, note, actor, now);
-    SetLoanField(tx, loan, "status", loan.status, std::string(custody::ToString(*next)),
-                 actor, now);
+    ApplyLoanChanges(tx, loan, custody::ResolveChanges(loan, *next, note), actor, now);
     auto done = ReadLoanRowById(tx, *policy, loan.id);
     if (!done) return std::unexpected(done.error());
     return done->loan;
