@@ -1,8 +1,12 @@
 // Audit reconciliation (custody/audit_reconcile.h).
 #include "custody/audit_reconcile.h"
 
+#include <fmt/format.h>
+
 #include <map>
 #include <set>
+
+#include "custody/lending.h"
 
 namespace dossier::custody {
 namespace {
@@ -78,6 +82,49 @@ std::vector<ReconciledLine> ReconcileAudit(const AuditInput& input) {
     lines.push_back(std::move(line));
   }
   return lines;
+}
+
+void CountCategory(storage::Audit& a, const std::string& c, int n) {
+  if (c == "found") a.found = n;
+  if (c == "missing") a.missing = n;
+  if (c == "misplaced") a.misplaced = n;
+  if (c == "unknown") a.unknown = n;
+  if (c == "on-loan") a.on_loan = n;
+  if (c == "duplicate") a.duplicates = n;
+}
+
+Status CheckApplyMoves(const storage::Audit& audit,
+                       const storage::LendingPolicy& policy,
+                       const std::string& approver, const TimeZone& zone) {
+  if (audit.status != "closed") {
+    return MakeError(ErrorCode::kConflict,
+                     audit.display_id + " is still open; close it first");
+  }
+  if (!audit.moves_applied_at.empty()) {
+    return MakeError(ErrorCode::kConflict,
+                     fmt::format("the moves of {} were applied at {} by {}",
+                                 audit.display_id,
+                                 zone.DisplayUtc(audit.moves_applied_at),
+                                 audit.moves_applied_by));
+  }
+  return CheckApprover(policy, approver, audit.started_by,
+                       "moves of " + audit.display_id);
+}
+
+std::vector<storage::MoveRequest> AuditMoves(const storage::Audit& audit,
+                                             const std::string& approver,
+                                             const std::vector<SuggestedMove>& moves) {
+  std::vector<storage::MoveRequest> out;
+  for (const SuggestedMove& m : moves) {
+    if (out.empty() || out.back().to != m.to) {
+      out.push_back({{}, m.to,
+                     "audit " + audit.display_id + ": found at " + m.to +
+                         ", approved by " + approver,
+                     approver});
+    }
+    out.back().barcodes.push_back(m.barcode);
+  }
+  return out;
 }
 
 }  // namespace dossier::custody

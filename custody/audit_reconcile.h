@@ -21,6 +21,10 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/clock.h"
+#include "core/result.h"
+#include "storage/custody_store.h"
+
 namespace dossier::custody {
 
 // An original as reconciliation sees it.
@@ -64,5 +68,28 @@ struct AuditInput {
 // The lines: expected originals first (in `expected` order), then
 // misplaced from outside, unknown and duplicate lines by barcode.
 std::vector<ReconciledLine> ReconcileAudit(const AuditInput& input);
+
+// Adds `count` lines of `category` to the audit's per-category counts.
+void CountCategory(storage::Audit& audit, const std::string& category, int count);
+
+// Whether `approver` may apply the suggested moves of `audit` now: it is
+// closed, its moves were not applied yet (the message shows when, in
+// `zone`), and the approver is not the auditor (custody::CheckApprover).
+// kConflict otherwise.
+Status CheckApplyMoves(const storage::Audit& audit,
+                       const storage::LendingPolicy& policy,
+                       const std::string& approver, const TimeZone& zone);
+
+// One suggested move of an audit's report: an original and where to.
+struct SuggestedMove {
+  std::string to;  // location code
+  std::string barcode;
+};
+// The moves to apply, one all-or-nothing move per target, in the order
+// given (sorted by target), each with the reason the chain of custody
+// keeps ("audit AU000001: found at A-01-2-001, approved by boss").
+std::vector<storage::MoveRequest> AuditMoves(const storage::Audit& audit,
+                                             const std::string& approver,
+                                             const std::vector<SuggestedMove>& moves);
 
 }  // namespace dossier::custody

@@ -113,14 +113,7 @@ Result<Audit> AuditById(Tx& tx, std::int64_t id) {
   a.scans = static_cast<int>(Int(row[10]));
   a.location_path = LocationPath(tx, a.location_id);
   for (const auto& count : tx.Exec(kAuditCounts, a.id)) {
-    const std::string c = Text(count[0]);
-    const int n = static_cast<int>(Int(count[1]));
-    if (c == "found") a.found = n;
-    if (c == "missing") a.missing = n;
-    if (c == "misplaced") a.misplaced = n;
-    if (c == "unknown") a.unknown = n;
-    if (c == "on-loan") a.on_loan = n;
-    if (c == "duplicate") a.duplicates = n;
+    custody::CountCategory(a, Text(count[0]), static_cast<int>(Int(count[1])));
   }
   return a;
 }
@@ -326,36 +319,16 @@ Result<MoveOutcome> PgCustody::ApplyAuditMoves(const std::string& key,
         if (!policy) return std::unexpected(policy.error());
         auto audit = ReadAudit(tx, key);
         if (!audit) return std::unexpected(audit.error());
-        if (audit->status != "closed") {
-          return MakeError(ErrorCode::kConflict,
-                           audit->display_id + " is still open; close it first");
-        }
-        if (!audit->moves_applied_at.empty()) {
-          return MakeError(ErrorCode::kConflict,
-                           fmt::format("the moves of {} were applied at {} by {}",
-                                       audit->display_id,
-                                       ZoneIn(tx).DisplayUtc(audit->moves_applied_at),
-                                       audit->moves_applied_by));
-        }
-        if (auto s = custody::CheckApprover(*policy, approver, audit->started_by,
-                                            "moves of " + audit->display_id);
-            !s) {
+        if (auto s = custody::CheckApplyMoves(*audit, *policy, approver, ZoneIn(tx)); !s) {
           return std::unexpected(s.error());
         }
-        std::vector<MoveRequest> moves;
+        std::vector<custody::SuggestedMove> suggested;
         for (const auto& row : tx.Exec(kSuggestedMoves, audit->id)) {
-          const std::string to = Text(row[0]);
-          if (moves.empty() || moves.back().to != to) {
-            moves.push_back({{}, to,
-                             "audit " + audit->display_id + ": found at " + to +
-                                 ", approved by " + approver,
-                             approver});
-          }
-          moves.back().barcodes.push_back(Text(row[1]));
+          suggested.push_back({Text(row[0]), Text(row[1])});
         }
         // One transaction for all targets: any refusal leaves everything.
         MoveOutcome total;
-        for (const MoveRequest& move : moves) {
+        for (const MoveRequest& move : custody::AuditMoves(*audit, approver, suggested)) {
           std::vector<MoveProblem> problems;
           auto moved = MoveIn(tx, move, &problems, /*apply=*/true);
           if (!moved) return moved;

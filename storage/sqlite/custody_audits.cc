@@ -48,14 +48,7 @@ Status FillCounts(const Database& db, Audit& a) {
     auto row = stmt->Step();
     if (!row) return std::unexpected(row.error());
     if (!*row) break;
-    const std::string c = stmt->ColumnText(0);
-    const int n = stmt->ColumnInt(1);
-    if (c == "found") a.found = n;
-    if (c == "missing") a.missing = n;
-    if (c == "misplaced") a.misplaced = n;
-    if (c == "unknown") a.unknown = n;
-    if (c == "on-loan") a.on_loan = n;
-    if (c == "duplicate") a.duplicates = n;
+    custody::CountCategory(a, stmt->ColumnText(0), stmt->ColumnInt(1));
   }
   return Ok();
 }
@@ -396,20 +389,7 @@ Result<MoveOutcome> Custody::ApplyAuditMoves(const std::string& key,
   if (!tx) return std::unexpected(tx.error());
   auto audit = ReadAuditById(db, key);
   if (!audit) return std::unexpected(audit.error());
-  if (audit->status != "closed") {
-    return MakeError(ErrorCode::kConflict,
-                     audit->display_id + " is still open; close it first");
-  }
-  if (!audit->moves_applied_at.empty()) {
-    return MakeError(ErrorCode::kConflict,
-                     fmt::format("the moves of {} were applied at {} by {}",
-                                 audit->display_id,
-                                 catalog_.Zone().DisplayUtc(
-                                     audit->moves_applied_at),
-                                 audit->moves_applied_by));
-  }
-  CUSTODY_TRY(CheckApprover(*policy, approver, audit->started_by,
-                            "moves of " + audit->display_id));
+  CUSTODY_TRY(custody::CheckApplyMoves(*audit, *policy, approver, catalog_.Zone()));
   auto stmt = db.Prepare(
       "SELECT sl.code, r.barcode FROM audit_results r"
       " JOIN locations sl ON sl.id = r.suggested_location_id"
@@ -418,23 +398,14 @@ Result<MoveOutcome> Custody::ApplyAuditMoves(const std::string& key,
       "reading the suggested moves of " + audit->display_id);
   if (!stmt) return std::unexpected(stmt.error());
   stmt->Bind(1, audit->id);
-  std::vector<MoveRequest> moves;
-  while (true) {
-    auto row = stmt->Step();
-    if (!row) return std::unexpected(row.error());
-    if (!*row) break;
-    const std::string to = stmt->ColumnText(0);
-    if (moves.empty() || moves.back().to != to) {
-      moves.push_back({{}, to,
-                       "audit " + audit->display_id + ": found at " + to +
-                           ", approved by " + approver,
-                       approver});
-    }
-    moves.back().barcodes.push_back(stmt->ColumnText(1));
-  }
+  std::vector<custody::SuggestedMove> suggested;
+  CUSTODY_TRY(stmt->ForEachRow([&] {
+    suggested.push_back({stmt->ColumnText(0), stmt->ColumnText(1)});
+  }));
   MoveOutcome total;
   // One transaction for all targets: any refusal leaves everything as it was.
-  for (const MoveRequest& move : moves) {
+  for (const MoveRequest& move :
+       custody::AuditMoves(*audit, approver, suggested)) {
     std::vector<MoveProblem> problems;
     auto moved = MoveInTransaction(db, move, &problems);
     if (!moved) return moved;
