@@ -6,7 +6,6 @@
 // audits, the destruction hooks, and the errors each call gives.
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <functional>
 #include <memory>
 #include <set>
@@ -46,41 +45,22 @@ struct CustodyBackend {
 // Test names end in the backend's name, not the parameter's bytes.
 void PrintTo(const CustodyBackend& backend, std::ostream* os) { *os << backend.name; }
 
-// What PostgreSQL stores live on: the catalog (pool) and, for the stores
-// that made it, the test database, dropped after both.
-struct PgHolding {
-  std::shared_ptr<dossier::testing::PgTestDatabase> database;
-  std::unique_ptr<postgres::PgCatalog> catalog;
-};
-
-class HeldPgRecords : private PgHolding, public postgres::PgRecords {
+// PostgreSQL stores with what they live on (the catalog, and the test
+// database for the stores that made it).
+class HeldPgRecords : private dossier::testing::PgTestCatalog, public postgres::PgRecords {
  public:
-  explicit HeldPgRecords(PgHolding holding)
-      : PgHolding(std::move(holding)), postgres::PgRecords(*catalog) {}
+  explicit HeldPgRecords(dossier::testing::PgTestCatalog holding)
+      : dossier::testing::PgTestCatalog(std::move(holding)),
+        postgres::PgRecords(*catalog) {}
   postgres::PgCatalog& pg_catalog() { return *catalog; }
 };
 
-// The database's URL is kept in dir, for the further stores of open.
 CustodyStores OpenPg(const std::filesystem::path& dir, bool create) {
   CustodyStores s;
-  PgHolding holding;
-  std::string url;
-  if (create) {
-    auto db = dossier::testing::PgTestDatabase::Create();
-    EXPECT_TRUE(db) << db.error().message;
-    if (!db) return s;
-    url = (*db)->url();
-    std::ofstream(dir / "pg-url") << url << "\n";
-    holding.database = std::move(*db);
-  } else {
-    std::ifstream in(dir / "pg-url");
-    std::getline(in, url);
-  }
-  auto c = postgres::PgCatalog::Open(url);
-  EXPECT_TRUE(c) << c.error().message;
-  if (!c) return s;
-  holding.catalog = std::move(*c);
-  auto records = std::make_unique<HeldPgRecords>(std::move(holding));
+  auto holding = dossier::testing::OpenPgTestCatalog(dir, create);
+  EXPECT_TRUE(holding) << holding.error().message;
+  if (!holding) return s;
+  auto records = std::make_unique<HeldPgRecords>(std::move(*holding));
   s.custody = std::make_unique<postgres::PgCustody>(records->pg_catalog());
   s.records = std::move(records);
   return s;

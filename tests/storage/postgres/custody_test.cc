@@ -217,18 +217,8 @@ TEST_F(PostgresCustody, ALostServerIsACatalogErrorAndWritesNothing) {
   OpenStations();
   Fill(2);
   const std::string barcode = Register(docs_[0], "A-01-1-001");
-  auto admin = Database::Connect(database_->cluster_url(), PoolOptions{});
-  ASSERT_TRUE(admin) << admin.error().message;
   auto allow = [&](bool on) {
-    auto s = (*admin)->Transact("switching connections", [&](Tx& tx) -> Status {
-      tx.Run("ALTER DATABASE " + database_->name() + " ALLOW_CONNECTIONS " +
-             (on ? "true" : "false"));
-      if (!on) {
-        tx.Run("SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity "
-               "WHERE datname = '" + database_->name() + "'");
-      }
-      return Ok();
-    });
+    auto s = database_->SetConnectable(on);
     ASSERT_TRUE(s) << s.error().message;
   };
   allow(false);
