@@ -84,6 +84,31 @@ std::vector<ReconciledLine> ReconcileAudit(const AuditInput& input) {
   return lines;
 }
 
+Result<ScanBatch> ReadScanLines(const std::vector<std::string>& lines,
+                                const LocationLookup& location_of) {
+  ScanBatch batch;
+  std::optional<std::int64_t> context;
+  for (const std::string& line : lines) {
+    std::string code = NormalizeScan(line);
+    if (code.empty()) {
+      ++batch.outcome.ignored;
+      continue;
+    }
+    if (IsLocationBarcode(code)) {
+      auto location = location_of(code);
+      if (!location) return std::unexpected(location.error());
+      if (*location) {
+        context = *location;
+        ++batch.outcome.contexts;
+        continue;
+      }
+    }
+    batch.items.push_back({std::move(code), context});
+    ++batch.outcome.items;
+  }
+  return batch;
+}
+
 void CountCategory(storage::Audit& a, const std::string& c, int n) {
   if (c == "found") a.found = n;
   if (c == "missing") a.missing = n;

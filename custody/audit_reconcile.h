@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -52,6 +53,18 @@ struct ReconciledLine {
   std::optional<std::int64_t> suggested_location_id;
   int scan_count = 0;
 };
+
+// A batch of scanned lines (AddScans), in order: blank lines are ignored;
+// a location barcode that names a location (location_of) says where the
+// following items were found; anything else is an item scanned there.
+struct ScanBatch {
+  std::vector<AuditScan> items;
+  storage::ScanOutcome outcome;
+};
+using LocationLookup =
+    std::function<Result<std::optional<std::int64_t>>(const std::string& barcode)>;
+Result<ScanBatch> ReadScanLines(const std::vector<std::string>& lines,
+                                const LocationLookup& location_of);
 
 // What reconciliation needs from the catalog.
 struct AuditInput {

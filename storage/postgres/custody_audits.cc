@@ -227,27 +227,18 @@ Result<ScanOutcome> PgCustody::AddScans(const std::string& key,
           return MakeError(ErrorCode::kConflict,
                            audit->display_id + " is closed; start a new audit");
         }
+        auto batch = custody::ReadScanLines(
+            lines, [&](const std::string& code) -> Result<std::optional<std::int64_t>> {
+              auto rows = tx.Exec(kScannedLocation, code);
+              if (rows.empty()) return std::optional<std::int64_t>();
+              return std::optional<std::int64_t>(Int(rows[0][0]));
+            });
+        if (!batch) return std::unexpected(batch.error());
         const std::string now = NowUtc();
-        ScanOutcome outcome;
-        std::optional<std::int64_t> context;
-        for (const std::string& line : lines) {
-          const std::string code = NormalizeScan(line);
-          if (code.empty()) {
-            ++outcome.ignored;
-            continue;
-          }
-          if (IsLocationBarcode(code)) {
-            auto rows = tx.Exec(kScannedLocation, code);
-            if (!rows.empty()) {
-              context = Int(rows[0][0]);
-              ++outcome.contexts;
-              continue;
-            }
-          }
-          tx.Exec(kInsertScan, audit->id, code, context, source, now);
-          ++outcome.items;
+        for (const custody::AuditScan& scan : batch->items) {
+          tx.Exec(kInsertScan, audit->id, scan.barcode, scan.context, source, now);
         }
-        return outcome;
+        return batch->outcome;
       });
 }
 

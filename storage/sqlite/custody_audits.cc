@@ -227,39 +227,31 @@ Result<ScanOutcome> Custody::AddScans(const std::string& key,
   auto location = db.Prepare("SELECT id FROM locations WHERE barcode = ?1",
                              "looking up a scanned location");
   if (!location) return std::unexpected(location.error());
+  auto batch = custody::ReadScanLines(
+      lines,
+      [&](const std::string& code) -> Result<std::optional<std::int64_t>> {
+        location->Reset();
+        location->Bind(1, code);
+        auto row = location->Step();
+        if (!row) return std::unexpected(row.error());
+        if (!*row) return std::optional<std::int64_t>();
+        return std::optional<std::int64_t>(location->ColumnInt64(0));
+      });
+  if (!batch) return std::unexpected(batch.error());
   const UtcNow now = CurrentUtc();
-  ScanOutcome outcome;
-  std::optional<std::int64_t> context;
-  for (const std::string& line : lines) {
-    const std::string code = NormalizeScan(line);
-    if (code.empty()) {
-      ++outcome.ignored;
-      continue;
-    }
-    if (IsLocationBarcode(code)) {
-      location->Reset();
-      location->Bind(1, code);
-      auto row = location->Step();
-      if (!row) return std::unexpected(row.error());
-      if (*row) {
-        context = location->ColumnInt64(0);
-        ++outcome.contexts;
-        continue;
-      }
-    }
+  for (const custody::AuditScan& scan : batch->items) {
     insert->Reset();
-    insert->Bind(1, audit->id).Bind(2, code);
-    if (context) {
-      insert->Bind(3, *context);
+    insert->Bind(1, audit->id).Bind(2, scan.barcode);
+    if (scan.context) {
+      insert->Bind(3, *scan.context);
     } else {
       insert->BindNull(3);
     }
     insert->Bind(4, source).Bind(5, now.iso8601);
     CUSTODY_TRY(insert->Run());
-    ++outcome.items;
   }
   CUSTODY_TRY(tx->Commit());
-  return outcome;
+  return batch->outcome;
 }
 
 Result<Audit> Custody::CloseAudit(const std::string& key,
