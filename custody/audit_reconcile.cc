@@ -26,7 +26,8 @@ std::vector<ReconciledLine> ReconcileAudit(const AuditInput& input) {
     ++entry.count;
     entry.context = s.context;
   }
-  const std::set<std::int64_t> subtree(input.subtree.begin(), input.subtree.end());
+  const std::set<std::int64_t> subtree(input.subtree.begin(),
+                                       input.subtree.end());
   std::vector<ReconciledLine> lines;
   for (const AuditOriginal& o : input.expected) {
     ReconciledLine line;
@@ -50,7 +51,8 @@ std::vector<ReconciledLine> ReconcileAudit(const AuditInput& input) {
       line.found_location_id = s->context;
       line.scan_count = s->count;
     }
-    if (o.state == "in-place" && elsewhere) line.suggested_location_id = s->context;
+    if (o.state == "in-place" && elsewhere)
+      line.suggested_location_id = s->context;
     lines.push_back(std::move(line));
   }
   for (const auto& [barcode, s] : seen) {
@@ -60,21 +62,21 @@ std::vector<ReconciledLine> ReconcileAudit(const AuditInput& input) {
     if (live && !subtree.contains(o->location_id)) {
       // Scanned here, registered outside the subtree.
       const std::int64_t found = s.context.value_or(input.audited_location_id);
-      ReconciledLine line{"misplaced", barcode, o->id, o->location_id, found,
-                          std::nullopt, s.count};
+      ReconciledLine line{"misplaced", barcode,      o->id,  o->location_id,
+                          found,       std::nullopt, s.count};
       if (o->state == "in-place") line.suggested_location_id = found;
       lines.push_back(std::move(line));
     }
     if (!live) {
-      lines.push_back({"unknown", barcode, std::nullopt, std::nullopt, s.context,
-                       std::nullopt, s.count});
+      lines.push_back({"unknown", barcode, std::nullopt, std::nullopt,
+                       s.context, std::nullopt, s.count});
     }
   }
   for (const auto& [barcode, s] : seen) {
     if (s.count < 2) continue;
     auto it = input.scanned.find(barcode);
-    ReconciledLine line{"duplicate", barcode, std::nullopt, std::nullopt, s.context,
-                        std::nullopt, s.count};
+    ReconciledLine line{"duplicate", barcode,      std::nullopt, std::nullopt,
+                        s.context,   std::nullopt, s.count};
     if (it != input.scanned.end()) {
       line.original_id = it->second.id;
       line.registered_location_id = it->second.location_id;
@@ -126,23 +128,24 @@ Status CheckApplyMoves(const storage::Audit& audit,
                      audit.display_id + " is still open; close it first");
   }
   if (!audit.moves_applied_at.empty()) {
-    return MakeError(ErrorCode::kConflict,
-                     fmt::format("the moves of {} were applied at {} by {}",
-                                 audit.display_id,
-                                 zone.DisplayUtc(audit.moves_applied_at),
-                                 audit.moves_applied_by));
+    return MakeError(
+        ErrorCode::kConflict,
+        fmt::format("the moves of {} were applied at {} by {}",
+                    audit.display_id, zone.DisplayUtc(audit.moves_applied_at),
+                    audit.moves_applied_by));
   }
   return CheckApprover(policy, approver, audit.started_by,
                        "moves of " + audit.display_id);
 }
 
-std::vector<storage::MoveRequest> AuditMoves(const storage::Audit& audit,
-                                             const std::string& approver,
-                                             const std::vector<SuggestedMove>& moves) {
+std::vector<storage::MoveRequest> AuditMoves(
+    const storage::Audit& audit, const std::string& approver,
+    const std::vector<SuggestedMove>& moves) {
   std::vector<storage::MoveRequest> out;
   for (const SuggestedMove& m : moves) {
     if (out.empty() || out.back().to != m.to) {
-      out.push_back({{}, m.to,
+      out.push_back({{},
+                     m.to,
                      "audit " + audit.display_id + ": found at " + m.to +
                          ", approved by " + approver,
                      approver});

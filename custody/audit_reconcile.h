@@ -61,8 +61,8 @@ struct ScanBatch {
   std::vector<AuditScan> items;
   storage::ScanOutcome outcome;
 };
-using LocationLookup =
-    std::function<Result<std::optional<std::int64_t>>(const std::string& barcode)>;
+using LocationLookup = std::function<Result<std::optional<std::int64_t>>(
+    const std::string& barcode)>;
 Result<ScanBatch> ReadScanLines(const std::vector<std::string>& lines,
                                 const LocationLookup& location_of);
 
@@ -83,7 +83,8 @@ struct AuditInput {
 std::vector<ReconciledLine> ReconcileAudit(const AuditInput& input);
 
 // Adds `count` lines of `category` to the audit's per-category counts.
-void CountCategory(storage::Audit& audit, const std::string& category, int count);
+void CountCategory(storage::Audit& audit, const std::string& category,
+                   int count);
 
 // Whether `approver` may apply the suggested moves of `audit` now: it is
 // closed, its moves were not applied yet (the message shows when, in
@@ -101,8 +102,8 @@ struct SuggestedMove {
 // The moves to apply, one all-or-nothing move per target, in the order
 // given (sorted by target), each with the reason the chain of custody
 // keeps ("audit AU000001: found at A-01-2-001, approved by boss").
-std::vector<storage::MoveRequest> AuditMoves(const storage::Audit& audit,
-                                             const std::string& approver,
-                                             const std::vector<SuggestedMove>& moves);
+std::vector<storage::MoveRequest> AuditMoves(
+    const storage::Audit& audit, const std::string& approver,
+    const std::vector<SuggestedMove>& moves);
 
 }  // namespace dossier::custody

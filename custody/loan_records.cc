@@ -17,7 +17,8 @@ LoanChange StatusChange(const storage::Loan& loan, LoanState next) {
 }  // namespace
 
 std::vector<std::pair<std::string, std::string>> NewLoanFields(
-    const storage::LoanRequest& request, const std::string& item, LoanState status) {
+    const storage::LoanRequest& request, const std::string& item,
+    LoanState status) {
   return {{"item", item},
           {"kind", request.electronic ? "electronic" : "paper"},
           {"purpose", request.purpose},
@@ -47,7 +48,8 @@ std::vector<LoanChange> DecisionChanges(const storage::Loan& loan,
   }
 }
 
-std::vector<LoanChange> CheckoutChanges(const storage::Loan& loan, LoanState next,
+std::vector<LoanChange> CheckoutChanges(const storage::Loan& loan,
+                                        LoanState next,
                                         const std::string& actor,
                                         const std::string& at) {
   return {StatusChange(loan, next),
@@ -55,7 +57,8 @@ std::vector<LoanChange> CheckoutChanges(const storage::Loan& loan, LoanState nex
           {"checked_out_by", std::nullopt, actor}};
 }
 
-std::vector<LoanChange> RenewalChanges(const storage::Loan& loan, LoanState next,
+std::vector<LoanChange> RenewalChanges(const storage::Loan& loan,
+                                       LoanState next,
                                        const std::string& new_due) {
   return {{"requested_due", std::nullopt, new_due},
           {"round", std::to_string(loan.round), std::to_string(loan.round + 1)},
@@ -72,7 +75,8 @@ std::vector<LoanChange> ReturnChanges(const storage::Loan& loan, LoanState next,
           StatusChange(loan, next)};
 }
 
-std::vector<LoanChange> ResolveChanges(const storage::Loan& loan, LoanState next,
+std::vector<LoanChange> ResolveChanges(const storage::Loan& loan,
+                                       LoanState next,
                                        const std::string& note) {
   return {{"resolution", std::nullopt, note}, StatusChange(loan, next)};
 }
@@ -80,25 +84,28 @@ std::vector<LoanChange> ResolveChanges(const storage::Loan& loan, LoanState next
 Result<std::string> OriginalToLend(const std::string& item,
                                    std::vector<storage::Original> originals) {
   if (IsOriginalBarcode(item)) return item;
-  std::erase_if(originals,
-                [](const storage::Original& o) { return o.state == "destroyed"; });
+  std::erase_if(originals, [](const storage::Original& o) {
+    return o.state == "destroyed";
+  });
   if (originals.size() != 1) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     fmt::format("{} has {} paper originals; give the barcode of "
-                                 "the one to lend",
-                                 item, originals.size()));
+    return MakeError(
+        ErrorCode::kInvalidArgument,
+        fmt::format("{} has {} paper originals; give the barcode of "
+                    "the one to lend",
+                    item, originals.size()));
   }
   return originals.front().barcode;
 }
 
 Status CheckLendable(const storage::Original& original) {
   if (original.state == "destroyed") {
-    return MakeError(ErrorCode::kConflict, "original " + original.barcode + " is destroyed");
+    return MakeError(ErrorCode::kConflict,
+                     "original " + original.barcode + " is destroyed");
   }
   if (!original.loan_id.empty()) {
     return MakeError(ErrorCode::kConflict, "original " + original.barcode +
-                                               " is already lent (" + original.loan_id +
-                                               ")");
+                                               " is already lent (" +
+                                               original.loan_id + ")");
   }
   return Ok();
 }
@@ -106,8 +113,9 @@ Status CheckLendable(const storage::Original& original) {
 Status CheckCopyLendable(const storage::DocumentRecord& document,
                          const std::string& item) {
   if (document.status == "destroyed") {
-    return MakeError(ErrorCode::kConflict,
-                     "document " + item + " is destroyed; there is no copy to lend");
+    return MakeError(
+        ErrorCode::kConflict,
+        "document " + item + " is destroyed; there is no copy to lend");
   }
   return Ok();
 }

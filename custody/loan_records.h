@@ -37,19 +37,21 @@ std::vector<std::pair<std::string, std::string>> NewLoanFields(
 std::vector<LoanChange> DecisionChanges(const storage::Loan& loan,
                                         const LoanDecisionStep& step);
 // Handing out (checkout or export): status, when and by whom.
-std::vector<LoanChange> CheckoutChanges(const storage::Loan& loan, LoanState next,
+std::vector<LoanChange> CheckoutChanges(const storage::Loan& loan,
+                                        LoanState next,
                                         const std::string& actor,
                                         const std::string& at);
 // Asking for a renewal: the due date asked for, the next round, status.
-std::vector<LoanChange> RenewalChanges(const storage::Loan& loan, LoanState next,
+std::vector<LoanChange> RenewalChanges(const storage::Loan& loan,
+                                       LoanState next,
                                        const std::string& new_due);
 // A return: pages counted, condition, when and by whom, status.
 std::vector<LoanChange> ReturnChanges(const storage::Loan& loan, LoanState next,
                                       const storage::ReturnRequest& request,
                                       const std::string& at);
 // Settling a flagged return: the resolution note, status.
-std::vector<LoanChange> ResolveChanges(const storage::Loan& loan, LoanState next,
-                                       const std::string& note);
+std::vector<LoanChange> ResolveChanges(const storage::Loan& loan,
+                                       LoanState next, const std::string& note);
 
 // A paper request names an original barcode, or a document or customer
 // whose originals (CustodyStore::Where) are given: the barcode of the one

@@ -62,9 +62,10 @@ Result<std::string> CheckNewLocation(const storage::NewLocation& location,
                      "adding location " + code + " needs an actor");
   }
   if (parent != nullptr && KindRank(parent->kind) >= rank) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     fmt::format("location {}: a {} cannot be inside {} {}", code,
-                                 location.kind, parent->kind, parent->code));
+    return MakeError(
+        ErrorCode::kInvalidArgument,
+        fmt::format("location {}: a {} cannot be inside {} {}", code,
+                    location.kind, parent->kind, parent->code));
   }
   return code;
 }
@@ -84,8 +85,8 @@ Result<std::vector<storage::NewLocation>> CabinetLocations(
     const std::string shelf_code = fmt::format("{}-{}", cabinet, shelf);
     out.push_back({shelf_code, "shelf", cabinet, "", 0, spec.security});
     for (int box = 1; box <= spec.boxes_per_shelf; ++box) {
-      out.push_back({fmt::format("{}-{:03d}", shelf_code, box), "box", shelf_code,
-                     "", spec.box_capacity, spec.security});
+      out.push_back({fmt::format("{}-{:03d}", shelf_code, box), "box",
+                     shelf_code, "", spec.box_capacity, spec.security});
     }
   }
   return out;
@@ -129,10 +130,11 @@ Status CheckRoomFor(const storage::Location& location, int added,
                     const std::string& label) {
   if (location.capacity > 0 &&
       location.original_count + added + 1 > location.capacity) {
-    return MakeError(ErrorCode::kConflict,
-                     fmt::format("cannot register {} at {}: full ({} of {})", label,
-                                 location.code, location.original_count + added,
-                                 location.capacity));
+    return MakeError(
+        ErrorCode::kConflict,
+        fmt::format("cannot register {} at {}: full ({} of {})", label,
+                    location.code, location.original_count + added,
+                    location.capacity));
   }
   return Ok();
 }
@@ -151,7 +153,8 @@ Status CheckMoveRequest(const storage::MoveRequest& request) {
   return Ok();
 }
 
-std::vector<std::string> DistinctBarcodes(const std::vector<std::string>& scans) {
+std::vector<std::string> DistinctBarcodes(
+    const std::vector<std::string>& scans) {
   std::vector<std::string> out;
   std::set<std::string> seen;
   for (const std::string& raw : scans) {
@@ -177,10 +180,12 @@ Result<std::vector<storage::Original>> PlanMove(
     const storage::Original& o = *item.original;
     if (o.state == "on-loan") {
       problems->push_back(
-          {item.barcode, "on loan (" + o.loan_id + "); only its return brings it back"});
+          {item.barcode,
+           "on loan (" + o.loan_id + "); only its return brings it back"});
     } else if (o.state == "returned-flagged") {
       problems->push_back(
-          {item.barcode, "its return inspection is unresolved (" + o.loan_id + ")"});
+          {item.barcode,
+           "its return inspection is unresolved (" + o.loan_id + ")"});
     } else if (o.state == "destroyed") {
       problems->push_back({item.barcode, "destroyed"});
     } else {
@@ -191,40 +196,48 @@ Result<std::vector<storage::Original>> PlanMove(
   for (const storage::Original& o : moving) {
     if (o.location_id != target.id) ++incoming;
   }
-  if (target.capacity > 0 && target.original_count + incoming > target.capacity) {
+  if (target.capacity > 0 &&
+      target.original_count + incoming > target.capacity) {
     all_unknown = false;
     problems->push_back(
-        {"", fmt::format("target {} is full: holds {} of {}, {} more would not fit",
-                         target.code, target.original_count, target.capacity,
-                         incoming)});
+        {"",
+         fmt::format("target {} is full: holds {} of {}, {} more would not fit",
+                     target.code, target.original_count, target.capacity,
+                     incoming)});
   }
   const size_t count = problems->size() - first_problem;
   if (count == 0) return moving;
-  std::string message =
-      fmt::format("move to {} refused, nothing was changed ({} problem{}):",
-                  target.code, count, count == 1 ? "" : "s");
+  std::string message = fmt::format(
+      "move to {} refused, nothing was changed ({} problem{}):", target.code,
+      count, count == 1 ? "" : "s");
   for (size_t i = first_problem; i < problems->size(); ++i) {
     const storage::MoveProblem& p = (*problems)[i];
     message += "\n  " + (p.barcode.empty() ? "" : p.barcode + ": ") + p.problem;
   }
-  return MakeError(all_unknown ? ErrorCode::kNotFound : ErrorCode::kConflict, message);
+  return MakeError(all_unknown ? ErrorCode::kNotFound : ErrorCode::kConflict,
+                   message);
 }
 
 Status CheckCanDestroy(const storage::Original& o) {
   if (o.state == "in-place") return Ok();
-  return MakeError(ErrorCode::kConflict,
-                   "original " + o.barcode + " cannot be destroyed: " +
-                       (o.state == "destroyed"
-                            ? std::string("already destroyed")
-                            : "not in place (" + o.state + " " + o.loan_id + ")"));
+  return MakeError(
+      ErrorCode::kConflict,
+      "original " + o.barcode + " cannot be destroyed: " +
+          (o.state == "destroyed"
+               ? std::string("already destroyed")
+               : "not in place (" + o.state + " " + o.loan_id + ")"));
 }
 
-void DescribeLoanEvent(storage::CustodyEvent& event, const std::string& loan_display_id,
+void DescribeLoanEvent(storage::CustodyEvent& event,
+                       const std::string& loan_display_id,
                        const std::string& recipient) {
   const std::string loan_text =
-      loan_display_id.empty() ? "" : "loan " + loan_display_id + " (" + recipient + ")";
+      loan_display_id.empty()
+          ? ""
+          : "loan " + loan_display_id + " (" + recipient + ")";
   if (event.event == "checkout") event.to = loan_text;
-  if (event.event == "return" || event.event == "resolve") event.from = loan_text;
+  if (event.event == "return" || event.event == "resolve")
+    event.from = loan_text;
 }
 
 }  // namespace dossier::custody

@@ -44,7 +44,8 @@ Status CheckRoomFor(const storage::Location& location, int added,
 Status CheckMoveRequest(const storage::MoveRequest& request);
 // The scanned barcodes of a move, normalised, without blanks and repeats,
 // in their order.
-std::vector<std::string> DistinctBarcodes(const std::vector<std::string>& scans);
+std::vector<std::string> DistinctBarcodes(
+    const std::vector<std::string>& scans);
 
 // One scanned item of a move and the original it names (nullopt: none).
 struct MoveItem {
@@ -56,16 +57,17 @@ struct MoveItem {
 // the error listing every problem (also appended to *problems): kNotFound
 // when every problem is an unknown item, kConflict otherwise. Nothing
 // moves unless all may.
-Result<std::vector<storage::Original>> PlanMove(const storage::Location& target,
-                                                const std::vector<MoveItem>& items,
-                                                std::vector<storage::MoveProblem>* problems);
+Result<std::vector<storage::Original>> PlanMove(
+    const storage::Location& target, const std::vector<MoveItem>& items,
+    std::vector<storage::MoveProblem>* problems);
 
 // Ok only for an original in place; kConflict naming it and why otherwise.
 Status CheckCanDestroy(const storage::Original& original);
 
 // The chain-of-custody line of a loan event: a checkout goes to the loan,
 // a return or resolution comes from it ("loan L000003 (法务部)").
-void DescribeLoanEvent(storage::CustodyEvent& event, const std::string& loan_display_id,
+void DescribeLoanEvent(storage::CustodyEvent& event,
+                       const std::string& loan_display_id,
                        const std::string& recipient);
 
 }  // namespace dossier::custody

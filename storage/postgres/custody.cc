@@ -22,38 +22,36 @@ using namespace custody_pg;
 
 namespace {
 
-#define DOSSIER_PG_LOCATION_SELECT                                           \
+#define DOSSIER_PG_LOCATION_SELECT                                             \
   "SELECT l.id, l.code, l.barcode, l.kind, l.name, coalesce(l.parent_id, 0), " \
-  "coalesce(p.code, ''), coalesce(l.capacity, 0), l.security, "              \
-  "(SELECT count(*) FROM originals o WHERE o.location_id = l.id "            \
-  "AND o.state <> 'destroyed') "                                             \
+  "coalesce(p.code, ''), coalesce(l.capacity, 0), l.security, "                \
+  "(SELECT count(*) FROM originals o WHERE o.location_id = l.id "              \
+  "AND o.state <> 'destroyed') "                                               \
   "FROM locations l LEFT JOIN locations p ON p.id = l.parent_id "
 
-const Sql kLocationByKey{"custody.location_by_key",
-                         DOSSIER_PG_LOCATION_SELECT
+const Sql kLocationByKey{"custody.location_by_key", DOSSIER_PG_LOCATION_SELECT
                          "WHERE l.code = $1 OR l.barcode = $1"};
 const Sql kAllLocations{"custody.all_locations",
                         DOSSIER_PG_LOCATION_SELECT "ORDER BY l.code"};
 #undef DOSSIER_PG_LOCATION_SELECT
 
-#define DOSSIER_PG_ORIGINAL_SELECT                                              \
-  "SELECT o.id, o.barcode, coalesce(o.document_id, 0), c.code, c.name, "        \
-  "coalesce(d.title, ''), o.page_count, o.location_id, l.code, o.state, "       \
-  "o.registered_at, o.registered_by, "                                          \
-  "(SELECT max(n.id) FROM loans n WHERE n.original_id = o.id AND n.status "     \
-  "IN ('checked-out', 'renewal-requested', 'return-flagged')) "                 \
-  "FROM originals o JOIN customers c ON c.id = o.customer_id "                  \
-  "LEFT JOIN documents d ON d.id = o.document_id "                              \
+#define DOSSIER_PG_ORIGINAL_SELECT                                          \
+  "SELECT o.id, o.barcode, coalesce(o.document_id, 0), c.code, c.name, "    \
+  "coalesce(d.title, ''), o.page_count, o.location_id, l.code, o.state, "   \
+  "o.registered_at, o.registered_by, "                                      \
+  "(SELECT max(n.id) FROM loans n WHERE n.original_id = o.id AND n.status " \
+  "IN ('checked-out', 'renewal-requested', 'return-flagged')) "             \
+  "FROM originals o JOIN customers c ON c.id = o.customer_id "              \
+  "LEFT JOIN documents d ON d.id = o.document_id "                          \
   "JOIN locations l ON l.id = o.location_id "
 
 const Sql kOriginalByBarcode{"custody.original_by_barcode",
                              DOSSIER_PG_ORIGINAL_SELECT "WHERE o.barcode = $1"};
-const Sql kOriginalsAt{"custody.originals_at",
-                       DOSSIER_PG_ORIGINAL_SELECT
+const Sql kOriginalsAt{"custody.originals_at", DOSSIER_PG_ORIGINAL_SELECT
                        "WHERE o.location_id = $1 AND o.state <> 'destroyed' "
                        "ORDER BY o.barcode"};
-const Sql kOriginalsById{"custody.originals_by_id",
-                         DOSSIER_PG_ORIGINAL_SELECT "WHERE o.id = $1 ORDER BY o.id"};
+const Sql kOriginalsById{"custody.originals_by_id", DOSSIER_PG_ORIGINAL_SELECT
+                         "WHERE o.id = $1 ORDER BY o.id"};
 const Sql kOriginalsOfCustomer{"custody.originals_of_customer",
                                DOSSIER_PG_ORIGINAL_SELECT
                                "WHERE o.customer_id = $1 ORDER BY o.id"};
@@ -72,10 +70,11 @@ const Sql kLocationPath{
     " UNION ALL SELECT l.id, l.parent_id, l.code, up.depth + 1"
     " FROM locations l JOIN up ON l.id = up.parent_id)"
     " SELECT code FROM up ORDER BY depth DESC"};
-const Sql kSubtree{"custody.subtree",
-                   "WITH RECURSIVE sub(id) AS (SELECT $1::bigint UNION ALL"
-                   " SELECT l.id FROM locations l JOIN sub ON l.parent_id = sub.id)"
-                   " SELECT id FROM sub"};
+const Sql kSubtree{
+    "custody.subtree",
+    "WITH RECURSIVE sub(id) AS (SELECT $1::bigint UNION ALL"
+    " SELECT l.id FROM locations l JOIN sub ON l.parent_id = sub.id)"
+    " SELECT id FROM sub"};
 const Sql kCustodyEvent{
     "custody.event",
     "INSERT INTO custody_events (original_id, event, from_location_id, "
@@ -88,34 +87,38 @@ const Sql kLocationExists{"custody.location_exists",
                           "SELECT 1 FROM locations WHERE code = $1"};
 const Sql kInsertLocation{
     "custody.insert_location",
-    "INSERT INTO locations (id, code, barcode, kind, parent_id, name, capacity, "
+    "INSERT INTO locations (id, code, barcode, kind, parent_id, name, "
+    "capacity, "
     "security, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
     "$9, $10)"};
 const Sql kCustomerPages{"custody.customer_pages",
                          "SELECT coalesce(sum(page_count), 0) FROM documents "
                          "WHERE customer_id = $1"};
-const Sql kDocumentItem{"custody.document_item",
-                        "SELECT customer_id, page_count FROM documents WHERE id = $1"};
-const Sql kExistingForDocument{"custody.existing_for_document",
-                               "SELECT barcode FROM originals WHERE document_id = $1 "
-                               "AND state <> 'destroyed'"};
-const Sql kExistingFolder{"custody.existing_folder",
-                          "SELECT barcode FROM originals WHERE customer_id = $1 AND "
-                          "document_id IS NULL AND state <> 'destroyed'"};
+const Sql kDocumentItem{
+    "custody.document_item",
+    "SELECT customer_id, page_count FROM documents WHERE id = $1"};
+const Sql kExistingForDocument{
+    "custody.existing_for_document",
+    "SELECT barcode FROM originals WHERE document_id = $1 "
+    "AND state <> 'destroyed'"};
+const Sql kExistingFolder{
+    "custody.existing_folder",
+    "SELECT barcode FROM originals WHERE customer_id = $1 AND "
+    "document_id IS NULL AND state <> 'destroyed'"};
 const Sql kInsertOriginal{
     "custody.insert_original",
     "INSERT INTO originals (id, barcode, document_id, customer_id, page_count, "
     "location_id, registered_at, registered_by) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"};
-const Sql kDestroyOriginal{"custody.destroy_original",
-                           "UPDATE originals SET state = 'destroyed' WHERE id = $1"};
-const Sql kEvents{
-    "custody.events",
-    "SELECT e.event, coalesce(e.from_location_id, 0), "
-    "coalesce(e.to_location_id, 0), e.actor, e.at, e.reason, "
-    "coalesce(e.loan_id, 0), coalesce(n.recipient, '') "
-    "FROM custody_events e LEFT JOIN loans n ON n.id = e.loan_id "
-    "WHERE e.original_id = $1 ORDER BY e.id"};
+const Sql kDestroyOriginal{
+    "custody.destroy_original",
+    "UPDATE originals SET state = 'destroyed' WHERE id = $1"};
+const Sql kEvents{"custody.events",
+                  "SELECT e.event, coalesce(e.from_location_id, 0), "
+                  "coalesce(e.to_location_id, 0), e.actor, e.at, e.reason, "
+                  "coalesce(e.loan_id, 0), coalesce(n.recipient, '') "
+                  "FROM custody_events e LEFT JOIN loans n ON n.id = e.loan_id "
+                  "WHERE e.original_id = $1 ORDER BY e.id"};
 
 Location ReadLocation(const pqxx::row& row) {
   Location l;
@@ -152,8 +155,9 @@ Original ReadOriginal(const pqxx::row& row) {
 }
 
 // The originals of a query, each with its location path.
-std::vector<Original> ReadOriginals(Tx& tx, const pqxx::result& rows,
-                                    std::unordered_map<std::int64_t, std::string>& paths) {
+std::vector<Original> ReadOriginals(
+    Tx& tx, const pqxx::result& rows,
+    std::unordered_map<std::int64_t, std::string>& paths) {
   std::vector<Original> out;
   for (const auto& row : rows) {
     Original o = ReadOriginal(row);
@@ -169,7 +173,8 @@ std::vector<Original> ReadOriginals(Tx& tx, const pqxx::result& rows,
 
 // Inserts one location inside the caller's transaction.
 Result<Location> AddLocationRow(Tx& tx, const NewLocation& location,
-                                const std::string& actor, const std::string& now) {
+                                const std::string& actor,
+                                const std::string& now) {
   // The location's own values first, then its place under the parent.
   if (auto s = custody::CheckNewLocation(location, actor, nullptr); !s) {
     return std::unexpected(s.error());
@@ -180,11 +185,13 @@ Result<Location> AddLocationRow(Tx& tx, const NewLocation& location,
     if (!p) return std::unexpected(p.error());
     parent = *p;
   }
-  auto checked = custody::CheckNewLocation(location, actor, parent ? &*parent : nullptr);
+  auto checked =
+      custody::CheckNewLocation(location, actor, parent ? &*parent : nullptr);
   if (!checked) return std::unexpected(checked.error());
   const std::string& code = *checked;
   if (!tx.Exec(kLocationExists, code).empty()) {
-    return MakeError(ErrorCode::kConflict, "location " + code + " already exists");
+    return MakeError(ErrorCode::kConflict,
+                     "location " + code + " already exists");
   }
   const std::int64_t id = NextNumber(tx, "locations");
   if (id >= 1'000'000) {
@@ -194,8 +201,8 @@ Result<Location> AddLocationRow(Tx& tx, const NewLocation& location,
   if (parent) parent_id = parent->id;
   std::optional<int> capacity;
   if (location.capacity > 0) capacity = location.capacity;
-  tx.Exec(kInsertLocation, id, code, LocationBarcode(id), location.kind, parent_id,
-          location.name, capacity, location.security, now, actor);
+  tx.Exec(kInsertLocation, id, code, LocationBarcode(id), location.kind,
+          parent_id, location.name, capacity, location.security, now, actor);
   for (const auto& [field, value] :
        {std::pair<const char*, std::string>{"code", code},
         {"kind", location.kind},
@@ -210,7 +217,7 @@ Result<Location> AddLocationRow(Tx& tx, const NewLocation& location,
 struct ResolvedItem {
   std::int64_t document_id = 0;  // 0: customer folder
   std::int64_t customer_id = 0;
-  std::string label;             // D000012 or the customer code
+  std::string label;  // D000012 or the customer code
   int page_count = 0;
 };
 
@@ -238,7 +245,8 @@ Result<ResolvedItem> ResolveItem(Tx& tx, const std::string& item) {
 
 }  // namespace
 
-Result<std::vector<Original>> custody_pg::WhereIn(Tx& tx, const std::string& what) {
+Result<std::vector<Original>> custody_pg::WhereIn(Tx& tx,
+                                                  const std::string& what) {
   const std::string key = NormalizeScan(what);
   pqxx::result rows;
   if (IsOriginalBarcode(key)) {
@@ -259,7 +267,8 @@ Result<std::vector<Original>> custody_pg::WhereIn(Tx& tx, const std::string& wha
   std::unordered_map<std::int64_t, std::string> paths;
   std::vector<Original> out = ReadOriginals(tx, rows, paths);
   if (out.empty()) {
-    return MakeError(ErrorCode::kNotFound, "no paper original registered for " + key);
+    return MakeError(ErrorCode::kNotFound,
+                     "no paper original registered for " + key);
   }
   auto path_of = [&](std::int64_t id) -> std::string {
     if (id == 0) return "";
@@ -285,7 +294,8 @@ Result<std::vector<Original>> custody_pg::WhereIn(Tx& tx, const std::string& wha
   return out;
 }
 
-// --- Helpers shared by custody*.cc --------------------------------------------
+// --- Helpers shared by custody*.cc
+// --------------------------------------------
 
 namespace custody_pg {
 
@@ -295,7 +305,8 @@ std::int64_t NextNumber(Tx& tx, const char* counter) {
 
 Result<Location> FindLocation(Tx& tx, const std::string& key) {
   const std::string k = NormalizeScan(key);
-  if (k.empty()) return MakeError(ErrorCode::kInvalidArgument, "no location given");
+  if (k.empty())
+    return MakeError(ErrorCode::kInvalidArgument, "no location given");
   auto rows = tx.Exec(kLocationByKey, k);
   if (rows.empty()) return MakeError(ErrorCode::kNotFound, "no location " + k);
   Location l = ReadLocation(rows[0]);
@@ -323,37 +334,42 @@ Result<Original> FindOriginal(Tx& tx, const std::string& barcode) {
   auto rows = tx.Exec(kOriginalByBarcode, b);
   if (rows.empty()) {
     return MakeError(ErrorCode::kNotFound,
-                     IsOriginalBarcode(b) ? "no original with barcode " + b
-                                          : "'" + b + "' is not an original's barcode");
+                     IsOriginalBarcode(b)
+                         ? "no original with barcode " + b
+                         : "'" + b + "' is not an original's barcode");
   }
   Original o = ReadOriginal(rows[0]);
   o.location_path = LocationPath(tx, o.location_id);
   return o;
 }
 
-void WriteCustodyEvent(Tx& tx, std::int64_t original_id, const std::string& event,
+void WriteCustodyEvent(Tx& tx, std::int64_t original_id,
+                       const std::string& event,
                        std::optional<std::int64_t> from_location,
                        std::optional<std::int64_t> to_location,
-                       std::optional<std::int64_t> loan_id, const std::string& actor,
-                       const std::string& at, const std::string& reason) {
-  tx.Exec(kCustodyEvent, original_id, event, from_location, to_location, loan_id,
-          actor, at, reason);
+                       std::optional<std::int64_t> loan_id,
+                       const std::string& actor, const std::string& at,
+                       const std::string& reason) {
+  tx.Exec(kCustodyEvent, original_id, event, from_location, to_location,
+          loan_id, actor, at, reason);
 }
 
 Result<MoveOutcome> MoveIn(Tx& tx, const MoveRequest& request,
                            std::vector<MoveProblem>* problems, bool apply) {
-  if (auto s = custody::CheckMoveRequest(request); !s) return std::unexpected(s.error());
+  if (auto s = custody::CheckMoveRequest(request); !s)
+    return std::unexpected(s.error());
   auto target = FindLocation(tx, request.to);
   if (!target) return std::unexpected(target.error());
   // 1. Decide on every item; nothing is written until all may move.
   std::vector<custody::MoveItem> scanned;
-  for (const std::string& barcode : custody::DistinctBarcodes(request.barcodes)) {
+  for (const std::string& barcode :
+       custody::DistinctBarcodes(request.barcodes)) {
     auto original = FindOriginal(tx, barcode);
     if (!original && original.error().code != ErrorCode::kNotFound) {
       return std::unexpected(original.error());
     }
-    scanned.push_back(
-        {barcode, original ? std::optional(std::move(*original)) : std::nullopt});
+    scanned.push_back({barcode, original ? std::optional(std::move(*original))
+                                         : std::nullopt});
   }
   auto items = custody::PlanMove(*target, scanned, problems);
   if (!items) return std::unexpected(items.error());
@@ -370,8 +386,8 @@ Result<MoveOutcome> MoveIn(Tx& tx, const MoveRequest& request,
       return MakeError(ErrorCode::kConflict,
                        "original " + o.barcode + " changed during the move");
     }
-    WriteHistory(tx, "originals", o.id, "location", o.location_code, target->code,
-                 request.actor, now);
+    WriteHistory(tx, "originals", o.id, "location", o.location_code,
+                 target->code, request.actor, now);
     WriteCustodyEvent(tx, o.id, "move", o.location_id, target->id, std::nullopt,
                       request.actor, now, request.reason);
     ++outcome.moved;
@@ -381,7 +397,8 @@ Result<MoveOutcome> MoveIn(Tx& tx, const MoveRequest& request,
 
 }  // namespace custody_pg
 
-// --- Locations ------------------------------------------------------------------
+// --- Locations
+// ------------------------------------------------------------------
 
 Result<Location> PgCustody::AddLocation(const NewLocation& location,
                                         const std::string& actor) {
@@ -396,26 +413,28 @@ Result<std::vector<Location>> PgCustody::AddCabinet(const CabinetSpec& spec,
                                                     const std::string& actor) {
   auto locations = custody::CabinetLocations(spec);
   if (!locations) return std::unexpected(locations.error());
-  return catalog_.db().Transact(
-      "adding cabinet " + spec.code, [&](Tx& tx) -> Result<std::vector<Location>> {
-        LockCounter(tx, "custody_counters");
-        const std::string now = NowUtc();
-        std::vector<Location> created;
-        for (const NewLocation& l : *locations) {
-          auto r = AddLocationRow(tx, l, actor, now);
-          if (!r) return std::unexpected(r.error());
-          created.push_back(std::move(*r));
-        }
-        return created;
-      });
+  return catalog_.db().Transact("adding cabinet " + spec.code,
+                                [&](Tx& tx) -> Result<std::vector<Location>> {
+                                  LockCounter(tx, "custody_counters");
+                                  const std::string now = NowUtc();
+                                  std::vector<Location> created;
+                                  for (const NewLocation& l : *locations) {
+                                    auto r = AddLocationRow(tx, l, actor, now);
+                                    if (!r) return std::unexpected(r.error());
+                                    created.push_back(std::move(*r));
+                                  }
+                                  return created;
+                                });
 }
 
 Result<Location> PgCustody::GetLocation(const std::string& code_or_barcode) {
-  return catalog_.db().Transact("looking up location " + code_or_barcode,
-                                [&](Tx& tx) { return FindLocation(tx, code_or_barcode); });
+  return catalog_.db().Transact(
+      "looking up location " + code_or_barcode,
+      [&](Tx& tx) { return FindLocation(tx, code_or_barcode); });
 }
 
-Result<std::vector<Location>> PgCustody::ListLocations(const std::string& under) {
+Result<std::vector<Location>> PgCustody::ListLocations(
+    const std::string& under) {
   return catalog_.db().Transact(
       "listing locations", [&](Tx& tx) -> Result<std::vector<Location>> {
         std::optional<std::vector<std::int64_t>> subtree;
@@ -425,16 +444,90 @@ Result<std::vector<Location>> PgCustody::ListLocations(const std::string& under)
           subtree = Subtree(tx, root->id);
         }
         std::vector<Location> all;
-        for (const auto& row : tx.Exec(kAllLocations)) all.push_back(ReadLocation(row));
+        for (const auto& row : tx.Exec(kAllLocations))
+          all.push_back(ReadLocation(row));
         custody::PutInTreeOrder(all);
         if (!subtree) return all;
         std::set<std::int64_t> keep(subtree->begin(), subtree->end());
-        std::erase_if(all, [&](const Location& l) { return !keep.contains(l.id); });
+        std::erase_if(all,
+                      [&](const Location& l) { return !keep.contains(l.id); });
         return all;
       });
 }
 
-// --- Originals ------------------------------------------------------------------
+// --- Originals
+// ------------------------------------------------------------------
+
+namespace {
+
+// RegisterOriginals in the caller's transaction. REQUIRES: the custody
+// counters were locked first (LockCounter).
+Result<std::vector<std::string>> RegisterIn(
+    Tx& tx, const std::vector<RegisterRequest>& requests) {
+  const std::string now = NowUtc();
+  std::unordered_map<std::string, Location> locations;
+  std::unordered_map<std::int64_t, int> added_at;
+  std::vector<std::string> barcodes;
+  for (const RegisterRequest& r : requests) {
+    if (NormalizeScan(r.actor).empty()) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "registering " + r.item + " needs an actor");
+    }
+    auto item = ResolveItem(tx, r.item);
+    if (!item) return std::unexpected(item.error());
+    const std::string key = NormalizeScan(r.location);
+    auto loc_it = locations.find(key);
+    if (loc_it == locations.end()) {
+      auto loc = FindLocation(tx, key);
+      if (!loc) return std::unexpected(loc.error());
+      loc_it = locations.emplace(key, std::move(*loc)).first;
+    }
+    const Location& loc = loc_it->second;
+    if (auto s = custody::CheckRoomFor(loc, added_at[loc.id], item->label);
+        !s) {
+      return std::unexpected(s.error());
+    }
+    auto existing = item->document_id != 0
+                        ? tx.Exec(kExistingForDocument, item->document_id)
+                        : tx.Exec(kExistingFolder, item->customer_id);
+    if (!existing.empty()) {
+      return MakeError(ErrorCode::kConflict,
+                       fmt::format("{} already has an original, {}",
+                                   item->label, Text(existing[0][0])));
+    }
+    const std::int64_t id = NextNumber(tx, "originals");
+    if (id >= 100'000'000) {
+      return MakeError(ErrorCode::kConflict, "all original barcodes are used");
+    }
+    const int pages = r.page_count >= 0 ? r.page_count : item->page_count;
+    const std::string barcode = OriginalBarcode(id);
+    std::optional<std::int64_t> document_id;
+    if (item->document_id != 0) document_id = item->document_id;
+    tx.Exec(kInsertOriginal, id, barcode, document_id, item->customer_id, pages,
+            loc.id, now, r.actor);
+    for (const auto& [field, value] :
+         {std::pair<const char*, std::string>{"barcode", barcode},
+          {"item", item->label},
+          {"page_count", std::to_string(pages)},
+          {"location", loc.code}}) {
+      WriteHistory(tx, "originals", id, field, std::nullopt, value, r.actor,
+                   now);
+    }
+    WriteCustodyEvent(tx, id, "register", std::nullopt, loc.id, std::nullopt,
+                      r.actor, now, "registered");
+    // The barcode is searchable: it joins the document's metadata line.
+    if (document_id) {
+      if (auto s = ReindexDocument(tx, *document_id); !s) {
+        return std::unexpected(s.error());
+      }
+    }
+    ++added_at[loc.id];
+    barcodes.push_back(barcode);
+  }
+  return barcodes;
+}
+
+}  // namespace
 
 Result<std::vector<std::string>> PgCustody::RegisterOriginals(
     const std::vector<RegisterRequest>& requests) {
@@ -442,83 +535,32 @@ Result<std::vector<std::string>> PgCustody::RegisterOriginals(
   return catalog_.db().Transact(
       "registering originals", [&](Tx& tx) -> Result<std::vector<std::string>> {
         LockCounter(tx, "custody_counters");
-        const std::string now = NowUtc();
-        std::unordered_map<std::string, Location> locations;
-        std::unordered_map<std::int64_t, int> added_at;
-        std::vector<std::string> barcodes;
-        for (const RegisterRequest& r : requests) {
-          if (NormalizeScan(r.actor).empty()) {
-            return MakeError(ErrorCode::kInvalidArgument,
-                             "registering " + r.item + " needs an actor");
-          }
-          auto item = ResolveItem(tx, r.item);
-          if (!item) return std::unexpected(item.error());
-          const std::string key = NormalizeScan(r.location);
-          auto loc_it = locations.find(key);
-          if (loc_it == locations.end()) {
-            auto loc = FindLocation(tx, key);
-            if (!loc) return std::unexpected(loc.error());
-            loc_it = locations.emplace(key, std::move(*loc)).first;
-          }
-          const Location& loc = loc_it->second;
-          if (auto s = custody::CheckRoomFor(loc, added_at[loc.id], item->label); !s) {
-            return std::unexpected(s.error());
-          }
-          auto existing = item->document_id != 0
-                              ? tx.Exec(kExistingForDocument, item->document_id)
-                              : tx.Exec(kExistingFolder, item->customer_id);
-          if (!existing.empty()) {
-            return MakeError(ErrorCode::kConflict,
-                             fmt::format("{} already has an original, {}", item->label,
-                                         Text(existing[0][0])));
-          }
-          const std::int64_t id = NextNumber(tx, "originals");
-          if (id >= 100'000'000) {
-            return MakeError(ErrorCode::kConflict, "all original barcodes are used");
-          }
-          const int pages = r.page_count >= 0 ? r.page_count : item->page_count;
-          const std::string barcode = OriginalBarcode(id);
-          std::optional<std::int64_t> document_id;
-          if (item->document_id != 0) document_id = item->document_id;
-          tx.Exec(kInsertOriginal, id, barcode, document_id, item->customer_id, pages,
-                  loc.id, now, r.actor);
-          for (const auto& [field, value] :
-               {std::pair<const char*, std::string>{"barcode", barcode},
-                {"item", item->label},
-                {"page_count", std::to_string(pages)},
-                {"location", loc.code}}) {
-            WriteHistory(tx, "originals", id, field, std::nullopt, value, r.actor, now);
-          }
-          WriteCustodyEvent(tx, id, "register", std::nullopt, loc.id, std::nullopt,
-                            r.actor, now, "registered");
-          // The barcode is searchable: it joins the document's metadata line.
-          if (document_id) {
-            if (auto s = ReindexDocument(tx, *document_id); !s) {
-              return std::unexpected(s.error());
-            }
-          }
-          ++added_at[loc.id];
-          barcodes.push_back(barcode);
-        }
-        return barcodes;
+        return RegisterIn(tx, requests);
       });
 }
 
 Result<Original> PgCustody::RegisterOriginal(const RegisterRequest& request) {
-  auto barcodes = RegisterOriginals({request});
-  if (!barcodes) return std::unexpected(barcodes.error());
-  return GetOriginal(barcodes->front());
+  return catalog_.db().Transact("registering an original of " + request.item,
+                                [&](Tx& tx) -> Result<Original> {
+                                  LockCounter(tx, "custody_counters");
+                                  auto barcodes = RegisterIn(tx, {request});
+                                  if (!barcodes)
+                                    return std::unexpected(barcodes.error());
+                                  return FindOriginal(tx, barcodes->front());
+                                });
 }
 
 Result<Original> PgCustody::GetOriginal(const std::string& barcode) {
-  return catalog_.db().Transact("looking up original " + barcode,
-                                [&](Tx& tx) { return FindOriginal(tx, barcode); });
+  return catalog_.db().Transact("looking up original " + barcode, [&](Tx& tx) {
+    return FindOriginal(tx, barcode);
+  });
 }
 
-Result<std::vector<Original>> PgCustody::OriginalsAt(const std::string& location,
-                                                     bool include_sublocations) {
+Result<std::vector<Original>> PgCustody::OriginalsAt(
+    const std::string& location, bool include_sublocations) {
   return catalog_.db().Transact(
-      "listing originals at " + location, [&](Tx& tx) -> Result<std::vector<Original>> {
+      "listing originals at " + location,
+      [&](Tx& tx) -> Result<std::vector<Original>> {
         auto loc = FindLocation(tx, location);
         if (!loc) return std::unexpected(loc.error());
         std::vector<std::int64_t> ids{loc->id};
@@ -526,7 +568,8 @@ Result<std::vector<Original>> PgCustody::OriginalsAt(const std::string& location
         std::unordered_map<std::int64_t, std::string> paths;
         std::vector<Original> out;
         for (std::int64_t id : ids) {
-          for (Original& o : ReadOriginals(tx, tx.Exec(kOriginalsAt, id), paths)) {
+          for (Original& o :
+               ReadOriginals(tx, tx.Exec(kOriginalsAt, id), paths)) {
             out.push_back(std::move(o));
           }
         }
@@ -541,7 +584,8 @@ std::vector<MoveProblem> PgCustody::CheckMove(const MoveRequest& request) {
         problems.clear();  // a run again starts over
         return MoveIn(tx, request, &problems, /*apply=*/false);
       });
-  if (!checked && problems.empty()) problems.push_back({"", checked.error().message});
+  if (!checked && problems.empty())
+    problems.push_back({"", checked.error().message});
   return problems;
 }
 
@@ -553,11 +597,30 @@ Result<MoveOutcome> PgCustody::MoveOriginals(const MoveRequest& request) {
 }
 
 Status PgCustody::CheckCanDestroy(const std::string& barcode) {
-  return catalog_.db().Transact("checking original " + barcode, [&](Tx& tx) -> Status {
-    auto o = FindOriginal(tx, barcode);
-    if (!o) return std::unexpected(o.error());
-    return custody::CheckCanDestroy(*o);
-  });
+  return catalog_.db().Transact("checking original " + barcode,
+                                [&](Tx& tx) -> Status {
+                                  auto o = FindOriginal(tx, barcode);
+                                  if (!o) return std::unexpected(o.error());
+                                  return custody::CheckCanDestroy(*o);
+                                });
+}
+
+Result<Original> custody_pg::RecordShreddingIn(Tx& tx,
+                                               const std::string& barcode,
+                                               const std::string& actor,
+                                               const std::string& at,
+                                               const std::string& note) {
+  auto original = FindOriginal(tx, barcode);
+  if (!original) return std::unexpected(original.error());
+  if (auto s = custody::CheckCanDestroy(*original); !s) {
+    return std::unexpected(s.error());
+  }
+  tx.Exec(kDestroyOriginal, original->id);
+  WriteHistory(tx, "originals", original->id, "state", original->state,
+               "destroyed", actor, NowUtc());
+  WriteCustodyEvent(tx, original->id, "destroy", original->location_id,
+                    std::nullopt, std::nullopt, actor, at, note);
+  return original;
 }
 
 Result<Original> PgCustody::RecordShredding(const std::string& barcode,
@@ -565,19 +628,8 @@ Result<Original> PgCustody::RecordShredding(const std::string& barcode,
                                             const std::string& at,
                                             const std::string& note) {
   return catalog_.db().Transact(
-      "recording the shredding of " + barcode, [&](Tx& tx) -> Result<Original> {
-        auto original = FindOriginal(tx, barcode);
-        if (!original) return std::unexpected(original.error());
-        if (auto s = custody::CheckCanDestroy(*original); !s) {
-          return std::unexpected(s.error());
-        }
-        tx.Exec(kDestroyOriginal, original->id);
-        WriteHistory(tx, "originals", original->id, "state", original->state,
-                     "destroyed", actor, NowUtc());
-        WriteCustodyEvent(tx, original->id, "destroy", original->location_id,
-                          std::nullopt, std::nullopt, actor, at, note);
-        return original;
-      });
+      "recording the shredding of " + barcode,
+      [&](Tx& tx) { return RecordShreddingIn(tx, barcode, actor, at, note); });
 }
 
 Result<std::vector<Original>> PgCustody::Where(const std::string& what) {

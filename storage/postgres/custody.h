@@ -41,7 +41,8 @@ class PgCustody final : public CustodyStore {
   Result<std::vector<Location>> AddCabinet(const CabinetSpec& spec,
                                            const std::string& actor) override;
   Result<Location> GetLocation(const std::string& code_or_barcode) override;
-  Result<std::vector<Location>> ListLocations(const std::string& under) override;
+  Result<std::vector<Location>> ListLocations(
+      const std::string& under) override;
   // --- originals ---
   Result<Original> RegisterOriginal(const RegisterRequest& request) override;
   Result<std::vector<std::string>> RegisterOriginals(
@@ -52,7 +53,8 @@ class PgCustody final : public CustodyStore {
   Result<MoveOutcome> MoveOriginals(const MoveRequest& request) override;
   std::vector<MoveProblem> CheckMove(const MoveRequest& request) override;
   Status CheckCanDestroy(const std::string& barcode) override;
-  Result<std::vector<std::string>> DestructionBlockers(std::int64_t document_id) override;
+  Result<std::vector<std::string>> DestructionBlockers(
+      std::int64_t document_id) override;
   Result<Original> RecordShredding(const std::string& barcode,
                                    const std::string& actor,
                                    const std::string& at,
@@ -84,10 +86,12 @@ class PgCustody final : public CustodyStore {
   Result<ScanOutcome> AddScans(const std::string& audit,
                                const std::vector<std::string>& lines,
                                const std::string& source) override;
-  Result<Audit> CloseAudit(const std::string& audit, const std::string& actor) override;
+  Result<Audit> CloseAudit(const std::string& audit,
+                           const std::string& actor) override;
   Result<AuditPreview> PreviewAudit(const std::string& audit) override;
   Result<Audit> GetAudit(const std::string& audit) override;
-  Result<std::optional<Audit>> OpenAuditAt(const std::string& location) override;
+  Result<std::optional<Audit>> OpenAuditAt(
+      const std::string& location) override;
   Result<std::vector<AuditLine>> AuditReport(const std::string& audit) override;
   Result<std::vector<Audit>> AuditHistory(const std::string& location) override;
   Result<MoveOutcome> ApplyAuditMoves(const std::string& audit,

@@ -37,14 +37,16 @@ const Sql kOpenAudit{"custody.open_audit",
                      "status = 'open'"};
 const Sql kAuditsOf{"custody.audits_of",
                     "SELECT id FROM audits WHERE location_id = $1 ORDER BY id"};
-const Sql kInsertAudit{"custody.insert_audit",
-                       "INSERT INTO audits (id, location_id, status, started_at, "
-                       "started_by) VALUES ($1, $2, 'open', $3, $4)"};
+const Sql kInsertAudit{
+    "custody.insert_audit",
+    "INSERT INTO audits (id, location_id, status, started_at, "
+    "started_by) VALUES ($1, $2, 'open', $3, $4)"};
 const Sql kScannedLocation{"custody.scanned_location",
                            "SELECT id FROM locations WHERE barcode = $1"};
-const Sql kInsertScan{"custody.insert_scan",
-                      "INSERT INTO audit_scans (audit_id, barcode, "
-                      "context_location_id, source, at) VALUES ($1, $2, $3, $4, $5)"};
+const Sql kInsertScan{
+    "custody.insert_scan",
+    "INSERT INTO audit_scans (audit_id, barcode, "
+    "context_location_id, source, at) VALUES ($1, $2, $3, $4, $5)"};
 const Sql kCloseAudit{"custody.close_audit",
                       "UPDATE audits SET status = 'closed', closed_at = $1, "
                       "closed_by = $2 WHERE id = $3"};
@@ -96,7 +98,8 @@ const Sql kSuggestedMoves{
 
 Result<Audit> AuditById(Tx& tx, std::int64_t id) {
   auto rows = tx.Exec(kAuditById, id);
-  if (rows.empty()) return MakeError(ErrorCode::kNotFound, "no audit " + AuditId(id));
+  if (rows.empty())
+    return MakeError(ErrorCode::kNotFound, "no audit " + AuditId(id));
   const auto& row = rows[0];
   Audit a;
   a.id = Int(row[0]);
@@ -157,9 +160,10 @@ void Reconcile(Tx& tx, const Audit& audit) {
     input.scanned.emplace(o.barcode, o);
   }
   for (const custody::ReconciledLine& line : custody::ReconcileAudit(input)) {
-    tx.Exec(kInsertResult, audit.id, line.category, line.barcode, line.original_id,
-            line.registered_location_id, line.found_location_id,
-            line.suggested_location_id, line.scan_count);
+    tx.Exec(kInsertResult, audit.id, line.category, line.barcode,
+            line.original_id, line.registered_location_id,
+            line.found_location_id, line.suggested_location_id,
+            line.scan_count);
   }
 }
 
@@ -189,26 +193,28 @@ Result<Audit> PgCustody::StartAudit(const std::string& location,
         if (!open) return std::unexpected(open.error());
         if (*open) {
           return MakeError(ErrorCode::kConflict,
-                           fmt::format("{} already has an open audit, {}", loc->code,
-                                       (*open)->display_id));
+                           fmt::format("{} already has an open audit, {}",
+                                       loc->code, (*open)->display_id));
         }
         const std::string now = NowUtc();
         const std::int64_t id = NextNumber(tx, "audits");
         tx.Exec(kInsertAudit, id, loc->id, now, actor);
-        WriteHistory(tx, "audits", id, "location", std::nullopt, loc->code, actor, now);
-        WriteHistory(tx, "audits", id, "status", std::nullopt, "open", actor, now);
+        WriteHistory(tx, "audits", id, "location", std::nullopt, loc->code,
+                     actor, now);
+        WriteHistory(tx, "audits", id, "status", std::nullopt, "open", actor,
+                     now);
         return AuditById(tx, id);
       });
 }
 
-Result<std::optional<Audit>> PgCustody::OpenAuditAt(const std::string& location) {
-  return catalog_.db().Transact(
-      "looking for an open audit of " + location,
-      [&](Tx& tx) -> Result<std::optional<Audit>> {
-        auto loc = FindLocation(tx, location);
-        if (!loc) return std::unexpected(loc.error());
-        return OpenAuditIn(tx, *loc);
-      });
+Result<std::optional<Audit>> PgCustody::OpenAuditAt(
+    const std::string& location) {
+  return catalog_.db().Transact("looking for an open audit of " + location,
+                                [&](Tx& tx) -> Result<std::optional<Audit>> {
+                                  auto loc = FindLocation(tx, location);
+                                  if (!loc) return std::unexpected(loc.error());
+                                  return OpenAuditIn(tx, *loc);
+                                });
 }
 
 Result<Audit> PgCustody::GetAudit(const std::string& audit) {
@@ -228,7 +234,9 @@ Result<ScanOutcome> PgCustody::AddScans(const std::string& key,
                            audit->display_id + " is closed; start a new audit");
         }
         auto batch = custody::ReadScanLines(
-            lines, [&](const std::string& code) -> Result<std::optional<std::int64_t>> {
+            lines,
+            [&](const std::string& code)
+                -> Result<std::optional<std::int64_t>> {
               auto rows = tx.Exec(kScannedLocation, code);
               if (rows.empty()) return std::optional<std::int64_t>();
               return std::optional<std::int64_t>(Int(rows[0][0]));
@@ -236,34 +244,40 @@ Result<ScanOutcome> PgCustody::AddScans(const std::string& key,
         if (!batch) return std::unexpected(batch.error());
         const std::string now = NowUtc();
         for (const custody::AuditScan& scan : batch->items) {
-          tx.Exec(kInsertScan, audit->id, scan.barcode, scan.context, source, now);
+          tx.Exec(kInsertScan, audit->id, scan.barcode, scan.context, source,
+                  now);
         }
         return batch->outcome;
       });
 }
 
-Result<Audit> PgCustody::CloseAudit(const std::string& key, const std::string& actor) {
-  return catalog_.db().Transact("closing audit " + key, [&](Tx& tx) -> Result<Audit> {
-    auto audit = ReadAudit(tx, key);
-    if (!audit) return std::unexpected(audit.error());
-    if (audit->status != "open") {
-      return MakeError(ErrorCode::kConflict, audit->display_id + " is already closed");
-    }
-    Reconcile(tx, *audit);
-    const std::string now = NowUtc();
-    tx.Exec(kCloseAudit, now, actor, audit->id);
-    WriteHistory(tx, "audits", audit->id, "status", "open", "closed", actor, now);
-    return AuditById(tx, audit->id);
-  });
+Result<Audit> PgCustody::CloseAudit(const std::string& key,
+                                    const std::string& actor) {
+  return catalog_.db().Transact(
+      "closing audit " + key, [&](Tx& tx) -> Result<Audit> {
+        auto audit = ReadAudit(tx, key);
+        if (!audit) return std::unexpected(audit.error());
+        if (audit->status != "open") {
+          return MakeError(ErrorCode::kConflict,
+                           audit->display_id + " is already closed");
+        }
+        Reconcile(tx, *audit);
+        const std::string now = NowUtc();
+        tx.Exec(kCloseAudit, now, actor, audit->id);
+        WriteHistory(tx, "audits", audit->id, "status", "open", "closed", actor,
+                     now);
+        return AuditById(tx, audit->id);
+      });
 }
 
 Result<std::vector<AuditLine>> PgCustody::AuditReport(const std::string& key) {
-  return catalog_.db().Transact(
-      "reading the report of " + key, [&](Tx& tx) -> Result<std::vector<AuditLine>> {
-        auto audit = ReadAudit(tx, key);
-        if (!audit) return std::unexpected(audit.error());
-        return ReportLines(tx, *audit);
-      });
+  return catalog_.db().Transact("reading the report of " + key,
+                                [&](Tx& tx) -> Result<std::vector<AuditLine>> {
+                                  auto audit = ReadAudit(tx, key);
+                                  if (!audit)
+                                    return std::unexpected(audit.error());
+                                  return ReportLines(tx, *audit);
+                                });
 }
 
 Result<AuditPreview> PgCustody::PreviewAudit(const std::string& key) {
@@ -287,9 +301,11 @@ Result<AuditPreview> PgCustody::PreviewAudit(const std::string& key) {
       });
 }
 
-Result<std::vector<Audit>> PgCustody::AuditHistory(const std::string& location) {
+Result<std::vector<Audit>> PgCustody::AuditHistory(
+    const std::string& location) {
   return catalog_.db().Transact(
-      "listing the audits of " + location, [&](Tx& tx) -> Result<std::vector<Audit>> {
+      "listing the audits of " + location,
+      [&](Tx& tx) -> Result<std::vector<Audit>> {
         auto loc = FindLocation(tx, location);
         if (!loc) return std::unexpected(loc.error());
         std::vector<Audit> audits;
@@ -310,7 +326,9 @@ Result<MoveOutcome> PgCustody::ApplyAuditMoves(const std::string& key,
         if (!policy) return std::unexpected(policy.error());
         auto audit = ReadAudit(tx, key);
         if (!audit) return std::unexpected(audit.error());
-        if (auto s = custody::CheckApplyMoves(*audit, *policy, approver, ZoneIn(tx)); !s) {
+        if (auto s =
+                custody::CheckApplyMoves(*audit, *policy, approver, ZoneIn(tx));
+            !s) {
           return std::unexpected(s.error());
         }
         std::vector<custody::SuggestedMove> suggested;
@@ -319,7 +337,8 @@ Result<MoveOutcome> PgCustody::ApplyAuditMoves(const std::string& key,
         }
         // One transaction for all targets: any refusal leaves everything.
         MoveOutcome total;
-        for (const MoveRequest& move : custody::AuditMoves(*audit, approver, suggested)) {
+        for (const MoveRequest& move :
+             custody::AuditMoves(*audit, approver, suggested)) {
           std::vector<MoveProblem> problems;
           auto moved = MoveIn(tx, move, &problems, /*apply=*/true);
           if (!moved) return moved;

@@ -34,16 +34,28 @@ Result<Original> FindOriginal(Tx& tx, const std::string& barcode);
 Result<std::vector<Original>> WhereIn(Tx& tx, const std::string& what);
 
 // One custody_events row.
-void WriteCustodyEvent(Tx& tx, std::int64_t original_id, const std::string& event,
+void WriteCustodyEvent(Tx& tx, std::int64_t original_id,
+                       const std::string& event,
                        std::optional<std::int64_t> from_location,
                        std::optional<std::int64_t> to_location,
-                       std::optional<std::int64_t> loan_id, const std::string& actor,
-                       const std::string& at, const std::string& reason);
+                       std::optional<std::int64_t> loan_id,
+                       const std::string& actor, const std::string& at,
+                       const std::string& reason);
 
 // The move of MoveOriginals in the caller's transaction: decides
 // (custody::PlanMove) and, when apply, writes; nothing when refused.
 Result<MoveOutcome> MoveIn(Tx& tx, const MoveRequest& request,
                            std::vector<MoveProblem>* problems, bool apply);
+
+// The destruction hooks in the caller's transaction, for a PostgreSQL
+// retention store that destroys in its own (CustodyStore::
+// DestructionBlockers, RecordShredding).
+std::vector<std::string> DestructionBlockersIn(Tx& tx,
+                                               std::int64_t document_id);
+Result<Original> RecordShreddingIn(Tx& tx, const std::string& barcode,
+                                   const std::string& actor,
+                                   const std::string& at,
+                                   const std::string& note);
 
 // The "lending" setting as a policy (custody::ParseLendingPolicy).
 Result<LendingPolicy> LendingPolicyIn(Tx& tx);

@@ -30,38 +30,42 @@ using custody::Step;
 
 namespace {
 
-#define DOSSIER_PG_LOAN_SELECT                                                  \
-  "SELECT n.id, n.kind, coalesce(o.barcode, ''), "                              \
-  "coalesce(n.document_id, o.document_id, 0), coalesce(d.title, ''), "          \
-  "n.requester, n.purpose, n.recipient, n.external, n.due_date, "               \
-  "coalesce(n.requested_due, ''), n.status, n.round, n.requested_at, "          \
-  "coalesce(n.checked_out_at, ''), coalesce(n.returned_at, ''), "               \
-  "coalesce(n.return_pages, -1), coalesce(n.return_note, ''), "                 \
-  "coalesce(n.resolution, ''), coalesce(n.original_id, 0), "                    \
-  "coalesce(o.page_count, -1) "                                                 \
-  "FROM loans n LEFT JOIN originals o ON o.id = n.original_id "                 \
+#define DOSSIER_PG_LOAN_SELECT                                         \
+  "SELECT n.id, n.kind, coalesce(o.barcode, ''), "                     \
+  "coalesce(n.document_id, o.document_id, 0), coalesce(d.title, ''), " \
+  "n.requester, n.purpose, n.recipient, n.external, n.due_date, "      \
+  "coalesce(n.requested_due, ''), n.status, n.round, n.requested_at, " \
+  "coalesce(n.checked_out_at, ''), coalesce(n.returned_at, ''), "      \
+  "coalesce(n.return_pages, -1), coalesce(n.return_note, ''), "        \
+  "coalesce(n.resolution, ''), coalesce(n.original_id, 0), "           \
+  "coalesce(o.page_count, -1) "                                        \
+  "FROM loans n LEFT JOIN originals o ON o.id = n.original_id "        \
   "LEFT JOIN documents d ON d.id = coalesce(n.document_id, o.document_id) "
 
-const Sql kLoanById{"custody.loan_by_id", DOSSIER_PG_LOAN_SELECT "WHERE n.id = $1"};
+const Sql kLoanById{"custody.loan_by_id",
+                    DOSSIER_PG_LOAN_SELECT "WHERE n.id = $1"};
 #undef DOSSIER_PG_LOAN_SELECT
 
-const Sql kApprovals{"custody.approvals",
-                     "SELECT round, approver, decision, note, at FROM loan_approvals "
-                     "WHERE loan_id = $1 ORDER BY id"};
-const Sql kAllLoanIds{"custody.all_loan_ids", "SELECT id FROM loans ORDER BY id"};
-const Sql kLoanIdsIn{"custody.loan_ids_in",
-                     "SELECT id FROM loans WHERE status = ANY($1::text[]) ORDER BY id"};
+const Sql kApprovals{
+    "custody.approvals",
+    "SELECT round, approver, decision, note, at FROM loan_approvals "
+    "WHERE loan_id = $1 ORDER BY id"};
+const Sql kAllLoanIds{"custody.all_loan_ids",
+                      "SELECT id FROM loans ORDER BY id"};
+const Sql kLoanIdsIn{
+    "custody.loan_ids_in",
+    "SELECT id FROM loans WHERE status = ANY($1::text[]) ORDER BY id"};
 const Sql kLoanIdsNotIn{
     "custody.loan_ids_not_in",
     "SELECT id FROM loans WHERE status <> ALL($1::text[]) ORDER BY id"};
 const Sql kOverdueLoanIds{"custody.overdue_loan_ids",
                           "SELECT id FROM loans WHERE status = ANY($1::text[]) "
                           "AND due_date < $2 ORDER BY id"};
-const Sql kInsertLoan{
-    "custody.insert_loan",
-    "INSERT INTO loans (id, kind, original_id, document_id, requester, purpose, "
-    "recipient, external, due_date, status, requested_at) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"};
+const Sql kInsertLoan{"custody.insert_loan",
+                      "INSERT INTO loans (id, kind, original_id, document_id, "
+                      "requester, purpose, "
+                      "recipient, external, due_date, status, requested_at) "
+                      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"};
 const Sql kInsertApproval{
     "custody.insert_approval",
     "INSERT INTO loan_approvals (loan_id, round, approver, decision, note, at) "
@@ -85,9 +89,12 @@ const Sql kApprovedCopy{
     "AND requester = $2 AND status = ANY($3::text[])"};
 
 // The loan columns a step sets; each its own prepared statement.
-#define DOSSIER_PG_LOAN_SET(column, cast)                                 \
-  {#column, Sql{"custody.loan_set_" #column,                              \
-                "UPDATE loans SET " #column " = $1" cast " WHERE id = $2"}}
+// clang-format off
+#define DOSSIER_PG_LOAN_SET(column, cast)                     \
+  {#column, Sql{"custody.loan_set_" #column,                  \
+                "UPDATE loans SET " #column " = $1" cast      \
+                " WHERE id = $2"}}
+// clang-format on
 const std::pair<std::string_view, Sql> kLoanSetters[] = {
     DOSSIER_PG_LOAN_SET(status, ""),
     DOSSIER_PG_LOAN_SET(due_date, ""),
@@ -145,19 +152,22 @@ struct LoanRow {
   std::int64_t original_id = 0;
 };
 
-Result<LoanRow> ReadLoanRowById(Tx& tx, const LendingPolicy& policy, std::int64_t id) {
+Result<LoanRow> ReadLoanRowById(Tx& tx, const LendingPolicy& policy,
+                                std::int64_t id) {
   auto rows = tx.Exec(kLoanById, id);
-  if (rows.empty()) return MakeError(ErrorCode::kNotFound, "no loan " + custody::LoanId(id));
+  if (rows.empty())
+    return MakeError(ErrorCode::kNotFound, "no loan " + custody::LoanId(id));
   LoanRow r{ReadLoan(rows[0]), Int(rows[0][19])};
   r.loan.approvals_needed = custody::ApprovalsNeeded(policy, r.loan.external);
   for (const auto& a : tx.Exec(kApprovals, id)) {
-    r.loan.approvals.push_back({static_cast<int>(Int(a[0])), Text(a[1]), Text(a[2]),
-                                Text(a[3]), Text(a[4])});
+    r.loan.approvals.push_back({static_cast<int>(Int(a[0])), Text(a[1]),
+                                Text(a[2]), Text(a[3]), Text(a[4])});
   }
   return r;
 }
 
-Result<LoanRow> ReadLoanRow(Tx& tx, const LendingPolicy& policy, const std::string& key) {
+Result<LoanRow> ReadLoanRow(Tx& tx, const LendingPolicy& policy,
+                            const std::string& key) {
   auto id = custody::ParseDisplayId(key, "L");
   if (!id) {
     return MakeError(ErrorCode::kInvalidArgument,
@@ -180,8 +190,8 @@ Result<std::vector<Loan>> LoansOf(Tx& tx, const LendingPolicy& policy,
 // Sets a loan column and records it in history.
 void SetLoanField(Tx& tx, const Loan& loan, std::string_view column,
                   const std::optional<std::string>& old_value,
-                  const std::optional<std::string>& value, const std::string& actor,
-                  const std::string& at) {
+                  const std::optional<std::string>& value,
+                  const std::string& actor, const std::string& at) {
   const auto* setter =
       std::find_if(std::begin(kLoanSetters), std::end(kLoanSetters),
                    [&](const auto& s) { return s.first == column; });
@@ -214,13 +224,15 @@ std::int64_t OriginalLocation(Tx& tx, std::int64_t id) {
   return Int(tx.Exec(kOriginalLocation, id)[0][0]);
 }
 
-Result<Loan> CheckoutIn(Tx& tx, const LendingPolicy& policy, const std::string& key,
-                        const std::string& barcode, const std::string& actor) {
+Result<Loan> CheckoutIn(Tx& tx, const LendingPolicy& policy,
+                        const std::string& key, const std::string& barcode,
+                        const std::string& actor) {
   auto row = ReadLoanRow(tx, policy, key);
   if (!row) return std::unexpected(row.error());
   const Loan& loan = row->loan;
   // A paper original is checked out; an electronic copy is exported.
-  auto next = Step(loan, loan.kind == "paper" ? LoanEvent::kCheckout : LoanEvent::kExport);
+  auto next = Step(
+      loan, loan.kind == "paper" ? LoanEvent::kCheckout : LoanEvent::kExport);
   if (!next) return std::unexpected(next.error());
   const std::string now = NowUtc();
   if (loan.kind == "paper") {
@@ -238,8 +250,8 @@ Result<Loan> CheckoutIn(Tx& tx, const LendingPolicy& policy, const std::string& 
     WriteCustodyEvent(tx, original->id, "checkout", original->location_id,
                       std::nullopt, loan.id, actor, now, loan.purpose);
   }
-  ApplyLoanChanges(tx, loan, custody::CheckoutChanges(loan, *next, actor, now), actor,
-                   now);
+  ApplyLoanChanges(tx, loan, custody::CheckoutChanges(loan, *next, actor, now),
+                   actor, now);
   auto done = ReadLoanRowById(tx, policy, loan.id);
   if (!done) return std::unexpected(done.error());
   return done->loan;
@@ -249,7 +261,8 @@ Result<Loan> Decide(Tx& tx, const std::string& key, const std::string& approver,
                     const std::string& note, LoanDecision decision) {
   auto policy = LendingPolicyIn(tx);
   if (!policy) return std::unexpected(policy.error());
-  const std::string verb = decision == LoanDecision::kApprove ? "approve" : "reject";
+  const std::string verb =
+      decision == LoanDecision::kApprove ? "approve" : "reject";
   auto row = ReadLoanRow(tx, *policy, key);
   if (!row) return std::unexpected(row.error());
   const Loan& loan = row->loan;
@@ -257,9 +270,11 @@ Result<Loan> Decide(Tx& tx, const std::string& key, const std::string& approver,
   if (!step) return std::unexpected(step.error());
   const std::string now = NowUtc();
   tx.Exec(kInsertApproval, loan.id, loan.round, approver, verb, note, now);
-  WriteHistory(tx, "loans", loan.id, fmt::format("{}-round-{}", verb, loan.round),
-               std::nullopt, note, approver, now);
-  ApplyLoanChanges(tx, loan, custody::DecisionChanges(loan, *step), approver, now);
+  WriteHistory(tx, "loans", loan.id,
+               fmt::format("{}-round-{}", verb, loan.round), std::nullopt, note,
+               approver, now);
+  ApplyLoanChanges(tx, loan, custody::DecisionChanges(loan, *step), approver,
+                   now);
   auto done = ReadLoanRowById(tx, *policy, loan.id);
   if (!done) return std::unexpected(done.error());
   return done->loan;
@@ -277,13 +292,15 @@ Result<LendingPolicy> PgCustody::GetLendingPolicy() {
 }
 
 Result<Loan> PgCustody::GetLoan(const std::string& key) {
-  return catalog_.db().Transact("reading loan " + key, [&](Tx& tx) -> Result<Loan> {
-    auto policy = LendingPolicyIn(tx);
-    if (!policy) return std::unexpected(policy.error());
-    auto row = ReadLoanRow(tx, *policy, key);
-    if (!row) return std::unexpected(row.error());
-    return row->loan;
-  });
+  return catalog_.db().Transact("reading loan " + key,
+                                [&](Tx& tx) -> Result<Loan> {
+                                  auto policy = LendingPolicyIn(tx);
+                                  if (!policy)
+                                    return std::unexpected(policy.error());
+                                  auto row = ReadLoanRow(tx, *policy, key);
+                                  if (!row) return std::unexpected(row.error());
+                                  return row->loan;
+                                });
 }
 
 Result<Loan> PgCustody::RequestLoan(const LoanRequest& request) {
@@ -291,7 +308,9 @@ Result<Loan> PgCustody::RequestLoan(const LoanRequest& request) {
   return catalog_.db().Transact(
       "requesting a loan of " + item, [&](Tx& tx) -> Result<Loan> {
         LockCounter(tx, "custody_counters");
-        if (auto s = custody::CheckLoanRequest(request, item, ZoneIn(tx).Today()); !s) {
+        if (auto s =
+                custody::CheckLoanRequest(request, item, ZoneIn(tx).Today());
+            !s) {
           return std::unexpected(s.error());
         }
         std::optional<std::int64_t> original_id;
@@ -323,13 +342,13 @@ Result<Loan> PgCustody::RequestLoan(const LoanRequest& request) {
         const std::string status(custody::ToString(custody::kLoanCreation.to));
         const std::string kind = request.electronic ? "electronic" : "paper";
         const std::int64_t id = NextNumber(tx, "loans");
-        tx.Exec(kInsertLoan, id, kind, original_id, document_id, request.requester,
-                request.purpose, request.recipient, request.external,
-                request.due_date, status, now);
+        tx.Exec(kInsertLoan, id, kind, original_id, document_id,
+                request.requester, request.purpose, request.recipient,
+                request.external, request.due_date, status, now);
         for (const auto& [field, value] :
              custody::NewLoanFields(request, item, custody::kLoanCreation.to)) {
-          WriteHistory(tx, "loans", id, field, std::nullopt, value, request.requester,
-                       now);
+          WriteHistory(tx, "loans", id, field, std::nullopt, value,
+                       request.requester, now);
         }
         auto policy = LendingPolicyIn(tx);
         if (!policy) return std::unexpected(policy.error());
@@ -339,49 +358,56 @@ Result<Loan> PgCustody::RequestLoan(const LoanRequest& request) {
       });
 }
 
-Result<Loan> PgCustody::ApproveLoan(const std::string& loan, const std::string& approver,
+Result<Loan> PgCustody::ApproveLoan(const std::string& loan,
+                                    const std::string& approver,
                                     const std::string& note) {
   return catalog_.db().Transact("approving loan " + loan, [&](Tx& tx) {
     return Decide(tx, loan, approver, note, LoanDecision::kApprove);
   });
 }
 
-Result<Loan> PgCustody::RejectLoan(const std::string& loan, const std::string& approver,
+Result<Loan> PgCustody::RejectLoan(const std::string& loan,
+                                   const std::string& approver,
                                    const std::string& note) {
   return catalog_.db().Transact("rejecting loan " + loan, [&](Tx& tx) {
     return Decide(tx, loan, approver, note, LoanDecision::kReject);
   });
 }
 
-Result<Loan> PgCustody::CheckoutLoan(const std::string& key, const std::string& barcode,
+Result<Loan> PgCustody::CheckoutLoan(const std::string& key,
+                                     const std::string& barcode,
                                      const std::string& actor) {
-  return catalog_.db().Transact("checking out loan " + key, [&](Tx& tx) -> Result<Loan> {
-    auto policy = LendingPolicyIn(tx);
-    if (!policy) return std::unexpected(policy.error());
-    return CheckoutIn(tx, *policy, key, barcode, actor);
-  });
+  return catalog_.db().Transact(
+      "checking out loan " + key, [&](Tx& tx) -> Result<Loan> {
+        auto policy = LendingPolicyIn(tx);
+        if (!policy) return std::unexpected(policy.error());
+        return CheckoutIn(tx, *policy, key, barcode, actor);
+      });
 }
 
-Result<Loan> PgCustody::RequestRenewal(const std::string& key, const std::string& new_due,
+Result<Loan> PgCustody::RequestRenewal(const std::string& key,
+                                       const std::string& new_due,
                                        const std::string& actor) {
-  return catalog_.db().Transact("renewing loan " + key, [&](Tx& tx) -> Result<Loan> {
-    auto policy = LendingPolicyIn(tx);
-    if (!policy) return std::unexpected(policy.error());
-    auto row = ReadLoanRow(tx, *policy, key);
-    if (!row) return std::unexpected(row.error());
-    const Loan& loan = row->loan;
-    auto next = Step(loan, LoanEvent::kRequestRenewal);
-    if (!next) return std::unexpected(next.error());
-    if (auto s = custody::CheckRenewal(loan, actor, new_due); !s) {
-      return std::unexpected(s.error());
-    }
-    const std::string now = NowUtc();
-    ApplyLoanChanges(tx, loan, custody::RenewalChanges(loan, *next, new_due), actor,
-                     now);
-    auto done = ReadLoanRowById(tx, *policy, loan.id);
-    if (!done) return std::unexpected(done.error());
-    return done->loan;
-  });
+  return catalog_.db().Transact(
+      "renewing loan " + key, [&](Tx& tx) -> Result<Loan> {
+        auto policy = LendingPolicyIn(tx);
+        if (!policy) return std::unexpected(policy.error());
+        auto row = ReadLoanRow(tx, *policy, key);
+        if (!row) return std::unexpected(row.error());
+        const Loan& loan = row->loan;
+        auto next = Step(loan, LoanEvent::kRequestRenewal);
+        if (!next) return std::unexpected(next.error());
+        if (auto s = custody::CheckRenewal(loan, actor, new_due); !s) {
+          return std::unexpected(s.error());
+        }
+        const std::string now = NowUtc();
+        ApplyLoanChanges(tx, loan,
+                         custody::RenewalChanges(loan, *next, new_due), actor,
+                         now);
+        auto done = ReadLoanRowById(tx, *policy, loan.id);
+        if (!done) return std::unexpected(done.error());
+        return done->loan;
+      });
 }
 
 Result<Loan> PgCustody::ReturnLoan(const ReturnRequest& request) {
@@ -398,25 +424,27 @@ Result<Loan> PgCustody::ReturnLoan(const ReturnRequest& request) {
           return std::unexpected(out.error());
         }
         const std::string scanned = NormalizeScan(request.barcode);
-        // A wrong scan or an electronic loan is refused before anything is read.
+        // A wrong scan or an electronic loan is refused before anything is
+        // read.
         if (auto c = custody::InspectReturn(loan, request, scanned, -1); !c) {
           return std::unexpected(c.error());
         }
         auto original = FindOriginal(tx, loan.barcode);
         if (!original) return std::unexpected(original.error());
-        auto inspection =
-            custody::InspectReturn(loan, request, scanned, original->page_count);
+        auto inspection = custody::InspectReturn(loan, request, scanned,
+                                                 original->page_count);
         if (!inspection) return std::unexpected(inspection.error());
         auto next = Step(loan, inspection->event);
         if (!next) return std::unexpected(next.error());
         const std::string now = NowUtc();
         const std::string& actor = request.actor;
-        SetOriginalState(tx, original->id, original->state, inspection->original_state,
-                         actor, now);
+        SetOriginalState(tx, original->id, original->state,
+                         inspection->original_state, actor, now);
         WriteCustodyEvent(tx, original->id, "return", std::nullopt,
-                          OriginalLocation(tx, original->id), loan.id, actor, now,
-                          inspection->reason);
-        ApplyLoanChanges(tx, loan, custody::ReturnChanges(loan, *next, request, now),
+                          OriginalLocation(tx, original->id), loan.id, actor,
+                          now, inspection->reason);
+        ApplyLoanChanges(tx, loan,
+                         custody::ReturnChanges(loan, *next, request, now),
                          actor, now);
         auto done = ReadLoanRowById(tx, *policy, loan.id);
         if (!done) return std::unexpected(done.error());
@@ -424,28 +452,33 @@ Result<Loan> PgCustody::ReturnLoan(const ReturnRequest& request) {
       });
 }
 
-Result<Loan> PgCustody::ResolveReturn(const std::string& key, const std::string& actor,
+Result<Loan> PgCustody::ResolveReturn(const std::string& key,
+                                      const std::string& actor,
                                       const std::string& note) {
-  return catalog_.db().Transact("resolving loan " + key, [&](Tx& tx) -> Result<Loan> {
-    auto policy = LendingPolicyIn(tx);
-    if (!policy) return std::unexpected(policy.error());
-    auto row = ReadLoanRow(tx, *policy, key);
-    if (!row) return std::unexpected(row.error());
-    const Loan& loan = row->loan;
-    auto next = Step(loan, LoanEvent::kResolve);
-    if (!next) return std::unexpected(next.error());
-    if (auto s = custody::CheckResolution(*policy, loan, actor, note); !s) {
-      return std::unexpected(s.error());
-    }
-    const std::string now = NowUtc();
-    SetOriginalState(tx, row->original_id, "returned-flagged", "in-place", actor, now);
-    WriteCustodyEvent(tx, row->original_id, "resolve", std::nullopt,
-                      OriginalLocation(tx, row->original_id), loan.id, actor, now, note);
-    ApplyLoanChanges(tx, loan, custody::ResolveChanges(loan, *next, note), actor, now);
-    auto done = ReadLoanRowById(tx, *policy, loan.id);
-    if (!done) return std::unexpected(done.error());
-    return done->loan;
-  });
+  return catalog_.db().Transact(
+      "resolving loan " + key, [&](Tx& tx) -> Result<Loan> {
+        auto policy = LendingPolicyIn(tx);
+        if (!policy) return std::unexpected(policy.error());
+        auto row = ReadLoanRow(tx, *policy, key);
+        if (!row) return std::unexpected(row.error());
+        const Loan& loan = row->loan;
+        auto next = Step(loan, LoanEvent::kResolve);
+        if (!next) return std::unexpected(next.error());
+        if (auto s = custody::CheckResolution(*policy, loan, actor, note); !s) {
+          return std::unexpected(s.error());
+        }
+        const std::string now = NowUtc();
+        SetOriginalState(tx, row->original_id, "returned-flagged", "in-place",
+                         actor, now);
+        WriteCustodyEvent(tx, row->original_id, "resolve", std::nullopt,
+                          OriginalLocation(tx, row->original_id), loan.id,
+                          actor, now, note);
+        ApplyLoanChanges(tx, loan, custody::ResolveChanges(loan, *next, note),
+                         actor, now);
+        auto done = ReadLoanRowById(tx, *policy, loan.id);
+        if (!done) return std::unexpected(done.error());
+        return done->loan;
+      });
 }
 
 Result<std::vector<Loan>> PgCustody::ListLoans(const std::string& status) {
@@ -454,8 +487,9 @@ Result<std::vector<Loan>> PgCustody::ListLoans(const std::string& status) {
     // empty list that reads as "no such loans".
     auto state = custody::ParseLoanState(status);
     if (!state) {
-      return MakeError(ErrorCode::kInvalidArgument,
-                       state.error().message + "; or 'open' for every open loan");
+      return MakeError(
+          ErrorCode::kInvalidArgument,
+          state.error().message + "; or 'open' for every open loan");
     }
   }
   return catalog_.db().Transact(
@@ -464,34 +498,45 @@ Result<std::vector<Loan>> PgCustody::ListLoans(const std::string& status) {
         if (!policy) return std::unexpected(policy.error());
         if (status.empty()) return LoansOf(tx, *policy, tx.Exec(kAllLoanIds));
         if (status == "open") {
-          return LoansOf(tx, *policy,
-                         tx.Exec(kLoanIdsNotIn, StatusArray(custody::FinalLoanStates())));
+          return LoansOf(
+              tx, *policy,
+              tx.Exec(kLoanIdsNotIn, StatusArray(custody::FinalLoanStates())));
         }
-        return LoansOf(tx, *policy, tx.Exec(kLoanIdsIn, "{\"" + status + "\"}"));
+        return LoansOf(tx, *policy,
+                       tx.Exec(kLoanIdsIn, "{\"" + status + "\"}"));
       });
 }
 
-Result<std::vector<std::string>> PgCustody::DestructionBlockers(std::int64_t document_id) {
+std::vector<std::string> custody_pg::DestructionBlockersIn(
+    Tx& tx, std::int64_t document_id) {
+  std::vector<std::string> out;
+  for (const auto& row : tx.Exec(kBlockingLoans, document_id,
+                                 StatusArray(custody::FinalLoanStates()))) {
+    out.push_back(fmt::format("open loan {} ({})", custody::LoanId(Int(row[0])),
+                              Text(row[1])));
+  }
+  for (const auto& row : tx.Exec(kBlockingOriginals, document_id)) {
+    out.push_back(fmt::format("original {} is {}", Text(row[0]), Text(row[1])));
+  }
+  return out;
+}
+
+Result<std::vector<std::string>> PgCustody::DestructionBlockers(
+    std::int64_t document_id) {
   return catalog_.db().Transact(
-      fmt::format("checking the loans and originals of document {}", document_id),
+      fmt::format("checking the loans and originals of document {}",
+                  document_id),
       [&](Tx& tx) -> Result<std::vector<std::string>> {
-        std::vector<std::string> out;
-        for (const auto& row : tx.Exec(kBlockingLoans, document_id,
-                                       StatusArray(custody::FinalLoanStates()))) {
-          out.push_back(fmt::format("open loan {} ({})", custody::LoanId(Int(row[0])),
-                                    Text(row[1])));
-        }
-        for (const auto& row : tx.Exec(kBlockingOriginals, document_id)) {
-          out.push_back(fmt::format("original {} is {}", Text(row[0]), Text(row[1])));
-        }
-        return out;
+        return DestructionBlockersIn(tx, document_id);
       });
 }
 
-Result<std::vector<Loan>> PgCustody::OverdueLoans(const std::string& given_today) {
+Result<std::vector<Loan>> PgCustody::OverdueLoans(
+    const std::string& given_today) {
   return catalog_.db().Transact(
       "listing overdue loans", [&](Tx& tx) -> Result<std::vector<Loan>> {
-        const std::string today = given_today.empty() ? ZoneIn(tx).Today() : given_today;
+        const std::string today =
+            given_today.empty() ? ZoneIn(tx).Today() : given_today;
         if (!custody::IsDate(today)) {
           return MakeError(ErrorCode::kInvalidArgument,
                            "date '" + today + "' must be YYYY-MM-DD");
@@ -501,13 +546,15 @@ Result<std::vector<Loan>> PgCustody::OverdueLoans(const std::string& given_today
         // Out: the original can come back, so it is due back.
         return LoansOf(
             tx, *policy,
-            tx.Exec(kOverdueLoanIds,
-                    StatusArray(custody::LoanStatesAllowing(LoanEvent::kReturnOk)), today));
+            tx.Exec(
+                kOverdueLoanIds,
+                StatusArray(custody::LoanStatesAllowing(LoanEvent::kReturnOk)),
+                today));
       });
 }
 
-Result<std::optional<Loan>> PgCustody::AuthorizeExport(const std::string& document,
-                                                       const std::string& user) {
+Result<std::optional<Loan>> PgCustody::AuthorizeExport(
+    const std::string& document, const std::string& user) {
   return catalog_.db().Transact(
       "authorizing an export of " + document,
       [&](Tx& tx) -> Result<std::optional<Loan>> {
@@ -516,17 +563,20 @@ Result<std::optional<Loan>> PgCustody::AuthorizeExport(const std::string& docume
         auto doc = DocumentByText(tx, document);
         if (!doc) return std::unexpected(doc.error());
         if (!policy->export_requires_approval) return std::optional<Loan>();
-        auto rows = tx.Exec(kApprovedCopy, doc->id, user,
-                            StatusArray(custody::LoanStatesAllowing(LoanEvent::kExport)));
+        auto rows = tx.Exec(
+            kApprovedCopy, doc->id, user,
+            StatusArray(custody::LoanStatesAllowing(LoanEvent::kExport)));
         if (rows.empty() || rows[0][0].is_null()) {
-          return MakeError(ErrorCode::kConflict,
-                           fmt::format("exporting an electronic copy of {} needs an "
-                                       "approved loan (setting lending."
-                                       "export_requires_approval): dossier loan "
-                                       "request {} --electronic ...",
-                                       doc->display_id, doc->display_id));
+          return MakeError(
+              ErrorCode::kConflict,
+              fmt::format("exporting an electronic copy of {} needs an "
+                          "approved loan (setting lending."
+                          "export_requires_approval): dossier loan "
+                          "request {} --electronic ...",
+                          doc->display_id, doc->display_id));
         }
-        auto loan = CheckoutIn(tx, *policy, custody::LoanId(Int(rows[0][0])), "", user);
+        auto loan =
+            CheckoutIn(tx, *policy, custody::LoanId(Int(rows[0][0])), "", user);
         if (!loan) return std::unexpected(loan.error());
         return std::optional<Loan>(std::move(*loan));
       });

@@ -3,6 +3,8 @@
 // on both backends): a catalog of version 3 upgraded with its records,
 // stations moving and registering at once, and what the store answers when
 // its server goes away.
+#include "storage/postgres/custody.h"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -14,7 +16,6 @@
 #include <vector>
 
 #include "storage/postgres/catalog.h"
-#include "storage/postgres/custody.h"
 #include "storage/postgres/database.h"
 #include "storage/postgres/records.h"
 #include "storage/postgres/schema.h"
@@ -51,8 +52,8 @@ class PostgresCustody : public ::testing::Test {
     auto c = records_->AddCustomer("上海明川贸易有限公司", "company", "clerk");
     ASSERT_TRUE(c) << c.error().message;
     for (int i = 0; i < documents; ++i) {
-      auto d = records_->AddDocument(
-          MakeDocument(c->code, "服务合同 " + std::to_string(i), {"甲方", "乙方"}));
+      auto d = records_->AddDocument(MakeDocument(
+          c->code, "服务合同 " + std::to_string(i), {"甲方", "乙方"}));
       ASSERT_TRUE(d) << d.error().message;
       docs_.push_back(d->display_id);
     }
@@ -100,13 +101,19 @@ TEST_F(PostgresCustody, ACatalogOfVersion3IsUpgradedWithItsRecords) {
     ASSERT_TRUE(version);
     EXPECT_EQ(*version, 3);
     auto filled = (*db)->Transact("filling version 3", [](Tx& tx) -> Status {
-      tx.Run("INSERT INTO customers (code, year, sequence, name, kind, created_at, "
-             "created_by) VALUES ('KH-2026-000001-0', 2026, 1, '旧客户', 'company', "
-             "'2026-01-05T08:00:00Z', 'clerk')");
-      tx.Run("INSERT INTO documents (customer_id, type, title, status, pdf_sha256, "
-             "pdf_size, page_count, mean_confidence, created_at, created_by) "
-             "SELECT id, 'contract', '旧合同', 'pending', repeat('a', 64), 10, 4, 90, "
-             "'2026-01-05T08:00:00Z', 'scanner' FROM customers");
+      tx.Run(
+          "INSERT INTO customers (code, year, sequence, name, kind, "
+          "created_at, "
+          "created_by) VALUES ('KH-2026-000001-0', 2026, 1, '旧客户', "
+          "'company', "
+          "'2026-01-05T08:00:00Z', 'clerk')");
+      tx.Run(
+          "INSERT INTO documents (customer_id, type, title, status, "
+          "pdf_sha256, "
+          "pdf_size, page_count, mean_confidence, created_at, created_by) "
+          "SELECT id, 'contract', '旧合同', 'pending', repeat('a', 64), 10, 4, "
+          "90, "
+          "'2026-01-05T08:00:00Z', 'scanner' FROM customers");
       return Ok();
     });
     ASSERT_TRUE(filled) << filled.error().message;
@@ -118,7 +125,8 @@ TEST_F(PostgresCustody, ACatalogOfVersion3IsUpgradedWithItsRecords) {
   ASSERT_TRUE(document) << document.error().message;
   ASSERT_EQ(document->size(), 1u);
   ASSERT_TRUE(a_->AddLocation({"A", "room", "", "档案室", 0, ""}, "clerk"));
-  auto original = a_->RegisterOriginal({(*document)[0].display_id, "A", -1, "clerk"});
+  auto original =
+      a_->RegisterOriginal({(*document)[0].display_id, "A", -1, "clerk"});
   ASSERT_TRUE(original) << original.error().message;
   EXPECT_EQ(original->barcode, OriginalBarcode(1));
   EXPECT_EQ(original->page_count, 4);
@@ -132,7 +140,8 @@ TEST_F(PostgresCustody, ACatalogOfVersion3IsUpgradedWithItsRecords) {
 // Both stations move one original, each with another, into a box with
 // room for two: they run as one after the other, so the first moves both
 // and the second finds the box full and moves nothing.
-TEST_F(PostgresCustody, TwoStationsMovingOneOriginalAtOnceOneWinsTheOtherIsRefused) {
+TEST_F(PostgresCustody,
+       TwoStationsMovingOneOriginalAtOnceOneWinsTheOtherIsRefused) {
   OpenStations();
   Fill(3);
   const std::string shared = Register(docs_[0], "A-01-1-002");
@@ -143,10 +152,12 @@ TEST_F(PostgresCustody, TwoStationsMovingOneOriginalAtOnceOneWinsTheOtherIsRefus
   std::atomic<bool> go{false};
   std::thread t([&] {
     while (!go) std::this_thread::yield();
-    first = a_->MoveOriginals({{shared, mine}, "A-01-1-001", "reshelving", "clerk-a"});
+    first = a_->MoveOriginals(
+        {{shared, mine}, "A-01-1-001", "reshelving", "clerk-a"});
   });
   go = true;
-  second = b_->MoveOriginals({{shared, theirs}, "A-01-1-001", "reshelving", "clerk-b"});
+  second = b_->MoveOriginals(
+      {{shared, theirs}, "A-01-1-001", "reshelving", "clerk-b"});
   t.join();
   ASSERT_NE(first.has_value(), second.has_value())
       << (first ? "" : first.error().message) << " / "
@@ -181,7 +192,8 @@ TEST_F(PostgresCustody, StationsRegisteringAtOnceNeverShareABarcode) {
   std::vector<std::string> got_a, got_b;
   std::vector<std::string> errors;
   std::mutex mu;
-  auto station = [&](PgCustody& store, int from, std::vector<std::string>& out) {
+  auto station = [&](PgCustody& store, int from,
+                     std::vector<std::string>& out) {
     for (int i = from; i < from + 4; ++i) {
       auto o = store.RegisterOriginal({docs_[i], "A-02-1-001", -1, "clerk"});
       std::lock_guard lock(mu);
@@ -222,7 +234,8 @@ TEST_F(PostgresCustody, ALostServerIsACatalogErrorAndWritesNothing) {
     ASSERT_TRUE(s) << s.error().message;
   };
   allow(false);
-  auto moved = a_->MoveOriginals({{barcode}, "A-01-1-002", "reshelving", "clerk"});
+  auto moved =
+      a_->MoveOriginals({{barcode}, "A-01-1-002", "reshelving", "clerk"});
   ASSERT_FALSE(moved);
   EXPECT_EQ(moved.error().code, ErrorCode::kCatalog);
   EXPECT_NE(moved.error().message.find(catalog_a_->server()), std::string::npos)
