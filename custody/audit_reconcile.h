@@ -79,7 +79,8 @@ struct AuditInput {
 };
 
 // The lines: expected originals first (in `expected` order), then
-// misplaced from outside, unknown and duplicate lines by barcode.
+// misplaced from outside, unknown and duplicate lines (in no set order;
+// reports sort by category and barcode).
 std::vector<ReconciledLine> ReconcileAudit(const AuditInput& input);
 
 // Adds `count` lines of `category` to the audit's per-category counts.
