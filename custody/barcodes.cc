@@ -59,4 +59,21 @@ bool IsLocationBarcode(std::string_view barcode) {
   return CheckedCode(barcode, kLocationPrefix, 6);
 }
 
+std::string LoanId(std::int64_t id) { return fmt::format("L{:06d}", id); }
+std::string AuditId(std::int64_t id) { return fmt::format("AU{:06d}", id); }
+
+std::optional<std::int64_t> ParseDisplayId(std::string_view text,
+                                           std::string_view prefix) {
+  std::string s = NormalizeScan(text);
+  if (s.starts_with(prefix)) s.erase(0, prefix.size());
+  if (s.empty() || s.size() > 12) return std::nullopt;
+  std::int64_t v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return std::nullopt;
+    v = v * 10 + (c - '0');
+  }
+  if (v <= 0) return std::nullopt;
+  return v;
+}
+
 }  // namespace dossier::custody

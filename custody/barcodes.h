@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -19,5 +20,13 @@ std::string NormalizeScan(std::string_view input);
 // true if the shape and check character are right.
 bool IsOriginalBarcode(std::string_view barcode);
 bool IsLocationBarcode(std::string_view barcode);
+
+// Display ids of custody records: loans L000001, audits AU000001.
+std::string LoanId(std::int64_t id);
+std::string AuditId(std::int64_t id);
+// Parses L000012 / l12 / 12 (prefix given upper-case); nullopt if
+// malformed or not positive.
+std::optional<std::int64_t> ParseDisplayId(std::string_view text,
+                                           std::string_view prefix);
 
 }  // namespace dossier::custody

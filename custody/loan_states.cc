@@ -162,6 +162,14 @@ bool IsFinalLoanState(LoanState state) {
       [state](const LoanTransition& t) { return t.from == state; });
 }
 
+std::vector<LoanState> FinalLoanStates() {
+  std::vector<LoanState> states;
+  for (LoanState s : kLoanStates) {
+    if (IsFinalLoanState(s)) states.push_back(s);
+  }
+  return states;
+}
+
 LoanEvent DecisionEvent(LoanState from, LoanDecision decision, int approvals,
                         int needed) {
   const bool renewal = from == LoanState::kRenewalRequested;

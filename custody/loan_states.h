@@ -157,6 +157,8 @@ Result<LoanState> NextLoanState(LoanState from, LoanEvent event);
 std::vector<LoanState> LoanStatesAllowing(LoanEvent event);
 // true if no event leaves `state` (rejected, returned, exported).
 bool IsFinalLoanState(LoanState state);
+// The final states, in kLoanStates order.
+std::vector<LoanState> FinalLoanStates();
 
 enum class LoanDecision { kApprove, kReject };
 

@@ -2,13 +2,15 @@
 // (借阅) and cabinet audits (盘点). Manual 3.3 and 3.4 for paper.
 //
 // The store interface and its value types; the SQLite implementation is
-// storage/sqlite/custody.h (schema version 3, see docs/custody.md). Every
+// storage/sqlite/custody.h (schema version 3, see docs/custody.md), the
+// PostgreSQL one storage/postgres/custody.h (its version 4). Every
 // call that writes does so in one transaction and records history rows;
 // custody moves also write custody_events rows (who, when, from, to, why).
 //
 // Barcodes are custody/barcodes.h. Every store keeps these promises (each
-// refusal is kConflict unless noted); the lending rules are decided by
-// custody/lending.h, which a store asks before it writes:
+// refusal is kConflict unless noted); the rules are decided by custody/
+// (placement.h, lending.h, loan_records.h, audit_reconcile.h), which a
+// store asks before it writes:
 //   - a bulk move validates every item first and changes nothing if any is
 //     unknown (kNotFound), not in place (on loan), or the target is full;
 //   - requesters never approve their own loans; external loans (外部提供)
@@ -335,7 +337,8 @@ class CustodyStore {
   virtual Result<ScanOutcome> AddScans(const std::string& audit,
                                        const std::vector<std::string>& lines,
                                        const std::string& source) = 0;
-  // Reconciles (set-based SQL) and closes. kConflict if already closed.
+  // Reconciles (custody/audit_reconcile.h) and closes. kConflict if
+  // already closed.
   virtual Result<Audit> CloseAudit(const std::string& audit, const std::string& actor) = 0;
   // The same reconciliation for an open audit, as it stands, without
   // closing it or keeping anything (the live view while scanning).

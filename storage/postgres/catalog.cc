@@ -13,7 +13,7 @@ Result<std::unique_ptr<PgCatalog>> PgCatalog::Open(const std::string& url,
                                                    const PoolOptions& options) {
   auto db = Database::Connect(url, options);
   if (!db) return std::unexpected(db.error());
-  if (auto s = Migrate(**db); !s) return std::unexpected(s.error());
+  if (auto s = Migrate(**db, LatestPgSchemaVersion()); !s) return std::unexpected(s.error());
   return std::unique_ptr<PgCatalog>(new PgCatalog(std::move(*db)));
 }
 

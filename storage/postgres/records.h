@@ -18,7 +18,8 @@
 // Search uses the PostgreSQL search index (storage/postgres/search.h): a
 // page's page_search row holds its text's tokens (weight D) and the
 // document's metadata line (weight B: title, customer name and code,
-// archive number, field values), written with the page by AddDocument and
+// archive number, the barcodes of its paper originals (custody,
+// storage/postgres/custody.h), field values), written with the page by AddDocument and
 // brought in step by every change of the metadata, status, type or
 // customer. A query is the shared query language as a tsquery; a page
 // matches by its text ("text" hit) or only by the metadata (one

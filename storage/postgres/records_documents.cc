@@ -74,6 +74,9 @@ const Sql kInsertPageSearch{
     "INSERT INTO page_search (page_id, document_id, customer_id, type, status, "
     "tokens) VALUES ($1, $2, $3, $4, $5, $6::tsvector || setweight($7::tsvector, "
     "'B'))"};
+const Sql kOriginalBarcodes{"records.original_barcodes",
+                            "SELECT barcode FROM originals WHERE document_id = $1 "
+                            "ORDER BY id"};
 const Sql kMeta{"records.meta", "SELECT search_meta FROM documents WHERE id = $1"};
 const Sql kPages{"records.pages",
                  "SELECT p.id, p.number, p.source_file, p.source_index, p.width, "
@@ -256,6 +259,10 @@ Status ReindexDocument(Tx& tx, std::int64_t document_id) {
   if (Text(row[6]) == "destroyed") return Ok();
   std::vector<std::string> parts;
   for (int i = 0; i < 4; ++i) parts.push_back(Text(row[i]));
+  // The barcodes of its originals (custody, version 4), then field values.
+  for (const auto& barcode : tx.Exec(kOriginalBarcodes, document_id)) {
+    parts.push_back(Text(barcode[0]));
+  }
   for (const auto& value : tx.Exec(kFieldValues, document_id)) {
     parts.push_back(Text(value[0]));
   }

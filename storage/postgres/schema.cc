@@ -6,11 +6,13 @@
 // server need not keep the exact bytes.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <string_view>
 
 #include "storage/postgres/database.h"
 #include "storage/postgres/schema.h"
+#include "storage/postgres/custody_schema.h"
 #include "storage/postgres/records_schema.h"
 #include "storage/postgres/search_schema.h"
 
@@ -122,8 +124,9 @@ CREATE TRIGGER access_log_no_truncate BEFORE TRUNCATE ON access_log
 
 // Version 2: pages' search tokens (storage/postgres/search_schema.h).
 // Version 3: the records (storage/postgres/records_schema.h).
-constexpr std::array<std::string_view, 3> kMigrations = {
-    kV1Access, kSearchMigration, kRecordsMigration};
+// Version 4: custody (storage/postgres/custody_schema.h).
+constexpr std::array<std::string_view, 4> kMigrations = {
+    kV1Access, kSearchMigration, kRecordsMigration, kCustodyMigration};
 
 // Any constant: the advisory lock key of migrations ("dossier" in ASCII).
 constexpr std::int64_t kMigrationLock = 0x646f7373696572;
@@ -142,8 +145,9 @@ Result<int> ReadSchemaVersion(Database& db) {
   });
 }
 
-Status Migrate(Database& db) {
-  return db.Transact("migrating the catalog schema", [](Tx& tx) -> Status {
+Status Migrate(Database& db, int up_to) {
+  up_to = std::min(up_to, LatestPgSchemaVersion());
+  return db.Transact("migrating the catalog schema", [up_to](Tx& tx) -> Status {
     // Stations opening one database at once: the first migrates, the
     // others wait here and then find nothing to do.
     tx.Run(fmt::format("SELECT pg_advisory_xact_lock({})", kMigrationLock));
@@ -158,7 +162,7 @@ Status Migrate(Database& db) {
                                    "dossier",
                                    current, LatestPgSchemaVersion()));
     }
-    for (int v = current + 1; v <= LatestPgSchemaVersion(); ++v) {
+    for (int v = current + 1; v <= up_to; ++v) {
       tx.Run(std::string(kMigrations[v - 1]));
       tx.Run(fmt::format(
           "INSERT INTO schema_version (version, applied_at) VALUES ({}, "

@@ -9,8 +9,9 @@ class Database;
 
 // 0 for an empty database.
 Result<int> ReadSchemaVersion(Database& db);
-// Applies every missing migration in one transaction, under an advisory
-// lock; kConflict for a schema newer than this build.
-Status Migrate(Database& db);
+// Applies every missing migration up to version `up_to` (tests make an
+// older catalog with it) in one transaction, under an advisory lock;
+// kConflict for a schema newer than this build.
+Status Migrate(Database& db, int up_to);
 
 }  // namespace dossier::storage::postgres

@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "storage/sqlite/catalog_impl.h"
+#include "custody/placement.h"
 #include "records/coding_rule.h"
 #include "storage/sqlite/custody_internal.h"
 
@@ -16,25 +17,6 @@ namespace dossier::storage {
 using namespace custody_internal;
 
 namespace {
-
-constexpr std::string_view kOriginalPrefix = "OR";
-constexpr std::string_view kLocationPrefix = "LC";
-
-int KindRank(std::string_view kind) {
-  static constexpr std::string_view kKinds[] = {"room", "cabinet", "shelf",
-                                                "box", "folder"};
-  for (int i = 0; i < 5; ++i) {
-    if (kKinds[i] == kind) return i;
-  }
-  return -1;
-}
-
-bool ValidLocationCode(std::string_view code) {
-  if (code.empty() || code.size() > 32) return false;
-  return std::all_of(code.begin(), code.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '-';
-  });
-}
 
 constexpr std::string_view kLocationSelect =
     "SELECT l.id, l.code, l.barcode, l.kind, l.name, COALESCE(l.parent_id, 0),"
@@ -104,20 +86,6 @@ Result<std::int64_t> NextId(const Database& db, std::string_view table,
 // Internal helpers
 
 namespace custody_internal {
-
-std::optional<std::int64_t> ParseDisplayId(std::string_view text,
-                                           std::string_view prefix) {
-  std::string s = NormalizeScan(text);
-  if (s.starts_with(prefix)) s.erase(0, prefix.size());
-  if (s.empty() || s.size() > 12) return std::nullopt;
-  std::int64_t v = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return std::nullopt;
-    v = v * 10 + (c - '0');
-  }
-  if (v <= 0) return std::nullopt;
-  return v;
-}
 
 Result<Location> FindLocation(const Database& db, const std::string& key) {
   const std::string k = NormalizeScan(key);
@@ -253,72 +221,22 @@ Status WriteCustodyEvent(const Database& db, std::int64_t original_id,
 Result<MoveOutcome> MoveInTransaction(const Database& db,
                                       const MoveRequest& request,
                                       std::vector<MoveProblem>* problems) {
-  if (request.barcodes.empty()) {
-    return MakeError(ErrorCode::kInvalidArgument, "no barcodes to move");
-  }
-  if (NormalizeScan(request.reason).empty()) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "a move needs a reason (why), for the chain of custody");
-  }
-  if (NormalizeScan(request.actor).empty()) {
-    return MakeError(ErrorCode::kInvalidArgument, "a move needs an actor");
-  }
+  CUSTODY_TRY(custody::CheckMoveRequest(request));
   auto target = FindLocation(db, request.to);
   if (!target) return std::unexpected(target.error());
 
   // 1. Validate every item; nothing is written until all pass.
-  std::vector<Original> items;
-  std::set<std::string> seen;
-  bool all_unknown = true;
-  for (const std::string& raw : request.barcodes) {
-    const std::string barcode = NormalizeScan(raw);
-    if (barcode.empty() || !seen.insert(barcode).second) continue;
+  std::vector<custody::MoveItem> scanned;
+  for (const std::string& barcode : custody::DistinctBarcodes(request.barcodes)) {
     auto original = FindOriginal(db, barcode);
-    if (!original) {
-      if (original.error().code != ErrorCode::kNotFound) {
-        return std::unexpected(original.error());
-      }
-      problems->push_back({barcode, "unknown barcode"});
-      continue;
+    if (!original && original.error().code != ErrorCode::kNotFound) {
+      return std::unexpected(original.error());
     }
-    all_unknown = false;
-    if (original->state == "on-loan") {
-      problems->push_back(
-          {barcode, "on loan (" + original->loan_id +
-                        "); only its return brings it back"});
-    } else if (original->state == "returned-flagged") {
-      problems->push_back({barcode, "its return inspection is unresolved (" +
-                                        original->loan_id + ")"});
-    } else if (original->state == "destroyed") {
-      problems->push_back({barcode, "destroyed"});
-    } else {
-      items.push_back(std::move(*original));
-    }
+    scanned.push_back({barcode, original ? std::optional(std::move(*original))
+                                         : std::nullopt});
   }
-  int incoming = 0;
-  for (const Original& o : items) {
-    if (o.location_id != target->id) ++incoming;
-  }
-  if (target->capacity > 0 &&
-      target->original_count + incoming > target->capacity) {
-    all_unknown = false;
-    problems->push_back(
-        {"", fmt::format("target {} is full: holds {} of {}, {} more would "
-                         "not fit",
-                         target->code, target->original_count,
-                         target->capacity, incoming)});
-  }
-  if (!problems->empty()) {
-    std::string message = fmt::format(
-        "move to {} refused, nothing was changed ({} problem{}):",
-        target->code, problems->size(), problems->size() == 1 ? "" : "s");
-    for (const MoveProblem& p : *problems) {
-      message += "\n  " + (p.barcode.empty() ? "" : p.barcode + ": ") +
-                 p.problem;
-    }
-    return MakeError(all_unknown ? ErrorCode::kNotFound : ErrorCode::kConflict,
-                     message);
-  }
+  auto items = custody::PlanMove(*target, scanned, problems);
+  if (!items) return std::unexpected(items.error());
 
   // 2. Apply.
   const UtcNow now = CurrentUtc();
@@ -330,7 +248,7 @@ Result<MoveOutcome> MoveInTransaction(const Database& db,
       "moving originals to " + target->code);
   if (!update) return std::unexpected(update.error());
   MoveOutcome outcome;
-  for (const Original& o : items) {
+  for (const Original& o : *items) {
     if (o.location_id == target->id) {
       ++outcome.already_there;
       continue;
@@ -366,43 +284,20 @@ namespace {
 Result<Location> AddLocationRow(const Database& db, const NewLocation& location,
                                 const std::string& actor, const UtcNow& now,
                                 HistoryWriter& history) {
-  const std::string code = NormalizeScan(location.code);
-  if (!ValidLocationCode(code)) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "location code '" + location.code +
-                         "': use letters, digits and '-' (up to 32)");
+  // The location's own values first, then its place under the parent.
+  if (auto s = custody::CheckNewLocation(location, actor, nullptr); !s) {
+    return std::unexpected(s.error());
   }
-  if (code.starts_with(kLocationPrefix) || code.starts_with(kOriginalPrefix)) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "location code '" + code +
-                         "' may not start with LC or OR (barcode prefixes)");
-  }
-  const int rank = KindRank(location.kind);
-  if (rank < 0) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "location " + code + ": kind '" + location.kind +
-                         "' must be room, cabinet, shelf, box or folder");
-  }
-  if (location.capacity < 0) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "location " + code + ": capacity must not be negative");
-  }
-  if (NormalizeScan(actor).empty()) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "adding location " + code + " needs an actor");
-  }
-  const std::string what = "adding location " + code;
   std::optional<Location> parent;
   if (!NormalizeScan(location.parent).empty()) {
     auto p = FindLocation(db, location.parent);
     if (!p) return std::unexpected(p.error());
-    if (KindRank(p->kind) >= rank) {
-      return MakeError(ErrorCode::kInvalidArgument,
-                       fmt::format("location {}: a {} cannot be inside {} {}",
-                                   code, location.kind, p->kind, p->code));
-    }
     parent = *p;
   }
+  auto checked = custody::CheckNewLocation(location, actor, parent ? &*parent : nullptr);
+  if (!checked) return std::unexpected(checked.error());
+  const std::string& code = *checked;
+  const std::string what = "adding location " + code;
   {
     auto exists = db.Prepare("SELECT 1 FROM locations WHERE code = ?1", what);
     if (!exists) return std::unexpected(exists.error());
@@ -470,12 +365,8 @@ Result<Location> Custody::AddLocation(const NewLocation& location,
 
 Result<std::vector<Location>> Custody::AddCabinet(const CabinetSpec& spec,
                                                   const std::string& actor) {
-  if (spec.shelves < 1 || spec.shelves > 99 || spec.boxes_per_shelf < 1 ||
-      spec.boxes_per_shelf > 999 || spec.box_capacity < 0) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "cabinet " + spec.code +
-                         ": shelves must be 1..99, boxes per shelf 1..999");
-  }
+  auto locations = custody::CabinetLocations(spec);
+  if (!locations) return std::unexpected(locations.error());
   const Database& db = *db_;
   auto tx = Transaction::Begin(db, "adding cabinet " + spec.code);
   if (!tx) return std::unexpected(tx.error());
@@ -483,22 +374,10 @@ Result<std::vector<Location>> Custody::AddCabinet(const CabinetSpec& spec,
   if (!history) return std::unexpected(history.error());
   const UtcNow now = CurrentUtc();
   std::vector<Location> created;
-  auto add = [&](NewLocation l) -> Status {
-    l.security = spec.security;
+  for (const NewLocation& l : *locations) {
     auto r = AddLocationRow(db, l, actor, now, *history);
     if (!r) return std::unexpected(r.error());
     created.push_back(std::move(*r));
-    return Ok();
-  };
-  const std::string cabinet = NormalizeScan(spec.code);
-  CUSTODY_TRY(add({cabinet, "cabinet", spec.parent, "", 0, ""}));
-  for (int shelf = 1; shelf <= spec.shelves; ++shelf) {
-    const std::string shelf_code = fmt::format("{}-{}", cabinet, shelf);
-    CUSTODY_TRY(add({shelf_code, "shelf", cabinet, "", 0, ""}));
-    for (int box = 1; box <= spec.boxes_per_shelf; ++box) {
-      CUSTODY_TRY(add({fmt::format("{}-{:03d}", shelf_code, box), "box",
-                       shelf_code, "", spec.box_capacity, ""}));
-    }
   }
   CUSTODY_TRY(tx->Commit());
   return created;
@@ -522,42 +401,13 @@ Result<std::vector<Location>> Custody::ListLocations(const std::string& under) {
                          "listing locations");
   if (!stmt) return std::unexpected(stmt.error());
   std::vector<Location> all;
-  std::unordered_map<std::int64_t, size_t> index;
   while (true) {
     auto row = stmt->Step();
     if (!row) return std::unexpected(row.error());
     if (!*row) break;
     all.push_back(ReadLocation(*stmt));
-    index[all.back().id] = all.size() - 1;
   }
-  // Paths from the parent links in memory: one query for the whole tree.
-  std::vector<std::vector<std::string>> paths(all.size());
-  for (size_t i = 0; i < all.size(); ++i) {
-    Location& l = all[i];
-    std::vector<std::string> parts{l.code};
-    std::int64_t p = l.parent_id;
-    for (int guard = 0; p != 0 && guard < 16; ++guard) {
-      auto it = index.find(p);
-      if (it == index.end()) break;
-      parts.push_back(all[it->second].code);
-      p = all[it->second].parent_id;
-    }
-    for (auto it = parts.rbegin(); it != parts.rend(); ++it) {
-      if (!l.path.empty()) l.path += " / ";
-      l.path += *it;
-    }
-    paths[i].assign(parts.rbegin(), parts.rend());
-  }
-  // Tree order: each location directly before its subtree, siblings by
-  // code, whatever the codes of rooms and cabinets sort as.
-  std::vector<size_t> order(all.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(),
-            [&paths](size_t a, size_t b) { return paths[a] < paths[b]; });
-  std::vector<Location> sorted;
-  sorted.reserve(all.size());
-  for (size_t i : order) sorted.push_back(std::move(all[i]));
-  all = std::move(sorted);
+  custody::PutInTreeOrder(all);
   if (!subtree) return all;
   std::set<std::int64_t> keep(subtree->begin(), subtree->end());
   std::vector<Location> out;
@@ -671,14 +521,7 @@ Result<std::vector<std::string>> Custody::RegisterOriginals(
       loc_it = locations.emplace(key, std::move(*loc)).first;
     }
     const Location& loc = loc_it->second;
-    if (loc.capacity > 0 &&
-        loc.original_count + added_at[loc.id] + 1 > loc.capacity) {
-      return MakeError(ErrorCode::kConflict,
-                       fmt::format("cannot register {} at {}: full ({} of {})",
-                                   item->label, loc.code,
-                                   loc.original_count + added_at[loc.id],
-                                   loc.capacity));
-    }
+    CUSTODY_TRY(custody::CheckRoomFor(loc, added_at[loc.id], item->label));
     Statement& existing =
         item->document_id != 0 ? *existing_doc : *existing_folder;
     existing.Reset();
@@ -803,15 +646,7 @@ Result<MoveOutcome> Custody::MoveOriginals(const MoveRequest& request) {
 Status Custody::CheckCanDestroy(const std::string& barcode) {
   auto o = FindOriginal(*db_, barcode);
   if (!o) return std::unexpected(o.error());
-  if (o->state != "in-place") {
-    return MakeError(ErrorCode::kConflict,
-                     "original " + o->barcode + " cannot be destroyed: " +
-                         (o->state == "destroyed"
-                              ? std::string("already destroyed")
-                              : "not in place (" + o->state + " " + o->loan_id +
-                                    ")"));
-  }
-  return Ok();
+  return custody::CheckCanDestroy(*o);
 }
 
 Result<Original> Custody::RecordShredding(const std::string& barcode,
@@ -919,11 +754,8 @@ Result<std::vector<Original>> Custody::Where(const std::string& what) {
       e.from = *from;
       e.to = *to;
       const std::int64_t loan = events->ColumnInt64(6);
-      const std::string loan_text =
-          loan != 0 ? "loan " + LoanId(loan) + " (" + events->ColumnText(7) + ")"
-                    : "";
-      if (e.event == "checkout") e.to = loan_text;
-      if (e.event == "return" || e.event == "resolve") e.from = loan_text;
+      custody::DescribeLoanEvent(e, loan != 0 ? LoanId(loan) : "",
+                                 events->ColumnText(7));
       e.actor = events->ColumnText(3);
       e.at = events->ColumnText(4);
       e.reason = events->ColumnText(5);

@@ -1,18 +1,10 @@
 // Custody: cabinet audits (盘点).
 //
-// Reconciliation is set-based: a handful of INSERT ... SELECT statements
-// over two temporary tables (the audited location subtree and the distinct
-// scanned barcodes with their counts), so a whole archive of 100,000
-// originals reconciles in well under a second. Categories:
-//   found      expected here (registered in the subtree) and scanned; when a
-//              box barcode was scanned first, scanned in its registered box
-//   missing    expected here, in place, not scanned
-//   misplaced  scanned here but registered elsewhere (outside the subtree,
-//              or in another box of it); suggested move: to where it was
-//              scanned (the box context, else the audited location)
-//   unknown    scanned, matches no original
-//   on-loan    expected here but lent out: absent by design
-//   duplicate  scanned more than once (also counted in its own category)
+// The reconciliation and its categories are custody/audit_reconcile.h's:
+// this file loads the audited subtree's originals and the scans, asks it,
+// and keeps the lines in audit_results (closing) or reads them back and
+// rolls them back (a preview).
+#include "custody/audit_reconcile.h"
 #include "storage/sqlite/custody_internal.h"
 
 namespace dossier::storage {
@@ -56,14 +48,7 @@ Status FillCounts(const Database& db, Audit& a) {
     auto row = stmt->Step();
     if (!row) return std::unexpected(row.error());
     if (!*row) break;
-    const std::string c = stmt->ColumnText(0);
-    const int n = stmt->ColumnInt(1);
-    if (c == "found") a.found = n;
-    if (c == "missing") a.missing = n;
-    if (c == "misplaced") a.misplaced = n;
-    if (c == "unknown") a.unknown = n;
-    if (c == "on-loan") a.on_loan = n;
-    if (c == "duplicate") a.duplicates = n;
+    custody::CountCategory(a, stmt->ColumnText(0), stmt->ColumnInt(1));
   }
   return Ok();
 }
@@ -90,75 +75,75 @@ Result<Audit> ReadAuditById(const Database& db, const std::string& key) {
   return a;
 }
 
-// The reconciliation, inside the caller's transaction.
+// The reconciliation (custody/audit_reconcile.h) of the audit as it
+// stands, written to audit_results inside the caller's transaction.
 Status Reconcile(const Database& db, std::int64_t audit_id,
                  std::int64_t location_id) {
   const std::string what = "reconciling " + AuditId(audit_id);
-  CUSTODY_TRY(db.Exec(
-      "CREATE TEMP TABLE IF NOT EXISTS audit_subtree (id INTEGER PRIMARY KEY);"
-      "CREATE TEMP TABLE IF NOT EXISTS audit_seen (barcode TEXT PRIMARY KEY,"
-      " n INTEGER NOT NULL, ctx INTEGER) WITHOUT ROWID;"
-      "DELETE FROM temp.audit_subtree; DELETE FROM temp.audit_seen;",
-      what));
-  const std::string_view statements[] = {
-      // The audited subtree.
-      "INSERT INTO temp.audit_subtree WITH RECURSIVE sub(id) AS ("
-      " SELECT ?2 UNION ALL SELECT l.id FROM locations l"
-      " JOIN sub ON l.parent_id = sub.id) SELECT id FROM sub",
-      // Distinct scanned barcodes, with the box they were last seen in.
-      "INSERT INTO temp.audit_seen SELECT barcode, COUNT(*),"
-      " (SELECT s2.context_location_id FROM audit_scans s2"
-      "  WHERE s2.audit_id = ?1 AND s2.barcode = s.barcode"
-      "  ORDER BY s2.id DESC LIMIT 1)"
-      " FROM audit_scans s WHERE audit_id = ?1 GROUP BY barcode",
-      // Everything expected here: found, missing, misplaced within, on loan.
-      "INSERT INTO audit_results (audit_id, category, barcode, original_id,"
-      " registered_location_id, found_location_id, suggested_location_id,"
-      " scan_count)"
-      " SELECT ?1, CASE"
-      "   WHEN o.state = 'on-loan' THEN 'on-loan'"
-      "   WHEN s.barcode IS NULL THEN 'missing'"
-      "   WHEN s.ctx IS NOT NULL AND s.ctx <> o.location_id THEN 'misplaced'"
-      "   ELSE 'found' END,"
-      " o.barcode, o.id, o.location_id, s.ctx,"
-      " CASE WHEN o.state = 'in-place' AND s.ctx IS NOT NULL"
-      "  AND s.ctx <> o.location_id THEN s.ctx END,"
-      " COALESCE(s.n, 0)"
-      " FROM originals o LEFT JOIN temp.audit_seen s ON s.barcode = o.barcode"
-      " WHERE o.location_id IN (SELECT id FROM temp.audit_subtree)"
-      " AND o.state <> 'destroyed'",
-      // Scanned here, registered outside the subtree.
-      "INSERT INTO audit_results (audit_id, category, barcode, original_id,"
-      " registered_location_id, found_location_id, suggested_location_id,"
-      " scan_count)"
-      " SELECT ?1, 'misplaced', o.barcode, o.id, o.location_id,"
-      " COALESCE(s.ctx, ?2),"
-      " CASE WHEN o.state = 'in-place' THEN COALESCE(s.ctx, ?2) END, s.n"
-      " FROM temp.audit_seen s JOIN originals o ON o.barcode = s.barcode"
-      " WHERE o.state <> 'destroyed'"
-      " AND o.location_id NOT IN (SELECT id FROM temp.audit_subtree)",
-      // Scanned, matching no original.
-      "INSERT INTO audit_results (audit_id, category, barcode,"
-      " found_location_id, scan_count)"
-      " SELECT ?1, 'unknown', s.barcode, s.ctx, s.n FROM temp.audit_seen s"
-      " WHERE NOT EXISTS (SELECT 1 FROM originals o"
-      "  WHERE o.barcode = s.barcode AND o.state <> 'destroyed')",
-      // Scanned twice or more.
-      "INSERT INTO audit_results (audit_id, category, barcode, original_id,"
-      " registered_location_id, found_location_id, scan_count)"
-      " SELECT ?1, 'duplicate', s.barcode, o.id, o.location_id, s.ctx, s.n"
-      " FROM temp.audit_seen s LEFT JOIN originals o ON o.barcode = s.barcode"
-      " WHERE s.n > 1",
+  custody::AuditInput input;
+  input.audited_location_id = location_id;
+  auto subtree = Subtree(db, location_id);
+  if (!subtree) return std::unexpected(subtree.error());
+  input.subtree = std::move(*subtree);
+  auto read_original = [](const Statement& s) {
+    return custody::AuditOriginal{s.ColumnInt64(0), s.ColumnText(1),
+                                  s.ColumnInt64(2), s.ColumnText(3)};
   };
-  for (std::string_view sql : statements) {
-    auto stmt = db.Prepare(sql, what);
-    if (!stmt) return std::unexpected(stmt.error());
-    stmt->Bind(1, audit_id);
-    if (sql.find("?2") != std::string_view::npos) stmt->Bind(2, location_id);
-    CUSTODY_TRY(stmt->Run());
+  auto expected = db.Prepare(
+      "WITH RECURSIVE sub(id) AS (SELECT ?1 UNION ALL SELECT l.id FROM"
+      " locations l JOIN sub ON l.parent_id = sub.id)"
+      " SELECT o.id, o.barcode, o.location_id, o.state FROM originals o"
+      " WHERE o.location_id IN (SELECT id FROM sub) AND o.state <> 'destroyed'"
+      " ORDER BY o.id",
+      what);
+  if (!expected) return std::unexpected(expected.error());
+  expected->Bind(1, location_id);
+  CUSTODY_TRY(expected->ForEachRow(
+      [&] { input.expected.push_back(read_original(*expected)); }));
+  auto scans = db.Prepare(
+      "SELECT barcode, context_location_id FROM audit_scans WHERE audit_id = ?1"
+      " ORDER BY id",
+      what);
+  if (!scans) return std::unexpected(scans.error());
+  scans->Bind(1, audit_id);
+  CUSTODY_TRY(scans->ForEachRow([&] {
+    custody::AuditScan scan{scans->ColumnText(0), std::nullopt};
+    if (!scans->ColumnIsNull(1)) scan.context = scans->ColumnInt64(1);
+    input.scans.push_back(std::move(scan));
+  }));
+  auto scanned = db.Prepare(
+      "SELECT o.id, o.barcode, o.location_id, o.state FROM originals o"
+      " WHERE o.barcode IN (SELECT barcode FROM audit_scans WHERE audit_id = ?1)",
+      what);
+  if (!scanned) return std::unexpected(scanned.error());
+  scanned->Bind(1, audit_id);
+  CUSTODY_TRY(scanned->ForEachRow([&] {
+    custody::AuditOriginal o = read_original(*scanned);
+    input.scanned.emplace(o.barcode, o);
+  }));
+  auto insert = db.Prepare(
+      "INSERT INTO audit_results (audit_id, category, barcode, original_id,"
+      " registered_location_id, found_location_id, suggested_location_id,"
+      " scan_count) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+      what);
+  if (!insert) return std::unexpected(insert.error());
+  for (const custody::ReconciledLine& line : custody::ReconcileAudit(input)) {
+    insert->Reset();
+    insert->Bind(1, audit_id).Bind(2, line.category).Bind(3, line.barcode);
+    const std::optional<std::int64_t> ids[] = {
+        line.original_id, line.registered_location_id, line.found_location_id,
+        line.suggested_location_id};
+    for (int i = 0; i < 4; ++i) {
+      if (ids[i]) {
+        insert->Bind(4 + i, *ids[i]);
+      } else {
+        insert->BindNull(4 + i);
+      }
+    }
+    insert->Bind(8, line.scan_count);
+    CUSTODY_TRY(insert->Run());
   }
-  return db.Exec("DELETE FROM temp.audit_subtree; DELETE FROM temp.audit_seen;",
-                 what);
+  return Ok();
 }
 
 }  // namespace
@@ -242,39 +227,31 @@ Result<ScanOutcome> Custody::AddScans(const std::string& key,
   auto location = db.Prepare("SELECT id FROM locations WHERE barcode = ?1",
                              "looking up a scanned location");
   if (!location) return std::unexpected(location.error());
+  auto batch = custody::ReadScanLines(
+      lines,
+      [&](const std::string& code) -> Result<std::optional<std::int64_t>> {
+        location->Reset();
+        location->Bind(1, code);
+        auto row = location->Step();
+        if (!row) return std::unexpected(row.error());
+        if (!*row) return std::optional<std::int64_t>();
+        return std::optional<std::int64_t>(location->ColumnInt64(0));
+      });
+  if (!batch) return std::unexpected(batch.error());
   const UtcNow now = CurrentUtc();
-  ScanOutcome outcome;
-  std::optional<std::int64_t> context;
-  for (const std::string& line : lines) {
-    const std::string code = NormalizeScan(line);
-    if (code.empty()) {
-      ++outcome.ignored;
-      continue;
-    }
-    if (IsLocationBarcode(code)) {
-      location->Reset();
-      location->Bind(1, code);
-      auto row = location->Step();
-      if (!row) return std::unexpected(row.error());
-      if (*row) {
-        context = location->ColumnInt64(0);
-        ++outcome.contexts;
-        continue;
-      }
-    }
+  for (const custody::AuditScan& scan : batch->items) {
     insert->Reset();
-    insert->Bind(1, audit->id).Bind(2, code);
-    if (context) {
-      insert->Bind(3, *context);
+    insert->Bind(1, audit->id).Bind(2, scan.barcode);
+    if (scan.context) {
+      insert->Bind(3, *scan.context);
     } else {
       insert->BindNull(3);
     }
     insert->Bind(4, source).Bind(5, now.iso8601);
     CUSTODY_TRY(insert->Run());
-    ++outcome.items;
   }
   CUSTODY_TRY(tx->Commit());
-  return outcome;
+  return batch->outcome;
 }
 
 Result<Audit> Custody::CloseAudit(const std::string& key,
@@ -404,20 +381,7 @@ Result<MoveOutcome> Custody::ApplyAuditMoves(const std::string& key,
   if (!tx) return std::unexpected(tx.error());
   auto audit = ReadAuditById(db, key);
   if (!audit) return std::unexpected(audit.error());
-  if (audit->status != "closed") {
-    return MakeError(ErrorCode::kConflict,
-                     audit->display_id + " is still open; close it first");
-  }
-  if (!audit->moves_applied_at.empty()) {
-    return MakeError(ErrorCode::kConflict,
-                     fmt::format("the moves of {} were applied at {} by {}",
-                                 audit->display_id,
-                                 catalog_.Zone().DisplayUtc(
-                                     audit->moves_applied_at),
-                                 audit->moves_applied_by));
-  }
-  CUSTODY_TRY(CheckApprover(*policy, approver, audit->started_by,
-                            "moves of " + audit->display_id));
+  CUSTODY_TRY(custody::CheckApplyMoves(*audit, *policy, approver, catalog_.Zone()));
   auto stmt = db.Prepare(
       "SELECT sl.code, r.barcode FROM audit_results r"
       " JOIN locations sl ON sl.id = r.suggested_location_id"
@@ -426,23 +390,14 @@ Result<MoveOutcome> Custody::ApplyAuditMoves(const std::string& key,
       "reading the suggested moves of " + audit->display_id);
   if (!stmt) return std::unexpected(stmt.error());
   stmt->Bind(1, audit->id);
-  std::vector<MoveRequest> moves;
-  while (true) {
-    auto row = stmt->Step();
-    if (!row) return std::unexpected(row.error());
-    if (!*row) break;
-    const std::string to = stmt->ColumnText(0);
-    if (moves.empty() || moves.back().to != to) {
-      moves.push_back({{}, to,
-                       "audit " + audit->display_id + ": found at " + to +
-                           ", approved by " + approver,
-                       approver});
-    }
-    moves.back().barcodes.push_back(stmt->ColumnText(1));
-  }
+  std::vector<custody::SuggestedMove> suggested;
+  CUSTODY_TRY(stmt->ForEachRow([&] {
+    suggested.push_back({stmt->ColumnText(0), stmt->ColumnText(1)});
+  }));
   MoveOutcome total;
   // One transaction for all targets: any refusal leaves everything as it was.
-  for (const MoveRequest& move : moves) {
+  for (const MoveRequest& move :
+       custody::AuditMoves(*audit, approver, suggested)) {
     std::vector<MoveProblem> problems;
     auto moved = MoveInTransaction(db, move, &problems);
     if (!moved) return moved;

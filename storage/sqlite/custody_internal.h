@@ -24,14 +24,10 @@ namespace dossier::storage::custody_internal {
     if (auto _s = (expr); !_s) return std::unexpected(_s.error()); \
   } while (0)
 
-// Display ids.
-inline std::string LoanId(std::int64_t id) { return fmt::format("L{:06d}", id); }
-inline std::string AuditId(std::int64_t id) {
-  return fmt::format("AU{:06d}", id);
-}
-// Parses L000012 / l12 / 12 (prefix given upper-case); nullopt if malformed.
-std::optional<std::int64_t> ParseDisplayId(std::string_view text,
-                                           std::string_view prefix);
+// Display ids (custody/barcodes.h).
+using custody::AuditId;
+using custody::LoanId;
+using custody::ParseDisplayId;
 
 // Location row by code or barcode (input normalised); kNotFound if absent.
 Result<Location> FindLocation(const Database& db, const std::string& key);

@@ -14,6 +14,7 @@
 #include <algorithm>
 
 #include "custody/lending.h"
+#include "custody/loan_records.h"
 #include "custody/loan_states.h"
 #include "storage/sqlite/custody_internal.h"
 
@@ -78,15 +79,6 @@ std::string SqlStatusList(const std::vector<LoanState>& states) {
   return fmt::format("({})", fmt::join(quoted, ", "));
 }
 
-// The statuses no step leaves: rejected, returned, exported.
-std::vector<LoanState> FinalStates() {
-  std::vector<LoanState> states;
-  for (LoanState s : custody::kLoanStates) {
-    if (custody::IsFinalLoanState(s)) states.push_back(s);
-  }
-  return states;
-}
-
 struct LoanRow {
   Loan loan;
   std::int64_t original_id = 0;
@@ -148,6 +140,18 @@ Status SetLoanField(const Database& db, HistoryWriter& history,
                        value.value_or(""), actor, at);
 }
 
+// Writes a step's changes (custody/loan_records.h), each with history.
+Status ApplyLoanChanges(const Database& db, HistoryWriter& history,
+                        const Loan& loan,
+                        const std::vector<custody::LoanChange>& changes,
+                        std::string_view actor, std::string_view at) {
+  for (const custody::LoanChange& c : changes) {
+    CUSTODY_TRY(SetLoanField(db, history, loan, c.column, c.old_value,
+                             c.new_value, actor, at));
+  }
+  return Ok();
+}
+
 Status SetOriginalState(const Database& db, HistoryWriter& history,
                         std::int64_t original_id, const std::string& from,
                         const std::string& to, std::string_view actor,
@@ -207,38 +211,20 @@ Result<Loan> Custody::RequestLoan(const LoanRequest& request) {
   if (request.electronic) {
     auto doc = catalog_.GetDocument(item);
     if (!doc) return std::unexpected(doc.error());
-    if (doc->status == "destroyed") {
-      return MakeError(ErrorCode::kConflict,
-                       "document " + item +
-                           " is destroyed; there is no copy to lend");
-    }
+    CUSTODY_TRY(custody::CheckCopyLendable(*doc, item));
     document_id = doc->id;
   } else {
-    std::string barcode = item;
+    std::vector<Original> originals;
     if (!IsOriginalBarcode(item)) {
-      auto originals = Where(item);
-      if (!originals) return std::unexpected(originals.error());
-      std::erase_if(*originals,
-                    [](const Original& o) { return o.state == "destroyed"; });
-      if (originals->size() != 1) {
-        return MakeError(ErrorCode::kInvalidArgument,
-                         fmt::format("{} has {} paper originals; give the "
-                                     "barcode of the one to lend",
-                                     item, originals->size()));
-      }
-      barcode = originals->front().barcode;
+      auto found = Where(item);
+      if (!found) return std::unexpected(found.error());
+      originals = std::move(*found);
     }
-    auto original = FindOriginal(db, barcode);
+    auto barcode = custody::OriginalToLend(item, std::move(originals));
+    if (!barcode) return std::unexpected(barcode.error());
+    auto original = FindOriginal(db, *barcode);
     if (!original) return std::unexpected(original.error());
-    if (original->state == "destroyed") {
-      return MakeError(ErrorCode::kConflict,
-                       "original " + barcode + " is destroyed");
-    }
-    if (!original->loan_id.empty()) {
-      return MakeError(ErrorCode::kConflict,
-                       "original " + barcode + " is already lent (" +
-                           original->loan_id + ")");
-    }
+    CUSTODY_TRY(custody::CheckLendable(*original));
     original_id = original->id;
   }
   const UtcNow now = CurrentUtc();
@@ -267,15 +253,8 @@ Result<Loan> Custody::RequestLoan(const LoanRequest& request) {
   const std::int64_t id = sqlite3_last_insert_rowid(db.get());
   auto history = HistoryWriter::Make(db);
   if (!history) return std::unexpected(history.error());
-  const std::pair<std::string_view, std::string> fields[] = {
-      {"item", item},
-      {"kind", request.electronic ? "electronic" : "paper"},
-      {"purpose", request.purpose},
-      {"recipient", request.recipient},
-      {"external", request.external ? "1" : "0"},
-      {"due_date", request.due_date},
-      {"status", status}};
-  for (const auto& [field, value] : fields) {
+  for (const auto& [field, value] :
+       custody::NewLoanFields(request, item, custody::kLoanCreation.to)) {
     CUSTODY_TRY(history->Write("loans", id, field, std::nullopt, value,
                                request.requester, now.iso8601));
   }
@@ -297,8 +276,6 @@ static Result<Loan> Decide(const Database& db, const LendingPolicy& policy,
   const Loan& loan = row->loan;
   auto step = custody::DecideLoan(loan, policy, approver, decision);
   if (!step) return std::unexpected(step.error());
-  const LoanEvent event = step->event;
-  const LoanState* next = &step->next;
   const UtcNow now = CurrentUtc();
   auto insert = db.Prepare(
       "INSERT INTO loan_approvals (loan_id, round, approver, decision, note,"
@@ -313,37 +290,9 @@ static Result<Loan> Decide(const Database& db, const LendingPolicy& policy,
   CUSTODY_TRY(history->Write("loans", loan.id,
                              fmt::format("{}-round-{}", verb, loan.round),
                              std::nullopt, note, approver, now.iso8601));
-  const std::string next_status(custody::ToString(*next));
-  switch (event) {
-    case LoanEvent::kApprove:
-    case LoanEvent::kReject:
-      CUSTODY_TRY(SetLoanField(db, *history, loan, "status", loan.status,
-                               next_status, approver, now.iso8601));
-      break;
-    case LoanEvent::kRejectRenewal:
-      CUSTODY_TRY(SetLoanField(db, *history, loan, "status", loan.status,
-                               next_status, approver, now.iso8601));
-      CUSTODY_TRY(SetLoanField(db, *history, loan, "requested_due",
-                               loan.requested_due, std::nullopt, approver,
+  CUSTODY_TRY(ApplyLoanChanges(db, *history, loan,
+                               custody::DecisionChanges(loan, *step), approver,
                                now.iso8601));
-      break;
-    case LoanEvent::kApproveRenewal:
-      CUSTODY_TRY(SetLoanField(db, *history, loan, "due_date", loan.due_date,
-                               loan.requested_due, approver, now.iso8601));
-      CUSTODY_TRY(SetLoanField(db, *history, loan, "requested_due",
-                               loan.requested_due, std::nullopt, approver,
-                               now.iso8601));
-      CUSTODY_TRY(SetLoanField(db, *history, loan, "status", loan.status,
-                               next_status, approver, now.iso8601));
-      break;
-    case LoanEvent::kApprovePartial:
-    case LoanEvent::kApproveRenewalPartial:
-      // Recorded above; the table leads back to the same state.
-      break;
-    default:
-      // DecisionEvent returns none of the other events.
-      break;
-  }
   CUSTODY_TRY(tx->Commit());
   auto done = ReadLoanRow(db, policy, key);
   if (!done) return std::unexpected(done.error());
@@ -399,13 +348,10 @@ Result<Loan> Custody::CheckoutLoan(const std::string& key,
                                   original->location_id, std::nullopt, loan.id,
                                   actor, now.iso8601, loan.purpose));
   }
-  CUSTODY_TRY(SetLoanField(db, *history, loan, "status", loan.status,
-                           std::string(custody::ToString(*next)), actor,
-                           now.iso8601));
-  CUSTODY_TRY(SetLoanField(db, *history, loan, "checked_out_at", std::nullopt,
-                           now.iso8601, actor, now.iso8601));
-  CUSTODY_TRY(SetLoanField(db, *history, loan, "checked_out_by", std::nullopt,
-                           actor, actor, now.iso8601));
+  CUSTODY_TRY(ApplyLoanChanges(
+      db, *history, loan,
+      custody::CheckoutChanges(loan, *next, actor, now.iso8601), actor,
+      now.iso8601));
   CUSTODY_TRY(tx->Commit());
   return GetLoan(key);
 }
@@ -427,14 +373,9 @@ Result<Loan> Custody::RequestRenewal(const std::string& key,
   auto history = HistoryWriter::Make(db);
   if (!history) return std::unexpected(history.error());
   const UtcNow now = CurrentUtc();
-  CUSTODY_TRY(SetLoanField(db, *history, loan, "requested_due", std::nullopt,
-                           new_due, actor, now.iso8601));
-  CUSTODY_TRY(SetLoanField(db, *history, loan, "round",
-                           std::to_string(loan.round),
-                           std::to_string(loan.round + 1), actor, now.iso8601));
-  CUSTODY_TRY(SetLoanField(db, *history, loan, "status", loan.status,
-                           std::string(custody::ToString(*next)), actor,
-                           now.iso8601));
+  CUSTODY_TRY(ApplyLoanChanges(db, *history, loan,
+                               custody::RenewalChanges(loan, *next, new_due),
+                               actor, now.iso8601));
   CUSTODY_TRY(tx->Commit());
   return GetLoan(key);
 }
@@ -478,18 +419,10 @@ Result<Loan> Custody::ReturnLoan(const ReturnRequest& request) {
   CUSTODY_TRY(WriteCustodyEvent(db, original->id, "return", std::nullopt,
                                 *home, loan.id, request.actor, now.iso8601,
                                 reason));
-  CUSTODY_TRY(SetLoanField(db, *history, loan, "return_pages", std::nullopt,
-                           std::to_string(request.pages_counted),
-                           request.actor, now.iso8601));
-  CUSTODY_TRY(SetLoanField(db, *history, loan, "return_note", std::nullopt,
-                           request.condition, request.actor, now.iso8601));
-  CUSTODY_TRY(SetLoanField(db, *history, loan, "returned_at", std::nullopt,
-                           now.iso8601, request.actor, now.iso8601));
-  CUSTODY_TRY(SetLoanField(db, *history, loan, "returned_by", std::nullopt,
-                           request.actor, request.actor, now.iso8601));
-  CUSTODY_TRY(SetLoanField(db, *history, loan, "status", loan.status,
-                           std::string(custody::ToString(*next)), request.actor,
-                           now.iso8601));
+  CUSTODY_TRY(ApplyLoanChanges(
+      db, *history, loan,
+      custody::ReturnChanges(loan, *next, request, now.iso8601), request.actor,
+      now.iso8601));
   CUSTODY_TRY(tx->Commit());
   return GetLoan(request.loan);
 }
@@ -518,11 +451,9 @@ Result<Loan> Custody::ResolveReturn(const std::string& key,
   if (!home) return std::unexpected(home.error());
   CUSTODY_TRY(WriteCustodyEvent(db, row->original_id, "resolve", std::nullopt,
                                 *home, loan.id, actor, now.iso8601, note));
-  CUSTODY_TRY(SetLoanField(db, *history, loan, "resolution", std::nullopt,
-                           note, actor, now.iso8601));
-  CUSTODY_TRY(SetLoanField(db, *history, loan, "status", loan.status,
-                           std::string(custody::ToString(*next)), actor,
-                           now.iso8601));
+  CUSTODY_TRY(ApplyLoanChanges(db, *history, loan,
+                               custody::ResolveChanges(loan, *next, note), actor,
+                               now.iso8601));
   CUSTODY_TRY(tx->Commit());
   return GetLoan(key);
 }
@@ -552,7 +483,7 @@ Result<std::vector<Loan>> Custody::ListLoans(const std::string& status) {
   if (status.empty()) return QueryLoans(*db_, *policy, "", "");
   if (status == "open") {
     return QueryLoans(*db_, *policy,
-                      "WHERE n.status NOT IN " + SqlStatusList(FinalStates()),
+                      "WHERE n.status NOT IN " + SqlStatusList(custody::FinalLoanStates()),
                       "");
   }
   // An unknown status is an error that lists the known ones, not an empty
@@ -575,7 +506,7 @@ Result<std::vector<std::string>> Custody::DestructionBlockers(
   auto loans = db.Prepare(
       "SELECT l.id, l.status FROM loans l WHERE (l.document_id = ?1 OR "
       "l.original_id IN (SELECT id FROM originals WHERE document_id = ?1)) "
-      "AND l.status NOT IN " + SqlStatusList(FinalStates()) + " ORDER BY l.id",
+      "AND l.status NOT IN " + SqlStatusList(custody::FinalLoanStates()) + " ORDER BY l.id",
       what);
   if (!loans) return std::unexpected(loans.error());
   loans->Bind(1, document_id);

@@ -64,24 +64,12 @@ std::vector<AccessBackend> AccessBackends() {
              // The database's URL is kept in dir, for the further
              // connections of open.
              AccessStores s;
-             std::string url;
-             if (create) {
-               auto db = dossier::testing::PgTestDatabase::Create();
-               EXPECT_TRUE(db) << db.error().message;
-               if (!db) return s;
-               url = (*db)->url();
-               std::ofstream(dir / "pg-url") << url << "\n";
-               s.database = std::shared_ptr<dossier::testing::PgTestDatabase>(
-                   std::move(*db));
-             } else {
-               std::ifstream in(dir / "pg-url");
-               std::getline(in, url);
-             }
-             auto c = postgres::PgCatalog::Open(url);
+             auto c = dossier::testing::OpenPgTestCatalog(dir, create);
              EXPECT_TRUE(c) << c.error().message;
              if (!c) return s;
-             s.access = std::make_unique<postgres::PgAccess>(**c, dir);
-             s.catalog = std::shared_ptr<postgres::PgCatalog>(std::move(*c));
+             s.database = std::move(c->database);
+             s.access = std::make_unique<postgres::PgAccess>(*c->catalog, dir);
+             s.catalog = std::shared_ptr<postgres::PgCatalog>(std::move(c->catalog));
              return s;
            }}};
 }

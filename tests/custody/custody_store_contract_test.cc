@@ -1,5 +1,6 @@
 // The custody store contract: every CustodyStore backend runs this suite
-// (today SQLite; a PostgreSQL store joins the parameter list). It speaks
+// (SQLite, and PostgreSQL on the test cluster: tests/support/
+// pg_test_support.h, each test in its own database). It speaks
 // only through the RecordsStore and CustodyStore interfaces, so it tests
 // promises, not SQL: locations, originals, moves (all or nothing), loans,
 // audits, the destruction hooks, and the errors each call gives.
@@ -12,9 +13,13 @@
 #include <vector>
 
 #include "storage/custody_store.h"
+#include "storage/postgres/catalog.h"
+#include "storage/postgres/custody.h"
+#include "storage/postgres/records.h"
 #include "storage/sqlite/catalog.h"
 #include "storage/sqlite/custody.h"
 #include "tests/storage/test_util.h"
+#include "tests/support/pg_test_support.h"
 #include "tests/support/test_support.h"
 
 namespace dossier::storage::testing {
@@ -37,6 +42,30 @@ struct CustodyBackend {
   std::function<CustodyStores(const std::filesystem::path&, bool create)> make;
 };
 
+// Test names end in the backend's name, not the parameter's bytes.
+void PrintTo(const CustodyBackend& backend, std::ostream* os) { *os << backend.name; }
+
+// PostgreSQL stores with what they live on (the catalog, and the test
+// database for the stores that made it).
+class HeldPgRecords : private dossier::testing::PgTestCatalog, public postgres::PgRecords {
+ public:
+  explicit HeldPgRecords(dossier::testing::PgTestCatalog holding)
+      : dossier::testing::PgTestCatalog(std::move(holding)),
+        postgres::PgRecords(*catalog) {}
+  postgres::PgCatalog& pg_catalog() { return *catalog; }
+};
+
+CustodyStores OpenPg(const std::filesystem::path& dir, bool create) {
+  CustodyStores s;
+  auto holding = dossier::testing::OpenPgTestCatalog(dir, create);
+  EXPECT_TRUE(holding) << holding.error().message;
+  if (!holding) return s;
+  auto records = std::make_unique<HeldPgRecords>(std::move(*holding));
+  s.custody = std::make_unique<postgres::PgCustody>(records->pg_catalog());
+  s.records = std::move(records);
+  return s;
+}
+
 std::vector<CustodyBackend> CustodyBackends() {
   return {{"sqlite", [](const std::filesystem::path& dir, bool create) {
              CustodyStores s;
@@ -47,7 +76,8 @@ std::vector<CustodyBackend> CustodyBackends() {
              s.custody = std::make_unique<Custody>(**c);
              s.records = std::move(*c);
              return s;
-           }}};
+           }},
+          {"postgresql", OpenPg}};
 }
 
 class CustodyStoreContract : public ::testing::TestWithParam<CustodyBackend> {
@@ -342,6 +372,112 @@ TEST_P(CustodyStoreContract, DestructionAsksCustodyForBlockersAndShredding) {
                                       "2026-03-01T09:00:00Z", "")
                 .error().code,
             ErrorCode::kNotFound);
+}
+
+TEST_P(CustodyStoreContract, ElectronicCopiesAreLentAndExportsNeedAnApprovedLoan) {
+  ASSERT_TRUE(records().PutSetting("lending", R"({"export_requires_approval": true})",
+                                   "admin"));
+  auto refused = custody().AuthorizeExport(docs_[0], "asker");
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kConflict);
+  auto loan = custody().RequestLoan(
+      {docs_[0], true, "复印", "法务部", false, "2999-01-31", "asker"});
+  ASSERT_TRUE(loan) << loan.error().message;
+  EXPECT_EQ(loan->kind, "electronic");
+  EXPECT_EQ(loan->document_display_id, docs_[0]);
+  // Not approved yet: still refused.
+  EXPECT_EQ(custody().AuthorizeExport(docs_[0], "asker").error().code,
+            ErrorCode::kConflict);
+  ASSERT_TRUE(custody().ApproveLoan(loan->display_id, "boss", ""));
+  // Another user's approval is not the asker's.
+  EXPECT_EQ(custody().AuthorizeExport(docs_[0], "someone").error().code,
+            ErrorCode::kConflict);
+  auto used = custody().AuthorizeExport(docs_[0], "asker");
+  ASSERT_TRUE(used) << used.error().message;
+  ASSERT_TRUE(used->has_value());
+  EXPECT_EQ((*used)->display_id, loan->display_id);
+  EXPECT_EQ((*used)->status, "exported");
+  EXPECT_TRUE(custody().ListLoans("open")->empty());
+  EXPECT_EQ(custody().ListLoans("exported")->size(), 1u);
+  EXPECT_EQ(custody().ListLoans("lost").error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(custody().GetLendingPolicy()->export_requires_approval, true);
+}
+
+TEST_P(CustodyStoreContract, ACustomerFolderIsOneOriginalOfTheCustomer) {
+  auto folder = custody().RegisterOriginal({customer_, "A-01-1-003", -1, "clerk"});
+  ASSERT_TRUE(folder) << folder.error().message;
+  EXPECT_TRUE(folder->document_display_id.empty());
+  EXPECT_EQ(folder->title, "customer folder");
+  EXPECT_EQ(folder->page_count, 9);  // the pages of its three documents
+  EXPECT_EQ(folder->customer_code, customer_);
+  auto again = custody().RegisterOriginal({customer_, "A-01-1-003", -1, "clerk"});
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, ErrorCode::kConflict);
+  const std::string doc = Register(docs_[0], "A-01-1-003");
+  EXPECT_EQ(custody().RegisterOriginal({docs_[0], "A-01-2-001", -1, "clerk"})
+                .error().code,
+            ErrorCode::kConflict);
+  // The box holds two: a third is refused.
+  EXPECT_EQ(custody().RegisterOriginal({docs_[1], "A-01-1-003", -1, "clerk"})
+                .error().code,
+            ErrorCode::kConflict);
+  auto where = custody().Where(customer_);
+  ASSERT_TRUE(where) << where.error().message;
+  EXPECT_EQ(where->size(), 2u);
+  EXPECT_EQ(custody().Where(docs_[2]).error().code, ErrorCode::kNotFound);
+  // A loan by document id lends its one original.
+  auto loan = custody().RequestLoan(
+      {docs_[0], false, "核对", "法务部", false, "2999-01-31", "asker"});
+  ASSERT_TRUE(loan) << loan.error().message;
+  EXPECT_EQ(loan->barcode, doc);
+  EXPECT_EQ(custody().GetOriginal(doc)->loan_id, "");  // requested, not out
+}
+
+TEST_P(CustodyStoreContract, AnAuditSortsMissingOnLoanUnknownAndDuplicateScans) {
+  const std::string a = Register(docs_[0], "A-01-1-001");
+  const std::string b = Register(docs_[1], "A-01-1-001");
+  const std::string c = Register(docs_[2], "A-01-1-002");
+  auto loan = custody().RequestLoan(
+      {c, false, "核对", "法务部", false, "2999-01-31", "asker"});
+  ASSERT_TRUE(loan);
+  ASSERT_TRUE(custody().ApproveLoan(loan->display_id, "boss", ""));
+  ASSERT_TRUE(custody().CheckoutLoan(loan->display_id, c, "desk"));
+  EXPECT_EQ(custody().GetOriginal(c)->loan_id, loan->display_id);
+  auto audit = custody().StartAudit("A-01-1", "auditor");
+  ASSERT_TRUE(audit) << audit.error().message;
+  EXPECT_EQ(custody().StartAudit("A-01-1", "auditor").error().code,
+            ErrorCode::kConflict);
+  const std::string box1 = custody().GetLocation("A-01-1-001")->barcode;
+  ASSERT_TRUE(custody().AddScans(audit->display_id, {box1, a, a, "OR99999999Z"},
+                                 "stdin"));
+  auto closed = custody().CloseAudit(audit->display_id, "auditor");
+  ASSERT_TRUE(closed) << closed.error().message;
+  EXPECT_EQ(closed->scans, 3);
+  EXPECT_EQ(closed->found, 1);
+  EXPECT_EQ(closed->missing, 1);
+  EXPECT_EQ(closed->on_loan, 1);
+  EXPECT_EQ(closed->unknown, 1);
+  EXPECT_EQ(closed->duplicates, 1);
+  EXPECT_EQ(closed->misplaced, 0);
+  auto report = custody().AuditReport(audit->display_id);
+  ASSERT_TRUE(report) << report.error().message;
+  std::vector<std::string> order;
+  for (const AuditLine& line : *report) order.push_back(line.category + " " + line.barcode);
+  EXPECT_EQ(order, (std::vector<std::string>{"missing " + b, "unknown OR99999999Z",
+                                             "duplicate " + a, "on-loan " + c,
+                                             "found " + a}));
+  EXPECT_EQ((*report)[0].registered_at, "A-01-1-001");
+  EXPECT_EQ((*report)[4].found_at, "A-01-1-001");
+  EXPECT_EQ((*report)[4].scan_count, 2);
+  EXPECT_EQ(custody().AddScans(audit->display_id, {a}, "stdin").error().code,
+            ErrorCode::kConflict);
+  // No suggested moves: applying them moves nothing, and only once.
+  auto applied = custody().ApplyAuditMoves(audit->display_id, "boss");
+  ASSERT_TRUE(applied) << applied.error().message;
+  EXPECT_EQ(applied->moved, 0);
+  EXPECT_EQ(custody().ApplyAuditMoves(audit->display_id, "boss").error().code,
+            ErrorCode::kConflict);
+  EXPECT_FALSE(custody().OpenAuditAt("A-01-1")->has_value());
 }
 
 TEST_P(CustodyStoreContract, AnotherConnectionSeesEveryCommittedChange) {

@@ -7,7 +7,6 @@
 // never hand out the same code.
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <cctype>
 #include <functional>
 #include <memory>
@@ -37,39 +36,20 @@ struct Backend {
 // Test names end in the backend's name, not the parameter's bytes.
 void PrintTo(const Backend& backend, std::ostream* os) { *os << backend.name; }
 
-// What a PostgreSQL store lives on: its catalog (pool) and, for the store
-// that made it, the test database, dropped after the store and catalog.
-struct PgHolding {
-  std::shared_ptr<dossier::testing::PgTestDatabase> database;
-  std::unique_ptr<postgres::PgCatalog> catalog;
-};
-
-class HeldPgRecords : private PgHolding, public postgres::PgRecords {
+// A PostgreSQL store with what it lives on (its catalog, and the test
+// database for the store that made it).
+class HeldPgRecords : private dossier::testing::PgTestCatalog, public postgres::PgRecords {
  public:
-  explicit HeldPgRecords(PgHolding holding)
-      : PgHolding(std::move(holding)), postgres::PgRecords(*catalog) {}
+  explicit HeldPgRecords(dossier::testing::PgTestCatalog holding)
+      : dossier::testing::PgTestCatalog(std::move(holding)),
+        postgres::PgRecords(*catalog) {}
 };
 
-// The database's URL is kept in dir, for the further stores of open.
 std::unique_ptr<RecordsStore> OpenPg(const std::filesystem::path& dir, bool create) {
-  PgHolding holding;
-  std::string url;
-  if (create) {
-    auto db = dossier::testing::PgTestDatabase::Create();
-    EXPECT_TRUE(db) << db.error().message;
-    if (!db) return nullptr;
-    url = (*db)->url();
-    std::ofstream(dir / "pg-url") << url << "\n";
-    holding.database = std::move(*db);
-  } else {
-    std::ifstream in(dir / "pg-url");
-    std::getline(in, url);
-  }
-  auto c = postgres::PgCatalog::Open(url);
-  EXPECT_TRUE(c) << c.error().message;
-  if (!c) return nullptr;
-  holding.catalog = std::move(*c);
-  return std::make_unique<HeldPgRecords>(std::move(holding));
+  auto holding = dossier::testing::OpenPgTestCatalog(dir, create);
+  EXPECT_TRUE(holding) << holding.error().message;
+  if (!holding) return nullptr;
+  return std::make_unique<HeldPgRecords>(std::move(*holding));
 }
 
 std::vector<Backend> Backends() {

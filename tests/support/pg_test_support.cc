@@ -8,6 +8,7 @@
 #include <random>
 
 #include "storage/postgres/catalog.h"
+#include "storage/postgres/database.h"
 
 namespace dossier::testing {
 
@@ -49,6 +50,42 @@ Result<std::unique_ptr<PgTestDatabase>> PgTestDatabase::Create() {
 
 PgTestDatabase::~PgTestDatabase() {
   (void)storage::postgres::DropDatabase(cluster_url_, name_);
+}
+
+Status PgTestDatabase::SetConnectable(bool on) const {
+  using storage::postgres::Tx;
+  auto admin = storage::postgres::Database::Connect(cluster_url_, {});
+  if (!admin) return std::unexpected(admin.error());
+  return (*admin)->Transact("switching connections", [&](Tx& tx) -> Status {
+    tx.Run("ALTER DATABASE " + name_ + " ALLOW_CONNECTIONS " + (on ? "true" : "false"));
+    if (!on) {
+      tx.Run("SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity "
+             "WHERE datname = '" + name_ + "'");
+    }
+    return Ok();
+  });
+}
+
+Result<PgTestCatalog> OpenPgTestCatalog(const std::filesystem::path& dir, bool create) {
+  PgTestCatalog out;
+  std::string url;
+  if (create) {
+    auto db = PgTestDatabase::Create();
+    if (!db) return std::unexpected(db.error());
+    url = (*db)->url();
+    std::ofstream(dir / "pg-url") << url << "\n";
+    out.database = std::move(*db);
+  } else {
+    std::ifstream in(dir / "pg-url");
+    if (!std::getline(in, url) || url.empty()) {
+      return MakeError(ErrorCode::kNotFound, "no PostgreSQL test database in " +
+                                                 (dir / "pg-url").string());
+    }
+  }
+  auto c = storage::postgres::PgCatalog::Open(url);
+  if (!c) return std::unexpected(c.error());
+  out.catalog = std::move(*c);
+  return out;
 }
 
 }  // namespace dossier::testing

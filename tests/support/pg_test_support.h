@@ -5,10 +5,12 @@
 // database on it, so tests run in parallel.
 #pragma once
 
+#include <filesystem>
 #include <memory>
 #include <string>
 
 #include "core/result.h"
+#include "storage/postgres/catalog.h"
 
 namespace dossier::testing {
 
@@ -30,6 +32,9 @@ class PgTestDatabase {
   const std::string& name() const { return name_; }
   // The cluster's URL (its maintenance database).
   const std::string& cluster_url() const { return cluster_url_; }
+  // off: the database refuses new connections and the ones it has are
+  // ended (a lost server, as stores see it); on: it takes them again.
+  Status SetConnectable(bool on) const;
 
  private:
   PgTestDatabase(std::string cluster_url, std::string name, std::string url)
@@ -39,5 +44,15 @@ class PgTestDatabase {
   std::string name_;
   std::string url_;
 };
+
+// A catalog for a contract suite's archive folder `dir`: create makes a
+// new test database and keeps its URL in dir/pg-url; otherwise the URL is
+// read from there (a further station on the same archive). Destroyed
+// catalog first; the database is dropped with the holding that made it.
+struct PgTestCatalog {
+  std::shared_ptr<PgTestDatabase> database;  // only where created
+  std::unique_ptr<storage::postgres::PgCatalog> catalog;
+};
+Result<PgTestCatalog> OpenPgTestCatalog(const std::filesystem::path& dir, bool create);
 
 }  // namespace dossier::testing

@@ -368,18 +368,8 @@ TEST_F(PostgresRecords, StationsTakingNumbersAtOnceWaitInsteadOfRetrying) {
 TEST_F(PostgresRecords, ALostServerIsACatalogErrorAndWritesNothing) {
   auto c = a_->AddCustomer("上海明川贸易有限公司", "company", "clerk");
   ASSERT_TRUE(c) << c.error().message;
-  auto admin = Database::Connect(database_->cluster_url(), PoolOptions{});
-  ASSERT_TRUE(admin) << admin.error().message;
   auto allow = [&](bool on) {
-    auto s = (*admin)->Transact("switching connections", [&](Tx& tx) -> Status {
-      tx.Run("ALTER DATABASE " + database_->name() + " ALLOW_CONNECTIONS " +
-             (on ? "true" : "false"));
-      if (!on) {
-        tx.Run("SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity "
-               "WHERE datname = '" + database_->name() + "'");
-      }
-      return Ok();
-    });
+    auto s = database_->SetConnectable(on);
     ASSERT_TRUE(s) << s.error().message;
   };
   allow(false);
