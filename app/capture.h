@@ -28,7 +28,8 @@ struct CaptureInput {
   bool split = false;           // at cover sheets
   std::string review_customer;  // holding customer; '' = the archive's
   int jobs = 0;                 // OCR workers; 0 = one per core
-  std::string languages = "chi_sim+eng";
+  // Tesseract languages; "auto": chosen per page (ocr/language_choice.h).
+  std::string languages = "auto";
   bool no_ocr = false;
   bool drop_blank = false;
   // Crop pages scanned with the lid open or on a dark background to the

@@ -28,6 +28,7 @@
 #include "core/result.h"
 #include "core/types.h"
 #include "ocr/engine.h"
+#include "ocr/language_choice.h"
 #include "pipeline/stage_times.h"
 #include "storage/archive.h"
 
@@ -41,7 +42,10 @@ struct IngestOptions {
   bool one_document = false;   // merge all files, in order, into one document
   int jobs = 0;                // OCR workers; 0 = one per core
   std::string actor;           // who runs the ingest
-  ocr::TesseractOptions ocr;
+  // Tesseract's languages and models. languages "auto" (the default):
+  // chosen per page (ocr/language_choice.h); any other value, e.g.
+  // "chi_sim+eng", reads every page with it.
+  ocr::TesseractOptions ocr{.languages = dossier::ocr::kAutoLanguages};
   bool null_ocr = false;       // tests: skip OCR (NullEngine)
   // Leave blank pages (duplex backs) out of the document. Each dropped page
   // is named in a "dropped-blank" warning kept with the document; a
@@ -91,6 +95,8 @@ struct PageEvent {
   bool blank = false;
   int words = 0;
   float confidence = 0.f;
+  // What the page was read with, and why ("chi_sim", "OSD script Han ...").
+  ocr::LanguageChoice languages;
   double seconds = 0.0;
   std::vector<Warning> warnings;
 };

@@ -1,0 +1,81 @@
+#include "ocr/language_choice.h"
+
+#include <fmt/format.h>
+
+#include "core/text.h"
+
+namespace dossier::ocr {
+
+namespace {
+
+bool IsHan(char32_t cp) {
+  return (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) ||
+         (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x3134F);
+}
+
+bool IsLatinLetter(char32_t cp) {
+  return (cp >= U'a' && cp <= U'z') || (cp >= U'A' && cp <= U'Z');
+}
+
+}  // namespace
+
+LanguagePolicy LanguagePolicy::FromOption(const std::string& languages) {
+  LanguagePolicy policy;
+  if (!languages.empty() && languages != kAutoLanguages) policy.fixed = languages;
+  return policy;
+}
+
+double ScriptCounts::HanShare() const {
+  const std::size_t letters = han + latin;
+  return letters == 0 ? 0.0 : static_cast<double>(han) / static_cast<double>(letters);
+}
+
+ScriptCounts CountScripts(const OcrPage& page) {
+  ScriptCounts counts;
+  for (const auto& word : page.words) {
+    for (char32_t cp : DecodeUtf8(word.text)) {
+      if (IsHan(cp)) ++counts.han;
+      else if (IsLatinLetter(cp)) ++counts.latin;
+    }
+  }
+  return counts;
+}
+
+LanguageChoice FirstChoice(const LanguagePolicy& policy,
+                           const std::optional<Orientation>& osd) {
+  if (!policy.fixed.empty()) return {policy.fixed, "set by --lang"};
+  if (!osd || osd->script.empty()) {
+    return {policy.mixed, "OSD named no script"};
+  }
+  const std::string why =
+      fmt::format("OSD script {} (confidence {:.1f})", osd->script, osd->script_confidence);
+  // OSD calls some Chinese pages Japanese (Han with kana), and noisy
+  // English ones Cyrillic or Greek: a script without a model here means
+  // OSD could not tell.
+  if (osd->script == "Han" || osd->script == "Japanese") return {policy.han, why};
+  if (osd->script == "Latin") return {policy.latin, why};
+  return {policy.mixed, why};
+}
+
+std::optional<LanguageChoice> SecondChoice(const LanguagePolicy& policy,
+                                           const LanguageChoice& first,
+                                           const OcrPage& reading) {
+  if (!policy.fixed.empty()) return std::nullopt;
+  const ScriptCounts counts = CountScripts(reading);
+  if (counts.han + counts.latin < kMinLettersForShare) return std::nullopt;
+  const double share = counts.HanShare();
+  const std::string& set = first.languages;
+  std::string again;
+  if (set == policy.han && share < kHanKeptFrom) {
+    again = share < kLatinPageBelow ? policy.latin : policy.mixed;
+  } else if (set == policy.latin && share >= kLatinKeptBelow) {
+    again = share >= kHanPageFrom ? policy.han : policy.mixed;
+  } else if (set == policy.mixed && share >= kHanPageFrom) {
+    again = policy.han;
+  }
+  if (again.empty() || again == set) return std::nullopt;
+  return LanguageChoice{
+      again, fmt::format("{}; read {:.0f}% Han with {}", first.reason, share * 100.0, set)};
+}
+
+}  // namespace dossier::ocr
