@@ -36,8 +36,7 @@ void AddCaptureIngestOptions(CLI::App* cmd, CaptureIngestArgs* args,
   cmd->add_option("--lang", args->languages,
                   "Tesseract languages for every page, e.g. chi_sim+eng; auto "
                   "(the default) chooses per page: chi_sim for a page in Han "
-                  "script, eng+chi_sim for Latin, chi_sim+eng for mixed or unknown "
-                  "ones (docs/ocr-models.md)");
+                  "script, chi_sim+eng for others (docs/ocr-models.md)");
   cmd->add_flag("--no-ocr", args->no_ocr,
                 "Archive page images without OCR (no text layer)");
   cmd->add_flag("--drop-blank", args->drop_blank,

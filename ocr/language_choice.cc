@@ -49,31 +49,23 @@ LanguageChoice FirstChoice(const LanguagePolicy& policy,
   }
   const std::string why =
       fmt::format("OSD script {} (confidence {:.1f})", osd->script, osd->script_confidence);
-  // OSD calls some Chinese pages Japanese (Han with kana), and noisy
-  // English ones Cyrillic or Greek: a script without a model here means
-  // OSD could not tell.
-  if (osd->script == "Han" || osd->script == "Japanese") return {policy.han, why};
-  if (osd->script == "Latin") return {policy.latin, why};
-  return {policy.mixed, why};
+  // OSD calls some Chinese pages Japanese (Han with kana).
+  const bool han = osd->script == "Han" || osd->script == "Japanese";
+  return {han ? policy.han : policy.mixed, why};
 }
 
 std::optional<LanguageChoice> SecondChoice(const LanguagePolicy& policy,
                                            const LanguageChoice& first,
                                            const OcrPage& reading) {
-  if (!policy.fixed.empty()) return std::nullopt;
+  if (!policy.fixed.empty() || policy.han == policy.mixed) return std::nullopt;
   const ScriptCounts counts = CountScripts(reading);
   if (counts.han + counts.latin < kMinLettersForShare) return std::nullopt;
   const double share = counts.HanShare();
   const std::string& set = first.languages;
   std::string again;
-  if (set == policy.han && share < kHanKeptFrom) {
-    again = share < kLatinPageBelow ? policy.latin : policy.mixed;
-  } else if (set == policy.latin && share >= kLatinKeptBelow) {
-    again = share >= kHanPageFrom ? policy.han : policy.mixed;
-  } else if (set == policy.mixed && share >= kHanPageFrom) {
-    again = policy.han;
-  }
-  if (again.empty() || again == set) return std::nullopt;
+  if (set == policy.han && share < kHanKeptFrom) again = policy.mixed;
+  if (set == policy.mixed && share >= kHanPageFrom) again = policy.han;
+  if (again.empty()) return std::nullopt;
   return LanguageChoice{
       again, fmt::format("{}; read {:.0f}% Han with {}", first.reason, share * 100.0, set)};
 }

@@ -3,36 +3,32 @@
 // No one set reads every page best (docs/ocr-models.md): a Han model alone
 // reads Chinese pages better than with eng beside it (zh-synth CER 0.103
 // with chi_sim, 0.138 with chi_sim+eng: eng wins characters on Chinese
-// lines); English pages need eng (funsd word F1 0.704 with chi_sim+eng,
-// 0.657 without), and read a little better with eng first (tesseract-test
-// F1 0.974 with eng+chi_sim, 0.956 with chi_sim+eng). So each page is read
-// with
+// lines), and English pages need eng (funsd word F1 0.704 with chi_sim+eng,
+// 0.657 without). So each page is read with
 //
 //   han    (chi_sim)      a page in Han script,
-//   latin  (eng+chi_sim)  a page in Latin script (Chinese words on it are
-//                         still read, by the second model),
-//   mixed  (chi_sim+eng)  a page of both, or of an unknown script,
+//   mixed  (chi_sim+eng)  a page in Latin script, of both, or unknown,
 //
 // decided from the evidence the pipeline has, cheapest first:
 //
 //   1. the script Tesseract's orientation detection (OSD) names; it is run
 //      for orientation anyway: "Han" (or "Japanese", which OSD calls some
-//      Chinese pages) -> han, "Latin" -> latin, any other script or no
-//      answer -> mixed. On the development corpus OSD names every Chinese
-//      page Han and no English one; noisy English scans come out Latin,
-//      Cyrillic or Greek, and the last two mean OSD could not tell.
+//      Chinese pages) -> han, any other script or no answer -> mixed. On
+//      the development corpus OSD names every Chinese page Han and no
+//      English one.
 //   2. the first reading itself: the share of Han characters among its
 //      letters (Han ideographs and Latin letters; digits and punctuation
-//      belong to both scripts). A reading that contradicts its set is
-//      followed by one more reading, with the set the share points to,
-//      which is kept:
+//      belong to both scripts). A page read with han whose share is below
+//      kHanKeptFrom is read again with mixed (a bilingual page OSD called
+//      Han); a page read with mixed whose share is kHanPageFrom or more is
+//      read again with han (a Chinese page OSD did not call Han, e.g. one
+//      with Latin codes and numbers in its head). The second reading is
+//      kept; there is never a third. A reading with fewer than
+//      kMinLettersForShare letters is kept.
 //
-//        read with  kept when share       else read again with
-//        han        >= kHanKeptFrom       latin below kLatinPageBelow, else mixed
-//        latin      <  kLatinKeptBelow    han from kHanPageFrom, else mixed
-//        mixed      <  kHanPageFrom       han
-//
-//      A reading with fewer than kMinLettersForShare letters is kept.
+// An eng-first set for Latin pages (eng+chi_sim) was measured too: it
+// reads tesseract-test better (F1 0.974 against 0.956) but one funsd form
+// worse (group F1 0.703 against 0.704), so Latin pages keep chi_sim+eng.
 //
 // A fixed set (the user's --lang) turns the choice off: every page is read
 // with it.
@@ -52,14 +48,11 @@ inline constexpr const char* kAutoLanguages = "auto";
 
 inline constexpr double kHanPageFrom = 0.85;
 inline constexpr double kHanKeptFrom = 0.6;
-inline constexpr double kLatinKeptBelow = 0.3;
-inline constexpr double kLatinPageBelow = 0.15;
 inline constexpr std::size_t kMinLettersForShare = 20;
 
 struct LanguagePolicy {
   std::string fixed;                  // non-empty: every page with these
   std::string han = "chi_sim";
-  std::string latin = "eng+chi_sim";
   std::string mixed = "chi_sim+eng";
 
   // "auto" or empty: choose per page; else fixed to `languages`.
