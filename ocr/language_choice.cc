@@ -33,9 +33,14 @@ double ScriptCounts::HanShare() const {
 ScriptCounts CountScripts(const OcrPage& page) {
   ScriptCounts counts;
   for (const auto& word : page.words) {
+    const bool column =
+        word.line >= 0 && static_cast<size_t>(word.line) < page.lines.size() &&
+        page.lines[word.line].box.height >= kColumnAspect * page.lines[word.line].box.width;
     for (char32_t cp : DecodeUtf8(word.text)) {
+      const bool letter = IsHan(cp) || IsLatinLetter(cp);
       if (IsHan(cp)) ++counts.han;
       else if (IsLatinLetter(cp)) ++counts.latin;
+      if (letter && column) ++counts.in_columns;
     }
   }
   return counts;
@@ -63,6 +68,13 @@ std::optional<LanguageChoice> SecondChoice(const LanguagePolicy& policy,
   const double share = counts.HanShare();
   const std::string& set = first.languages;
   std::string again;
+  const double in_columns = static_cast<double>(counts.in_columns) /
+                            static_cast<double>(counts.han + counts.latin);
+  if (set != policy.vertical && in_columns >= kVerticalFrom && share >= kHanKeptFrom) {
+    return LanguageChoice{
+        policy.vertical, fmt::format("{}; {:.0f}% of the letters read with {} in columns",
+                                     first.reason, in_columns * 100.0, set)};
+  }
   if (set == policy.han && share < kHanKeptFrom) again = policy.mixed;
   if (set == policy.mixed && share >= kHanPageFrom) again = policy.han;
   if (again.empty()) return std::nullopt;

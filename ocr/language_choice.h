@@ -26,6 +26,13 @@
 //      kept; there is never a third. A reading with fewer than
 //      kMinLettersForShare letters is kept.
 //
+// Vertical text (竖排): Tesseract's layout analysis finds the columns of a
+// page set top to bottom, but a horizontal model reads them as nonsense.
+// A reading most of whose letters (kVerticalFrom) are Han and lie in lines
+// at least kColumnAspect times as tall as wide is of such a page: it is read
+// again with the vertical model (chi_sim_vert, which reads each column as a
+// line, columns right to left). This rule comes first.
+//
 // An eng-first set for Latin pages (eng+chi_sim) was measured too: it
 // reads tesseract-test better (F1 0.974 against 0.956) but one funsd form
 // worse (group F1 0.703 against 0.704), so Latin pages keep chi_sim+eng.
@@ -49,11 +56,14 @@ inline constexpr const char* kAutoLanguages = "auto";
 inline constexpr double kHanPageFrom = 0.85;
 inline constexpr double kHanKeptFrom = 0.6;
 inline constexpr std::size_t kMinLettersForShare = 20;
+inline constexpr double kVerticalFrom = 0.5;
+inline constexpr int kColumnAspect = 3;
 
 struct LanguagePolicy {
   std::string fixed;                  // non-empty: every page with these
   std::string han = "chi_sim";
   std::string mixed = "chi_sim+eng";
+  std::string vertical = "chi_sim_vert";
 
   // "auto" or empty: choose per page; else fixed to `languages`.
   static LanguagePolicy FromOption(const std::string& languages);
@@ -72,6 +82,7 @@ struct LanguageChoice {
 struct ScriptCounts {
   std::size_t han = 0;    // Han ideographs
   std::size_t latin = 0;  // ASCII letters (engine text is NFKC: full-width ones are ASCII)
+  std::size_t in_columns = 0;  // letters in lines kColumnAspect times as tall as wide
   // han / (han + latin); 0 without letters.
   double HanShare() const;
 };

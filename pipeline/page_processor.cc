@@ -174,9 +174,16 @@ Result<PageResult> ProcessPageUnguarded(ocr::Engine& engine,
     if (auto second = ocr::SecondChoice(languages, result.languages, best.ocr)) {
       StageTimer timer(times, Stage::kOcr);
       auto again = engine.Recognize(View(best.page.gray, best.page.dpi), second->languages);
-      if (!again) return MakeError(again.error().code, name + ": " + again.error().message);
-      best.ocr = std::move(*again);
-      result.languages = std::move(*second);
+      if (again) {
+        best.ocr = std::move(*again);
+        result.languages = std::move(*second);
+      } else {
+        best.page.warnings.push_back(
+            {"languages-unavailable",
+             fmt::format("{}: not read again with {} ({}); kept the reading with {}", name,
+                         second->languages, again.error().message,
+                         result.languages.languages)});
+      }
     }
     if (candidates.size() > 1) {
       const std::string why = osd ? fmt::format("confidence {:.1f}", osd->confidence)

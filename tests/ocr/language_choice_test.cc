@@ -90,6 +90,38 @@ TEST(LanguageChoice, AReadingThatContradictsItsSetIsReadAgainOnce) {
   EXPECT_EQ(again->languages, "chi_sim");
 }
 
+// A reading of `han` Han characters in lines of the given size.
+OcrPage ReadingInLines(int han, int line_width, int line_height) {
+  OcrPage page;
+  for (int i = 0; i < 4; ++i) {
+    page.lines.push_back({.box = {i * 100, 0, line_width, line_height}});
+    std::string text;
+    for (int j = 0; j < han / 4; ++j) text += "档";
+    page.words.push_back({.text = text, .line = i});
+  }
+  return page;
+}
+
+TEST(LanguageChoice, HanTextInColumnsIsReadWithTheVerticalModel) {
+  const auto han = FirstChoice(kAuto, Osd("Han"));
+  auto again = SecondChoice(kAuto, han, ReadingInLines(80, 50, 1000));
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(again->languages, "chi_sim_vert");
+  EXPECT_NE(again->reason.find("in columns"), std::string::npos) << again->reason;
+  // Also when OSD did not call it Han.
+  again = SecondChoice(kAuto, FirstChoice(kAuto, Osd("Latin")), ReadingInLines(80, 50, 1000));
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(again->languages, "chi_sim_vert");
+  // Rows, or a reading with the vertical model already, stay.
+  EXPECT_FALSE(SecondChoice(kAuto, han, ReadingInLines(80, 1000, 50)).has_value());
+  EXPECT_FALSE(SecondChoice(kAuto, {"chi_sim_vert", "x"}, ReadingInLines(80, 50, 1000))
+                   .has_value());
+  // Latin letters in tall boxes (a page read sideways) are not vertical Chinese.
+  OcrPage sideways = ReadingInLines(0, 50, 1000);
+  for (auto& w : sideways.words) w.text = "abcdefghij";
+  EXPECT_FALSE(SecondChoice(kAuto, FirstChoice(kAuto, std::nullopt), sideways).has_value());
+}
+
 TEST(LanguageChoice, AFewLettersSayNothing) {
   const auto han = FirstChoice(kAuto, Osd("Han"));
   EXPECT_FALSE(SecondChoice(kAuto, han, Reading(0, kMinLettersForShare - 1)).has_value());

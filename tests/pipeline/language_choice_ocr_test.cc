@@ -3,7 +3,8 @@
 // Tesseract through the page pipeline, CER from the shared scorer.
 // Chinese, English and bilingual pages in several fonts, sizes, noise,
 // skews and orientations (samples/page_renderer.h, samples/scan_effects.h).
-// Chinese pages must get the Han model alone.
+// Chinese pages must get the Han model alone, pages set in vertical
+// columns the vertical model.
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -69,7 +70,7 @@ const std::vector<std::string> kEnglishHead = {
     "Contractor: Beijing Hengyuan Records Ltd., 27 Zhongguancun South Street",
 };
 
-enum class Kind { kChinese, kEnglish, kMixed };
+enum class Kind { kChinese, kEnglish, kMixed, kVertical };
 
 struct Variant {
   Kind kind;
@@ -84,7 +85,10 @@ struct Variant {
 };
 
 const char* KindName(Kind k) {
-  return k == Kind::kChinese ? "Chinese" : k == Kind::kEnglish ? "English" : "mixed";
+  return k == Kind::kChinese   ? "Chinese"
+         : k == Kind::kEnglish ? "English"
+         : k == Kind::kMixed   ? "mixed"
+                               : "vertical";
 }
 
 struct GeneratedPage {
@@ -98,6 +102,12 @@ GeneratedPage Generate(const Variant& v) {
   spec.name = "language-choice";
   spec.line_spacing = 1.8;
   const bool zh = v.kind != Kind::kEnglish;
+  if (v.kind == Kind::kVertical) {
+    // Columns of Chinese clauses, right to left (竖排).
+    std::string text;
+    for (int i = 0; i < 3; ++i) text += kChinese[static_cast<size_t>(v.seed + i) % kChinese.size()];
+    spec.blocks.push_back(samples::VerticalText{text, v.font_px, 22 * v.font_px});
+  } else {
   spec.blocks.push_back(samples::Line{
       v.kind == Kind::kEnglish ? "Records Service Agreement"
       : v.kind == Kind::kChinese ? "档案整理服务合同" : "档案整理服务合同 Records Service Agreement",
@@ -113,6 +123,7 @@ GeneratedPage Generate(const Variant& v) {
     if (v.kind != Kind::kChinese) {
       spec.blocks.push_back(samples::Paragraph{kEnglish[at], v.font_px});
     }
+  }
   }
   cv::RNG rng(static_cast<uint64_t>(v.seed));
   samples::PageRenderer renderer(v.font);
@@ -179,10 +190,12 @@ TEST(LanguageChoiceOcr, ChinesePagesGetTheHanModelAndNoPageReadsWorse) {
       {Kind::kMixed, kCjkFont, 44, 0, 8, 0.8, 4.0, 300},
       {Kind::kMixed, kCjkFont, 36, 180, 9, 1.3, 8.0, 200, 45},
       {Kind::kMixed, kCjkFont, 50, 90, 10, 1.5, 9.0, 300, 50},
+      {Kind::kVertical, kCjkFont, 48, 0, 11, 0.8, 4.0, 300},
+      {Kind::kVertical, kCjkFont, 40, 180, 12, 1.2, 7.0, 200, 45},
   };
 
   testing::TempDir tmp;
-  double sum_chosen[3] = {0, 0, 0}, sum_today[3] = {0, 0, 0};
+  double sum_chosen[4] = {0, 0, 0, 0}, sum_today[4] = {0, 0, 0, 0};
   for (const Variant& v : variants) {
     const GeneratedPage page = Generate(v);
     const auto mine = Read(**engine, page, chosen);
@@ -198,6 +211,11 @@ TEST(LanguageChoiceOcr, ChinesePagesGetTheHanModelAndNoPageReadsWorse) {
     EXPECT_EQ(mine.ocr.languages, mine.languages.languages);
     if (v.kind == Kind::kChinese) {
       EXPECT_EQ(mine.languages.languages, "chi_sim") << mine.languages.reason;
+    } else if (v.kind == Kind::kVertical) {
+      // Read with the vertical model, columns right to left: a reading in
+      // another order would miss most of the text.
+      EXPECT_EQ(mine.languages.languages, "chi_sim_vert") << mine.languages.reason;
+      EXPECT_LT(cer, 0.15);
     } else {
       EXPECT_NE(mine.languages.languages.find("eng"), std::string::npos)
           << KindName(v.kind) << ": " << mine.languages.reason;
@@ -205,7 +223,7 @@ TEST(LanguageChoiceOcr, ChinesePagesGetTheHanModelAndNoPageReadsWorse) {
     EXPECT_LE(cer, cer_today + kPageTolerance)
         << KindName(v.kind) << " " << v.font_px << " px, seed " << v.seed;
   }
-  for (int k = 0; k < 3; ++k) {
+  for (int k = 0; k < 4; ++k) {
     EXPECT_LE(sum_chosen[k], sum_today[k] + 1e-9) << KindName(static_cast<Kind>(k));
   }
 }
