@@ -72,8 +72,10 @@ std::optional<LanguageChoice> SecondChoice(const LanguagePolicy& policy,
                             static_cast<double>(counts.han + counts.latin);
   if (set != policy.vertical && in_columns >= kVerticalFrom && share >= kHanKeptFrom) {
     return LanguageChoice{
-        policy.vertical, fmt::format("{}; {:.0f}% of the letters read with {} in columns",
-                                     first.reason, in_columns * 100.0, set)};
+        policy.vertical,
+        fmt::format("{}; {:.0f}% of the letters read with {} in columns", first.reason,
+                    in_columns * 100.0, set),
+        true};
   }
   if (set == policy.han && share < kHanKeptFrom) again = policy.mixed;
   if (set == policy.mixed && share >= kHanPageFrom) again = policy.han;

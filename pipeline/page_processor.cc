@@ -174,10 +174,10 @@ Result<PageResult> ProcessPageUnguarded(ocr::Engine& engine,
     if (auto second = ocr::SecondChoice(languages, result.languages, best.ocr)) {
       StageTimer timer(times, Stage::kOcr);
       auto again = engine.Recognize(View(best.page.gray, best.page.dpi), second->languages);
-      if (again) {
+      if (again && (!second->if_better || ReadScore(*again) > ReadScore(best.ocr))) {
         best.ocr = std::move(*again);
         result.languages = std::move(*second);
-      } else {
+      } else if (!again) {
         best.page.warnings.push_back(
             {"languages-unavailable",
              fmt::format("{}: not read again with {} ({}); kept the reading with {}", name,

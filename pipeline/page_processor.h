@@ -60,7 +60,8 @@ Result<T> GuardPage(const std::string& what, Fn&& fn) noexcept {
 // all recognised and the one that reads best is kept. The languages each
 // reading uses are chosen by `languages` (ocr/language_choice.h): from the
 // script OSD names, then, if the kept reading's letters say otherwise, the
-// page is read once more with the other set (or the vertical model); when
+// page is read once more with the other set (or with the vertical model,
+// kept only if it reads better); when
 // that set cannot be loaded the first reading is kept, with a
 // "languages-unavailable" warning. The raw page is
 // taken by value and its image let go as soon as cleanup has its own

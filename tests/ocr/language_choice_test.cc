@@ -79,6 +79,7 @@ TEST(LanguageChoice, AReadingThatContradictsItsSetIsReadAgainOnce) {
   auto again = SecondChoice(kAuto, han, Reading(40, 60));
   ASSERT_TRUE(again.has_value());
   EXPECT_EQ(again->languages, "chi_sim+eng");
+  EXPECT_FALSE(again->if_better);
   EXPECT_NE(again->reason.find("40% Han"), std::string::npos) << again->reason;
   // A Chinese page OSD did not call Han.
   const auto latin = FirstChoice(kAuto, Osd("Latin"));
@@ -107,6 +108,7 @@ TEST(LanguageChoice, HanTextInColumnsIsReadWithTheVerticalModel) {
   auto again = SecondChoice(kAuto, han, ReadingInLines(80, 50, 1000));
   ASSERT_TRUE(again.has_value());
   EXPECT_EQ(again->languages, "chi_sim_vert");
+  EXPECT_TRUE(again->if_better);
   EXPECT_NE(again->reason.find("in columns"), std::string::npos) << again->reason;
   // Also when OSD did not call it Han.
   again = SecondChoice(kAuto, FirstChoice(kAuto, Osd("Latin")), ReadingInLines(80, 50, 1000));
