@@ -29,7 +29,8 @@ struct CaptureInput {
   std::string review_customer;  // holding customer; '' = the archive's
   int jobs = 0;                 // OCR workers; 0 = one per core
   bool background = true;       // OCR at background CPU priority
-  std::string languages = "chi_sim+eng";
+  // Tesseract languages; "auto": chosen per page (ocr/language_choice.h).
+  std::string languages = "auto";
   bool no_ocr = false;
   bool drop_blank = false;
   // Crop pages scanned with the lid open or on a dark background to the

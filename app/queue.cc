@@ -75,7 +75,7 @@ CaptureInput CaptureFromJson(const json& j) {
   c.title = j.value("title", "");
   c.split = j.value("split", false);
   c.review_customer = j.value("review_customer", "");
-  c.languages = j.value("languages", "chi_sim+eng");
+  c.languages = j.value("languages", "auto");
   c.no_ocr = j.value("no_ocr", false);
   c.drop_blank = j.value("drop_blank", false);
   c.crop_to_paper = j.value("crop_to_paper", false);

@@ -38,7 +38,9 @@ void AddCaptureIngestOptions(CLI::App* cmd, CaptureIngestArgs* args,
                 "Run OCR at normal CPU priority (default: background, giving "
                 "way to the server and other interactive work)");
   cmd->add_option("--lang", args->languages,
-                  "Tesseract languages (default: chi_sim+eng)");
+                  "Tesseract languages for every page, e.g. chi_sim+eng; auto "
+                  "(the default) chooses per page: chi_sim for a page in Han "
+                  "script, chi_sim+eng for others (docs/ocr-models.md)");
   cmd->add_flag("--no-ocr", args->no_ocr,
                 "Archive page images without OCR (no text layer)");
   cmd->add_flag("--drop-blank", args->drop_blank,
@@ -57,9 +59,10 @@ pipeline::IngestCallbacks PrintingCallbacks() {
   callbacks.on_page = [](const pipeline::PageEvent& e) {
     Print(
         "  page  {} #{}: {}rotated {}°, skew {:+.2f}°, {} words, "
-        "confidence {:.0f}, {:.2f} s\n",
+        "confidence {:.0f}, {} ({}), {:.2f} s\n",
         e.source_file, e.source_index + 1, e.blank ? "blank, " : "", e.rotation,
-        e.skew, e.words, e.confidence, e.seconds);
+        e.skew, e.words, e.confidence, e.languages.languages, e.languages.reason,
+        e.seconds);
     std::fflush(stdout);
   };
   callbacks.on_document = [](const pipeline::DocumentOutcome& d) {

@@ -26,7 +26,8 @@ struct GrayImageView {
 struct Orientation {
   int degrees_clockwise = 0;  // rotate the page this much to make it upright
   float confidence = 0.f;     // engine's own scale; higher is surer
-  std::string script;         // e.g. "Han", "Latin"
+  std::string script;         // e.g. "Han", "Latin"; empty if none named
+  float script_confidence = 0.f;  // engine's own scale; higher is surer
 };
 
 class Engine {
@@ -34,10 +35,17 @@ class Engine {
   virtual ~Engine() = default;
   // e.g. "Tesseract 5.3.0"
   virtual std::string Name() const = 0;
+  // The languages the engine was created with, e.g. "chi_sim+eng".
   virtual std::string Languages() const = 0;
-  // Recognises the page. Text is NFKC-normalised, without spaces between CJK
-  // characters. The result's width/height/dpi are those of the input.
-  virtual Result<OcrPage> Recognize(const GrayImageView& image) = 0;
+  // Recognises the page with `languages` (Tesseract's '+'-joined names, e.g.
+  // "chi_sim"; empty: Languages()). Another set than Languages() is loaded
+  // on first use and kept; a kOcr error names a set that cannot be loaded.
+  // Text is NFKC-normalised, without spaces between CJK characters. The
+  // result's width/height/dpi are those of the input, its languages the
+  // set it was read with.
+  virtual Result<OcrPage> Recognize(const GrayImageView& image,
+                                    const std::string& languages) = 0;
+  Result<OcrPage> Recognize(const GrayImageView& image) { return Recognize(image, {}); }
   // kOcr error when the orientation cannot be determined (too little text).
   virtual Result<Orientation> DetectOrientation(const GrayImageView& image) = 0;
 };

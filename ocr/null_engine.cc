@@ -8,8 +8,10 @@ class NullEngine final : public Engine {
  public:
   std::string Name() const override { return "null"; }
   std::string Languages() const override { return ""; }
-  Result<OcrPage> Recognize(const GrayImageView& image) override {
+  using Engine::Recognize;
+  Result<OcrPage> Recognize(const GrayImageView& image, const std::string& languages) override {
     OcrPage page;
+    page.languages = languages;
     page.width = image.width;
     page.height = image.height;
     page.dpi = image.dpi;

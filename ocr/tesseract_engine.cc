@@ -1,8 +1,11 @@
 // Tesseract engine.
 //
 // Design notes:
-// - One TessBaseAPI for recognition and a second one initialised with "osd"
-//   for orientation; both belong to this engine and so to one worker thread.
+// - One TessBaseAPI per language set recognised with (the engine's own, and
+//   each other set asked for, initialised on first use: a Han page read
+//   with chi_sim alone, ocr/language_choice.h) and one initialised with
+//   "osd" for orientation; all belong to this engine and so to one worker
+//   thread.
 // - Tesseract parallelises internally with OpenMP, and its LSTM asks for a
 //   fixed team of four. On a pool of workers that oversubscribes the cores
 //   and is several times slower, so every call into Tesseract runs inside
@@ -19,6 +22,7 @@
 
 #include <cstdlib>
 #include <exception>
+#include <map>
 #include <memory>
 #include <optional>
 #include <utility>
@@ -114,40 +118,80 @@ std::vector<float> SymbolConfidences(const tesseract::ResultIterator& word,
   return out;
 }
 
+// A TessBaseAPI initialised for `languages`, quiet and keeping inter-word
+// spaces out of Chinese text where it can. kOcr error naming the languages
+// and the folder when a traineddata file is missing.
+Result<ApiPtr> InitApi(const std::string& tessdata_dir, const std::string& languages) {
+  ApiPtr api(new tesseract::TessBaseAPI());
+  // Tesseract writes its diagnostics ("Detected 142 diacritics", "Estimating
+  // resolution as 106") to stderr unless debug_file names a file; they are
+  // not for the station's user, and every failure the engine reports is
+  // translated into an Error here. debug_file is process-wide, so the OSD
+  // instance is quiet too; set before Init so its messages go as well.
+  api->SetVariable("debug_file", "/dev/null");
+  const char* datapath = tessdata_dir.empty() ? nullptr : tessdata_dir.c_str();
+  if (api->Init(datapath, languages.c_str(), tesseract::OEM_LSTM_ONLY) == -1) {
+    return MakeError(
+        ErrorCode::kOcr,
+        fmt::format("Tesseract cannot load the languages '{}' from {} (install "
+                    "tesseract-ocr-eng and tesseract-ocr-chi-sim)",
+                    languages, datapath ? datapath : "its default tessdata folder"));
+  }
+  api->SetVariable("preserve_interword_spaces", "1");
+  return api;
+}
+
 class TesseractEngine final : public Engine {
  public:
-  TesseractEngine(ApiPtr api, std::string languages)
-      : api_(std::move(api)), languages_(std::move(languages)) {}
+  TesseractEngine(ApiPtr api, std::string languages, std::string tessdata_dir)
+      : languages_(std::move(languages)), tessdata_dir_(std::move(tessdata_dir)) {
+    apis_.emplace(languages_, std::move(api));
+  }
 
   std::string Name() const override {
     return std::string("Tesseract ") + tesseract::TessBaseAPI::Version();
   }
   std::string Languages() const override { return languages_; }
 
-  Result<OcrPage> Recognize(const GrayImageView& image) override {
-    return WithOneOpenMpThread([&] { return RecognizeHere(image); });
+  using Engine::Recognize;
+  Result<OcrPage> Recognize(const GrayImageView& image,
+                            const std::string& languages) override {
+    const std::string& set = languages.empty() ? languages_ : languages;
+    auto api = Api(set);
+    if (!api) return std::unexpected(api.error());
+    return WithOneOpenMpThread([&] { return RecognizeHere(**api, set, image); });
   }
 
   Result<Orientation> DetectOrientation(const GrayImageView& image) override {
     return WithOneOpenMpThread([&] { return DetectOrientationHere(image); });
   }
 
-  void set_tessdata_dir(std::string dir) { tessdata_dir_ = std::move(dir); }
-
  private:
-  Result<OcrPage> RecognizeHere(const GrayImageView& image) {
-    api_->SetPageSegMode(tesseract::PSM_AUTO);
+  // The API for `languages`, initialised on first use.
+  Result<tesseract::TessBaseAPI*> Api(const std::string& languages) {
+    auto it = apis_.find(languages);
+    if (it == apis_.end()) {
+      auto api = InitApi(tessdata_dir_, languages);
+      if (!api) return std::unexpected(api.error());
+      it = apis_.emplace(languages, std::move(*api)).first;
+    }
+    return it->second.get();
+  }
+
+  Result<OcrPage> RecognizeHere(tesseract::TessBaseAPI& api, const std::string& languages,
+                                const GrayImageView& image) {
+    api.SetPageSegMode(tesseract::PSM_AUTO);
     PixPtr pix = ToPix(image);
-    api_->SetImage(pix.get());
-    if (api_->Recognize(nullptr) != 0) {
+    api.SetImage(pix.get());
+    if (api.Recognize(nullptr) != 0) {
       return MakeError(ErrorCode::kOcr, "Tesseract recognition failed");
     }
     OcrPage page;
     page.width = image.width;
     page.height = image.height;
     page.dpi = image.dpi;
-    page.languages = languages_;
-    std::unique_ptr<tesseract::ResultIterator> it(api_->GetIterator());
+    page.languages = languages;
+    std::unique_ptr<tesseract::ResultIterator> it(api.GetIterator());
     double confidence_sum = 0;
     int block = -1;
     bool block_starts = true;  // a block began at a word skipped as empty
@@ -206,7 +250,7 @@ class TesseractEngine final : public Engine {
     page.mean_confidence =
         page.words.empty() ? 0.f
                            : static_cast<float>(confidence_sum / page.words.size());
-    api_->Clear();
+    api.Clear();
     return page;
   }
 
@@ -238,42 +282,24 @@ class TesseractEngine final : public Engine {
     o.degrees_clockwise = ((360 - orient_deg) % 360 + 360) % 360;
     o.confidence = orient_conf;
     if (script != nullptr) o.script = script;
+    o.script_confidence = script_conf;
     return o;
   }
 
-  ApiPtr api_;
-  ApiPtr osd_;
   std::string languages_;
   std::string tessdata_dir_;
+  std::map<std::string, ApiPtr> apis_;  // by languages; languages_ always there
+  ApiPtr osd_;
 };
 
 }  // namespace
 
 Result<std::unique_ptr<Engine>> MakeTesseractEngine(
     const TesseractOptions& options) {
-  ApiPtr api(new tesseract::TessBaseAPI());
-  // Tesseract writes its diagnostics ("Detected 142 diacritics", "Estimating
-  // resolution as 106") to stderr unless debug_file names a file; they are
-  // not for the station's user, and every failure the engine reports is
-  // translated into an Error here. debug_file is process-wide, so the OSD
-  // instance is quiet too; set before Init so its messages go as well.
-  api->SetVariable("debug_file", "/dev/null");
-  const char* datapath =
-      options.tessdata_dir.empty() ? nullptr : options.tessdata_dir.c_str();
-  if (api->Init(datapath, options.languages.c_str(),
-                tesseract::OEM_LSTM_ONLY) == -1) {
-    return MakeError(
-        ErrorCode::kOcr,
-        fmt::format("Tesseract cannot load the languages '{}' from {} (install "
-                    "tesseract-ocr-eng and tesseract-ocr-chi-sim)",
-                    options.languages,
-                    datapath ? datapath : "its default tessdata folder"));
-  }
-  // Keep inter-word spaces in Chinese text out of the output where possible.
-  api->SetVariable("preserve_interword_spaces", "1");
-  auto engine = std::make_unique<TesseractEngine>(std::move(api), options.languages);
-  engine->set_tessdata_dir(options.tessdata_dir);
-  return std::unique_ptr<Engine>(std::move(engine));
+  auto api = InitApi(options.tessdata_dir, options.languages);
+  if (!api) return std::unexpected(api.error());
+  return std::unique_ptr<Engine>(std::make_unique<TesseractEngine>(
+      std::move(*api), options.languages, options.tessdata_dir));
 }
 
 }  // namespace dossier::ocr

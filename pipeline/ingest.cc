@@ -285,6 +285,26 @@ std::vector<Warning> LikelyDuplicates(storage::RecordsStore& catalog,
   return warnings;
 }
 
+// The languages a document's pages were read with, each once, in the
+// order they first appear ("chi_sim" and "chi_sim+eng" give "chi_sim+eng").
+std::string DocumentLanguages(const DocState& state) {
+  std::vector<std::string> names;
+  for (const auto& [pos, page] : state.pages) {
+    std::string_view rest = page.ocr.languages;
+    while (!rest.empty()) {
+      const size_t plus = rest.find('+');
+      const std::string name(rest.substr(0, plus));
+      if (!name.empty() && std::find(names.begin(), names.end(), name) == names.end()) {
+        names.push_back(name);
+      }
+      rest = plus == std::string_view::npos ? std::string_view() : rest.substr(plus + 1);
+    }
+  }
+  std::string joined;
+  for (const auto& name : names) joined += (joined.empty() ? "" : "+") + name;
+  return joined;
+}
+
 void Commit(storage::Archive& archive, const IngestOptions& options,
             const std::string& engine_name, const Plan& plan, DocState& state,
             DocumentOutcome& outcome, StageTimes& times) {
@@ -398,7 +418,7 @@ void Commit(storage::Archive& archive, const IngestOptions& options,
   info.customer_code = plan.customer_code;
   info.document_type = plan.type;
   info.ocr_engine = engine_name;
-  info.languages = options.null_ocr ? "" : options.ocr.languages;
+  info.languages = options.null_ocr ? "" : DocumentLanguages(state);
   info.scan_date = NowIso();
   info.pdfa = options.pdfa;
   auto pdf = archive::WriteSearchablePdf(pdf_pages, info);
@@ -869,12 +889,15 @@ Result<IngestReport> RunIngest(storage::Archive& archive,
   // OCR engines, one per worker, created before any thread starts so a
   // missing language fails the batch at once.
   std::vector<std::unique_ptr<ocr::Engine>> engines;
+  const auto languages = ocr::LanguagePolicy::FromOption(options.ocr.languages);
+  ocr::TesseractOptions engine_options = options.ocr;
+  engine_options.languages = languages.EngineLanguages();
   StageTimer setup_timer(main_times, Stage::kSetup);
   for (int i = 0; i < jobs; ++i) {
     if (options.null_ocr) {
       engines.push_back(ocr::MakeNullEngine());
     } else {
-      auto engine = ocr::MakeTesseractEngine(options.ocr);
+      auto engine = ocr::MakeTesseractEngine(engine_options);
       if (!engine) return std::unexpected(engine.error());
       engines.push_back(std::move(*engine));
     }
@@ -894,7 +917,8 @@ Result<IngestReport> RunIngest(storage::Archive& archive,
       ocr::Engine& engine = *engines[w];
       while (auto task = tasks.Pop()) {
         auto result =
-            ProcessPage(engine, std::move(task->raw), options.cleanup, options.encode);
+            ProcessPage(engine, std::move(task->raw), options.cleanup, options.encode,
+                        languages);
         std::lock_guard lock(batch.mutex);
         DocState& s = batch.docs[task->doc];
         if (result) {
@@ -908,6 +932,7 @@ Result<IngestReport> RunIngest(storage::Archive& archive,
             e.blank = result->blank;
             e.words = static_cast<int>(result->ocr.words.size());
             e.confidence = result->ocr.mean_confidence;
+            e.languages = result->languages;
             e.seconds = result->seconds;
             e.warnings = result->warnings;
             callbacks.on_page(e);

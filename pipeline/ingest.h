@@ -29,6 +29,7 @@
 #include "core/result.h"
 #include "core/types.h"
 #include "ocr/engine.h"
+#include "ocr/language_choice.h"
 #include "pipeline/stage_times.h"
 #include "storage/archive.h"
 
@@ -48,7 +49,10 @@ struct IngestOptions {
   // the server's requests wait for.
   bool background = true;
   std::string actor;           // who runs the ingest
-  ocr::TesseractOptions ocr;
+  // Tesseract's languages and models. languages "auto" (the default):
+  // chosen per page (ocr/language_choice.h); any other value, e.g.
+  // "chi_sim+eng", reads every page with it.
+  ocr::TesseractOptions ocr{.languages = dossier::ocr::kAutoLanguages};
   bool null_ocr = false;       // tests: skip OCR (NullEngine)
   // Leave blank pages (duplex backs) out of the document. Each dropped page
   // is named in a "dropped-blank" warning kept with the document; a
@@ -102,6 +106,8 @@ struct PageEvent {
   bool blank = false;
   int words = 0;
   float confidence = 0.f;
+  // What the page was read with, and why ("chi_sim", "OSD script Han ...").
+  ocr::LanguageChoice languages;
   double seconds = 0.0;
   std::vector<Warning> warnings;
 };

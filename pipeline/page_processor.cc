@@ -75,7 +75,7 @@ struct Candidate {
 
 Result<Candidate> ReadAt(ocr::Engine& engine, const capture::CleanPage& prepared,
                          int rotation, const capture::CleanupOptions& cleanup,
-                         StageTimes& times) {
+                         const std::string& languages, StageTimes& times) {
   Candidate c;
   {
     StageTimer timer(times, Stage::kCleanup);
@@ -83,7 +83,7 @@ Result<Candidate> ReadAt(ocr::Engine& engine, const capture::CleanPage& prepared
   }
   // Counted as orientation until it is known to be the one kept.
   StageTimer timer(times, Stage::kOrientation);
-  auto ocr = engine.Recognize(View(c.page.gray, c.page.dpi));
+  auto ocr = engine.Recognize(View(c.page.gray, c.page.dpi), languages);
   c.recognition = timer.Stop();
   if (!ocr) return std::unexpected(ocr.error());
   c.ocr = std::move(*ocr);
@@ -94,7 +94,8 @@ Result<Candidate> ReadAt(ocr::Engine& engine, const capture::CleanPage& prepared
 Result<PageResult> ProcessPageUnguarded(ocr::Engine& engine,
                                         capture::RawPage& raw,
                                         const capture::CleanupOptions& options,
-                                        const capture::EncodeOptions& encode) {
+                                        const capture::EncodeOptions& encode,
+                                        const ocr::LanguagePolicy& languages) {
   // Very large images (600 dpi and up) are reduced first: their print is
   // far bigger than OCR needs, and their copies would dominate memory.
   capture::CleanupOptions cleanup = options;
@@ -124,11 +125,14 @@ Result<PageResult> ProcessPageUnguarded(ocr::Engine& engine,
     best.ocr.height = best.page.gray.rows;
     best.ocr.dpi = best.page.dpi;
     best.ocr.languages = engine.Languages();
+    result.languages = {best.ocr.languages, "blank page"};
     result.blank = true;
   } else {
     StageTimer osd_timer(times, Stage::kOrientation);
     auto osd = engine.DetectOrientation(View(prepared->gray, prepared->dpi));
     osd_timer.Stop();
+    result.languages =
+        ocr::FirstChoice(languages, osd ? std::optional(*osd) : std::nullopt);
     std::vector<int> candidates;
     if (osd && osd->confidence >= kSureOrientation) {
       candidates = {osd->degrees_clockwise};
@@ -147,7 +151,8 @@ Result<PageResult> ProcessPageUnguarded(ocr::Engine& engine,
     size_t read = 0;
     bool sure_read = false;
     for (int rotation : candidates) {
-      auto candidate = ReadAt(engine, *prepared, rotation, cleanup, times);
+      auto candidate =
+          ReadAt(engine, *prepared, rotation, cleanup, result.languages.languages, times);
       if (!candidate) {
         return MakeError(candidate.error().code,
                          name + ": " + candidate.error().message);
@@ -164,6 +169,22 @@ Result<PageResult> ProcessPageUnguarded(ocr::Engine& engine,
     times[Stage::kOrientation].cpu_seconds -= best.recognition.cpu_seconds;
     times[Stage::kOcr].seconds += best.recognition.seconds;
     times[Stage::kOcr].cpu_seconds += best.recognition.cpu_seconds;
+    // The kept reading's letters may say the page is in another script
+    // than OSD named: then it is read again, upright, with the other set.
+    if (auto second = ocr::SecondChoice(languages, result.languages, best.ocr)) {
+      StageTimer timer(times, Stage::kOcr);
+      auto again = engine.Recognize(View(best.page.gray, best.page.dpi), second->languages);
+      if (again && (!second->if_better || ReadScore(*again) > ReadScore(best.ocr))) {
+        best.ocr = std::move(*again);
+        result.languages = std::move(*second);
+      } else if (!again) {
+        best.page.warnings.push_back(
+            {"languages-unavailable",
+             fmt::format("{}: not read again with {} ({}); kept the reading with {}", name,
+                         second->languages, again.error().message,
+                         result.languages.languages)});
+      }
+    }
     if (candidates.size() > 1) {
       const std::string why = osd ? fmt::format("confidence {:.1f}", osd->confidence)
                                   : osd.error().message;
@@ -223,13 +244,14 @@ Result<PageResult> ProcessPageUnguarded(ocr::Engine& engine,
 
 Result<PageResult> ProcessPage(ocr::Engine& engine, capture::RawPage raw,
                                const capture::CleanupOptions& cleanup,
-                               const capture::EncodeOptions& encode) {
+                               const capture::EncodeOptions& encode,
+                               const ocr::LanguagePolicy& languages) {
   // The one error boundary of a page: OpenCV, Tesseract glue and the
   // standard library throw on inputs nobody foresaw (a 5000x1 image made
   // cv::resize assert). Whatever escapes becomes an error on this page's
   // input, and the rest of the batch goes on.
   return GuardPage<PageResult>(fmt::format("{} page {}", raw.source_file, raw.source_index + 1),
-                   [&] { return ProcessPageUnguarded(engine, raw, cleanup, encode); });
+                   [&] { return ProcessPageUnguarded(engine, raw, cleanup, encode, languages); });
 }
 
 }  // namespace dossier::pipeline

@@ -6,7 +6,8 @@
 //   cleanup      Prepare, OCR scaling, rotation, deskew, perceptual hashes
 //   orientation  orientation detection, and the reading of every candidate
 //                orientation that was not kept
-//   ocr          the recognition of the orientation kept
+//   ocr          the recognition of the orientation kept, with each language
+//                set it was read with (ocr/language_choice.h)
 //   encode       the page image encoded for the archive (1-bit, JPEG)
 //   pdf          the searchable PDF/A written and checked
 //   store        the PDF (and originals, dropped pages) put in the file store

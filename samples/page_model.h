@@ -73,6 +73,17 @@ struct Seal {
   int diameter_px = 480;
 };
 
+// Text set in vertical columns (竖排): characters top to bottom, columns
+// from the right margin leftwards, each column at most height_px tall.
+// Ground truth: one line per column, right to left. Takes the block's
+// full height below the cursor.
+struct VerticalText {
+  std::string text;
+  int font_px = 48;
+  int height_px = 1600;
+  double column_pitch = 1.8;  // distance of column centres / font size
+};
+
 // Vertical whitespace.
 struct Gap {
   int px = 0;
@@ -84,7 +95,8 @@ struct Footer {
   int font_px = 40;
 };
 
-using Block = std::variant<Line, Paragraph, Columns, FormTable, Seal, Gap, Footer>;
+using Block =
+    std::variant<Line, Paragraph, Columns, FormTable, Seal, Gap, Footer, VerticalText>;
 
 struct PageSpec {
   std::string name;      // file stem, e.g. "zh-contract-1"

@@ -280,6 +280,28 @@ RenderedPage PageRenderer::Render(const PageSpec& spec, cv::RNG& rng) const {
                                           y + seal->center_dy_px));
     } else if (const auto* gap = std::get_if<Gap>(&block)) {
       y += gap->px;
+    } else if (const auto* vertical = std::get_if<VerticalText>(&block)) {
+      const int px = vertical->font_px;
+      const int per_column = std::max(1, vertical->height_px / px);
+      const int pitch = static_cast<int>(std::lround(px * vertical->column_pitch));
+      const std::vector<std::string> cps = CodePoints(vertical->text);
+      int x = kPageWidthPx - kMarginRight - px;  // left edge of the column
+      for (size_t i = 0; i < cps.size(); i += per_column) {
+        if (x < kMarginLeft) {
+          throw std::runtime_error(
+              fmt::format("page {}: vertical text overflows the page", spec.name));
+        }
+        std::string column;
+        for (size_t j = i; j < std::min(cps.size(), i + per_column); ++j) {
+          const int row = static_cast<int>(j - i);
+          DrawText(out.image, cps[j],
+                   {x, y + static_cast<int>(std::lround(px * kAscent)) + row * px}, px);
+          column += cps[j];
+        }
+        out.lines.push_back(column);
+        x -= pitch;
+      }
+      y += per_column * px + px;
     } else if (const auto* footer = std::get_if<Footer>(&block)) {
       const int w = TextWidth(footer->text, footer->font_px);
       DrawText(out.image, footer->text, {(kPageWidthPx - w) / 2, kFooterBaseline},

@@ -7,7 +7,7 @@ PACKAGES="
 build-essential cmake pkg-config
 libopencv-dev
 libtesseract-dev libleptonica-dev libjpeg-dev
-tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim tesseract-ocr-osd
+tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim tesseract-ocr-chi-sim-vert tesseract-ocr-osd
 libhpdf-dev
 libsqlite3-dev sqlite3 libssl-dev zlib1g-dev
 postgresql-15 libpqxx-dev
@@ -39,7 +39,7 @@ fi
 if [ "${1:-}" = "bench" ]; then
   PACKAGES="$PACKAGES ocrmypdf unpaper hyperfine time wrk curl"
   # The further Chinese models bench/zh_models.py compares (docs/ocr-models.md).
-  PACKAGES="$PACKAGES tesseract-ocr-script-hans tesseract-ocr-chi-sim-vert tesseract-ocr-script-hans-vert"
+  PACKAGES="$PACKAGES tesseract-ocr-script-hans tesseract-ocr-script-hans-vert"
 fi
 
 missing=""
