@@ -242,6 +242,26 @@ void to_json(nlohmann::json& j, const ShreddingRecord& r) {
        {"shredded_at", OrNull(r.shredded_at)}, {"method", OrNull(r.method)}};
 }
 
+void to_json(nlohmann::json& j, const WorkItem& w) {
+  auto parsed = [](const std::string& text) {
+    if (text.empty()) return nlohmann::json(nullptr);
+    auto v = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+    return v.is_discarded() ? nlohmann::json(text) : v;
+  };
+  j = {{"item", w.display_id},
+       {"kind", w.kind},
+       {"state", w.state},
+       {"enqueued_by", w.enqueued_by},
+       {"enqueued_at", w.enqueued_at},
+       {"worker", OrNull(w.worker)},
+       {"attempts", w.attempts},
+       {"started_at", OrNull(w.started_at)},
+       {"finished_at", OrNull(w.finished_at)},
+       {"payload", parsed(w.payload)},
+       {"result", parsed(w.result)},
+       {"error", OrNull(w.error)}};
+}
+
 void to_json(nlohmann::json& j, const DestructionBatch& b) {
   j = {{"batch", b.display_id},
        {"status", b.status},

@@ -18,6 +18,7 @@
 #include "storage/records_store.h"
 #include "storage/custody_store.h"
 #include "storage/retention_store.h"
+#include "storage/work_queue.h"
 
 namespace dossier {
 void to_json(nlohmann::json& j, const Warning& w);
@@ -47,6 +48,8 @@ void to_json(nlohmann::json& j, const LegalHold& h);
 void to_json(nlohmann::json& j, const DestructionItem& i);
 void to_json(nlohmann::json& j, const ShreddingRecord& r);
 void to_json(nlohmann::json& j, const DestructionBatch& b);
+// A work item; its payload and result as JSON values (null when empty).
+void to_json(nlohmann::json& j, const WorkItem& w);
 }  // namespace dossier::storage
 
 namespace dossier::governance {

@@ -20,6 +20,7 @@
 #include "app/json.h"
 #include "app/loans.h"
 #include "app/pages.h"
+#include "app/queue.h"
 #include "app/records.h"
 #include "app/session.h"
 #include "app/station.h"
@@ -825,6 +826,14 @@ std::vector<Route> BuildRoutes() {
   });
   add("POST", "/api/loans/{id}/resolve", "loan.resolve", [](Ctx& c) {
     return Reply(app::ResolveReturn(c.station, c.caller, c.params["id"], Str(c.body, "note", true)));
+  });
+  // The work queue of `dossier worker` (app/queue.h).
+  add("GET", "/api/work", "queue.list", [](Ctx& c) {
+    return ReplyUnder("items", app::ListWork(c.station, c.caller, Q(c.req, "state"),
+                                             QueryInt(c.req, "limit", 50, 1, 1000)));
+  });
+  add("GET", "/api/work/{id}", "queue.list", [](Ctx& c) {
+    return Reply(app::ShowWork(c.station, c.caller, c.params["id"]));
   });
   add("GET", "/api/audits", "audit.history", [](Ctx& c) {
     return ReplyUnder("audits", app::AuditHistory(c.station, c.caller, Q(c.req, "location")));

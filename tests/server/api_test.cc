@@ -8,6 +8,7 @@
 #include <set>
 #include <thread>
 
+#include "app/queue.h"
 #include "core/file_util.h"
 #include "governance/policy.h"
 #include "server/openapi.h"
@@ -418,6 +419,50 @@ TEST_F(ApiTest, TheDashboardShowsOnlyWhatTheRoleMaySee) {
   EXPECT_TRUE(body["overdue_loans"].is_null()) << r.body;
   Client boss = Login("boss");
   EXPECT_TRUE(Body(Send("GET", "/api/dashboard", &boss))["destructions_due"].is_number());
+}
+
+}  // namespace
+}  // namespace dossier::server::testing
+
+namespace dossier::server::testing {
+namespace {
+
+TEST_F(ApiTest, TheWorkQueueIsShownToWhoScansAndRefusedToOthers) {
+  const auto scan = dir_.path() / "scan.png";
+  ASSERT_TRUE(WriteFileAtomic(scan, std::string("not really a png")));
+  app::IngestInput in;
+  in.capture.customer = customer_;
+  in.capture.type = "contract";
+  in.files = {scan};
+  auto item = app::QueueIngest(*station_, As("scanner"), in);
+  ASSERT_TRUE(item) << item.error().message;
+
+  Client scanner = Login("scanner");
+  auto list = Send("GET", "/api/work?state=queued", &scanner);
+  ASSERT_EQ(list.status, 200) << list.body;
+  const auto items = Body(list)["items"];
+  ASSERT_EQ(items.size(), 1u) << list.body;
+  EXPECT_EQ(items[0]["item"], item->display_id);
+  EXPECT_EQ(items[0]["state"], "queued");
+  EXPECT_EQ(items[0]["enqueued_by"], "scanner");
+  EXPECT_EQ(items[0]["payload"]["capture"]["customer"], customer_);
+  EXPECT_EQ(LastLog(), "scanner ok queue.list");
+  auto one = Send("GET", "/api/work/" + item->display_id, &scanner);
+  ASSERT_EQ(one.status, 200) << one.body;
+  EXPECT_EQ(Body(one)["item"], item->display_id);
+  auto missing = Send("GET", "/api/work/W000999", &scanner);
+  EXPECT_EQ(missing.status, 404) << missing.body;
+  auto bad = Send("GET", "/api/work/..%2F..%2Fetc", &scanner);
+  EXPECT_GE(bad.status, 400) << bad.body;
+  EXPECT_LT(bad.status, 500) << bad.body;
+  auto bad_state = Send("GET", "/api/work?state=sleeping", &scanner);
+  EXPECT_EQ(bad_state.status, 422) << bad_state.body;
+
+  // A clerk does not scan: refused, and the refusal is logged.
+  Client clerk = Login("clerk");
+  auto refused = Send("GET", "/api/work", &clerk);
+  EXPECT_EQ(refused.status, 403) << refused.body;
+  EXPECT_EQ(LastLog(), "clerk denied queue.list");
 }
 
 }  // namespace
