@@ -170,20 +170,19 @@ std::string DefaultWorkerName() {
   return fmt::format("{}:{}", host[0] ? host : "localhost", ::getpid());
 }
 
-// Renews a claimed item's lease every third of it, on its own connection,
-// until stopped or the lease is lost to another worker.
+// Renews a claimed item's lease every third of it, on the worker's second
+// connection (renewals), until stopped or the lease is lost to another
+// worker. REQUIRES: renewals outlives the keeper and nothing else uses it
+// meanwhile.
 class LeaseKeeper {
  public:
-  LeaseKeeper(const fs::path& archive, std::int64_t item, std::string worker,
-              int lease_seconds)
-      : thread_([this, archive, item, worker = std::move(worker), lease_seconds] {
-          auto station = Station::Open(archive);
+  LeaseKeeper(Station& renewals, std::int64_t item, std::string worker, int lease_seconds)
+      : thread_([this, &renewals, item, worker = std::move(worker), lease_seconds] {
           const auto every = std::chrono::milliseconds(lease_seconds * 1000 / 3);
           std::unique_lock lock(mu_);
           while (!cv_.wait_for(lock, every, [this] { return stop_; })) {
-            if (!station) continue;
             lock.unlock();
-            auto renewed = (*station)->queue().Renew(item, worker, lease_seconds);
+            auto renewed = renewals.queue().Renew(item, worker, lease_seconds);
             lock.lock();
             // Lost to another worker: this one's Finish will be refused.
             if (!renewed && renewed.error().code == ErrorCode::kConflict) return;
@@ -319,6 +318,9 @@ Result<WorkerReport> RunWorker(Station& station, const Caller& caller,
   const std::string name = options.name.empty() ? DefaultWorkerName() : options.name;
   auto stopped = [&] { return options.stop && options.stop->load(); };
   RemoveStaleSpools(station);
+  // Leases are renewed on a connection of their own, opened once.
+  auto renewals = Station::Open(station.archive().dir());
+  if (!renewals) return std::unexpected(renewals.error());
   WorkerReport report;
   while (!stopped()) {
     auto claimed = station.queue().Claim(name, options.lease_seconds, options.max_attempts);
@@ -347,7 +349,7 @@ Result<WorkerReport> RunWorker(Station& station, const Caller& caller,
           callbacks.ingest.on_document(AsGiven(d, names));
         };
       }
-      LeaseKeeper keeper(station.archive().dir(), item.id, name, options.lease_seconds);
+      LeaseKeeper keeper(**renewals, item.id, name, options.lease_seconds);
       return IngestAs(station, item.enqueued_by, *input, ingest);
     }();
     Status ended = ingested ? station.queue().Finish(item.id, name,
