@@ -10,11 +10,6 @@ namespace dossier::cli {
 
 namespace {
 
-std::atomic<bool> g_stop{false};
-static_assert(std::atomic<bool>::is_always_lock_free);
-
-extern "C" void OnStopSignal(int) { g_stop.store(true); }
-
 struct WatchArgs {
   std::string dir;
   double settle = 5.0;
@@ -60,12 +55,8 @@ void RegisterWatch(CLI::App& app, const GlobalOptions& global, Action* action) {
       options.poll_seconds = args->poll;
       options.max_wait_seconds = args->max_wait;
       options.once = args->once;
-      options.stop = &g_stop;
-      struct sigaction sa {};
-      sa.sa_handler = OnStopSignal;
-      sigemptyset(&sa.sa_mask);
-      sigaction(SIGINT, &sa, nullptr);
-      sigaction(SIGTERM, &sa, nullptr);
+      const std::atomic<bool>& stop = StopOnSigintAndSigterm();
+      options.stop = &stop;
 
       pipeline::WatchCallbacks callbacks;
       callbacks.ingest = PrintingCallbacks();
@@ -88,7 +79,7 @@ void RegisterWatch(CLI::App& app, const GlobalOptions& global, Action* action) {
       auto report = app::Watch(st, CurrentCaller(), options, callbacks);
       if (!report) return std::unexpected(report.error());
       Print("{}: {} file(s) done, {} failed\n",
-                 g_stop.load() ? "Stopped" : "Finished", report->done,
+                 stop.load() ? "Stopped" : "Finished", report->done,
                  report->failed);
       return report->failed > 0 ? kExitPartial : kExitOk;
     });

@@ -12,9 +12,6 @@ namespace dossier::cli {
 
 namespace {
 
-std::atomic<bool> g_stop_worker{false};
-extern "C" void OnWorkerStopSignal(int) { g_stop_worker.store(true); }
-
 struct WorkerArgs {
   std::string name;
   int lease = 60;
@@ -68,12 +65,8 @@ void RegisterWorker(CLI::App& app, const GlobalOptions& global, Action* action) 
       options.poll_seconds = args->poll;
       options.once = args->once;
       options.jobs = args->jobs;
-      options.stop = &g_stop_worker;
-      struct sigaction sa {};
-      sa.sa_handler = OnWorkerStopSignal;
-      sigemptyset(&sa.sa_mask);
-      sigaction(SIGINT, &sa, nullptr);
-      sigaction(SIGTERM, &sa, nullptr);
+      const std::atomic<bool>& stop = StopOnSigintAndSigterm();
+      options.stop = &stop;
       app::WorkerCallbacks callbacks;
       callbacks.ingest = PrintingCallbacks();
       callbacks.on_claim = [](const storage::WorkItem& w) {
@@ -96,7 +89,7 @@ void RegisterWorker(CLI::App& app, const GlobalOptions& global, Action* action) 
       auto report = app::RunWorker(st, CurrentCaller(), options, callbacks);
       if (!report) return std::unexpected(report.error());
       Print("{}: {} item(s) done, {} failed, {} lost\n",
-            g_stop_worker.load() ? "Stopped" : "Finished", report->done, report->failed,
+            stop.load() ? "Stopped" : "Finished", report->done, report->failed,
             report->lost);
       return report->failed > 0 ? kExitPartial : kExitOk;
     });

@@ -1,4 +1,6 @@
 #include "cli/command.h"
+
+#include <csignal>
 #include "core/json_text.h"
 
 #include "app/session.h"
@@ -244,6 +246,21 @@ std::filesystem::path SessionFile(const std::string& archive_id) {
     home = pw->pw_dir;
   }
   return home / ".dossier" / ("session-" + archive_id);
+}
+
+namespace {
+std::atomic<bool> g_stop_requested{false};
+static_assert(std::atomic<bool>::is_always_lock_free);
+extern "C" void OnStopRequested(int) { g_stop_requested.store(true); }
+}  // namespace
+
+const std::atomic<bool>& StopOnSigintAndSigterm() {
+  struct sigaction sa {};
+  sa.sa_handler = OnStopRequested;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  return g_stop_requested;
 }
 
 }  // namespace dossier::cli

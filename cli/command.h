@@ -2,6 +2,8 @@
 // and the acting user are found, and the exit codes.
 #pragma once
 
+#include <atomic>
+
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -121,6 +123,11 @@ Action StationAction(const GlobalOptions& global,
 Result<app::Station*> OpenStation(const GlobalOptions& global);
 // Who runs the command, and through what (for app calls).
 const app::Caller& CurrentCaller();
+
+// Makes SIGINT and SIGTERM set the returned flag instead of ending the
+// process, for commands that stop between items (watch, worker). One flag
+// per process.
+const std::atomic<bool>& StopOnSigintAndSigterm();
 // The user the command acts as: the authenticated user; before that, or
 // without an archive, $DOSSIER_USER, else the login name.
 std::string CurrentUser();
