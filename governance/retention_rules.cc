@@ -91,6 +91,48 @@ std::string_view RetentionEventDate(std::string_view event,
   return contract_end;
 }
 
+bool MayFallDue(std::string_view status) {
+  return status == "filed" || status == "rejected" || status == "replaced";
+}
+
+std::string_view ContractEndDate(std::string_view value,
+                                 std::string_view problem) {
+  return problem.empty() ? value : std::string_view();
+}
+
+std::optional<std::string> NotProposable(
+    const std::string& document, std::string_view status,
+    std::string_view type,
+    const std::optional<storage::RetentionStatus>& against_rule) {
+  if (status == "destroyed") return document + " is already destroyed";
+  if (!MayFallDue(status)) {
+    return status == "pending"
+               ? document + " is pending review, never due"
+               : fmt::format("{} is {}, never due", document, status);
+  }
+  if (!against_rule) {
+    return fmt::format("{}: no retention rule for type {}", document, type);
+  }
+  if (against_rule->event_date.empty()) {
+    return fmt::format("{}: the {} date is unknown", document,
+                       against_rule->event);
+  }
+  if (!against_rule->due) {
+    return fmt::format("{} is not due until {}", document,
+                       against_rule->due_on);
+  }
+  return std::nullopt;
+}
+
+std::string_view StatusAfterApproval(std::size_t originals) {
+  return originals == 0 ? "completed" : "approved";
+}
+
+bool MayPurgeFile(const std::vector<std::string>& statuses_naming_it) {
+  return std::all_of(statuses_naming_it.begin(), statuses_naming_it.end(),
+                     [](const std::string& s) { return s == "destroyed"; });
+}
+
 std::optional<RetentionDue> DueOn(std::string_view event_text, int years,
                                   std::string_view today) {
   auto event = ParseCalendarDate(event_text);

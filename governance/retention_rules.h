@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/result.h"
 #include "storage/retention_store.h"
@@ -36,6 +37,17 @@ std::string_view RetentionEventDate(std::string_view event,
                                     std::string_view relationship_end,
                                     std::string_view contract_end);
 
+// The statuses whose documents a retention rule counts: filed, rejected,
+// replaced. A document pending review is never due; a destroyed one is
+// gone.
+bool MayFallDue(std::string_view document_status);
+
+// The document field a contract-end rule counts from. A flagged value (one
+// with a problem) is no date: the event is unknown.
+inline constexpr std::string_view kContractEndField = "end_date";
+std::string_view ContractEndDate(std::string_view value,
+                                 std::string_view problem);
+
 // When a document with this event date (text starting YYYY-MM-DD) and rule
 // falls due, and whether it is due on `today`; nullopt when the event date
 // is unknown (never due).
@@ -46,6 +58,25 @@ struct RetentionDue {
 };
 std::optional<RetentionDue> DueOn(std::string_view event_text, int years,
                                   std::string_view today);
+
+// Why a document named in a proposal cannot be proposed, or nullopt when it
+// can (what blocks it, holds and loans, is asked separately): destroyed,
+// pending review (never due), no rule for its type (against_rule nullopt),
+// an unknown event date, not yet due. The message names the document.
+std::optional<std::string> NotProposable(
+    const std::string& document, std::string_view document_status,
+    std::string_view type,
+    const std::optional<storage::RetentionStatus>& against_rule);
+
+// The state a batch moves to when approved: completed when it has no paper
+// originals to shred, else approved (completed when the last is shredded).
+std::string_view StatusAfterApproval(std::size_t originals);
+
+// The purge after a destruction: a stored file (a destroyed document's PDF
+// or a file kept with it) leaves the file store only when no document that
+// is not destroyed names the same bytes, as its PDF or as a kept file.
+// statuses_naming_it: the status of every document naming the file.
+bool MayPurgeFile(const std::vector<std::string>& statuses_naming_it);
 
 // The setting section "retention" (nullopt: never set): {"approvers": [...]}.
 Result<storage::RetentionPolicy> ParseRetentionPolicy(

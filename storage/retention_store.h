@@ -25,8 +25,9 @@
 // Each refusal is kConflict and names the record and the reason, e.g.
 // "D000012 cannot be destroyed: legal hold H000003 (litigation 2026-17)".
 //
-// The store interface and its value types; the SQLite implementation is
-// storage/sqlite/retention.h.
+// The store interface and its value types; the implementations are
+// storage/sqlite/retention.h (SQLite) and storage/postgres/retention.h
+// (PostgreSQL, schema version 5 there).
 #pragma once
 
 #include <cstdint>

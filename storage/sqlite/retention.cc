@@ -38,6 +38,7 @@ std::string BatchId(std::int64_t id) { return fmt::format("DB{:06d}", id); }
 // One candidate document with the facts its due date depends on.
 struct Candidate {
   std::int64_t id = 0;
+  std::string document_status;
   std::int64_t customer_id = 0;
   RetentionStatus status;
   std::string customer_name;
@@ -47,15 +48,17 @@ struct Candidate {
   int page_count = 0;
 };
 
+// Every document with a rule for its type; which of them a rule counts
+// is governance::MayFallDue's. ?2 is the contract-end field's name
+// (governance::kContractEndField), ?1 a document in "WHERE d.id = ?1".
 constexpr std::string_view kCandidateSelect =
     "SELECT d.id, d.customer_id, COALESCE(d.archive_number, ''), c.code, "
     "c.name, d.type, d.title, d.reviewed_at, d.created_at, d.pdf_sha256, "
     "d.page_count, r.event, r.years, c.relationship_ended_on, "
-    "COALESCE((SELECT f.value FROM document_fields f WHERE f.document_id = "
-    "d.id AND f.name = 'end_date' AND f.problem = ''), '') "
+    "COALESCE(f.value, ''), COALESCE(f.problem, ''), d.status "
     "FROM documents d JOIN customers c ON c.id = d.customer_id "
     "JOIN retention_rules r ON r.document_type = d.type "
-    "WHERE d.status IN ('filed', 'rejected', 'replaced') ";
+    "LEFT JOIN document_fields f ON f.document_id = d.id AND f.name = ?2 ";
 
 Candidate ReadCandidate(const Statement& s, const std::string& today) {
   Candidate c;
@@ -75,7 +78,9 @@ Candidate ReadCandidate(const Statement& s, const std::string& today) {
   r.event = s.ColumnText(11);
   r.years = s.ColumnInt(12);
   const std::string relationship_end = s.ColumnText(13);
-  const std::string contract_end = s.ColumnText(14);
+  const std::string contract_end = std::string(governance::ContractEndDate(
+      s.ColumnText(14), s.ColumnText(15)));
+  c.document_status = s.ColumnText(16);
   if (auto due = governance::DueOn(
           governance::RetentionEventDate(r.event, c.filed_at, relationship_end,
                                          contract_end),
@@ -372,9 +377,11 @@ Result<std::vector<RetentionStatus>> Retention::Due(const std::string& today,
   auto q = db.Prepare(std::string(kCandidateSelect) + "ORDER BY d.id",
                       "listing documents due for destruction");
   if (!q) return std::unexpected(q.error());
+  q->Bind(2, governance::kContractEndField);
   std::vector<Candidate> candidates;
   if (auto s = q->ForEachRow([&] {
         Candidate c = ReadCandidate(*q, today);
+        if (!governance::MayFallDue(c.document_status)) return;
         if (all || c.status.due) candidates.push_back(std::move(c));
       });
       !s) {
@@ -577,9 +584,12 @@ Result<DestructionBatch> Retention::Propose(
   if (documents.empty()) {
     auto q = db.Prepare(std::string(kCandidateSelect) + "ORDER BY d.id", what);
     if (!q) return std::unexpected(q.error());
+    q->Bind(2, governance::kContractEndField);
     if (auto s = q->ForEachRow([&] {
           Candidate c = ReadCandidate(*q, today);
-          if (c.status.due) chosen.push_back(std::move(c));
+          if (governance::MayFallDue(c.document_status) && c.status.due) {
+            chosen.push_back(std::move(c));
+          }
         });
         !s) {
       return std::unexpected(s.error());
@@ -603,35 +613,22 @@ Result<DestructionBatch> Retention::Propose(
       auto doc = DocumentByText(db, text);
       if (!doc) return std::unexpected(doc.error());
       if (!seen.insert(doc->id).second) continue;
-      if (doc->status == "destroyed") {
-        problems.push_back(doc->display_id + " is already destroyed");
-        continue;
-      }
       auto q =
-          db.Prepare(std::string(kCandidateSelect) + "AND d.id = ?1", what);
+          db.Prepare(std::string(kCandidateSelect) + "WHERE d.id = ?1", what);
       if (!q) return std::unexpected(q.error());
-      q->Bind(1, doc->id);
+      q->Bind(1, doc->id).Bind(2, governance::kContractEndField);
       auto row = q->Step();
       if (!row) return std::unexpected(row.error());
-      if (!*row) {
-        problems.push_back(
-            doc->status == "pending"
-                ? doc->display_id + " is pending review, never due"
-                : fmt::format("{}: no retention rule for type {}",
-                              doc->display_id, doc->type));
+      std::optional<Candidate> candidate;
+      if (*row) candidate = ReadCandidate(*q, today);
+      q->Reset();
+      if (auto problem = governance::NotProposable(
+              doc->display_id, doc->status, doc->type,
+              candidate ? std::optional(candidate->status) : std::nullopt)) {
+        problems.push_back(std::move(*problem));
         continue;
       }
-      Candidate c = ReadCandidate(*q, today);
-      if (c.status.event_date.empty()) {
-        problems.push_back(fmt::format("{}: the {} date is unknown",
-                                       doc->display_id, c.status.event));
-        continue;
-      }
-      if (!c.status.due) {
-        problems.push_back(fmt::format("{} is not due until {}",
-                                       doc->display_id, c.status.due_on));
-        continue;
-      }
+      Candidate c = std::move(*candidate);
       auto b = Blockers(catalog_, db, c.id, c.customer_id, 0);
       if (!b) return std::unexpected(b.error());
       for (const std::string& p : *b) {
@@ -772,8 +769,8 @@ Result<DestructionBatch> Retention::Approve(const std::string& batch_text,
     if (!up) return std::unexpected(up.error());
     up->Bind(1, *id).Bind(2, actor).Bind(3, now);
     RETENTION_TRY(up->Run());
-    const std::string next =
-        batch->originals.empty() ? "completed" : "approved";
+    const std::string next(
+        governance::StatusAfterApproval(batch->originals.size()));
     RETENTION_TRY(SetBatchStatus(db, *id, "proposed", next, actor, now));
     RETENTION_TRY(tx->Commit());
   }
@@ -786,57 +783,72 @@ Result<DestructionBatch> Retention::Approve(const std::string& batch_text,
 
 Result<int> Retention::FinishPurges() {
   const Database& db = *db_;
+  // The status of every document naming the bytes, as its PDF or a kept
+  // file: governance::MayPurgeFile decides from them.
+  auto naming = db.Prepare(
+      "SELECT status FROM documents WHERE pdf_sha256 = ?1 UNION ALL "
+      "SELECT d.status FROM document_files f JOIN documents d ON "
+      "d.id = f.document_id WHERE f.sha256 = ?1",
+      "finding the documents that name a destroyed document's file");
+  if (!naming) return std::unexpected(naming.error());
+  auto may_purge = [&](const std::string& sha256) -> Result<bool> {
+    naming->Reset();
+    naming->Bind(1, sha256);
+    std::vector<std::string> statuses;
+    if (auto s = naming->ForEachRow(
+            [&] { statuses.push_back(naming->ColumnText(0)); });
+        !s) {
+      return std::unexpected(s.error());
+    }
+    return governance::MayPurgeFile(statuses);
+  };
+  auto remove = [&](const std::string& sha256,
+                    std::string_view kind) -> Result<bool> {
+    if (!files_.Contains(sha256)) return false;
+    std::error_code ec;
+    std::filesystem::remove(files_.PathFor(sha256), ec);
+    if (ec) {
+      return MakeError(ErrorCode::kIo,
+                       fmt::format("{}: cannot remove {}: {}",
+                                   files_.PathFor(sha256).string(), kind,
+                                   ec.message()));
+    }
+    return true;
+  };
   auto q = db.Prepare(
-      "SELECT i.id, i.pdf_sha256, EXISTS (SELECT 1 FROM documents d WHERE "
-      "d.pdf_sha256 = i.pdf_sha256 AND d.status <> 'destroyed') FROM "
-      "destruction_items i WHERE i.destroyed_at IS NOT NULL AND "
-      "i.file_purged_at IS NULL",
+      "SELECT id, pdf_sha256 FROM destruction_items WHERE destroyed_at IS "
+      "NOT NULL AND file_purged_at IS NULL",
       "finding destroyed documents whose files remain");
   if (!q) return std::unexpected(q.error());
-  struct Pending {
-    std::int64_t id;
-    std::string sha256;
-    bool shared;
-  };
-  std::vector<Pending> pending;
+  std::vector<std::pair<std::int64_t, std::string>> pending;
   if (auto s = q->ForEachRow([&] {
-        pending.push_back(
-            {q->ColumnInt64(0), q->ColumnText(1), q->ColumnInt(2) != 0});
+        pending.emplace_back(q->ColumnInt64(0), q->ColumnText(1));
       });
       !s) {
     return std::unexpected(s.error());
   }
   q->Reset();
   int removed = 0;
-  for (const Pending& p : pending) {
-    if (!p.shared && files_.Contains(p.sha256)) {
-      std::error_code ec;
-      std::filesystem::remove(files_.PathFor(p.sha256), ec);
-      if (ec) {
-        return MakeError(
-            ErrorCode::kIo,
-            fmt::format("{}: cannot remove the destroyed "
-                        "document's file: {}",
-                        files_.PathFor(p.sha256).string(), ec.message()));
-      }
-      ++removed;
+  for (const auto& [item_id, sha256] : pending) {
+    auto purge = may_purge(sha256);
+    if (!purge) return std::unexpected(purge.error());
+    if (*purge) {
+      auto gone = remove(sha256, "the destroyed document's file");
+      if (!gone) return std::unexpected(gone.error());
+      removed += *gone ? 1 : 0;
     }
     auto up = db.Prepare(
         "UPDATE destruction_items SET file_purged_at = ?2 WHERE id = ?1",
-        "recording the removal of " + p.sha256);
+        "recording the removal of " + sha256);
     if (!up) return std::unexpected(up.error());
-    up->Bind(1, p.id).Bind(2, CurrentUtc().iso8601);
+    up->Bind(1, item_id).Bind(2, CurrentUtc().iso8601);
     RETENTION_TRY(up->Run());
   }
   // Files kept with destroyed documents (original inputs, dropped pages)
-  // go too, unless a live document names the same bytes.
+  // go too, by the same rule.
   auto kept = db.Prepare(
       "SELECT DISTINCT f.sha256 FROM document_files f JOIN documents d ON "
-      "d.id = f.document_id WHERE d.status = 'destroyed' AND NOT EXISTS ("
-      "SELECT 1 FROM documents l WHERE l.status <> 'destroyed' AND "
-      "l.pdf_sha256 = f.sha256) AND NOT EXISTS (SELECT 1 FROM document_files "
-      "g JOIN documents l ON l.id = g.document_id WHERE l.status <> "
-      "'destroyed' AND g.sha256 = f.sha256)",
+      "d.id = f.document_id WHERE d.status = 'destroyed'",
       "finding the kept files of destroyed documents");
   if (!kept) return std::unexpected(kept.error());
   std::vector<std::string> kept_files;
@@ -846,15 +858,12 @@ Result<int> Retention::FinishPurges() {
   }
   for (const std::string& sha : kept_files) {
     if (!files_.Contains(sha)) continue;
-    std::error_code ec;
-    std::filesystem::remove(files_.PathFor(sha), ec);
-    if (ec) {
-      return MakeError(ErrorCode::kIo,
-                       fmt::format("{}: cannot remove a file kept with a "
-                                   "destroyed document: {}",
-                                   files_.PathFor(sha).string(), ec.message()));
-    }
-    ++removed;
+    auto purge = may_purge(sha);
+    if (!purge) return std::unexpected(purge.error());
+    if (!*purge) continue;
+    auto gone = remove(sha, "a file kept with a destroyed document");
+    if (!gone) return std::unexpected(gone.error());
+    removed += *gone ? 1 : 0;
   }
   return removed;
 }

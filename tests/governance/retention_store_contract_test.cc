@@ -1,8 +1,10 @@
 // The retention store contract: every RetentionStore backend runs this
-// suite (today SQLite; a PostgreSQL store joins the parameter list). It
-// speaks only through the store interfaces (records, custody, retention)
-// and the file store: rules, what is due, legal holds, a destruction batch
-// from proposal to shredding, all-or-nothing proposals, and the errors.
+// suite (SQLite, and PostgreSQL on the test cluster: tests/support/
+// pg_test_support.h, each test in its own database, with a file store in
+// the test's folder). It speaks only through the store interfaces
+// (records, custody, retention) and the file store: rules, what is due,
+// legal holds, a destruction batch from proposal to shredding,
+// all-or-nothing proposals, and the errors.
 #include <gtest/gtest.h>
 
 #include <functional>
@@ -12,19 +14,30 @@
 
 #include "storage/archive.h"
 #include "storage/custody_store.h"
+#include "storage/file_store.h"
+#include "storage/postgres/catalog.h"
+#include "storage/postgres/custody.h"
+#include "storage/postgres/records.h"
+#include "storage/postgres/retention.h"
 #include "storage/retention_store.h"
 #include "storage/sqlite/custody.h"
 #include "storage/sqlite/retention.h"
 #include "tests/storage/test_util.h"
+#include "tests/support/pg_test_support.h"
 #include "tests/support/test_support.h"
 
 namespace dossier::storage::testing {
 namespace {
 
-// An archive folder with the stores retention works with; the stores are
-// destroyed before the archive they live on.
+// The stores retention works with, and what they live on (an archive
+// folder for SQLite; a test database and a file store for PostgreSQL).
+// The stores are destroyed before what they live on.
 struct RetentionStores {
-  std::unique_ptr<Archive> archive;
+  std::unique_ptr<Archive> archive;          // sqlite
+  std::unique_ptr<RecordsStore> pg_records;  // postgresql, with its catalog
+  std::unique_ptr<FileStore> pg_files;       // postgresql
+  RecordsStore* records = nullptr;
+  FileStore* files = nullptr;
   std::unique_ptr<CustodyStore> custody;
   std::unique_ptr<RetentionStore> retention;
   RetentionStores() = default;
@@ -41,18 +54,55 @@ struct RetentionBackend {
   std::function<RetentionStores(const std::filesystem::path&)> make;
 };
 
+// Test names end in the backend's name, not the parameter's bytes.
+void PrintTo(const RetentionBackend& backend, std::ostream* os) {
+  *os << backend.name;
+}
+
+// PostgreSQL records with what they live on (the catalog, and the test
+// database it was made in).
+class HeldPgRecords : private dossier::testing::PgTestCatalog,
+                      public postgres::PgRecords {
+ public:
+  explicit HeldPgRecords(dossier::testing::PgTestCatalog holding)
+      : dossier::testing::PgTestCatalog(std::move(holding)),
+        postgres::PgRecords(*catalog) {}
+  postgres::PgCatalog& pg_catalog() { return *catalog; }
+};
+
+RetentionStores OpenPg(const std::filesystem::path& dir) {
+  RetentionStores s;
+  std::filesystem::create_directories(dir);
+  auto holding = dossier::testing::OpenPgTestCatalog(dir, /*create=*/true);
+  EXPECT_TRUE(holding) << holding.error().message;
+  if (!holding) return s;
+  auto records = std::make_unique<HeldPgRecords>(std::move(*holding));
+  s.pg_files = std::make_unique<FileStore>(dir / "objects");
+  s.custody = std::make_unique<postgres::PgCustody>(records->pg_catalog());
+  s.retention = std::make_unique<postgres::PgRetention>(records->pg_catalog(),
+                                                        *s.pg_files);
+  s.records = records.get();
+  s.files = s.pg_files.get();
+  s.pg_records = std::move(records);
+  return s;
+}
+
 std::vector<RetentionBackend> RetentionBackends() {
-  return {{"sqlite", [](const std::filesystem::path& dir) {
+  return {{"sqlite",
+           [](const std::filesystem::path& dir) {
              RetentionStores s;
              auto a = Archive::Init(dir);
              EXPECT_TRUE(a) << a.error().message;
              if (!a) return s;
              s.archive = std::move(*a);
+             s.records = &s.archive->catalog();
+             s.files = &s.archive->files();
              s.custody = std::make_unique<Custody>(s.archive->catalog());
              s.retention = std::make_unique<Retention>(s.archive->catalog(),
                                                        s.archive->files());
              return s;
-           }}};
+           }},
+          {"postgresql", OpenPg}};
 }
 
 constexpr char kFarFuture[] = "2999-01-01";
@@ -67,8 +117,8 @@ class RetentionStoreContract
     ASSERT_TRUE(c) << c.error().message;
     customer_ = c->code;
   }
-  RecordsStore& records() { return stores_.archive->catalog(); }
-  FileStore& files() { return stores_.archive->files(); }
+  RecordsStore& records() { return *stores_.records; }
+  FileStore& files() { return *stores_.files; }
   CustodyStore& custody() { return *stores_.custody; }
   RetentionStore& retention() { return *stores_.retention; }
 
