@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -122,19 +123,28 @@ class RetentionStoreContract
   CustodyStore& custody() { return *stores_.custody; }
   RetentionStore& retention() { return *stores_.retention; }
 
-  // A document whose PDF is `bytes` in the file store, filed by a reviewer.
+  // A document whose PDF is `bytes` in the file store, filed by a reviewer
+  // unless not `file`. end_date: the contract end field, if any.
   std::string AddFiled(const std::string& title, const std::string& bytes,
-                       const std::string& type = "contract") {
+                       const std::string& type = "contract",
+                       const std::string& end_date = "", bool file = true) {
     auto sha = files().Put(bytes);
     EXPECT_TRUE(sha) << sha.error().message;
     NewDocument doc = MakeDocument(customer_, title, {title + " 甲方 乙方"});
     doc.type = type;
     doc.pdf_sha256 = *sha;
     doc.pdf_size = static_cast<std::int64_t>(bytes.size());
+    doc.source_key = title;
     auto d = records().AddDocument(doc);
     EXPECT_TRUE(d) << d.error().message;
-    auto f = records().ApproveDocument(d->display_id, "reviewer");
-    EXPECT_TRUE(f) << f.error().message;
+    if (!end_date.empty()) {
+      EXPECT_TRUE(records().SetDocumentField(d->display_id, "end_date",
+                                             end_date, "reviewer"));
+    }
+    if (file) {
+      auto f = records().ApproveDocument(d->display_id, "reviewer");
+      EXPECT_TRUE(f) << f.error().message;
+    }
     return d->display_id;
   }
 
@@ -269,6 +279,170 @@ TEST_P(RetentionStoreContract, OriginalsAreShreddedOneByOneWithAWitness) {
   ASSERT_TRUE(done) << done.error().message;
   EXPECT_EQ(done->status, "completed");
   EXPECT_EQ(custody().GetOriginal(original->barcode)->state, "destroyed");
+}
+
+TEST_P(RetentionStoreContract, DueCountsFromContractEndAndRelationshipEnd) {
+  ASSERT_TRUE(retention().SetRule("contract", "contract-end", 10, "rm"));
+  ASSERT_TRUE(retention().SetRule("id-copy", "relationship-end", 3, "rm"));
+  ASSERT_TRUE(retention().SetRule("form", "filing", 0, "rm"));
+  const std::string ended = AddFiled("old contract", "pdf-1", "contract",
+                                     "2010-06-30");
+  const std::string running = AddFiled("running contract", "pdf-2",
+                                       "contract", "2030-02-28");
+  const std::string no_date = AddFiled("contract without end", "pdf-3");
+  const std::string id_copy = AddFiled("id copy", "pdf-4", "id-copy");
+  const std::string pending = AddFiled("pending", "pdf-5", "form", "", false);
+
+  auto due = retention().Due("2026-03-01");
+  ASSERT_TRUE(due) << due.error().message;
+  ASSERT_EQ(due->size(), 1u);
+  EXPECT_EQ((*due)[0].document, ended);
+  EXPECT_EQ((*due)[0].event_date, "2010-06-30");
+  EXPECT_EQ((*due)[0].due_on, "2020-06-30");
+
+  auto all = retention().Due(kFarFuture, true);
+  ASSERT_TRUE(all) << all.error().message;
+  std::map<std::string, RetentionStatus> by_doc;
+  for (const auto& s : *all) by_doc[s.document] = s;
+  EXPECT_FALSE(by_doc.contains(pending));  // pending review: never due
+  EXPECT_EQ(by_doc[running].due_on, "2040-02-28");
+  EXPECT_TRUE(by_doc[no_date].due_on.empty());
+  EXPECT_FALSE(by_doc[no_date].due);
+  EXPECT_FALSE(by_doc[id_copy].due);  // no relationship end yet
+  // Unknown due dates come last.
+  EXPECT_TRUE(all->back().due_on.empty());
+
+  auto refused = retention().Propose({pending, no_date, running}, kFarFuture,
+                                     "", "rm");
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kConflict);
+  EXPECT_NE(refused.error().message.find(pending + " is pending review"),
+            std::string::npos)
+      << refused.error().message;
+  EXPECT_NE(refused.error().message.find(no_date + ": the contract-end date "
+                                                   "is unknown"),
+            std::string::npos)
+      << refused.error().message;
+  auto not_yet = retention().Propose({running}, "2026-03-01", "", "rm");
+  ASSERT_FALSE(not_yet);
+  EXPECT_NE(not_yet.error().message.find("not due until 2040-02-28"),
+            std::string::npos)
+      << not_yet.error().message;
+
+  EXPECT_EQ(retention().SetRelationshipEnd(customer_, "2020-13-01", "rm")
+                .error().code,
+            ErrorCode::kInvalidArgument);
+  ASSERT_TRUE(retention().SetRelationshipEnd(customer_, "2020-02-29", "rm"));
+  auto after = retention().Due("2023-03-01");
+  ASSERT_TRUE(after) << after.error().message;
+  bool found = false;
+  for (const auto& s : *after) {
+    if (s.document != id_copy) continue;
+    found = true;
+    EXPECT_EQ(s.due_on, "2023-02-28");  // 29 February + 3 years
+  }
+  EXPECT_TRUE(found);
+  auto history = records().CustomerHistory(customer_);
+  ASSERT_TRUE(history) << history.error().message;
+  ASSERT_FALSE(history->empty());
+  EXPECT_EQ(history->back().field, "relationship_ended_on");
+  EXPECT_EQ(history->back().new_value, "2020-02-29");
+}
+
+TEST_P(RetentionStoreContract, ApprovalPurgesContentAndKeepsASharedFile) {
+  ASSERT_TRUE(retention().SetRule("contract", "contract-end", 10, "rm"));
+  const std::string doomed = AddFiled("服务合同 old", "same-bytes", "contract",
+                                      "2010-01-01");
+  const std::string twin = AddFiled("twin", "same-bytes", "contract",
+                                    "2030-01-01");
+  const std::string solo = AddFiled("solo", "solo-bytes", "contract",
+                                    "2011-01-01");
+  const std::string twin_sha = records().GetDocument(twin)->pdf_sha256;
+  const std::string solo_sha = records().GetDocument(solo)->pdf_sha256;
+  auto batch = retention().Propose({doomed, solo}, "2026-03-01", "", "rm");
+  ASSERT_TRUE(batch) << batch.error().message;
+  ASSERT_TRUE(records().PutSetting("retention", R"({"approvers": ["boss"]})",
+                                   "admin"));
+  EXPECT_EQ(retention().GetPolicy()->approvers,
+            std::vector<std::string>{"boss"});
+  EXPECT_EQ(retention().Approve(batch->display_id, "someone").error().code,
+            ErrorCode::kConflict);
+  auto approved = retention().Approve(batch->display_id, "boss");
+  ASSERT_TRUE(approved) << approved.error().message;
+  EXPECT_EQ(approved->approved_by, "boss");
+
+  auto d = records().GetDocument(doomed);
+  ASSERT_TRUE(d) << d.error().message;
+  EXPECT_EQ(d->status, "destroyed");
+  EXPECT_EQ(d->title, "服务合同 old");  // the tombstone keeps id and title
+  auto pages = records().GetPages(d->id, true);
+  ASSERT_TRUE(pages) << pages.error().message;
+  for (const auto& p : *pages) {
+    EXPECT_TRUE(p.text.empty());
+    EXPECT_TRUE(p.words.empty());
+  }
+  EXPECT_TRUE(records().GetDocumentFields(doomed)->empty());
+  SearchQuery q;
+  q.text = "solo";
+  auto hits = records().Search(q);
+  ASSERT_TRUE(hits) << hits.error().message;
+  EXPECT_TRUE(hits->empty());
+  // The metadata left the search too: the customer's code finds the twin.
+  q.text = customer_;
+  auto by_code = records().Search(q);
+  ASSERT_TRUE(by_code) << by_code.error().message;
+  ASSERT_EQ(by_code->size(), 1u);
+  EXPECT_EQ(by_code->front().display_id, twin);
+  // The shared file stays for the twin; the solo file is gone.
+  EXPECT_TRUE(files().Contains(twin_sha));
+  EXPECT_TRUE(files().Get(twin_sha));
+  EXPECT_FALSE(files().Contains(solo_sha));
+  auto shown = retention().GetBatch(batch->display_id);
+  ASSERT_TRUE(shown) << shown.error().message;
+  ASSERT_EQ(shown->items.size(), 2u);
+  EXPECT_EQ(shown->items[0].title, "服务合同 old");
+  EXPECT_EQ(shown->items[0].due_on, "2020-01-01");
+  EXPECT_FALSE(shown->items[0].destroyed_at.empty());
+  EXPECT_FALSE(shown->items[1].file_purged_at.empty());
+  // No second destruction, and no hold on what is gone.
+  auto again = retention().Propose({doomed}, "2026-03-01", "", "rm");
+  ASSERT_FALSE(again);
+  EXPECT_NE(again.error().message.find("already destroyed"), std::string::npos);
+  EXPECT_EQ(retention().AddHold(doomed, "诉讼", "legal").error().code,
+            ErrorCode::kConflict);
+  auto history = records().DocumentHistory(doomed);
+  ASSERT_TRUE(history) << history.error().message;
+  ASSERT_FALSE(history->empty());
+  EXPECT_EQ(history->back().field, "status");
+  EXPECT_EQ(history->back().new_value, "destroyed");
+}
+
+TEST_P(RetentionStoreContract, ALoanAfterTheProposalBlocksTheApproval) {
+  ASSERT_TRUE(retention().SetRule("contract", "filing", 0, "rm"));
+  const std::string doc = AddFiled("借阅中的合同", "lent-bytes");
+  auto batch = retention().Propose({doc}, kFarFuture, "", "rm");
+  ASSERT_TRUE(batch) << batch.error().message;
+  LoanRequest loan;
+  loan.item = doc;
+  loan.electronic = true;
+  loan.purpose = "audit";
+  loan.recipient = "auditor";
+  loan.due_date = "2999-12-31";
+  loan.requester = "clerk";
+  auto l = custody().RequestLoan(loan);
+  ASSERT_TRUE(l) << l.error().message;
+  EXPECT_FALSE(retention().Due(kFarFuture)->at(0).blocked_by.empty());
+  auto refused = retention().Approve(batch->display_id, "manager");
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kConflict);
+  EXPECT_NE(refused.error().message.find("open loan"), std::string::npos)
+      << refused.error().message;
+  EXPECT_EQ(records().GetDocument(doc)->status, "filed");
+  EXPECT_EQ(retention().GetBatch(batch->display_id)->status, "proposed");
+  ASSERT_TRUE(custody().RejectLoan(l->display_id, "manager", "retention ended"));
+  auto approved = retention().Approve(batch->display_id, "manager");
+  ASSERT_TRUE(approved) << approved.error().message;
+  EXPECT_EQ(approved->status, "completed");
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, RetentionStoreContract,
