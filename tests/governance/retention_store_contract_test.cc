@@ -445,6 +445,41 @@ TEST_P(RetentionStoreContract, ALoanAfterTheProposalBlocksTheApproval) {
   EXPECT_EQ(approved->status, "completed");
 }
 
+// Files kept with a destroyed document (its original input, dropped pages)
+// leave the file store too, unless a live document keeps the same bytes.
+TEST_P(RetentionStoreContract, KeptFilesGoUnlessALiveDocumentKeepsThem) {
+  ASSERT_TRUE(retention().SetRule("contract", "filing", 0, "rm"));
+  auto own = files().Put("own input scan");
+  auto shared = files().Put("shared input scan");
+  ASSERT_TRUE(own && shared);
+  auto add = [&](const std::string& title, const std::string& pdf,
+                 std::vector<std::string> kept) {
+    auto sha = files().Put(pdf);
+    EXPECT_TRUE(sha) << sha.error().message;
+    NewDocument doc = MakeDocument(customer_, title, {title});
+    doc.pdf_sha256 = *sha;
+    doc.pdf_size = static_cast<std::int64_t>(pdf.size());
+    doc.source_key = title;
+    int index = 0;
+    for (const std::string& k : kept) {
+      doc.files.push_back({"original", k, 10, "image/png", title + ".png",
+                           index++, "", ""});
+    }
+    auto d = records().AddDocument(doc);
+    EXPECT_TRUE(d) << d.error().message;
+    EXPECT_TRUE(records().ApproveDocument(d->display_id, "reviewer"));
+    return d->display_id;
+  };
+  const std::string doomed = add("doomed", "doomed-pdf", {*own, *shared});
+  add("live", "live-pdf", {*shared});
+  auto batch = retention().Propose({doomed}, kFarFuture, "", "rm");
+  ASSERT_TRUE(batch) << batch.error().message;
+  ASSERT_TRUE(retention().Approve(batch->display_id, "boss"));
+  EXPECT_FALSE(files().Contains(*own));
+  EXPECT_TRUE(files().Contains(*shared));
+  EXPECT_EQ(retention().FinishPurges().value_or(-1), 0);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, RetentionStoreContract,
                          ::testing::ValuesIn(RetentionBackends()),
                          [](const auto& info) { return info.param.name; });

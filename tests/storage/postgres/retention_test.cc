@@ -218,6 +218,56 @@ TEST_F(PostgresRetention, StationsProposingTheSameDocumentsMakeOneBatch) {
   EXPECT_EQ(next->display_id, "DB000002");
 }
 
+// Two stations record the last two originals of a batch at once: both are
+// recorded, and the batch is completed exactly once.
+TEST_F(PostgresRetention, StationsShreddingTheLastOriginalsAtOnceCompleteOnce) {
+  OpenStations();
+  Fill(2);
+  ASSERT_TRUE(custody_->AddLocation({"A", "room", "", "档案室", 0, ""}, "clerk"));
+  ASSERT_TRUE(custody_->AddCabinet({"A-01", "A", 1, 1, 0, ""}, "clerk"));
+  std::vector<std::string> barcodes;
+  for (const std::string& doc : docs_) {
+    auto o = custody_->RegisterOriginal({doc, "A-01-1-001", -1, "clerk"});
+    ASSERT_TRUE(o) << o.error().message;
+    barcodes.push_back(o->barcode);
+  }
+  auto batch = a_->Propose({}, kFarFuture, "", "rm");
+  ASSERT_TRUE(batch) << batch.error().message;
+  auto approved = b_->Approve(batch->display_id, "boss");
+  ASSERT_TRUE(approved) << approved.error().message;
+  ASSERT_EQ(approved->status, "approved");
+  Result<DestructionBatch> first = MakeError(ErrorCode::kInternal, "not run");
+  Result<DestructionBatch> second = MakeError(ErrorCode::kInternal, "not run");
+  AtOnce(
+      [&] {
+        first = a_->RecordShredding({batch->display_id, barcodes[0], "witness",
+                                     "", "cross-cut P-4", "porter-a"});
+      },
+      [&] {
+        second = b_->RecordShredding({batch->display_id, barcodes[1],
+                                      "witness", "", "cross-cut P-4",
+                                      "porter-b"});
+      });
+  ASSERT_TRUE(first) << first.error().message;
+  ASSERT_TRUE(second) << second.error().message;
+  auto stored = a_->GetBatch(batch->display_id);
+  ASSERT_TRUE(stored) << stored.error().message;
+  EXPECT_EQ(stored->status, "completed");
+  for (const ShreddingRecord& r : stored->originals) {
+    EXPECT_FALSE(r.shredded_by.empty()) << r.barcode;
+    EXPECT_EQ(custody_->GetOriginal(r.barcode)->state, "destroyed");
+  }
+  auto db = Database::Connect(database_->url(), PoolOptions{});
+  ASSERT_TRUE(db) << db.error().message;
+  auto completions = (*db)->Transact("counting", [](Tx& tx) -> Result<int> {
+    return static_cast<int>(Int(tx.Run(
+        "SELECT count(*) FROM history WHERE table_name = "
+        "'destruction_batches' AND new_value = 'completed'")[0][0]));
+  });
+  ASSERT_TRUE(completions) << completions.error().message;
+  EXPECT_EQ(*completions, 1);
+}
+
 // The database refuses connections and its backends are ended: every call
 // is kCatalog naming the server, and nothing of it was written.
 TEST_F(PostgresRetention, ALostServerIsACatalogErrorAndWritesNothing) {
