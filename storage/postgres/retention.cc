@@ -25,13 +25,13 @@ namespace {
 
 // Every document with a rule for its type; $1 is the contract-end field's
 // name (governance::kContractEndField).
-#define DOSSIER_PG_CANDIDATE_SELECT                                          \
-  "SELECT d.id, d.customer_id, coalesce(d.archive_number, ''), c.code, "     \
-  "c.name, d.type, d.title, d.reviewed_at, d.created_at, d.pdf_sha256, "     \
-  "d.page_count, r.event, r.years, c.relationship_ended_on, "                \
-  "coalesce(f.value, ''), coalesce(f.problem, ''), d.status "                \
-  "FROM documents d JOIN customers c ON c.id = d.customer_id "               \
-  "JOIN retention_rules r ON r.document_type = d.type "                      \
+#define DOSSIER_PG_CANDIDATE_SELECT                                      \
+  "SELECT d.id, d.customer_id, coalesce(d.archive_number, ''), c.code, " \
+  "c.name, d.type, d.title, d.reviewed_at, d.created_at, d.pdf_sha256, " \
+  "d.page_count, r.event, r.years, c.relationship_ended_on, "            \
+  "coalesce(f.value, ''), coalesce(f.problem, ''), d.status "            \
+  "FROM documents d JOIN customers c ON c.id = d.customer_id "           \
+  "JOIN retention_rules r ON r.document_type = d.type "                  \
   "LEFT JOIN document_fields f ON f.document_id = d.id AND f.name = $1 "
 
 const Sql kCandidates{"retention.candidates",
@@ -117,11 +117,11 @@ Candidate ReadCandidate(const pqxx::row& row, const std::string& today) {
   const std::string value = Text(row[14]);
   const std::string problem = Text(row[15]);
   c.document_status = Text(row[16]);
-  if (auto due = governance::DueOn(
-          governance::RetentionEventDate(
-              r.event, c.filed_at, relationship_end,
-              governance::ContractEndDate(value, problem)),
-          r.years, today)) {
+  if (auto due =
+          governance::DueOn(governance::RetentionEventDate(
+                                r.event, c.filed_at, relationship_end,
+                                governance::ContractEndDate(value, problem)),
+                            r.years, today)) {
     r.event_date = due->event_date;
     r.due_on = due->due_on;
     r.due = due->due;
@@ -158,7 +158,8 @@ Result<LegalHold> LoadHold(Tx& tx, std::int64_t id) {
 
 }  // namespace
 
-// --- Shared with retention*.cc -------------------------------------------------
+// --- Shared with retention*.cc
+// -------------------------------------------------
 
 namespace retention_pg {
 
@@ -233,7 +234,8 @@ Result<RetentionRule> PgRetention::SetRule(const std::string& type,
 
 Result<std::vector<RetentionRule>> PgRetention::ListRules() {
   return catalog_.db().Transact(
-      "listing retention rules", [&](Tx& tx) -> Result<std::vector<RetentionRule>> {
+      "listing retention rules",
+      [&](Tx& tx) -> Result<std::vector<RetentionRule>> {
         std::vector<RetentionRule> out;
         for (const auto& row : tx.Exec(kRules)) {
           out.push_back({Text(row[0]), Text(row[1]),
@@ -281,14 +283,15 @@ Result<std::vector<RetentionStatus>> PgRetention::Due(const std::string& today,
           c.status.blocked_by = Blockers(tx, c.id, c.customer_id, 0);
           out.push_back(std::move(c.status));
         }
-        std::stable_sort(out.begin(), out.end(),
-                         [](const RetentionStatus& a, const RetentionStatus& b) {
-                           // Unknown due dates last.
-                           if (a.due_on.empty() != b.due_on.empty()) {
-                             return b.due_on.empty();
-                           }
-                           return a.due_on < b.due_on;
-                         });
+        std::stable_sort(
+            out.begin(), out.end(),
+            [](const RetentionStatus& a, const RetentionStatus& b) {
+              // Unknown due dates last.
+              if (a.due_on.empty() != b.due_on.empty()) {
+                return b.due_on.empty();
+              }
+              return a.due_on < b.due_on;
+            });
         return out;
       });
 }
@@ -358,11 +361,11 @@ Result<LegalHold> PgRetention::ReleaseHold(const std::string& hold,
         auto h = LoadHold(tx, *id);
         if (!h) return std::unexpected(h.error());
         if (!h->active()) {
-          return MakeError(ErrorCode::kConflict,
-                           fmt::format("{} was already released on {} by {}",
-                                       h->display_id,
-                                       ZoneIn(tx).DisplayUtc(h->released_at),
-                                       h->released_by));
+          return MakeError(
+              ErrorCode::kConflict,
+              fmt::format("{} was already released on {} by {}", h->display_id,
+                          ZoneIn(tx).DisplayUtc(h->released_at),
+                          h->released_by));
         }
         const std::string now = NowUtc();
         tx.Exec(kReleaseHold, *id, actor, now, clean_reason);

@@ -266,7 +266,8 @@ Result<DestructionBatch> PgRetention::Propose(
             }
             const auto blockers = Blockers(tx, c->id, c->customer_id, 0);
             for (const std::string& p : blockers) {
-              problems.push_back(doc->display_id + " cannot be destroyed: " + p);
+              problems.push_back(doc->display_id +
+                                 " cannot be destroyed: " + p);
             }
             if (blockers.empty()) chosen.push_back(std::move(*c));
           }
@@ -298,16 +299,16 @@ Result<DestructionBatch> PgRetention::Approve(const std::string& batch_text,
   auto approved = catalog_.db().Transact(
       "approving destruction batch " + batch_text,
       [&](Tx& tx) -> Result<DestructionBatch> {
-        auto policy = governance::ParseRetentionPolicy(
-            GetSetting(tx, "retention"));
+        auto policy =
+            governance::ParseRetentionPolicy(GetSetting(tx, "retention"));
         if (!policy) return std::unexpected(policy.error());
         auto row_id = BatchRowId(tx, batch_text);
         if (!row_id) return std::unexpected(row_id.error());
         id = *row_id;
         auto batch = LoadBatch(tx, id);
         if (!batch) return std::unexpected(batch.error());
-        if (auto s = governance::CheckDestructionApproval(*batch, *policy,
-                                                          actor);
+        if (auto s =
+                governance::CheckDestructionApproval(*batch, *policy, actor);
             !s) {
           return std::unexpected(s.error());
         }
@@ -329,10 +330,10 @@ Result<DestructionBatch> PgRetention::Approve(const std::string& batch_text,
           }
         }
         if (!problems.empty()) {
-          return MakeError(ErrorCode::kConflict,
-                           batch->display_id +
-                               " not approved; nothing changed:" +
-                               ProblemList(problems));
+          return MakeError(
+              ErrorCode::kConflict,
+              batch->display_id +
+                  " not approved; nothing changed:" + ProblemList(problems));
         }
         const std::string now = NowUtc();
         for (const DestructionItem& item : batch->items) {
@@ -502,8 +503,8 @@ Result<DestructionBatch> PgRetention::RecordShredding(
           return MakeError(ErrorCode::kConflict,
                            what + ": " + original.error().message);
         }
-        tx.Exec(kInsertShredding, id, original->id, barcode, actor, witness,
-                at, TrimSpace(request.method), actor, now);
+        tx.Exec(kInsertShredding, id, original->id, barcode, actor, witness, at,
+                TrimSpace(request.method), actor, now);
         const bool last =
             std::count_if(batch->originals.begin(), batch->originals.end(),
                           [](const ShreddingRecord& s) {
@@ -523,13 +524,12 @@ Result<DestructionBatch> PgRetention::RecordShredding(
 }
 
 Result<DestructionBatch> PgRetention::GetBatch(const std::string& batch) {
-  return catalog_.db().Transact(
-      "reading destruction batch " + batch,
-      [&](Tx& tx) -> Result<DestructionBatch> {
-        auto id = BatchRowId(tx, batch);
-        if (!id) return std::unexpected(id.error());
-        return LoadBatch(tx, *id);
-      });
+  return catalog_.db().Transact("reading destruction batch " + batch,
+                                [&](Tx& tx) -> Result<DestructionBatch> {
+                                  auto id = BatchRowId(tx, batch);
+                                  if (!id) return std::unexpected(id.error());
+                                  return LoadBatch(tx, *id);
+                                });
 }
 
 Result<std::vector<DestructionBatch>> PgRetention::ListBatches() {
@@ -550,9 +550,9 @@ Result<std::optional<DestructionBatch>> PgRetention::DestroyedBy(
     const std::string& document) {
   auto number = ParseDocumentId(document);
   if (!number) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     fmt::format("document id '{}' is not like D000012 or 12",
-                                 document));
+    return MakeError(
+        ErrorCode::kInvalidArgument,
+        fmt::format("document id '{}' is not like D000012 or 12", document));
   }
   return catalog_.db().Transact(
       "finding the destruction of " + DisplayId(*number),

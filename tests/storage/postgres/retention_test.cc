@@ -169,7 +169,8 @@ TEST_F(PostgresRetention, ApprovingAndCancellingAtOnceDoOneOrTheOther) {
   Fill(2);
   auto batch = a_->Propose({}, kFarFuture, "", "rm");
   ASSERT_TRUE(batch) << batch.error().message;
-  Result<DestructionBatch> approved = MakeError(ErrorCode::kInternal, "not run");
+  Result<DestructionBatch> approved =
+      MakeError(ErrorCode::kInternal, "not run");
   Result<DestructionBatch> cancelled =
       MakeError(ErrorCode::kInternal, "not run");
   AtOnce([&] { approved = a_->Approve(batch->display_id, "boss"); },
@@ -223,7 +224,8 @@ TEST_F(PostgresRetention, StationsProposingTheSameDocumentsMakeOneBatch) {
 TEST_F(PostgresRetention, StationsShreddingTheLastOriginalsAtOnceCompleteOnce) {
   OpenStations();
   Fill(2);
-  ASSERT_TRUE(custody_->AddLocation({"A", "room", "", "档案室", 0, ""}, "clerk"));
+  ASSERT_TRUE(
+      custody_->AddLocation({"A", "room", "", "档案室", 0, ""}, "clerk"));
   ASSERT_TRUE(custody_->AddCabinet({"A-01", "A", 1, 1, 0, ""}, "clerk"));
   std::vector<std::string> barcodes;
   for (const std::string& doc : docs_) {
@@ -244,9 +246,8 @@ TEST_F(PostgresRetention, StationsShreddingTheLastOriginalsAtOnceCompleteOnce) {
                                      "", "cross-cut P-4", "porter-a"});
       },
       [&] {
-        second = b_->RecordShredding({batch->display_id, barcodes[1],
-                                      "witness", "", "cross-cut P-4",
-                                      "porter-b"});
+        second = b_->RecordShredding({batch->display_id, barcodes[1], "witness",
+                                      "", "cross-cut P-4", "porter-b"});
       });
   ASSERT_TRUE(first) << first.error().message;
   ASSERT_TRUE(second) << second.error().message;
@@ -260,9 +261,9 @@ TEST_F(PostgresRetention, StationsShreddingTheLastOriginalsAtOnceCompleteOnce) {
   auto db = Database::Connect(database_->url(), PoolOptions{});
   ASSERT_TRUE(db) << db.error().message;
   auto completions = (*db)->Transact("counting", [](Tx& tx) -> Result<int> {
-    return static_cast<int>(Int(tx.Run(
-        "SELECT count(*) FROM history WHERE table_name = "
-        "'destruction_batches' AND new_value = 'completed'")[0][0]));
+    return static_cast<int>(
+        Int(tx.Run("SELECT count(*) FROM history WHERE table_name = "
+                   "'destruction_batches' AND new_value = 'completed'")[0][0]));
   });
   ASSERT_TRUE(completions) << completions.error().message;
   EXPECT_EQ(*completions, 1);
