@@ -7,9 +7,9 @@
 // when it loses a serialization race, so several stations may work on one
 // archive at once: two approving (or approving and cancelling) one batch
 // run as one after the other, and the second finds the batch no longer
-// proposed (kConflict, nothing written); a hold placed while a batch is
-// approved either blocks the approval or is refused because the document
-// is destroyed, never both missed. The display ids of holds (H000001) and
+// proposed (kConflict, nothing written); a hold on a document placed
+// while its batch is approved either blocks the approval or is refused
+// because the document is destroyed, never both written. The display ids of holds (H000001) and
 // batches (DB000001) come from retention_counters rows that only grow,
 // taken under a table lock as PgCustody takes barcodes, so no id is
 // issued twice and a refused call uses none up. What custody owns (open

@@ -191,6 +191,37 @@ TEST_F(PostgresRetention, ApprovingAndCancellingAtOnceDoOneOrTheOther) {
   }
 }
 
+// A hold on a document placed while another station approves its
+// destruction: either the hold comes first and blocks the approval, or the
+// approval comes first and the hold is refused; never both written.
+TEST_F(PostgresRetention, AHoldPlacedDuringAnApprovalBlocksItOrIsRefused) {
+  OpenStations();
+  Fill(1);
+  auto batch = a_->Propose({}, kFarFuture, "", "rm");
+  ASSERT_TRUE(batch) << batch.error().message;
+  Result<DestructionBatch> approved =
+      MakeError(ErrorCode::kInternal, "not run");
+  Result<LegalHold> hold = MakeError(ErrorCode::kInternal, "not run");
+  AtOnce([&] { approved = a_->Approve(batch->display_id, "boss"); },
+         [&] { hold = b_->AddHold(docs_[0], "诉讼 2026-17", "legal"); });
+  ASSERT_NE(approved.has_value(), hold.has_value())
+      << (approved ? "" : approved.error().message) << " / "
+      << (hold ? "" : hold.error().message);
+  if (approved) {
+    EXPECT_EQ(hold.error().code, ErrorCode::kConflict);
+    EXPECT_NE(hold.error().message.find("already destroyed"), std::string::npos)
+        << hold.error().message;
+    EXPECT_TRUE(a_->ListHolds(false)->empty());
+  } else {
+    EXPECT_EQ(approved.error().code, ErrorCode::kConflict);
+    EXPECT_NE(approved.error().message.find("legal hold H000001"),
+              std::string::npos)
+        << approved.error().message;
+    EXPECT_EQ(records_->GetDocument(docs_[0])->status, "filed");
+    EXPECT_TRUE(files_->Contains(shas_[0]));
+  }
+}
+
 // Two stations propose the same due documents at once: one batch holds
 // them, the other proposal is refused and uses up no batch number.
 TEST_F(PostgresRetention, StationsProposingTheSameDocumentsMakeOneBatch) {
