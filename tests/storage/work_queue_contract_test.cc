@@ -1,7 +1,7 @@
 // The work queue contract (storage/work_queue.h): every WorkQueue backend
 // runs this suite (today SQLite; a PostgreSQL queue joins the list). It
 // speaks only through the interface: order, leases, take-over, the end of
-// an item, give-up after max_attempts, listing and the errors.
+// an item, give-up after max_attempts, listing, waiting and the errors.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -271,6 +271,19 @@ TEST_P(WorkQueueContract, ConcurrentClaimsFromManyConnectionsHandOutEachItemOnce
   EXPECT_EQ(all.size(), static_cast<std::size_t>(kItems));
   EXPECT_EQ(std::set<std::int64_t>(all.begin(), all.end()).size(), all.size())
       << "an item was handed out twice";
+}
+
+TEST_P(WorkQueueContract, WaitingWithNothingQueuedEndsAtTheTimeoutWithoutWork) {
+  const auto start = std::chrono::steady_clock::now();
+  auto woken = queue().WaitForWork(std::chrono::milliseconds(1200));
+  const auto waited = std::chrono::steady_clock::now() - start;
+  ASSERT_TRUE(woken) << woken.error().message;
+  EXPECT_FALSE(*woken) << "woken with nothing queued";
+  EXPECT_GE(waited, std::chrono::seconds(1));
+  // A wait is no claim: the queue is as it was.
+  auto all = queue().List("", 10);
+  ASSERT_TRUE(all);
+  EXPECT_TRUE(all->empty());
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, WorkQueueContract, ::testing::ValuesIn(QueueBackends()),
