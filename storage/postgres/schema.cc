@@ -13,6 +13,7 @@
 #include "storage/postgres/database.h"
 #include "storage/postgres/schema.h"
 #include "storage/postgres/custody_schema.h"
+#include "storage/postgres/queue_schema.h"
 #include "storage/postgres/records_schema.h"
 #include "storage/postgres/search_schema.h"
 
@@ -125,8 +126,10 @@ CREATE TRIGGER access_log_no_truncate BEFORE TRUNCATE ON access_log
 // Version 2: pages' search tokens (storage/postgres/search_schema.h).
 // Version 3: the records (storage/postgres/records_schema.h).
 // Version 4: custody (storage/postgres/custody_schema.h).
-constexpr std::array<std::string_view, 4> kMigrations = {
-    kV1Access, kSearchMigration, kRecordsMigration, kCustodyMigration};
+// Then the work queue (storage/postgres/queue_schema.h).
+constexpr std::array<std::string_view, 5> kMigrations = {
+    kV1Access, kSearchMigration, kRecordsMigration, kCustodyMigration,
+    kQueueMigration};
 
 // Any constant: the advisory lock key of migrations ("dossier" in ASCII).
 constexpr std::int64_t kMigrationLock = 0x646f7373696572;
