@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <map>
@@ -204,6 +205,34 @@ class LeaseKeeper {
   std::thread thread_;
 };
 
+// Waits, with the queue empty, for up to poll_seconds: less when the queue
+// wakes the worker (work may have been queued) or stop is set. The wait is
+// cut into short slices so that stop is seen within them. A queue that
+// cannot wait (its wake-up connection lost) is waited on by sleeping, so
+// the worker claims again after poll_seconds as it always has; that claim
+// tells whether the catalog is reachable at all.
+template <typename Stopped>
+void IdleUntilWork(storage::WorkQueue& queue, double poll_seconds, Stopped stopped) {
+  using std::chrono::milliseconds;
+  constexpr milliseconds kSlice(50);
+  const auto until = std::chrono::steady_clock::now() +
+                     milliseconds(static_cast<int>(poll_seconds * 1000));
+  bool can_wait = true;
+  while (!stopped()) {
+    const auto left = std::chrono::duration_cast<milliseconds>(
+        until - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return;
+    const milliseconds slice = std::min(left, kSlice);
+    if (can_wait) {
+      auto woken = queue.WaitForWork(slice);
+      if (woken && *woken) return;
+      can_wait = woken.has_value();
+    } else {
+      std::this_thread::sleep_for(slice);
+    }
+  }
+}
+
 // Removes spool folders no open or failed item names: those of done items
 // whose worker stopped before it could remove them (killed between its
 // Finish and the removal), and those of a queueing that stopped before its
@@ -327,11 +356,7 @@ Result<WorkerReport> RunWorker(Station& station, const Caller& caller,
     if (!claimed) return std::unexpected(claimed.error());
     if (!*claimed) {
       if (options.once) break;
-      const auto until = std::chrono::steady_clock::now() +
-                         std::chrono::milliseconds(static_cast<int>(options.poll_seconds * 1000));
-      while (!stopped() && std::chrono::steady_clock::now() < until) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      }
+      IdleUntilWork(station.queue(), options.poll_seconds, stopped);
       continue;
     }
     const storage::WorkItem item = **claimed;

@@ -33,7 +33,7 @@ struct WorkerOptions {
   std::string name;        // '' = HOST:PID
   int lease_seconds = 60;  // renewed every third of it while a page runs
   int max_attempts = 3;    // claims of one item before it fails
-  double poll_seconds = 2.0;
+  double poll_seconds = 2.0;  // idle: claim again after this, or when woken
   bool once = false;  // leave when the queue is empty
   int jobs = 1;       // OCR workers per item
   const std::atomic<bool>* stop = nullptr;  // leave between items when set

@@ -24,6 +24,7 @@
 // agree on when a lease ends.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -54,6 +55,25 @@ struct WorkItem {
 // Parses W000001 (or 1); kInvalidArgument naming the text otherwise.
 Result<std::int64_t> ParseWorkItemId(const std::string& text);
 std::string WorkItemDisplayId(std::int64_t id);
+
+// What every backend checks and says alike (the contract suite holds each
+// to it); the backends load the item, ask, and write.
+// kInvalidArgument unless kind and spool are given.
+Status CheckNewWork(const std::string& kind, const std::string& spool);
+// kInvalidArgument unless lease_seconds is 1..86400.
+Status CheckLeaseSeconds(int lease_seconds);
+// kInvalidArgument unless the lease is valid, worker is named and
+// max_attempts >= 1.
+Status CheckClaim(const std::string& worker, int lease_seconds, int max_attempts);
+// kInvalidArgument unless state is '' (all) or a work state.
+Status CheckWorkState(const std::string& state);
+// Ok while item runs under worker (a lease that ran out is still held
+// until another worker claims the item); kConflict otherwise, naming the
+// item and why: it ended, or which worker took it over.
+Status CheckHeld(const WorkItem& item, const std::string& worker);
+// The error of an item claimed max_attempts times without finishing; it
+// names the attempts and the last worker.
+std::string GivenUpError(const WorkItem& item);
 
 // WorkQueue: every backend implements it and passes the contract suite
 // (tests/storage/work_queue_contract_test.cc). Errors: kInvalidArgument
@@ -88,6 +108,16 @@ class WorkQueue {
   // Items in a state ('' = all), newest first, at most limit.
   virtual Result<std::vector<WorkItem>> List(const std::string& state,
                                              int limit) = 0;
+  // Waits for work: true as soon as work may be there (an Enqueue on any
+  // connection since the previous wait, or claimable items found when the
+  // backend began listening), false when timeout passed without. A
+  // wake-up is a hint, not a promise: the next Claim may find nothing
+  // (another worker was first), and a lease that runs out wakes nobody, so
+  // a worker still claims after each timeout. SQLite has no wake-ups and
+  // sleeps the timeout; PostgreSQL LISTENs on a connection of its own.
+  // kCatalog when the backend cannot wait (that connection lost or not
+  // opened); the next call tries again.
+  virtual Result<bool> WaitForWork(std::chrono::milliseconds timeout) = 0;
 };
 
 }  // namespace dossier::storage

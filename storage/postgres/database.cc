@@ -218,6 +218,95 @@ void Database::Release(std::unique_ptr<Pooled> c) {
   if (static_cast<int>(idle_.size()) < options_.pool_size) idle_.push_back(std::move(c));
 }
 
+// Counts the notifications of the Listener's channel; Wait reads them.
+class Listener::Receiver final : public pqxx::notification_receiver {
+ public:
+  Receiver(pqxx::connection_base& conn, const std::string& channel)
+      : pqxx::notification_receiver(conn, channel) {}
+  void operator()(const std::string& /*payload*/, int /*backend_pid*/) override {
+    ++count;
+  }
+  std::int64_t count = 0;
+};
+
+Listener::Listener(std::string server, std::unique_ptr<pqxx::connection> conn,
+                   const std::string& channel)
+    : server_(std::move(server)), conn_(std::move(conn)),
+      receiver_(std::make_unique<Receiver>(*conn_, channel)) {}
+
+Listener::~Listener() {
+  // Closing the connection ends the LISTEN. Closed first, the receiver
+  // does not send UNLISTEN, which on a lost connection would make libpqxx
+  // connect again only to say it.
+  conn_->disconnect();
+  receiver_.reset();
+}
+
+Result<bool> Listener::Wait(std::chrono::milliseconds timeout) {
+  auto lost = [&](const std::string& why) -> Result<bool> {
+    lost_ = true;
+    return MakeError(ErrorCode::kCatalog,
+                     fmt::format("lost the connection to PostgreSQL server {} "
+                                 "that waits for notifications: {}",
+                                 server_, why));
+  };
+  // libpqxx would open a closed connection again, LISTEN included, without
+  // a word, and the notifications meanwhile would be missed unseen: a lost
+  // connection is reported instead, and the caller opens a new Listener.
+  if (lost_ || !conn_->is_open()) return lost("the connection is closed");
+  const std::int64_t before = receiver_->count;
+  const auto until = std::chrono::steady_clock::now() + timeout;
+  try {
+    for (;;) {
+      const auto left = std::chrono::duration_cast<std::chrono::microseconds>(
+          until - std::chrono::steady_clock::now());
+      const std::int64_t us = std::max<std::int64_t>(0, left.count());
+      // Takes the notifications pending; else waits for the socket (or the
+      // time) and takes what came.
+      conn_->await_notification(static_cast<long>(us / 1000000),
+                                static_cast<long>(us % 1000000));
+      if (receiver_->count != before) return true;
+      // The socket can wake for other messages than a notification.
+      if (!conn_->is_open()) return lost("the server closed it");
+      if (us == 0 || std::chrono::steady_clock::now() >= until) return false;
+    }
+  } catch (const pqxx::broken_connection& e) {
+    return lost(OneLine(e.what()));
+  } catch (const std::exception& e) {
+    return lost(OneLine(e.what()));
+  }
+}
+
+Result<std::unique_ptr<Listener>> Database::Listen(const std::string& channel) {
+  if (channel.empty() || channel.size() > 63 ||
+      !std::all_of(channel.begin(), channel.end(),
+                   [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; })) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     fmt::format("'{}' is not a channel name ([a-z_]{{1,63}})", channel));
+  }
+  try {
+    auto conn = std::make_unique<pqxx::connection>(url_);
+    {
+      std::lock_guard lock(mu_);
+      ++opened_;
+    }
+    std::unique_ptr<Listener> listener(new Listener(server_, std::move(conn), channel));
+    // libpqxx issues LISTEN when the receiver registers and ignores a
+    // connection lost meanwhile: make sure it holds.
+    if (!listener->conn_->is_open()) {
+      return MakeError(ErrorCode::kCatalog,
+                       fmt::format("lost the connection to PostgreSQL server {} "
+                                   "while starting to listen on {}",
+                                   server_, channel));
+    }
+    return listener;
+  } catch (const std::exception& e) {
+    return MakeError(ErrorCode::kCatalog,
+                     fmt::format("cannot listen on {} at PostgreSQL server {}: {}",
+                                 channel, server_, OneLine(e.what())));
+  }
+}
+
 std::int64_t Database::retries() const {
   std::lock_guard lock(mu_);
   return retries_;
@@ -228,7 +317,8 @@ std::int64_t Database::connections_opened() const {
   return opened_;
 }
 
-Status Database::Run(std::string_view what, const std::function<Status(Tx&)>& body) {
+Status Database::Run(std::string_view what, Isolation isolation,
+                     const std::function<Status(Tx&)>& body) {
   thread_local std::minstd_rand jitter(std::random_device{}());
   bool replaced_stale = false;
   for (int attempt = 1;; ++attempt) {
@@ -237,16 +327,23 @@ Status Database::Run(std::string_view what, const std::function<Status(Tx&)>& bo
     if (!c) return std::unexpected(c.error());
     bool started = false;
     try {
-      pqxx::transaction<pqxx::serializable> work(*(*c)->conn);
+      std::unique_ptr<pqxx::dbtransaction> work;
+      if (isolation == Isolation::kSerializable) {
+        work = std::make_unique<pqxx::transaction<pqxx::serializable>>(*(*c)->conn);
+      } else {
+        work = std::make_unique<pqxx::transaction<pqxx::read_committed>>(*(*c)->conn);
+      }
       started = true;
-      Tx tx(work, *(*c)->conn, (*c)->prepared);
+      Tx tx(*work, *(*c)->conn, (*c)->prepared);
       Status s = body(tx);
       if (!s) {
-        work.abort();
+        work->abort();
+        work.reset();
         Release(std::move(*c));
         return s;
       }
-      work.commit();
+      work->commit();
+      work.reset();
       Release(std::move(*c));
       return Ok();
     } catch (const pqxx::in_doubt_error& e) {

@@ -20,6 +20,18 @@
 //     statement ran is replaced once, silently.
 //   - Other server errors: unique and foreign-key violations are kConflict,
 //     everything else kCatalog, each naming the server and `what`.
+//   - Transact(what, Isolation::kReadCommitted, fn) is the same at READ
+//     COMMITTED, for a store whose every change first locks the rows it
+//     decides on (SELECT ... FOR UPDATE [SKIP LOCKED]): the work queue,
+//     whose workers claim different rows of one table at once. There,
+//     SERIALIZABLE's predicate locks (by index page, or the whole table
+//     when it is small) would make concurrent claims of different items
+//     abort each other; row locks keep them apart without.
+//
+// Listen(channel): a connection of its own, outside the pool, that
+// LISTENs on one channel, for a store's wake-ups (storage/postgres/
+// work_queue.h). NOTIFY is sent inside the writer's transaction and
+// delivered when it commits.
 //
 // Thread safety: a Database may be shared by threads; each Transact takes
 // its own connection from the pool (at most pool_size are kept idle).
@@ -52,6 +64,8 @@ struct Sql {
   const char* text;
 };
 
+enum class Isolation { kSerializable, kReadCommitted };
+
 // One transaction of a use case: the pqxx transaction and its connection's
 // prepared statements.
 class Tx {
@@ -76,6 +90,30 @@ class Tx {
   std::set<std::string>& prepared_;
 };
 
+// A connection LISTENing on one channel (Database::Listen). Not
+// thread-safe. Once Wait has reported the connection lost, the Listener
+// stays lost: make a new one.
+class Listener {
+ public:
+  ~Listener();
+  Listener(const Listener&) = delete;
+  Listener& operator=(const Listener&) = delete;
+  // True as soon as a notification on the channel has arrived (those that
+  // came since the previous Wait count; all pending are taken), false
+  // after timeout. kCatalog naming the server if the connection is lost.
+  Result<bool> Wait(std::chrono::milliseconds timeout);
+
+ private:
+  friend class Database;
+  class Receiver;
+  Listener(std::string server, std::unique_ptr<pqxx::connection> conn,
+           const std::string& channel);
+  const std::string server_;
+  std::unique_ptr<pqxx::connection> conn_;
+  std::unique_ptr<Receiver> receiver_;
+  bool lost_ = false;
+};
+
 class Database {
  public:
   // Opens the first connection (so a wrong URL fails here, naming the
@@ -91,9 +129,14 @@ class Database {
 
   template <typename F>
   auto Transact(std::string_view what, F&& fn) -> std::invoke_result_t<F, Tx&> {
+    return Transact(what, Isolation::kSerializable, std::forward<F>(fn));
+  }
+  template <typename F>
+  auto Transact(std::string_view what, Isolation isolation, F&& fn)
+      -> std::invoke_result_t<F, Tx&> {
     using R = std::invoke_result_t<F, Tx&>;
     std::optional<R> out;
-    Status s = Run(what, [&](Tx& tx) -> Status {
+    Status s = Run(what, isolation, [&](Tx& tx) -> Status {
       out.emplace(fn(tx));
       if (!*out) return std::unexpected(out->error());
       return Ok();
@@ -102,8 +145,14 @@ class Database {
     return std::move(*out);
   }
 
+  // A new connection (not from the pool) LISTENing on channel
+  // ([a-z_]{1,63}, else kInvalidArgument); kCatalog naming the server if
+  // it cannot be opened.
+  Result<std::unique_ptr<Listener>> Listen(const std::string& channel);
+
   // Counters, for tests and the benchmark: transactions run again after a
-  // serialization failure or deadlock, and connections opened.
+  // serialization failure or deadlock, and connections opened (the
+  // pool's and listeners').
   std::int64_t retries() const;
   std::int64_t connections_opened() const;
 
@@ -115,7 +164,8 @@ class Database {
   Database(std::string url, std::string server, PoolOptions options);
   Result<std::unique_ptr<Pooled>> Acquire(bool* reused);
   void Release(std::unique_ptr<Pooled> c);
-  Status Run(std::string_view what, const std::function<Status(Tx&)>& body);
+  Status Run(std::string_view what, Isolation isolation,
+             const std::function<Status(Tx&)>& body);
 
   const std::string url_;
   const std::string server_;

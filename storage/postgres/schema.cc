@@ -13,6 +13,7 @@
 #include "storage/postgres/database.h"
 #include "storage/postgres/schema.h"
 #include "storage/postgres/custody_schema.h"
+#include "storage/postgres/queue_schema.h"
 #include "storage/postgres/records_schema.h"
 #include "storage/postgres/retention_schema.h"
 #include "storage/postgres/search_schema.h"
@@ -127,9 +128,10 @@ CREATE TRIGGER access_log_no_truncate BEFORE TRUNCATE ON access_log
 // Version 3: the records (storage/postgres/records_schema.h).
 // Version 4: custody (storage/postgres/custody_schema.h).
 // Version 5: retention and destruction (storage/postgres/retention_schema.h).
-constexpr std::array<std::string_view, 5> kMigrations = {
-    kV1Access,         kSearchMigration,   kRecordsMigration,
-    kCustodyMigration, kRetentionMigration};
+// Version 6: the work queue (storage/postgres/queue_schema.h).
+constexpr std::array<std::string_view, 6> kMigrations = {
+    kV1Access,         kSearchMigration,    kRecordsMigration,
+    kCustodyMigration, kRetentionMigration, kQueueMigration};
 
 // Any constant: the advisory lock key of migrations ("dossier" in ASCII).
 constexpr std::int64_t kMigrationLock = 0x646f7373696572;

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <thread>
+
 #include "storage/sqlite/catalog_impl.h"
 #include "storage/sqlite/sqlite_util.h"
 
@@ -51,28 +53,13 @@ Result<std::int64_t> EpochNow(const Database& db) {
                      "reading the clock");
 }
 
-Status CheckLease(int lease_seconds) {
-  if (lease_seconds < 1 || lease_seconds > 86400) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     fmt::format("a lease of {} s is not between 1 s and a day",
-                                 lease_seconds));
-  }
-  return Ok();
-}
-
 // The item as the worker holds it, or kConflict saying who has it now.
 // REQUIRES: inside a transaction.
 Result<WorkItem> HeldBy(const Database& db, std::int64_t id, const std::string& worker) {
   auto item = ItemById(db, id);
   if (!item) return item;
-  // A lease that ran out is still held until another worker claims it.
-  if (item->state == "running" && item->worker == worker) return item;
-  const std::string why = item->state != "running"
-                              ? "it is " + item->state
-                              : "worker " + item->worker + " took it over";
-  return MakeError(ErrorCode::kConflict,
-                   fmt::format("work item {} is no longer held by worker {}: {}",
-                               item->display_id, worker, why));
+  if (auto s = CheckHeld(*item, worker); !s) return std::unexpected(s.error());
+  return item;
 }
 
 // Ends a held item as done (result) or failed (error), with its history.
@@ -107,10 +94,7 @@ Result<WorkItem> SqliteWorkQueue::Enqueue(const std::string& kind,
                                           const std::string& spool,
                                           const std::string& payload,
                                           const std::string& actor) {
-  if (kind.empty() || spool.empty()) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "a work item needs a kind and a spool folder");
-  }
+  if (auto s = CheckNewWork(kind, spool); !s) return std::unexpected(s.error());
   auto tx = Transaction::Begin(*db_, "queueing work");
   if (!tx) return std::unexpected(tx.error());
   const UtcNow at = CurrentUtc();
@@ -136,10 +120,8 @@ Result<WorkItem> SqliteWorkQueue::Enqueue(const std::string& kind,
 Result<std::optional<WorkItem>> SqliteWorkQueue::Claim(const std::string& worker,
                                                        int lease_seconds,
                                                        int max_attempts) {
-  if (auto s = CheckLease(lease_seconds); !s) return std::unexpected(s.error());
-  if (worker.empty() || max_attempts < 1) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "a claim needs a worker name and at least one attempt");
+  if (auto s = CheckClaim(worker, lease_seconds, max_attempts); !s) {
+    return std::unexpected(s.error());
   }
   auto tx = Transaction::Begin(*db_, "claiming work for worker " + worker);
   if (!tx) return std::unexpected(tx.error());
@@ -166,10 +148,7 @@ Result<std::optional<WorkItem>> SqliteWorkQueue::Claim(const std::string& worker
       if (!fail) return std::unexpected(fail.error());
       fail->Bind(1, item.id)
           .Bind(2, at.iso8601)
-          .Bind(3, fmt::format("given up after {} attempts; the last, by worker {}, "
-                               "ended without finishing (the worker stopped or "
-                               "lost its lease)",
-                               item.attempts, item.worker));
+          .Bind(3, GivenUpError(item));
       if (auto r = fail->Run(); !r) return std::unexpected(r.error());
       if (auto h = WriteHistory(*db_, "work_items", item.id, "state", item.state,
                                 "failed", worker, at.iso8601);
@@ -208,7 +187,7 @@ Result<std::optional<WorkItem>> SqliteWorkQueue::Claim(const std::string& worker
 
 Status SqliteWorkQueue::Renew(std::int64_t id, const std::string& worker,
                               int lease_seconds) {
-  if (auto s = CheckLease(lease_seconds); !s) return s;
+  if (auto s = CheckLeaseSeconds(lease_seconds); !s) return s;
   auto tx = Transaction::Begin(*db_, "renewing the lease of " + WorkItemDisplayId(id));
   if (!tx) return std::unexpected(tx.error());
   auto now = EpochNow(*db_);
@@ -236,13 +215,7 @@ Status SqliteWorkQueue::Fail(std::int64_t id, const std::string& worker,
 Result<WorkItem> SqliteWorkQueue::Get(std::int64_t id) { return ItemById(*db_, id); }
 
 Result<std::vector<WorkItem>> SqliteWorkQueue::List(const std::string& state, int limit) {
-  if (!state.empty() && state != "queued" && state != "running" && state != "done" &&
-      state != "failed") {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     fmt::format("'{}' is not a work state (queued, running, done, "
-                                 "failed)",
-                                 state));
-  }
+  if (auto s = CheckWorkState(state); !s) return std::unexpected(s.error());
   auto s = db_->Prepare(
       fmt::format("SELECT {} FROM work_items WHERE ?1 = '' OR state = ?1 "
                   "ORDER BY id DESC LIMIT ?2",
@@ -254,6 +227,13 @@ Result<std::vector<WorkItem>> SqliteWorkQueue::List(const std::string& state, in
   auto r = s->ForEachRow([&] { items.push_back(ReadItem(*s)); });
   if (!r) return std::unexpected(r.error());
   return items;
+}
+
+Result<bool> SqliteWorkQueue::WaitForWork(std::chrono::milliseconds timeout) {
+  // SQLite cannot tell another process's commit: wait, and let the worker
+  // claim after the timeout.
+  if (timeout.count() > 0) std::this_thread::sleep_for(timeout);
+  return false;
 }
 
 }  // namespace dossier::storage

@@ -2,11 +2,13 @@
 // (storage/work_queue.h), on the Catalog's connection (schema version 11,
 // table work_items; every state change is in the catalog's history).
 // Claims run in BEGIN IMMEDIATE transactions, so worker processes on one
-// machine take turns and never claim the same item.
+// machine take turns and never claim the same item. There are no wake-ups:
+// WaitForWork sleeps, and idle workers poll.
 //
 // Thread safety: as Catalog. REQUIRES: the Catalog outlives the queue.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,6 +36,8 @@ class SqliteWorkQueue final : public WorkQueue {
               const std::string& error) override;
   Result<WorkItem> Get(std::int64_t id) override;
   Result<std::vector<WorkItem>> List(const std::string& state, int limit) override;
+  // Sleeps the timeout and says false: SQLite has no wake-ups.
+  Result<bool> WaitForWork(std::chrono::milliseconds timeout) override;
 
  private:
   const Database* db_;

@@ -1,29 +1,36 @@
 // The work queue contract (storage/work_queue.h): every WorkQueue backend
-// runs this suite (today SQLite; a PostgreSQL queue joins the list). It
-// speaks only through the interface: order, leases, take-over, the end of
-// an item, give-up after max_attempts, listing and the errors.
+// runs this suite (SQLite, and PostgreSQL on the test cluster: tests/
+// support/pg_test_support.h, each test in its own database). It speaks
+// only through the interface: order, leases, take-over, the end of an
+// item, give-up after max_attempts, listing, waiting, and the errors.
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <ostream>
 #include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "storage/postgres/catalog.h"
+#include "storage/postgres/work_queue.h"
 #include "storage/sqlite/catalog.h"
 #include "storage/sqlite/work_queue.h"
 #include "storage/work_queue.h"
+#include "tests/support/pg_test_support.h"
 #include "tests/support/test_support.h"
 
 namespace dossier::storage::testing {
 namespace {
 
-// One archive's queue: the catalog it lives in, then the queue (destroyed
-// first).
+// One archive's queue: the catalog it lives in (SQLite's, or PostgreSQL's
+// with the test database for the queue that made it), then the queue
+// (destroyed first).
 struct QueueStores {
   std::unique_ptr<Catalog> catalog;
+  dossier::testing::PgTestCatalog pg;
   std::unique_ptr<WorkQueue> queue;
   ~QueueStores() { queue.reset(); }
 };
@@ -34,8 +41,22 @@ struct QueueBackend {
   std::function<std::unique_ptr<QueueStores>(const std::filesystem::path&, bool)> make;
 };
 
+// Test names end in the backend's name, not the parameter's bytes.
+void PrintTo(const QueueBackend& backend, std::ostream* os) { *os << backend.name; }
+
+std::unique_ptr<QueueStores> OpenPg(const std::filesystem::path& dir, bool create) {
+  auto s = std::make_unique<QueueStores>();
+  auto holding = dossier::testing::OpenPgTestCatalog(dir, create);
+  EXPECT_TRUE(holding) << holding.error().message;
+  if (!holding) return s;
+  s->pg = std::move(*holding);
+  s->queue = std::make_unique<postgres::PgWorkQueue>(*s->pg.catalog);
+  return s;
+}
+
 std::vector<QueueBackend> QueueBackends() {
-  return {{"sqlite", [](const std::filesystem::path& dir, bool create) {
+  return {{"sqlite",
+           [](const std::filesystem::path& dir, bool create) {
              auto s = std::make_unique<QueueStores>();
              auto c = create ? Catalog::Create(dir / "catalog.sqlite")
                              : Catalog::Open(dir / "catalog.sqlite");
@@ -44,7 +65,8 @@ std::vector<QueueBackend> QueueBackends() {
              s->catalog = std::move(*c);
              s->queue = std::make_unique<SqliteWorkQueue>(*s->catalog);
              return s;
-           }}};
+           }},
+          {"postgresql", OpenPg}};
 }
 
 class WorkQueueContract : public ::testing::TestWithParam<QueueBackend> {
@@ -255,6 +277,7 @@ TEST_P(WorkQueueContract, ConcurrentClaimsFromManyConnectionsHandOutEachItemOnce
   for (int w = 0; w < kWorkers; ++w) {
     threads.emplace_back([&, w] {
       auto mine = Other();
+      ASSERT_NE(mine->queue, nullptr);
       const std::string name = "w" + std::to_string(w);
       for (;;) {
         auto c = mine->queue->Claim(name, 60, 3);
@@ -271,6 +294,19 @@ TEST_P(WorkQueueContract, ConcurrentClaimsFromManyConnectionsHandOutEachItemOnce
   EXPECT_EQ(all.size(), static_cast<std::size_t>(kItems));
   EXPECT_EQ(std::set<std::int64_t>(all.begin(), all.end()).size(), all.size())
       << "an item was handed out twice";
+}
+
+TEST_P(WorkQueueContract, WaitingWithNothingQueuedEndsAtTheTimeoutWithoutWork) {
+  const auto start = std::chrono::steady_clock::now();
+  auto woken = queue().WaitForWork(std::chrono::milliseconds(1200));
+  const auto waited = std::chrono::steady_clock::now() - start;
+  ASSERT_TRUE(woken) << woken.error().message;
+  EXPECT_FALSE(*woken) << "woken with nothing queued";
+  EXPECT_GE(waited, std::chrono::seconds(1));
+  // A wait is no claim: the queue is as it was.
+  auto all = queue().List("", 10);
+  ASSERT_TRUE(all);
+  EXPECT_TRUE(all->empty());
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, WorkQueueContract, ::testing::ValuesIn(QueueBackends()),
