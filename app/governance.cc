@@ -315,6 +315,9 @@ Result<storage::BackupReport> Backup(Station& station, const Caller& caller,
                                      const std::filesystem::path& to) {
   Operation op(station, caller, "backup.create");
   APP_GUARD(op);
+  if (auto s = station.SqliteOnly("dossier backup"); !s) {
+    return op.Finish(Result<storage::BackupReport>(std::unexpected(s.error())));
+  }
   return op.Finish(storage::BackupArchive(station.archive().dir(), to));
 }
 
@@ -332,6 +335,9 @@ Result<storage::SweepReport> SweepFileStore(Station& station,
                                             bool dry_run) {
   Operation op(station, caller, "backup.sweep");
   APP_GUARD(op);
+  if (auto s = station.SqliteOnly("the file-store sweep"); !s) {
+    return op.Finish(Result<storage::SweepReport>(std::unexpected(s.error())));
+  }
   return op.Finish(
       storage::SweepFileStore(station.archive().dir(), min_age, dry_run));
 }

@@ -718,6 +718,9 @@ Result<PackageImportResult> ImportPackage(Station& station,
   Operation op(station, caller, "package.import");
   if (auto s = op.Authorize(); !s) return std::unexpected(s.error());
   auto run = [&]() -> Result<PackageImportResult> {
+    if (auto s = station.SqliteOnly("package import"); !s) {
+      return std::unexpected(s.error());
+    }
     auto files = VerifyBag(dir);
     if (!files) return std::unexpected(files.error());
     PackageImportResult result;

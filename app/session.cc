@@ -16,7 +16,9 @@ Result<std::unique_ptr<Station>> InitArchive(const InitInput& input,
                                  "8 characters)",
                                  input.admin));
   }
-  auto archive = storage::Archive::Init(input.dir);
+  auto archive = input.catalog_url.empty()
+                     ? storage::Archive::Init(input.dir)
+                     : storage::Archive::InitPostgres(input.dir, input.catalog_url);
   if (!archive) return std::unexpected(archive.error());
   auto station = std::make_unique<Station>(std::move(*archive));
   Principal principal{claimed_user, {"admin"}, true, "open-station", ""};

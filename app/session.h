@@ -16,11 +16,16 @@ struct InitInput {
   std::filesystem::path dir;
   std::string admin;     // '' = an open station
   std::string password;  // for admin; at least 8 characters
+  // '' = an SQLite catalog in the folder (the default); else the libpq URL
+  // of an empty PostgreSQL database that becomes the catalog, shared by
+  // every station that mounts the folder (docs/deploy.md).
+  std::string catalog_url;
 };
 
 // Creates the archive (and its first admin) and logs the creation as
 // `claimed_user` (open station) or the admin. A bad password is refused
-// before anything is created.
+// before anything is created; so is a PostgreSQL server that cannot be
+// reached or whose database already holds a catalog.
 Result<std::unique_ptr<Station>> InitArchive(const InitInput& input,
                                              const std::string& claimed_user,
                                              const Channel& channel);

@@ -12,9 +12,23 @@
 #include "storage/sqlite/custody.h"
 #include "storage/sqlite/retention.h"
 #include "storage/sqlite/work_queue.h"
+#include "storage/postgres/access.h"
+#include "storage/postgres/custody.h"
+#include "storage/postgres/retention.h"
+#include "storage/postgres/work_queue.h"
 
 namespace dossier::app {
 namespace {
+
+// A database URL's password (postgresql://user:PASSWORD@host, or a libpq
+// password=PASSWORD pair) becomes (redacted).
+std::string RedactUrlPassword(const std::string& arg) {
+  static const std::regex kUserInfo(R"(([A-Za-z][A-Za-z0-9+.-]*://[^:/@\s]*:)[^@\s]*@)");
+  static const std::regex kPair(R"((\bpassword\s*=\s*)('[^']*'|\S+))", std::regex::icase);
+  if (arg.find("://") == std::string::npos && arg.find('=') == std::string::npos) return arg;
+  return std::regex_replace(std::regex_replace(arg, kUserInfo, "$1(redacted)@"), kPair,
+                            "$1(redacted)");
+}
 
 bool IsSecretOption(std::string_view option) {
   for (std::string_view word : {"password", "token", "secret"}) {
@@ -45,12 +59,20 @@ void AddUnique(std::vector<std::string>& ids, const std::string& id) {
 }  // namespace
 
 Station::Station(std::unique_ptr<storage::Archive> archive)
-    : archive_(std::move(archive)),
-      access_(std::make_unique<storage::Access>(archive_->catalog())),
-      custody_(std::make_unique<storage::Custody>(archive_->catalog())),
-      retention_(std::make_unique<storage::Retention>(archive_->catalog(),
-                                                       archive_->files())),
-      queue_(std::make_unique<storage::SqliteWorkQueue>(archive_->catalog())) {}
+    : archive_(std::move(archive)) {
+  if (storage::postgres::PgCatalog* pg = archive_->postgres()) {
+    access_ = std::make_unique<storage::postgres::PgAccess>(*pg, archive_->dir());
+    custody_ = std::make_unique<storage::postgres::PgCustody>(*pg);
+    retention_ = std::make_unique<storage::postgres::PgRetention>(*pg, archive_->files());
+    queue_ = std::make_unique<storage::postgres::PgWorkQueue>(*pg);
+    return;
+  }
+  storage::Catalog& catalog = archive_->catalog();
+  access_ = std::make_unique<storage::Access>(catalog);
+  custody_ = std::make_unique<storage::Custody>(catalog);
+  retention_ = std::make_unique<storage::Retention>(catalog, archive_->files());
+  queue_ = std::make_unique<storage::SqliteWorkQueue>(catalog);
+}
 
 Station::~Station() = default;
 
@@ -73,6 +95,19 @@ Result<std::unique_ptr<Station>> Station::Open(const std::filesystem::path& dir)
 storage::Catalog& Station::catalog() { return archive_->catalog(); }
 
 storage::RecordsStore& Station::records() { return archive_->records(); }
+
+bool Station::OnPostgres() { return archive_->on_postgres(); }
+
+Status Station::SqliteOnly(std::string_view what) {
+  if (!archive_->on_postgres()) return Ok();
+  return MakeError(ErrorCode::kUnsupported,
+                   fmt::format("{} works on an SQLite catalog only, and this "
+                               "archive's catalog is on PostgreSQL ({}); see "
+                               "docs/deploy.md",
+                               what, archive_->catalog_location()));
+}
+
+std::string Station::CatalogLocation() { return archive_->catalog_location(); }
 
 TimeZone Station::Zone() { return archive_->records().Zone(); }
 
@@ -234,7 +269,7 @@ std::vector<std::string> Redact(const std::vector<std::string>& args) {
   }
   // Whatever still looks like an ID or phone number (a search for one, a
   // value given to an option without a field name) is masked too.
-  for (auto& arg : out) arg = governance::MaskText(arg);
+  for (auto& arg : out) arg = governance::MaskText(RedactUrlPassword(arg));
   return out;
 }
 

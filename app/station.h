@@ -80,13 +80,22 @@ class Station {
   storage::Archive& archive() { return *archive_; }
   // The records store (customer files, documents, review, history, search).
   storage::RecordsStore& records();
-  // The SQLite catalog itself, for pipeline functions that take it.
+  // The SQLite catalog itself, for what only SQLite does yet (package
+  // import). REQUIRES: !OnPostgres(); use cases check with SqliteOnly.
   storage::Catalog& catalog();
+  // Whether the catalog is on PostgreSQL (docs/deploy.md).
+  bool OnPostgres();
+  // Ok on an SQLite archive; kUnsupported naming `what` and the server on
+  // a PostgreSQL one, for the few use cases that are SQLite-only yet.
+  Status SqliteOnly(std::string_view what);
   storage::AccessStore& access() { return *access_; }
   storage::CustodyStore& custody() { return *custody_; }
   storage::RetentionStore& retention() { return *retention_; }
   // OCR work queued for `dossier worker` (storage/work_queue.h).
   storage::WorkQueue& queue() { return *queue_; }
+  // Where the catalog is: its SQLite file, or user@host:port/dbname of its
+  // PostgreSQL server (never the password).
+  std::string CatalogLocation();
   // The archive's time zone (core/clock.h); every time a use case shows is
   // in it.
   TimeZone Zone();

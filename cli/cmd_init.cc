@@ -9,13 +9,15 @@ namespace dossier::cli {
 
 void RegisterInit(CLI::App& app, const GlobalOptions& global, Action* action) {
   auto* cmd = app.add_subcommand(
-      "init", "Create a new archive: an SQLite catalog and a file store, with "
-              "its first admin (--admin) or as an open station");
+      "init", "Create a new archive: a catalog (SQLite in the folder, or "
+              "PostgreSQL with --catalog) and a file store, with its first "
+              "admin (--admin) or as an open station / 新建档案库");
   struct InitArgs {
     std::string dir;
     std::string admin;
     bool password_stdin = false;
     bool open_station = false;
+    std::string catalog;
   };
   auto args = std::make_shared<InitArgs>();
   cmd->add_option("DIR", args->dir,
@@ -24,6 +26,11 @@ void RegisterInit(CLI::App& app, const GlobalOptions& global, Action* action) {
       "--admin", args->admin,
       "The first user, with role admin; the archive then needs a login for "
       "every command (docs/access.md)");
+  cmd->add_option(
+      "--catalog", args->catalog,
+      "postgresql://USER@HOST:PORT/DBNAME: keep the catalog in this empty "
+      "PostgreSQL database, for several stations that share the folder "
+      "(docs/deploy.md); default: catalog.sqlite in the folder");
   cmd->add_flag("--password-stdin", args->password_stdin,
                 "Read the admin's password from stdin (else $DOSSIER_PASSWORD, "
                 "else asked on the terminal)");
@@ -36,7 +43,7 @@ void RegisterInit(CLI::App& app, const GlobalOptions& global, Action* action) {
       std::filesystem::path target = args->dir.empty()
                                          ? ArchiveDir(global)
                                          : std::filesystem::path(args->dir);
-      app::InitInput input{target, args->admin, ""};
+      app::InitInput input{target, args->admin, "", args->catalog};
       if (!args->admin.empty()) {
         // Asked before anything is created, so a bad password leaves no
         // half-made archive.
@@ -47,7 +54,12 @@ void RegisterInit(CLI::App& app, const GlobalOptions& global, Action* action) {
       }
       auto station = app::InitArchive(input, ClaimedUser(), CurrentCaller().channel);
       if (!station) return std::unexpected(station.error());
-      Print("Created archive in {}\n", target.string());
+      if (args->catalog.empty()) {
+        Print("Created archive in {}\n", target.string());
+      } else {
+        Print("Created archive in {} with its catalog on PostgreSQL {}\n",
+              target.string(), (*station)->CatalogLocation());
+      }
       if (args->admin.empty()) {
         std::cerr << "Open station: no passwords; $DOSSIER_USER (or the login "
                      "name) acts as admin. Secure it with `dossier user add "

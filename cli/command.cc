@@ -150,6 +150,12 @@ Result<app::Station*> OpenStation(const GlobalOptions& global) {
   return st.station.get();
 }
 
+Result<std::unique_ptr<app::Station>*> StationSlot(const GlobalOptions& global) {
+  auto station = OpenStation(global);
+  if (!station) return std::unexpected(station.error());
+  return &State().station;
+}
+
 const app::Caller& CurrentCaller() { return State().caller; }
 
 std::string ClaimedUser() {

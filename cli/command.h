@@ -121,6 +121,9 @@ Action StationAction(const GlobalOptions& global,
 // The open station of the running command (opened once); its error if the
 // archive cannot be opened.
 Result<app::Station*> OpenStation(const GlobalOptions& global);
+// The same station, as the slot that owns it, for a use case that closes
+// it and opens the archive again (migrate). Opens it first.
+Result<std::unique_ptr<app::Station>*> StationSlot(const GlobalOptions& global);
 // Who runs the command, and through what (for app calls).
 const app::Caller& CurrentCaller();
 

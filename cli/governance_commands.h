@@ -13,5 +13,6 @@ void RegisterHoldCommand(CLI::App& app, const GlobalOptions& global, Action* act
 void RegisterDestroyCommand(CLI::App& app, const GlobalOptions& global, Action* action);
 void RegisterBackupCommand(CLI::App& app, const GlobalOptions& global, Action* action);
 void RegisterRestoreCommand(CLI::App& app, const GlobalOptions& global, Action* action);
+void RegisterMigrateCommand(CLI::App& app, const GlobalOptions& global, Action* action);
 
 }  // namespace dossier::cli

@@ -94,6 +94,7 @@ constexpr std::pair<std::string_view, std::string_view> kCommands[] = {
     {"destroy show", "destroy.show"},
     {"destroy certificate", "destroy.certificate"},
     {"backup", "backup.create"},
+    {"migrate", "archive.migrate"},
     {"backup verify", "backup.verify"},
     {"backup sweep", "backup.sweep"},
     {"restore", "backup.restore"},

@@ -12,6 +12,7 @@ void RegisterGovernance(CLI::App& app, const GlobalOptions& global,
   RegisterHoldCommand(app, global, action);
   RegisterDestroyCommand(app, global, action);
   RegisterBackupCommand(app, global, action);
+  RegisterMigrateCommand(app, global, action);
   RegisterRestoreCommand(app, global, action);
 }
 

@@ -185,6 +185,8 @@ constexpr OperationInfo kOperations[] = {
     {"backup.verify", "backup.manage"},
     {"backup.sweep", "backup.manage"},
     {"backup.restore", "backup.manage"},
+    // Moving the catalog to PostgreSQL (dossier migrate).
+    {"archive.migrate", "backup.manage"},
 };
 
 }  // namespace

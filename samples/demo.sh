@@ -17,7 +17,8 @@ rm -rf "$DEMO_ARCHIVE" "$DEMO_EXPORTS"
 # through $DOSSIER_PASSWORD (a person would run `dossier login` once).
 export DOSSIER_USER=demo-admin DOSSIER_PASSWORD=demo-password
 step "dossier init $DEMO_ARCHIVE --admin $DOSSIER_USER"
-"$DOSSIER" init "$DEMO_ARCHIVE" --admin "$DOSSIER_USER"
+# DEMO_CATALOG=postgresql://... runs the same demo on a PostgreSQL catalog.
+"$DOSSIER" init "$DEMO_ARCHIVE" --admin "$DOSSIER_USER" ${DEMO_CATALOG:+--catalog "$DEMO_CATALOG"}
 
 step "dossier customer add (a company and an English-speaking client)"
 ZH=$("$DOSSIER" customer add --name "上海明川贸易有限公司" --kind company | cut -f1)
@@ -63,7 +64,8 @@ step "dossier log show --user demo-admin (the access log), dossier log verify"
 "$DOSSIER" log verify
 
 step "Done"
-echo "Archive:        $DEMO_ARCHIVE (catalog.sqlite, objects/)"
+if [ -n "${DEMO_CATALOG:-}" ]; then layout="catalog on PostgreSQL, objects/"; else layout="catalog.sqlite, objects/"; fi
+echo "Archive:        $DEMO_ARCHIVE ($layout)"
 echo "Exported PDFs:  $DEMO_EXPORTS/"
 echo "Try:            DOSSIER_ARCHIVE=$DEMO_ARCHIVE $DOSSIER login demo-admin   (password: demo-password)"
 echo "                DOSSIER_ARCHIVE=$DEMO_ARCHIVE $DOSSIER search 合同"

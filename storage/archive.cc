@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "storage/postgres/records.h"
+
 #include <sys/stat.h>
 
 #include <cstdlib>
@@ -13,6 +15,7 @@ namespace {
 constexpr char kMarkerName[] = "dossier-archive";
 constexpr char kMarkerText[] = "dossier archive format 1\n";
 constexpr char kCatalogName[] = "catalog.sqlite";
+constexpr char kCatalogUrlName[] = "catalog-url";
 constexpr char kObjectsName[] = "objects";
 
 }  // namespace
@@ -58,11 +61,29 @@ std::filesystem::path ResolveArchiveDir(
 Archive::Archive(std::filesystem::path dir, std::unique_ptr<Catalog> catalog,
                  Env* env)
     : dir_(std::move(dir)),
-      catalog_(std::move(catalog)),
+      sqlite_(std::move(catalog)),
+      records_(sqlite_.get()),
       files_(dir_ / kObjectsName, env) {}
 
-Result<std::unique_ptr<Archive>> Archive::Init(const std::filesystem::path& dir,
-                                               Env* env) {
+Archive::Archive(std::filesystem::path dir,
+                 std::unique_ptr<postgres::PgCatalog> pg, Env* env)
+    : dir_(std::move(dir)),
+      pg_(std::move(pg)),
+      pg_records_(std::make_unique<postgres::PgRecords>(*pg_)),
+      records_(pg_records_.get()),
+      files_(dir_ / kObjectsName, env) {}
+
+Archive::~Archive() = default;
+
+std::string Archive::catalog_location() const {
+  if (pg_) return pg_->server();
+  return (dir_ / kCatalogName).string();
+}
+
+namespace {
+
+// What Init checks before it writes anything: no archive, no stray catalog.
+Status CheckNewArchiveDir(const std::filesystem::path& dir) {
   std::error_code ec;
   if (std::filesystem::exists(dir / kMarkerName, ec)) {
     return MakeError(
@@ -71,18 +92,22 @@ Result<std::unique_ptr<Archive>> Archive::Init(const std::filesystem::path& dir,
   }
   // A catalog without a marker is a half-finished init or someone else's
   // file: refuse rather than guess.
-  if (std::filesystem::exists(dir / kCatalogName, ec)) {
-    return MakeError(ErrorCode::kConflict,
-                     fmt::format("{} already exists; remove it or choose "
-                                 "another folder",
-                                 (dir / kCatalogName).string()));
+  for (const char* name : {kCatalogName, kCatalogUrlName}) {
+    if (std::filesystem::exists(dir / name, ec)) {
+      return MakeError(ErrorCode::kConflict,
+                       fmt::format("{} already exists; remove it or choose "
+                                   "another folder",
+                                   (dir / name).string()));
+    }
   }
+  return Ok();
+}
+
+// Creates dir and dir/objects, owner-only. The folder may have existed
+// before (an empty folder made by the operator): it is narrowed too.
+Status MakeArchiveFolders(const std::filesystem::path& dir, Env* env) {
   RestrictNewFiles();
-  if (auto s = env->CreateDirectories(dir / kObjectsName); !s) {
-    return std::unexpected(s.error());
-  }
-  // The folder may have existed before (an empty folder made by the
-  // operator): it is narrowed too.
+  if (auto s = env->CreateDirectories(dir / kObjectsName); !s) return s;
   for (const auto& d : {dir, dir / kObjectsName}) {
     if (::chmod(d.c_str(), 0700) != 0) {
       return MakeError(ErrorCode::kIo,
@@ -90,15 +115,57 @@ Result<std::unique_ptr<Archive>> Archive::Init(const std::filesystem::path& dir,
                                    d.string()));
     }
   }
+  return Ok();
+}
+
+// The marker comes last: a folder with a marker is a complete archive.
+Status WriteMarker(const std::filesystem::path& dir, Env* env) {
+  return env->WriteFileAtomic(dir / kMarkerName, std::string_view(kMarkerText));
+}
+
+bool LooksLikePgUrl(std::string_view url) {
+  return url.starts_with("postgresql://") || url.starts_with("postgres://") ||
+         url.find('=') != std::string_view::npos;
+}
+
+std::string Trimmed(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' ||
+                           text.back() == ' ' || text.back() == '\t')) {
+    text.pop_back();
+  }
+  return text;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Archive>> Archive::Init(const std::filesystem::path& dir,
+                                               Env* env) {
+  if (auto s = CheckNewArchiveDir(dir); !s) return std::unexpected(s.error());
+  if (auto s = MakeArchiveFolders(dir, env); !s) return std::unexpected(s.error());
   auto catalog = Catalog::Create(dir / kCatalogName);
   if (!catalog) return std::unexpected(catalog.error());
-  // The marker comes last: a folder with a marker is a complete archive.
-  if (auto s = env->WriteFileAtomic(dir / kMarkerName,
-                                    std::string_view(kMarkerText));
-      !s) {
+  if (auto s = WriteMarker(dir, env); !s) return std::unexpected(s.error());
+  return std::unique_ptr<Archive>(new Archive(dir, std::move(*catalog), env));
+}
+
+Result<std::unique_ptr<Archive>> Archive::InitPostgres(
+    const std::filesystem::path& dir, const std::string& url, Env* env) {
+  if (!LooksLikePgUrl(url) || url.find('\n') != std::string::npos) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "--catalog: not a PostgreSQL URL (postgresql://USER@HOST:"
+                     "PORT/DBNAME, or libpq key=value pairs)");
+  }
+  if (auto s = CheckNewArchiveDir(dir); !s) return std::unexpected(s.error());
+  // The server is asked first: an unreachable server or a database that
+  // already holds a catalog leaves no folder behind.
+  auto pg = postgres::PgCatalog::Create(url);
+  if (!pg) return std::unexpected(pg.error());
+  if (auto s = MakeArchiveFolders(dir, env); !s) return std::unexpected(s.error());
+  if (auto s = env->WriteFileAtomic(dir / kCatalogUrlName, url + "\n"); !s) {
     return std::unexpected(s.error());
   }
-  return std::unique_ptr<Archive>(new Archive(dir, std::move(*catalog), env));
+  if (auto s = WriteMarker(dir, env); !s) return std::unexpected(s.error());
+  return std::unique_ptr<Archive>(new Archive(dir, std::move(*pg), env));
 }
 
 Result<std::unique_ptr<Archive>> Archive::Open(const std::filesystem::path& dir,
@@ -123,6 +190,26 @@ Result<std::unique_ptr<Archive>> Archive::Open(const std::filesystem::path& dir,
             (dir / kMarkerName).string(),
             std::string_view(kMarkerText).substr(0, sizeof(kMarkerText) - 2)));
   }
+  auto url = env->ReadFile(dir / kCatalogUrlName);
+  if (url) {
+    std::error_code ec;
+    if (std::filesystem::exists(dir / kCatalogName, ec)) {
+      return MakeError(ErrorCode::kConflict,
+                       fmt::format("{} has both {} and {}: which catalog is "
+                                   "the archive's is unclear; move one away",
+                                   dir.string(), kCatalogName, kCatalogUrlName));
+    }
+    const std::string text = Trimmed(*url);
+    if (!LooksLikePgUrl(text)) {
+      return MakeError(ErrorCode::kCatalog,
+                       fmt::format("{}: not a PostgreSQL URL",
+                                   (dir / kCatalogUrlName).string()));
+    }
+    auto pg = postgres::PgCatalog::Open(text);
+    if (!pg) return std::unexpected(pg.error());
+    return std::unique_ptr<Archive>(new Archive(dir, std::move(*pg), env));
+  }
+  if (url.error().code != ErrorCode::kNotFound) return std::unexpected(url.error());
   auto catalog = Catalog::Open(dir / kCatalogName);
   if (!catalog) return std::unexpected(catalog.error());
   return std::unique_ptr<Archive>(new Archive(dir, std::move(*catalog), env));

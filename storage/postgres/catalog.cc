@@ -17,6 +17,16 @@ Result<std::unique_ptr<PgCatalog>> PgCatalog::Open(const std::string& url,
   return std::unique_ptr<PgCatalog>(new PgCatalog(std::move(*db)));
 }
 
+Result<std::unique_ptr<PgCatalog>> PgCatalog::Create(const std::string& url,
+                                                     const PoolOptions& options) {
+  auto db = Database::Connect(url, options);
+  if (!db) return std::unexpected(db.error());
+  if (auto s = Migrate(**db, LatestPgSchemaVersion(), /*only_new=*/true); !s) {
+    return std::unexpected(s.error());
+  }
+  return std::unique_ptr<PgCatalog>(new PgCatalog(std::move(*db)));
+}
+
 Result<int> PgCatalog::SchemaVersion() { return ReadSchemaVersion(*db_); }
 
 const std::string& PgCatalog::server() const { return db_->server(); }

@@ -53,6 +53,10 @@ class PgCatalog {
   // build knows.
   static Result<std::unique_ptr<PgCatalog>> Open(const std::string& url,
                                                  const PoolOptions& options = {});
+  // As Open, for a new archive: kConflict naming the server if the
+  // database already holds a catalog (of any version).
+  static Result<std::unique_ptr<PgCatalog>> Create(const std::string& url,
+                                                   const PoolOptions& options = {});
   ~PgCatalog();
 
   Result<int> SchemaVersion();

@@ -150,9 +150,10 @@ Result<int> ReadSchemaVersion(Database& db) {
   });
 }
 
-Status Migrate(Database& db, int up_to) {
+Status Migrate(Database& db, int up_to, bool only_new) {
   up_to = std::min(up_to, LatestPgSchemaVersion());
-  return db.Transact("migrating the catalog schema", [up_to](Tx& tx) -> Status {
+  return db.Transact("migrating the catalog schema", [up_to, only_new,
+                                                      &db](Tx& tx) -> Status {
     // Stations opening one database at once: the first migrates, the
     // others wait here and then find nothing to do.
     tx.Run(fmt::format("SELECT pg_advisory_xact_lock({})", kMigrationLock));
@@ -160,6 +161,14 @@ Status Migrate(Database& db, int up_to) {
            "version integer PRIMARY KEY, applied_at text NOT NULL)");
     auto r = tx.Run("SELECT coalesce(max(version), 0) FROM schema_version");
     const int current = r[0][0].as<int>();
+    if (only_new && current > 0) {
+      return MakeError(ErrorCode::kConflict,
+                       fmt::format("{} already holds a dossier catalog (schema "
+                                   "version {}): a further station opens the "
+                                   "archive folder that names it, it does not "
+                                   "init it again",
+                                   db.server(), current));
+    }
     if (current > LatestPgSchemaVersion()) {
       return MakeError(ErrorCode::kConflict,
                        fmt::format("the catalog's schema is version {}, newer "

@@ -20,6 +20,7 @@
 #include "core/clock.h"
 #include "core/result.h"
 #include "storage/records_store.h"
+#include "storage/table_source.h"
 
 namespace dossier::storage {
 
@@ -115,6 +116,14 @@ class Catalog final : public RecordsStore {
   // the importer names the source. With commit false everything is checked
   // and rolled back. REQUIRES: the PDFs are in the file store (commit true).
   Result<ImportOutcome> ImportPackage(const ImportBatch& batch, bool commit);
+
+  // Every table as rows (storage/table_source.h), for `dossier migrate`.
+  // The snapshot holds the catalog's write lock (BEGIN IMMEDIATE) until it
+  // is destroyed: what it reads is one moment, and no other process writes
+  // meanwhile (they wait, then fail as busy). kConflict if another process
+  // is writing now. REQUIRES: the Catalog outlives the snapshot, and this
+  // connection runs nothing else while it lives.
+  Result<std::unique_ptr<TableSource>> Snapshot();
 
  private:
   friend class Custody;  // storage/custody.h works on the same connection

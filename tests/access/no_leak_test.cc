@@ -100,7 +100,7 @@ const std::set<std::string>& NoValues() {
       "destroy propose", "destroy record-shredding", "destroy show",
       "hold add", "hold release", "ingest", "init", "label print",
       "loan approve", "loan checkout", "loan reject", "loan renew",
-      "loan request", "loan resolve", "loan return", "location add",
+      "loan request", "loan resolve", "loan return", "location add", "migrate",
       "location add-cabinet", "location show", "login", "logout",
       "original move", "original register", "original show", "profile add",
       "profile remove", "restore", "retention relationship-end",

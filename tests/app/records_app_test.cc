@@ -73,6 +73,16 @@ TEST_F(RecordsAppTest, SensitiveValuesTypedOnTheCommandLineAreMaskedInTheLog) {
   EXPECT_EQ(redacted[7], "--password=(redacted)");
 }
 
+TEST_F(RecordsAppTest, ADatabasePasswordInAUrlIsNotLogged) {
+  auto redacted = Redact({"migrate", "--to", "postgresql://dossier:s3cr%40t@db.local:5432/archive",
+                          "--catalog=postgres://u:pw@h/d", "host=h password='a b' dbname=d",
+                          "postgresql://nopassword@h/d"});
+  EXPECT_EQ(redacted[2], "postgresql://dossier:(redacted)@db.local:5432/archive");
+  EXPECT_EQ(redacted[3], "--catalog=postgres://u:(redacted)@h/d");
+  EXPECT_EQ(redacted[4], "host=h password=(redacted) dbname=d");
+  EXPECT_EQ(redacted[5], "postgresql://nopassword@h/d");
+}
+
 TEST_F(RecordsAppTest, AContactRefusesANumberItDoesNotKeep) {
   // A contact keeps phone, e-mail and address: an ID number or a USCC given
   // for one is refused, not checked and then silently dropped.

@@ -2,7 +2,9 @@
 // --queue` on a scan station, `dossier worker` processes filing the work,
 // and three workers killed with SIGKILL at random moments while they work
 // a batch: every input must be filed exactly once and the archive must
-// verify.
+// verify. Each test runs on an archive with an SQLite catalog and on one
+// whose catalog is PostgreSQL (`dossier init --catalog`, the test cluster),
+// where workers claim with SKIP LOCKED and are woken by NOTIFY.
 #include <gtest/gtest.h>
 #include <fmt/format.h>
 #include <signal.h>
@@ -23,6 +25,7 @@
 
 #include "core/file_util.h"
 #include "core/hash.h"
+#include "tests/support/pg_test_support.h"
 #include "tests/support/test_support.h"
 
 extern char** environ;
@@ -36,11 +39,18 @@ using testing::CommandResult;
 using testing::RunCommand;
 using testing::ShellQuote;
 
-class Workers : public ::testing::Test {
+class Workers : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     archive_ = tmp_.path() / "archive";
-    auto init = Dossier("init " + ShellQuote(archive_.string()));
+    std::string catalog;
+    if (GetParam() == "postgresql") {
+      auto db = testing::PgTestDatabase::Create();
+      ASSERT_TRUE(db) << db.error().message;
+      database_ = std::move(*db);
+      catalog = " --catalog " + ShellQuote(database_->url());
+    }
+    auto init = Dossier("init " + ShellQuote(archive_.string()) + catalog);
     ASSERT_EQ(init.exit_code, 0) << init.out;
     auto add = Dossier("customer add --name '上海明川贸易有限公司' --kind company");
     ASSERT_EQ(add.exit_code, 0) << add.out;
@@ -69,12 +79,13 @@ class Workers : public ::testing::Test {
     return found;
   }
 
+  std::unique_ptr<testing::PgTestDatabase> database_;  // dropped last
   testing::TempDir tmp_;
   fs::path archive_;
   std::string customer_;
 };
 
-TEST_F(Workers, AQueuedIngestIsFiledByAWorkerAsTheScannerUnderTheNamesGiven) {
+TEST_P(Workers, AQueuedIngestIsFiledByAWorkerAsTheScannerUnderTheNamesGiven) {
   const fs::path s = testing::SamplesDir();
   const fs::path zh = s / "zh-contract-1.png";
   const fs::path en = s / "en-agreement.png";
@@ -127,7 +138,7 @@ TEST_F(Workers, AQueuedIngestIsFiledByAWorkerAsTheScannerUnderTheNamesGiven) {
       << log.out;
 }
 
-TEST_F(Workers, BadQueueingIsRefusedWithTheReasonAndQueuesNothing) {
+TEST_P(Workers, BadQueueingIsRefusedWithTheReasonAndQueuesNothing) {
   const fs::path good = testing::SamplesDir() / "en-agreement.png";
   auto missing = Dossier("ingest --queue --customer " + customer_ + " " +
                          ShellQuote(good.string()) + " " +
@@ -174,7 +185,7 @@ pid_t StartWorker(const fs::path& archive, const std::string& name, const fs::pa
   return pid;
 }
 
-TEST_F(Workers, ThreeWorkersKilledAtRandomMomentsFileEveryInputExactlyOnce) {
+TEST_P(Workers, ThreeWorkersKilledAtRandomMomentsFileEveryInputExactlyOnce) {
   const unsigned seed = std::random_device{}();
   SCOPED_TRACE("seed " + std::to_string(seed));
   std::mt19937 rng(seed);
@@ -257,6 +268,9 @@ TEST_F(Workers, ThreeWorkersKilledAtRandomMomentsFileEveryInputExactlyOnce) {
   std::cout << "kills " << kills << ", items taken over after a kill " << taken_over
             << ", seed " << seed << "\n";
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, Workers, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& info) { return info.param; });
 
 }  // namespace
 }  // namespace dossier
