@@ -107,6 +107,8 @@ await run('work_queue', async (s) => {
   assert.equal(await scanner.locator(`[data-testid=work-state-${a}]`).textContent(), '已完成');
   assert.equal(await scanner.locator(`[data-testid=work-state-${b}]`).getAttribute('data-state'), 'done');
   assert.match(await scanner.locator(`[data-testid=work-worker-${a}]`).textContent(), /station-worker-1/);
+  assert.equal(await scanner.locator(`[data-testid=work-attempts-${a}]`).getAttribute('data-attempts'), '1');
+  assert.equal(await scanner.locator(`[data-testid=work-attempts-${a}]`).textContent(), '已尝试 1 次');
   const error = await scanner.locator(`[data-testid=work-error-${c}]`).textContent();
   assert.match(error, /lost-page\.png/);
   assert.match(error, /missing/);
@@ -145,7 +147,7 @@ await run('work_queue', async (s) => {
   // The link opens the filed document.
   await scanner.locator('[data-testid=tab-all]').click();
   await scanner.locator(`[data-testid=work-result-${a}] a`).click();
-  await scanner.waitForFunction((d) => location.hash === '#/doc/' + d, docA);
+  await scanner.waitForFunction((d) => location.hash.split('?')[0] === '#/doc/' + d, docA);
   await scanner.locator('[data-testid=doc-title]').waitFor();
   assert.equal(await scanner.locator('[data-testid=doc-title]').textContent(), '队列合同 Q-1');
 
@@ -158,6 +160,13 @@ await run('work_queue', async (s) => {
   assert.ok(overflow <= 0, `the page is ${overflow}px wider than a tablet`);
   await s.shot(tablet, 'work-tablet');
   await tablet.screenshot({ path: '/tmp/wq-tablet.png', fullPage: true });
+  await tablet.locator('[data-testid=lang]').click();
+  await tablet.locator('h1', { hasText: 'Work queue' }).waitFor();
+  await tablet.locator('[data-testid=work-list] table.work').waitFor();
+  assert.ok(await tablet.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth),
+            'the English page fits a tablet');
+  await s.shot(tablet, 'work-tablet-en');
+  await tablet.screenshot({ path: '/tmp/wq-tablet-en.png', fullPage: true });
 
   // A clerk: no nav entry, and the server's refusal on a direct visit.
   const clerk = await s.newPage();

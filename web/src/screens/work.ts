@@ -2,8 +2,8 @@
 // `dossier ingest --queue` queued, who queued it, the worker that took it,
 // and what it filed or why it failed. While an item shown is queued or
 // working the list refreshes itself; it stops when nothing is pending, when
-// the tab is hidden (and looks again when it is shown), and when the screen
-// is left.
+// the tab is hidden (and looks once again when it is shown), and when the
+// screen is left.
 import { h, fill } from '../dom';
 import { ApiError, get, qs } from '../api';
 import { t } from '../i18n';
@@ -45,27 +45,30 @@ function resultOf(w: WorkItem): HTMLElement | string {
       d.document ? docLink(d.document) : null, ' ',
       d.error ? h('span', { class: 'problem' }, `${t('work.docfailed')}: ${d.error}`)
               : h('span', { class: d.duplicate ? 'hint' : 'ok' }, t(d.duplicate ? 'work.duplicate' : 'work.stored')),
-      d.inputs.length > 1 || d.error ? h('small', null, ' ' + d.inputs.map(baseName).join(', ')) : null))),
+      // Which files made which document, when there are several.
+      docs.length > 1 || d.error ? h('small', null, ' ' + d.inputs.map(baseName).join(', ')) : null))),
     w.result.pages !== undefined ? h('small', null, t('work.pages', w.result.pages)) : null);
 }
 
 function listOf(items: WorkItem[]): HTMLElement {
   if (!items.length) return empty(t('work.none'));
   return h('div', { class: 'table-wrap' }, table(
-    [t('work.id'), t('work.state'), t('work.what'), t('work.by'), t('work.worker'), t('work.attempts'),
-     t('work.files'), t('work.result')],
+    [t('work.id'), t('work.state'), t('work.what'), t('work.by'), t('work.worker'), t('work.files'),
+     t('work.result')],
     items.map((w) => {
       const capture = w.payload?.capture ?? {};
       return [
         h('span', { class: 'work-id', 'data-testid': 'work-id' }, w.item),
         stateBadge(w),
-        h('span', null, capture.customer ? customerLink(capture.customer) : '', h('br'),
+        h('span', { class: 'work-what' }, capture.customer ? customerLink(capture.customer) : '', h('br'),
           capture.type ? typeLabel(capture.type) : '', capture.title ? ` · ${capture.title}` : ''),
         h('span', null, w.enqueued_by, h('br'), when(w.enqueued_at)),
+        // The worker, with the claims so far and the latest claim's times.
         h('span', { 'data-testid': 'work-worker-' + w.item }, w.worker ?? '—',
+          w.attempts ? [h('br'), h('small', { 'data-testid': 'work-attempts-' + w.item, 'data-attempts': w.attempts },
+                                   t('work.attempts', w.attempts))] : null,
           w.started_at ? [h('br'), h('small', { class: 'time' }, t('work.started', fmtTime(w.started_at)))] : null,
           w.finished_at ? [h('br'), h('small', { class: 'time' }, t('work.ended', fmtTime(w.finished_at)))] : null),
-        String(w.attempts),
         filesOf(w),
         resultOf(w),
       ];
@@ -130,10 +133,8 @@ export async function renderWork(ctx: Ctx): Promise<void> {
       window.clearTimeout(timer);
       timer = 0;
       draw();
-    } else if (items.some(pending)) {
-      void refresh();
     } else {
-      draw();
+      void refresh();  // once; it goes on only while items are pending
     }
   }, { signal: ctx.signal });
   ctx.signal.addEventListener('abort', () => window.clearTimeout(timer));
