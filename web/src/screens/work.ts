@@ -101,7 +101,9 @@ export async function renderWork(ctx: Ctx): Promise<void> {
     fill(list, listOf(items));
     const auto = items.some(pending);
     status.dataset.auto = auto && !document.hidden ? 'on' : 'off';
-    fill(status, auto ? t('work.auto', kRefreshMs / 1000) : t('work.still'));
+    // "Nothing is waiting" only where waiting items would be listed.
+    const couldWait = state === 'all' || state === 'queued' || state === 'running';
+    fill(status, auto ? t('work.auto', kRefreshMs / 1000) : couldWait ? t('work.still') : '');
   };
   const schedule = () => {
     window.clearTimeout(timer);
