@@ -1,12 +1,16 @@
-// The work queue screen on a real queue: a scanner queues three items with
-// `dossier ingest --queue --no-ocr` (one of them loses its spooled file, so
-// it fails), the screen lists them as queued and refreshes itself (not
-// while the tab is hidden), a real `dossier worker --once` does them, and
-// the screen, without a reload, shows two done with links to the filed
-// documents and one failed with its error; then it stops refreshing. A
-// clerk (no document.ingest) has no nav entry and sees the server's
-// refusal. Screenshots in Chinese and English, desk and tablet width.
+// The work queue screen on a real queue: a scanner queues an item to OCR
+// and three with `dossier ingest --queue --no-ocr` (one of them loses its
+// spooled file, so it fails); the screen lists them as queued and refreshes
+// itself (not while the tab is hidden). A worker killed with SIGKILL while
+// it OCRs the first leaves it working (处理中) under its name; once its
+// short lease has run out a real `dossier worker --once` takes it over
+// (attempt 2) and does the rest, and the screen, without a reload, shows
+// three done with links to the filed documents and one failed with its
+// error; then it stops refreshing. A clerk (no document.ingest) has no nav
+// entry and sees the server's refusal. Screenshots in Chinese and English,
+// desk and tablet width.
 import { run, assert } from './lib.mjs';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -42,6 +46,9 @@ await run('work_queue', async (s) => {
   const { zh, en } = s.fixture.customers;
   const samples = process.env.DOSSIER_SAMPLES;
   const page = (name) => path.join(samples, name);
+  // OCR'd (not --no-ocr), so a worker is still at it when it is killed.
+  const slow = queuedId(s.dossier('scan1', ['ingest', '--queue', page('zh-contract-1.png'),
+    page('zh-contract-2.png'), '--one-document', '--customer', zh, '--type', 'contract']));
   const a = queuedId(s.dossier('scan1', ['ingest', '--queue', '--no-ocr', page('en-agreement.png'),
     '--customer', zh, '--type', 'contract', '--title', '队列合同 Q-1']));
   const b = queuedId(s.dossier('scan1', ['ingest', '--queue', '--no-ocr', '--one-document',
@@ -63,9 +70,9 @@ await run('work_queue', async (s) => {
   await scanner.locator('.main-nav a[data-nav=work]').click();
   await scanner.locator('[data-testid=work-list] table.work').waitFor();
   assert.equal(await scanner.locator('h1').textContent(), '处理队列');
-  assert.deepEqual(await scanner.locator('[data-testid=work-id]').allTextContents(), [c, b, a],
+  assert.deepEqual(await scanner.locator('[data-testid=work-id]').allTextContents(), [c, b, a, slow],
                    'newest first');
-  for (const id of [a, b, c]) {
+  for (const id of [slow, a, b, c]) {
     const state = scanner.locator(`[data-testid=work-state-${id}]`);
     assert.equal(await state.getAttribute('data-state'), 'queued');
     assert.equal(await state.textContent(), '排队中');
@@ -90,6 +97,34 @@ await run('work_queue', async (s) => {
   await sleep(800);
   assert.ok(requests.n > hiddenFrom, 'refreshed when the tab was shown again');
 
+  // A worker takes the first item and is killed while it works on it: the
+  // item stays working, under that worker, until its lease runs out.
+  const killed = spawn(process.env.DOSSIER_BIN, ['worker', '--name', 'station-worker-0', '--lease-seconds', '4'], {
+    env: { ...process.env, HOME: s.home, DOSSIER_ARCHIVE: s.archive, DOSSIER_USER: 'scan1',
+           DOSSIER_PASSWORD: s.password('scan1'), OMP_THREAD_LIMIT: '1' },
+    stdio: 'ignore',
+  });
+  const gone = new Promise((resolve) => killed.on('exit', resolve));
+  let running = false;
+  for (let i = 0; i < 200 && !running; ++i) {
+    running = s.dossier('scan1', ['jobs', slow]).includes('running');
+    if (!running) await sleep(50);
+  }
+  assert.ok(running, `${slow} was never running`);
+  killed.kill('SIGKILL');
+  await gone;
+  const killedAt = Date.now();
+  const slowState = scanner.locator(`[data-testid=work-state-${slow}]`);
+  await scanner.locator(`[data-testid=work-state-${slow}][data-state=running]`).waitFor({ timeout: 10000 });
+  assert.equal(await slowState.textContent(), '处理中');
+  assert.equal(await scanner.locator('table.work tr', { has: slowState }).locator('td').last().textContent(), '正在处理…');
+  assert.match(await scanner.locator(`[data-testid=work-worker-${slow}]`).textContent(), /station-worker-0/);
+  assert.equal(await scanner.locator('[data-testid=work-refresh]').getAttribute('data-auto'), 'on');
+  await s.shot(scanner, 'work-running');
+  await scanner.screenshot({ path: '/tmp/wq-running.png', fullPage: true });
+  // The lease (4 s, renewed every 1.3 s) has run out when this has passed.
+  await sleep(Math.max(0, killedAt + 5500 - Date.now()));
+
   // A real worker does the queue and leaves (exit 11, partial: one item failed).
   let out = '';
   try {
@@ -99,7 +134,7 @@ await run('work_queue', async (s) => {
     out = e.stdout;
   }
   console.log('worker: ' + out.trim().split('\n').pop());
-  assert.match(out, /2 item\(s\) done, 1 failed/);
+  assert.match(out, /3 item\(s\) done, 1 failed/);
 
   // The screen shows it without a reload.
   await scanner.locator(`[data-testid=work-state-${a}][data-state=done]`).waitFor({ timeout: 15000 });
@@ -109,6 +144,11 @@ await run('work_queue', async (s) => {
   assert.match(await scanner.locator(`[data-testid=work-worker-${a}]`).textContent(), /station-worker-1/);
   assert.equal(await scanner.locator(`[data-testid=work-attempts-${a}]`).getAttribute('data-attempts'), '1');
   assert.equal(await scanner.locator(`[data-testid=work-attempts-${a}]`).textContent(), '已尝试 1 次');
+  // The killed worker's item was taken over.
+  assert.equal(await slowState.getAttribute('data-state'), 'done');
+  assert.equal(await scanner.locator(`[data-testid=work-attempts-${slow}]`).getAttribute('data-attempts'), '2');
+  assert.match(await scanner.locator(`[data-testid=work-worker-${slow}]`).textContent(), /station-worker-1/);
+  assert.match(await scanner.locator(`[data-testid=work-result-${slow}] a`).textContent(), /^D\d{6}$/);
   const error = await scanner.locator(`[data-testid=work-error-${c}]`).textContent();
   assert.match(error, /lost-page\.png/);
   assert.match(error, /missing/);

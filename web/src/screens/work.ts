@@ -38,6 +38,7 @@ function resultOf(w: WorkItem): HTMLElement | string {
   if (w.state === 'failed') {
     return h('p', { class: 'problem work-error', 'data-testid': 'work-error-' + w.item }, w.error ?? '');
   }
+  if (w.state === 'running') return h('span', { class: 'hint' }, t('work.inprogress'));
   if (w.state !== 'done' || !w.result) return h('span', { class: 'hint' }, t('work.waiting'));
   const docs = w.result.documents ?? [];
   return h('div', { class: 'work-result', 'data-testid': 'work-result-' + w.item },
