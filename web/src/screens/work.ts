@@ -48,7 +48,7 @@ function resultOf(w: WorkItem): HTMLElement | string {
               : h('span', { class: d.duplicate ? 'hint' : 'ok' }, t(d.duplicate ? 'work.duplicate' : 'work.stored')),
       // Which files made which document, when there are several.
       docs.length > 1 || d.error ? h('small', null, ' ' + d.inputs.map(baseName).join(', ')) : null))),
-    w.result.pages !== undefined ? h('small', null, t('work.pages', w.result.pages)) : null);
+    w.result.pages ? h('small', null, t('work.pages', w.result.pages)) : null);
 }
 
 function listOf(items: WorkItem[]): HTMLElement {
