@@ -17,6 +17,7 @@ import { renderRecords, renderLog } from './screens/records';
 import { renderCustomer } from './screens/customer';
 import { renderUpload } from './screens/upload';
 import { renderOriginals } from './screens/originals';
+import { renderWork } from './screens/work';
 
 const routes: Route[] = [
   { pattern: /^\/$/, render: renderDashboard },
@@ -32,6 +33,8 @@ const routes: Route[] = [
   { pattern: /^\/customer\/([^/]+)$/, permission: 'customer.read', render: renderCustomer },
   { pattern: /^\/upload$/, permission: 'document.ingest', render: renderUpload },
   { pattern: /^\/originals$/, permission: 'location.read', render: renderOriginals },
+  // No permission here: the screen shows the server's refusal (queue.list).
+  { pattern: /^\/work$/, render: renderWork },
 ];
 
 // The top bar's links, each shown only with its permission.
@@ -45,6 +48,7 @@ const nav: [string, string, string | undefined][] = [
   ['nav.records', '#/records', 'retention.manage'],
   ['nav.log', '#/log', 'log.read'],
   ['nav.upload', '#/upload', 'document.ingest'],
+  ['nav.work', '#/work', 'document.ingest'],  // queue.list
 ];
 
 let screen: AbortController | null = null;

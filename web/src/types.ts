@@ -172,3 +172,17 @@ export interface Dashboard {
   pending_reviews: number | null; overdue_loans: number | null; pending_loans?: number | null;
   open_audits: number | null; destructions_due: number | null;
 }
+
+// An item of the work queue of `dossier worker` (GET /api/work): its
+// payload is what `dossier ingest --queue` asked for, its result the
+// documents the worker filed (app/queue.cc).
+export interface WorkFile { spooled: string; name: string; }
+export interface WorkDocument { inputs: string[]; document?: string; duplicate: boolean; error?: string; }
+export interface WorkItem {
+  item: string; kind: string; state: string; enqueued_by: string; enqueued_at: string;
+  worker: string | null; attempts: number; started_at: string | null; finished_at: string | null;
+  payload: { capture?: { customer?: string; type?: string; title?: string }; files?: WorkFile[] } | null;
+  result: { documents?: WorkDocument[]; pages?: number; stored?: number; duplicates?: number;
+            failed?: number } | null;
+  error: string | null;
+}

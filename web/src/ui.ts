@@ -75,9 +75,12 @@ export function section(title: string, ...children: (Child | Child[])[]): HTMLEl
   return h('section', { class: 'panel' }, h('h2', null, title), ...children);
 }
 
-export function noPermission(): HTMLElement {
+// detail: the server's own refusal, for a screen that asked the server
+// rather than deciding from the user's permissions.
+export function noPermission(detail?: string): HTMLElement {
   return h('div', { class: 'refused', 'data-testid': 'refused' },
-    h('h1', null, t('refused.title')), h('p', null, t('refused.text')));
+    h('h1', null, t('refused.title')), h('p', null, t('refused.text')),
+    detail ? h('p', { class: 'problem', 'data-testid': 'refused-detail' }, detail) : null);
 }
 
 // A button that disables itself while its action runs and reports errors.
