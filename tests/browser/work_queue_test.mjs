@@ -124,7 +124,6 @@ await run('work_queue', async (s) => {
   assert.match(await scanner.locator(`[data-testid=work-worker-${slow}]`).textContent(), /station-worker-0/);
   assert.equal(await scanner.locator('[data-testid=work-refresh]').getAttribute('data-auto'), 'on');
   await s.shot(scanner, 'work-running');
-  await scanner.screenshot({ path: '/tmp/wq-running.png', fullPage: true });
   // The lease (4 s, renewed every 1.3 s) has run out when this has passed.
   await sleep(Math.max(0, killedAt + 5500 - Date.now()));
 
@@ -170,7 +169,6 @@ await run('work_queue', async (s) => {
   await sleep(4000);
   assert.equal(requests.n, idleFrom, 'no refresh once nothing is pending');
   await s.shot(scanner, 'work-done');
-  await scanner.screenshot({ path: '/tmp/wq.png', fullPage: true });
 
   // English.
   await scanner.locator('[data-testid=lang]').click();
@@ -179,7 +177,7 @@ await run('work_queue', async (s) => {
   assert.equal(await scanner.locator(`[data-testid=work-state-${a}]`).textContent(), 'done');
   assert.equal(await scanner.locator(`[data-testid=work-state-${c}]`).textContent(), 'failed');
   assert.equal(await scanner.locator('.main-nav a[data-nav=work]').textContent(), 'Work queue');
-  await scanner.screenshot({ path: '/tmp/wq-en.png', fullPage: true });
+  await s.shot(scanner, 'work-done-en');
 
   // The filter: only the failed one.
   await scanner.locator('[data-testid=tab-failed]').click();
@@ -204,14 +202,12 @@ await run('work_queue', async (s) => {
   const overflow = await tablet.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `the page is ${overflow}px wider than a tablet`);
   await s.shot(tablet, 'work-tablet');
-  await tablet.screenshot({ path: '/tmp/wq-tablet.png', fullPage: true });
   await tablet.locator('[data-testid=lang]').click();
   await tablet.locator('h1', { hasText: 'Work queue' }).waitFor();
   await tablet.locator('[data-testid=work-list] table.work').waitFor();
   assert.ok(await tablet.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth),
             'the English page fits a tablet');
   await s.shot(tablet, 'work-tablet-en');
-  await tablet.screenshot({ path: '/tmp/wq-tablet-en.png', fullPage: true });
 
   // A clerk: no nav entry, and the server's refusal on a direct visit.
   const clerk = await s.newPage();
@@ -222,5 +218,4 @@ await run('work_queue', async (s) => {
   assert.match(await clerk.locator('[data-testid=refused-detail]').textContent(), /权限不足/);
   assert.equal(await clerk.locator('table.work').count(), 0);
   await s.shot(clerk, 'work-refused');
-  await clerk.screenshot({ path: '/tmp/wq-refused.png', fullPage: true });
 });
