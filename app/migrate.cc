@@ -81,9 +81,7 @@ Result<MigrateReport> MigrateToPostgres(std::unique_ptr<Station>& station,
                                    "already ({})",
                                    dir.string(), station->CatalogLocation()));
     }
-    if (url.empty() || (!url.starts_with("postgresql://") &&
-                        !url.starts_with("postgres://") &&
-                        url.find('=') == std::string::npos)) {
+    if (!storage::postgres::IsConnectionString(url)) {
       return MakeError(ErrorCode::kInvalidArgument,
                        "--to: not a PostgreSQL URL (postgresql://USER@HOST:PORT/"
                        "DBNAME, or libpq key=value pairs)");

@@ -123,11 +123,6 @@ Status WriteMarker(const std::filesystem::path& dir, Env* env) {
   return env->WriteFileAtomic(dir / kMarkerName, std::string_view(kMarkerText));
 }
 
-bool LooksLikePgUrl(std::string_view url) {
-  return url.starts_with("postgresql://") || url.starts_with("postgres://") ||
-         url.find('=') != std::string_view::npos;
-}
-
 std::string Trimmed(std::string text) {
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r' ||
                            text.back() == ' ' || text.back() == '\t')) {
@@ -150,7 +145,7 @@ Result<std::unique_ptr<Archive>> Archive::Init(const std::filesystem::path& dir,
 
 Result<std::unique_ptr<Archive>> Archive::InitPostgres(
     const std::filesystem::path& dir, const std::string& url, Env* env) {
-  if (!LooksLikePgUrl(url) || url.find('\n') != std::string::npos) {
+  if (!postgres::IsConnectionString(url) || url.find('\n') != std::string::npos) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "--catalog: not a PostgreSQL URL (postgresql://USER@HOST:"
                      "PORT/DBNAME, or libpq key=value pairs)");
@@ -200,7 +195,7 @@ Result<std::unique_ptr<Archive>> Archive::Open(const std::filesystem::path& dir,
                                    dir.string(), kCatalogName, kCatalogUrlName));
     }
     const std::string text = Trimmed(*url);
-    if (!LooksLikePgUrl(text)) {
+    if (!postgres::IsConnectionString(text)) {
       return MakeError(ErrorCode::kCatalog,
                        fmt::format("{}: not a PostgreSQL URL",
                                    (dir / kCatalogUrlName).string()));

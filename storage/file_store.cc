@@ -31,6 +31,29 @@ bool FileStore::Contains(const std::string& sha256) const {
   return env_->FileExists(PathFor(sha256));
 }
 
+Result<bool> FileStore::Remove(const std::string& sha256, std::string_view what) {
+  if (!IsSha256Hex(sha256)) return false;
+  const std::filesystem::path path = PathFor(sha256);
+  auto fail = [&](const Error& e) {
+    return MakeError(ErrorCode::kIo, fmt::format("{}: {}", what, e.message));
+  };
+  bool removed = false;
+  if (env_->FileExists(path)) {
+    if (auto s = env_->RemoveFile(path); !s) {
+      if (s.error().code != ErrorCode::kNotFound) return fail(s.error());
+    } else {
+      removed = true;
+    }
+  }
+  // Also when the file is already gone: an earlier removal may have failed
+  // at this fsync, and the caller is about to record the removal as done.
+  std::error_code ec;
+  if (std::filesystem::is_directory(path.parent_path(), ec)) {
+    if (auto s = env_->SyncDirectory(path.parent_path()); !s) return fail(s.error());
+  }
+  return removed;
+}
+
 Result<std::string> FileStore::Put(std::string_view bytes) {
   std::string sha256 = Sha256Hex(bytes);
   const std::filesystem::path path = PathFor(sha256);

@@ -39,6 +39,13 @@ class FileStore {
   // kNotFound if absent, kIo if it cannot be read.
   Result<std::string> Get(const std::string& sha256) const;
   bool Contains(const std::string& sha256) const;
+  // Removes the file (a destroyed document's bytes) and fsyncs its
+  // directory, so the removal survives a crash; the directory is fsynced
+  // also when the file is already gone (an earlier removal may have failed
+  // at that step). true if a file was removed, false if there was none;
+  // kIo naming what (e.g. "the destroyed document's file") and the file or
+  // folder if it cannot be removed or the removal not made durable.
+  Result<bool> Remove(const std::string& sha256, std::string_view what);
   std::filesystem::path PathFor(const std::string& sha256) const;
 
  private:

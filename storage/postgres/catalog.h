@@ -22,6 +22,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "core/result.h"
 
@@ -37,6 +38,10 @@ struct PoolOptions {
   int connect_timeout_s = 10;
 };
 
+// True when text has the form of a libpq connection string: a
+// postgresql:// or postgres:// URL, or key=value pairs. Nothing is
+// connected to.
+bool IsConnectionString(std::string_view text);
 // user@host:port/dbname of a libpq URL or conninfo string, for messages.
 std::string ServerName(const std::string& url);
 // The URL with its database name replaced (postgresql:// URLs only).

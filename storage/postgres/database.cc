@@ -117,6 +117,11 @@ Status Admin(const std::string& url, const std::string& statement,
 
 }  // namespace
 
+bool IsConnectionString(std::string_view text) {
+  return text.starts_with("postgresql://") || text.starts_with("postgres://") ||
+         text.find('=') != std::string_view::npos;
+}
+
 std::string ServerName(const std::string& url) {
   auto opts = Options(url);
   if (!opts) return "(unparsable URL)";

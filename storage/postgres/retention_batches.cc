@@ -377,24 +377,11 @@ Result<int> PgRetention::FinishPurges() {
           }
           return governance::MayPurgeFile(statuses);
         };
-        auto remove = [&](const std::string& sha256,
-                          std::string_view kind) -> Result<bool> {
-          if (!files_.Contains(sha256)) return false;
-          std::error_code ec;
-          std::filesystem::remove(files_.PathFor(sha256), ec);
-          if (ec) {
-            return MakeError(ErrorCode::kIo,
-                             fmt::format("{}: cannot remove {}: {}",
-                                         files_.PathFor(sha256).string(), kind,
-                                         ec.message()));
-          }
-          return true;
-        };
         int removed = 0;
         for (const auto& row : tx.Exec(kUnpurged)) {
           const std::string sha256 = Text(row[1]);
           if (may_purge(sha256)) {
-            auto gone = remove(sha256, "the destroyed document's file");
+            auto gone = files_.Remove(sha256, "the destroyed document's file");
             if (!gone) return std::unexpected(gone.error());
             removed += *gone ? 1 : 0;
           }
@@ -405,7 +392,7 @@ Result<int> PgRetention::FinishPurges() {
         for (const auto& row : tx.Exec(kKeptOfDestroyed)) {
           const std::string sha256 = Text(row[0]);
           if (!files_.Contains(sha256) || !may_purge(sha256)) continue;
-          auto gone = remove(sha256, "a file kept with a destroyed document");
+          auto gone = files_.Remove(sha256, "a file kept with a destroyed document");
           if (!gone) return std::unexpected(gone.error());
           removed += *gone ? 1 : 0;
         }

@@ -802,19 +802,6 @@ Result<int> Retention::FinishPurges() {
     }
     return governance::MayPurgeFile(statuses);
   };
-  auto remove = [&](const std::string& sha256,
-                    std::string_view kind) -> Result<bool> {
-    if (!files_.Contains(sha256)) return false;
-    std::error_code ec;
-    std::filesystem::remove(files_.PathFor(sha256), ec);
-    if (ec) {
-      return MakeError(ErrorCode::kIo,
-                       fmt::format("{}: cannot remove {}: {}",
-                                   files_.PathFor(sha256).string(), kind,
-                                   ec.message()));
-    }
-    return true;
-  };
   auto q = db.Prepare(
       "SELECT id, pdf_sha256 FROM destruction_items WHERE destroyed_at IS "
       "NOT NULL AND file_purged_at IS NULL",
@@ -833,7 +820,7 @@ Result<int> Retention::FinishPurges() {
     auto purge = may_purge(sha256);
     if (!purge) return std::unexpected(purge.error());
     if (*purge) {
-      auto gone = remove(sha256, "the destroyed document's file");
+      auto gone = files_.Remove(sha256, "the destroyed document's file");
       if (!gone) return std::unexpected(gone.error());
       removed += *gone ? 1 : 0;
     }
@@ -861,7 +848,7 @@ Result<int> Retention::FinishPurges() {
     auto purge = may_purge(sha);
     if (!purge) return std::unexpected(purge.error());
     if (!*purge) continue;
-    auto gone = remove(sha, "a file kept with a destroyed document");
+    auto gone = files_.Remove(sha, "a file kept with a destroyed document");
     if (!gone) return std::unexpected(gone.error());
     removed += *gone ? 1 : 0;
   }

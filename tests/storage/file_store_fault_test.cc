@@ -137,6 +137,34 @@ TEST(FileStoreDiskFaultTest,
   EXPECT_EQ(env.calls(Op::kWrite), 1) << "the present file is not rewritten";
 }
 
+// A removal that cannot be made durable (the directory fsync fails) is
+// reported, naming what was removed and the folder, so the caller does not
+// record the purge as done.
+TEST(FileStoreDiskFaultTest, FailedFsyncAfterRemoveIsReported) {
+  dossier::testing::TempDir dir;
+  dossier::testing::FaultEnv env;
+  FileStore store(dir.path() / "objects", &env);
+  auto sha = store.Put("destroyed bytes");
+  ASSERT_TRUE(sha);
+  env.FailNth(Op::kSync, 1, EIO);
+  auto gone = store.Remove(*sha, "the destroyed document's file");
+  ASSERT_FALSE(gone);
+  EXPECT_EQ(gone.error().code, ErrorCode::kIo);
+  EXPECT_NE(gone.error().message.find("the destroyed document's file"),
+            std::string::npos)
+      << gone.error().message;
+  EXPECT_NE(gone.error().message.find(store.PathFor(*sha).parent_path().string()),
+            std::string::npos)
+      << gone.error().message;
+  env.Heal();
+  const int syncs = env.calls(Op::kSync);
+  auto again = store.Remove(*sha, "the destroyed document's file");
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_FALSE(*again);
+  EXPECT_EQ(env.calls(Op::kSync), syncs + 1)
+      << "the folder is fsynced again before the removal is relied on";
+}
+
 TEST(FileStoreDiskFaultTest, StickyFullDiskFailsEveryPutUntilHealed) {
   dossier::testing::TempDir dir;
   dossier::testing::FaultEnv env;

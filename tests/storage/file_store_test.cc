@@ -68,5 +68,24 @@ TEST_F(FileStoreTest, GetErrors) {
   EXPECT_FALSE(store_.Contains("xyz"));
 }
 
+TEST_F(FileStoreTest, RemoveDeletesTheFileOnce) {
+  auto sha = store_.Put("destroyed document");
+  ASSERT_TRUE(sha);
+  auto kept = store_.Put("another document");
+  ASSERT_TRUE(kept);
+  auto gone = store_.Remove(*sha, "the destroyed document's file");
+  ASSERT_TRUE(gone) << gone.error().message;
+  EXPECT_TRUE(*gone);
+  EXPECT_FALSE(std::filesystem::exists(store_.PathFor(*sha)));
+  EXPECT_EQ(store_.Get(*sha).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(store_.Get(*kept).value_or(""), "another document");
+  auto again = store_.Remove(*sha, "the destroyed document's file");
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_FALSE(*again) << "nothing left to remove";
+  auto odd = store_.Remove("../../etc/passwd", "a file");
+  ASSERT_TRUE(odd);
+  EXPECT_FALSE(*odd) << "a name that is no SHA-256 removes nothing";
+}
+
 }  // namespace
 }  // namespace dossier::storage
