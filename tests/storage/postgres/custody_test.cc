@@ -20,28 +20,19 @@
 #include "storage/postgres/records.h"
 #include "storage/postgres/schema.h"
 #include "tests/storage/test_util.h"
+#include "tests/storage/postgres/two_stations.h"
 #include "tests/support/pg_test_support.h"
 
 namespace dossier::storage::postgres {
 namespace {
 
 using dossier::storage::testing::MakeDocument;
-using dossier::testing::PgTestDatabase;
 
 // Two stations on one database: each its own catalog (pool) and stores.
-class PostgresCustody : public ::testing::Test {
+class PostgresCustody : public PgTwoStationsTest {
  protected:
-  void SetUp() override {
-    auto created = PgTestDatabase::Create();
-    ASSERT_TRUE(created) << created.error().message;
-    database_ = std::move(*created);
-  }
   void OpenStations() {
-    for (auto* catalog : {&catalog_a_, &catalog_b_}) {
-      auto c = PgCatalog::Open(database_->url());
-      ASSERT_TRUE(c) << c.error().message;
-      *catalog = std::move(*c);
-    }
+    ASSERT_NO_FATAL_FAILURE(OpenCatalogs());
     records_ = std::make_unique<PgRecords>(*catalog_a_);
     a_ = std::make_unique<PgCustody>(*catalog_a_);
     b_ = std::make_unique<PgCustody>(*catalog_b_);
@@ -74,16 +65,6 @@ class PostgresCustody : public ::testing::Test {
     }
     return n;
   }
-  void TearDown() override {
-    a_.reset();
-    b_.reset();
-    records_.reset();
-    catalog_a_.reset();
-    catalog_b_.reset();
-    database_.reset();
-  }
-  std::unique_ptr<PgTestDatabase> database_;
-  std::unique_ptr<PgCatalog> catalog_a_, catalog_b_;
   std::unique_ptr<PgRecords> records_;
   std::unique_ptr<PgCustody> a_, b_;
   std::vector<std::string> docs_;
@@ -118,7 +99,7 @@ TEST_F(PostgresCustody, ACatalogOfVersion3IsUpgradedWithItsRecords) {
     });
     ASSERT_TRUE(filled) << filled.error().message;
   }
-  OpenStations();
+  ASSERT_NO_FATAL_FAILURE(OpenStations());
   EXPECT_EQ(catalog_a_->SchemaVersion().value_or(-1), LatestPgSchemaVersion());
   EXPECT_GE(LatestPgSchemaVersion(), 4);
   auto document = records_->ListDocuments("");
@@ -142,7 +123,7 @@ TEST_F(PostgresCustody, ACatalogOfVersion3IsUpgradedWithItsRecords) {
 // and the second finds the box full and moves nothing.
 TEST_F(PostgresCustody,
        TwoStationsMovingOneOriginalAtOnceOneWinsTheOtherIsRefused) {
-  OpenStations();
+  ASSERT_NO_FATAL_FAILURE(OpenStations());
   Fill(3);
   const std::string shared = Register(docs_[0], "A-01-1-002");
   const std::string mine = Register(docs_[1], "A-01-1-002");
@@ -186,7 +167,7 @@ TEST_F(PostgresCustody,
 // Stations registering at once each wait for the counter: no barcode twice,
 // none skipped; each barcode is searchable at once.
 TEST_F(PostgresCustody, StationsRegisteringAtOnceNeverShareABarcode) {
-  OpenStations();
+  ASSERT_NO_FATAL_FAILURE(OpenStations());
   Fill(8);
   ASSERT_TRUE(a_->AddCabinet({"A-02", "A", 1, 1, 0, ""}, "clerk"));
   std::vector<std::string> got_a, got_b;
@@ -226,7 +207,7 @@ TEST_F(PostgresCustody, StationsRegisteringAtOnceNeverShareABarcode) {
 // The database refuses connections and its backends are ended: the
 // stores' pooled connections are dead and no new one can be made.
 TEST_F(PostgresCustody, ALostServerIsACatalogErrorAndWritesNothing) {
-  OpenStations();
+  ASSERT_NO_FATAL_FAILURE(OpenStations());
   Fill(2);
   const std::string barcode = Register(docs_[0], "A-01-1-001");
   auto allow = [&](bool on) {

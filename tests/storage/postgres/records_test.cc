@@ -17,38 +17,23 @@
 #include "storage/postgres/database.h"
 #include "storage/postgres/records.h"
 #include "storage/sqlite/catalog.h"
+#include "tests/storage/postgres/two_stations.h"
 #include "tests/support/pg_test_support.h"
 #include "tests/support/test_support.h"
 
 namespace dossier::storage::postgres {
 namespace {
 
-using dossier::testing::PgTestDatabase;
 
 // Two stations on one database: each its own catalog (pool) and store.
-class PostgresRecords : public ::testing::Test {
+class PostgresRecords : public PgTwoStationsTest {
  protected:
   void SetUp() override {
-    auto created = PgTestDatabase::Create();
-    ASSERT_TRUE(created) << created.error().message;
-    database_ = std::move(*created);
-    for (auto* catalog : {&catalog_a_, &catalog_b_}) {
-      auto c = PgCatalog::Open(database_->url());
-      ASSERT_TRUE(c) << c.error().message;
-      *catalog = std::move(*c);
-    }
+    PgTwoStationsTest::SetUp();
+    ASSERT_NO_FATAL_FAILURE(OpenCatalogs());
     a_ = std::make_unique<PgRecords>(*catalog_a_);
     b_ = std::make_unique<PgRecords>(*catalog_b_);
   }
-  void TearDown() override {
-    a_.reset();
-    b_.reset();
-    catalog_a_.reset();
-    catalog_b_.reset();
-    database_.reset();
-  }
-  std::unique_ptr<PgTestDatabase> database_;
-  std::unique_ptr<PgCatalog> catalog_a_, catalog_b_;
   std::unique_ptr<PgRecords> a_, b_;
 };
 

@@ -21,6 +21,7 @@
 #include "storage/postgres/records.h"
 #include "storage/postgres/schema.h"
 #include "tests/storage/test_util.h"
+#include "tests/storage/postgres/two_stations.h"
 #include "tests/support/pg_test_support.h"
 #include "tests/support/test_support.h"
 
@@ -28,26 +29,19 @@ namespace dossier::storage::postgres {
 namespace {
 
 using dossier::storage::testing::MakeDocument;
-using dossier::testing::PgTestDatabase;
 
 constexpr char kFarFuture[] = "2999-01-01";
 
 // Two stations on one database and one shared file store: each its own
 // catalog (pool) and retention store.
-class PostgresRetention : public ::testing::Test {
+class PostgresRetention : public PgTwoStationsTest {
  protected:
   void SetUp() override {
-    auto created = PgTestDatabase::Create();
-    ASSERT_TRUE(created) << created.error().message;
-    database_ = std::move(*created);
+    PgTwoStationsTest::SetUp();
     files_ = std::make_unique<FileStore>(dir_.path() / "objects");
   }
   void OpenStations() {
-    for (auto* catalog : {&catalog_a_, &catalog_b_}) {
-      auto c = PgCatalog::Open(database_->url());
-      ASSERT_TRUE(c) << c.error().message;
-      *catalog = std::move(*c);
-    }
+    ASSERT_NO_FATAL_FAILURE(OpenCatalogs());
     records_ = std::make_unique<PgRecords>(*catalog_a_);
     custody_ = std::make_unique<PgCustody>(*catalog_a_);
     a_ = std::make_unique<PgRetention>(*catalog_a_, *files_);
@@ -87,19 +81,8 @@ class PostgresRetention : public ::testing::Test {
     }
     return n;
   }
-  void TearDown() override {
-    a_.reset();
-    b_.reset();
-    custody_.reset();
-    records_.reset();
-    catalog_a_.reset();
-    catalog_b_.reset();
-    database_.reset();
-  }
   dossier::testing::TempDir dir_;
-  std::unique_ptr<PgTestDatabase> database_;
   std::unique_ptr<FileStore> files_;
-  std::unique_ptr<PgCatalog> catalog_a_, catalog_b_;
   std::unique_ptr<PgRecords> records_;
   std::unique_ptr<PgCustody> custody_;
   std::unique_ptr<PgRetention> a_, b_;
@@ -125,7 +108,7 @@ void AtOnce(A&& first, B&& second) {
 // other, so the first destroys every document once and the second finds
 // the batch no longer proposed and writes nothing.
 TEST_F(PostgresRetention, TwoStationsApprovingOneBatchAtOnceOneWins) {
-  OpenStations();
+  ASSERT_NO_FATAL_FAILURE(OpenStations());
   Fill(3);
   auto batch = a_->Propose({}, kFarFuture, "期满", "rm");
   ASSERT_TRUE(batch) << batch.error().message;
@@ -165,7 +148,7 @@ TEST_F(PostgresRetention, TwoStationsApprovingOneBatchAtOnceOneWins) {
 // One station approves while the other cancels: exactly one happens, and
 // a cancelled batch destroyed nothing.
 TEST_F(PostgresRetention, ApprovingAndCancellingAtOnceDoOneOrTheOther) {
-  OpenStations();
+  ASSERT_NO_FATAL_FAILURE(OpenStations());
   Fill(2);
   auto batch = a_->Propose({}, kFarFuture, "", "rm");
   ASSERT_TRUE(batch) << batch.error().message;
@@ -195,7 +178,7 @@ TEST_F(PostgresRetention, ApprovingAndCancellingAtOnceDoOneOrTheOther) {
 // destruction: either the hold comes first and blocks the approval, or the
 // approval comes first and the hold is refused; never both written.
 TEST_F(PostgresRetention, AHoldPlacedDuringAnApprovalBlocksItOrIsRefused) {
-  OpenStations();
+  ASSERT_NO_FATAL_FAILURE(OpenStations());
   Fill(1);
   auto batch = a_->Propose({}, kFarFuture, "", "rm");
   ASSERT_TRUE(batch) << batch.error().message;
@@ -225,7 +208,7 @@ TEST_F(PostgresRetention, AHoldPlacedDuringAnApprovalBlocksItOrIsRefused) {
 // Two stations propose the same due documents at once: one batch holds
 // them, the other proposal is refused and uses up no batch number.
 TEST_F(PostgresRetention, StationsProposingTheSameDocumentsMakeOneBatch) {
-  OpenStations();
+  ASSERT_NO_FATAL_FAILURE(OpenStations());
   Fill(2);
   Result<DestructionBatch> first = MakeError(ErrorCode::kInternal, "not run");
   Result<DestructionBatch> second = MakeError(ErrorCode::kInternal, "not run");
@@ -253,7 +236,7 @@ TEST_F(PostgresRetention, StationsProposingTheSameDocumentsMakeOneBatch) {
 // Two stations record the last two originals of a batch at once: both are
 // recorded, and the batch is completed exactly once.
 TEST_F(PostgresRetention, StationsShreddingTheLastOriginalsAtOnceCompleteOnce) {
-  OpenStations();
+  ASSERT_NO_FATAL_FAILURE(OpenStations());
   Fill(2);
   ASSERT_TRUE(
       custody_->AddLocation({"A", "room", "", "档案室", 0, ""}, "clerk"));
@@ -303,7 +286,7 @@ TEST_F(PostgresRetention, StationsShreddingTheLastOriginalsAtOnceCompleteOnce) {
 // The database refuses connections and its backends are ended: every call
 // is kCatalog naming the server, and nothing of it was written.
 TEST_F(PostgresRetention, ALostServerIsACatalogErrorAndWritesNothing) {
-  OpenStations();
+  ASSERT_NO_FATAL_FAILURE(OpenStations());
   Fill(2);
   auto batch = a_->Propose({docs_[0]}, kFarFuture, "", "rm");
   ASSERT_TRUE(batch) << batch.error().message;
@@ -369,7 +352,7 @@ TEST_F(PostgresRetention, ACatalogOfVersion4IsUpgraded) {
     });
     ASSERT_TRUE(filled) << filled.error().message;
   }
-  OpenStations();
+  ASSERT_NO_FATAL_FAILURE(OpenStations());
   EXPECT_EQ(catalog_a_->SchemaVersion().value_or(-1), LatestPgSchemaVersion());
   EXPECT_GE(LatestPgSchemaVersion(), 5);
   ASSERT_TRUE(a_->SetRelationshipEnd("KH-2026-000001-0", "2020-06-30", "rm"));
@@ -383,7 +366,7 @@ TEST_F(PostgresRetention, ACatalogOfVersion4IsUpgraded) {
 // The server itself keeps the tombstone: a destroyed document's row cannot
 // be deleted or restored, and history is never deleted.
 TEST_F(PostgresRetention, TheServerRefusesToDeleteOrRestoreATombstone) {
-  OpenStations();
+  ASSERT_NO_FATAL_FAILURE(OpenStations());
   Fill(1);
   auto batch = a_->Propose({}, kFarFuture, "", "rm");
   ASSERT_TRUE(batch) << batch.error().message;

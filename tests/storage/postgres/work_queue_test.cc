@@ -18,30 +18,21 @@
 #include "storage/postgres/catalog.h"
 #include "storage/postgres/database.h"
 #include "storage/postgres/schema.h"
+#include "tests/storage/postgres/two_stations.h"
 #include "tests/support/pg_test_support.h"
 
 namespace dossier::storage::postgres {
 namespace {
 
-using dossier::testing::PgTestDatabase;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 using std::chrono::steady_clock;
 
 // Two stations on one database: each its own catalog (pool) and queue.
-class PostgresWorkQueue : public ::testing::Test {
+class PostgresWorkQueue : public PgTwoStationsTest {
  protected:
-  void SetUp() override {
-    auto created = PgTestDatabase::Create();
-    ASSERT_TRUE(created) << created.error().message;
-    database_ = std::move(*created);
-  }
   void OpenStations() {
-    for (auto* catalog : {&catalog_a_, &catalog_b_}) {
-      auto c = PgCatalog::Open(database_->url());
-      ASSERT_TRUE(c) << c.error().message;
-      *catalog = std::move(*c);
-    }
+    ASSERT_NO_FATAL_FAILURE(OpenCatalogs());
     a_ = std::make_unique<PgWorkQueue>(*catalog_a_);
     b_ = std::make_unique<PgWorkQueue>(*catalog_b_);
   }
@@ -50,15 +41,6 @@ class PostgresWorkQueue : public ::testing::Test {
     EXPECT_TRUE(item) << item.error().message;
     return item ? *item : WorkItem{};
   }
-  void TearDown() override {
-    a_.reset();
-    b_.reset();
-    catalog_a_.reset();
-    catalog_b_.reset();
-    database_.reset();
-  }
-  std::unique_ptr<PgTestDatabase> database_;
-  std::unique_ptr<PgCatalog> catalog_a_, catalog_b_;
   std::unique_ptr<PgWorkQueue> a_, b_;
 };
 
@@ -73,7 +55,7 @@ TEST_F(PostgresWorkQueue, ACatalogOfThePreviousVersionIsUpgradedWithTheQueue) {
     ASSERT_TRUE(version);
     EXPECT_EQ(*version, LatestPgSchemaVersion() - 1);
   }
-  OpenStations();
+  ASSERT_NO_FATAL_FAILURE(OpenStations());
   EXPECT_EQ(catalog_a_->SchemaVersion().value_or(-1), LatestPgSchemaVersion());
   const WorkItem a = Add(*a_, "a");
   EXPECT_EQ(a.display_id, "W000001");
@@ -85,7 +67,7 @@ TEST_F(PostgresWorkQueue, ACatalogOfThePreviousVersionIsUpgradedWithTheQueue) {
 // Every state change is a history row, as on SQLite: who queued it, the
 // worker that took it and when it ran, and how it ended.
 TEST_F(PostgresWorkQueue, EveryStateChangeIsInTheHistory) {
-  OpenStations();
+  ASSERT_NO_FATAL_FAILURE(OpenStations());
   const WorkItem a = Add(*a_, "a");
   auto claimed = b_->Claim("w1", 60, 3);
   ASSERT_TRUE(claimed && *claimed);
@@ -115,7 +97,7 @@ TEST_F(PostgresWorkQueue, EveryStateChangeIsInTheHistory) {
 TEST_F(PostgresWorkQueue, WorkersClaimingAtOnceNeitherShareAnItemNorRunAgain) {
   constexpr int kItems = 40;
   constexpr int kWorkers = 4;
-  OpenStations();
+  ASSERT_NO_FATAL_FAILURE(OpenStations());
   for (int i = 0; i < kItems; ++i) Add(*a_, "s" + std::to_string(i));
   std::vector<std::unique_ptr<PgCatalog>> catalogs;
   for (int w = 0; w < kWorkers; ++w) {
@@ -154,7 +136,7 @@ TEST_F(PostgresWorkQueue, WorkersClaimingAtOnceNeitherShareAnItemNorRunAgain) {
 // Enqueue, long before its timeout; and it does not wake before the
 // Enqueue.
 TEST_F(PostgresWorkQueue, AWaitEndsSoonAfterAnotherStationQueues) {
-  OpenStations();
+  ASSERT_NO_FATAL_FAILURE(OpenStations());
   // Listening already, and nothing there: the wait runs to its end.
   const auto quiet_start = steady_clock::now();
   auto quiet = a_->WaitForWork(milliseconds(1500));
@@ -192,7 +174,7 @@ TEST_F(PostgresWorkQueue, AWaitEndsSoonAfterAnotherStationQueues) {
 // Notifications that come while the worker is busy are kept for its next
 // wait; work queued before a queue ever listened is found when it starts.
 TEST_F(PostgresWorkQueue, WorkQueuedWhileNotWaitingEndsTheNextWaitAtOnce) {
-  OpenStations();
+  ASSERT_NO_FATAL_FAILURE(OpenStations());
   Add(*b_, "before");
   const auto first_start = steady_clock::now();
   auto first = a_->WaitForWork(seconds(60));
@@ -215,7 +197,7 @@ TEST_F(PostgresWorkQueue, WorkQueuedWhileNotWaitingEndsTheNextWaitAtOnce) {
 // made. Every call is a kCatalog error naming the server, nothing is
 // written, and once the server is back the queue works again.
 TEST_F(PostgresWorkQueue, ALostServerIsACatalogErrorAndWritesNothing) {
-  OpenStations();
+  ASSERT_NO_FATAL_FAILURE(OpenStations());
   const WorkItem a = Add(*a_, "a");
   auto claimed = a_->Claim("w1", 60, 3);
   ASSERT_TRUE(claimed && *claimed);
