@@ -188,4 +188,14 @@ CREATE TRIGGER verifications_append_only BEFORE UPDATE OR DELETE ON verification
   FOR EACH ROW EXECUTE FUNCTION dossier_refuse('the verification log is append-only');
 )sql";
 
+// Version 7: a document's kept files are unique per source file and page,
+// as on SQLite (a retried ingest cannot keep one twice), and the purge of
+// destroyed documents finds every document keeping a file by its SHA-256
+// without reading the whole table.
+inline constexpr std::string_view kDocumentFilesMigration = R"sql(
+ALTER TABLE document_files ADD CONSTRAINT document_files_source
+  UNIQUE (document_id, role, source_file, source_index);
+CREATE INDEX document_files_sha256 ON document_files (sha256);
+)sql";
+
 }  // namespace dossier::storage::postgres

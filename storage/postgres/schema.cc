@@ -129,9 +129,11 @@ CREATE TRIGGER access_log_no_truncate BEFORE TRUNCATE ON access_log
 // Version 4: custody (storage/postgres/custody_schema.h).
 // Version 5: retention and destruction (storage/postgres/retention_schema.h).
 // Version 6: the work queue (storage/postgres/queue_schema.h).
-constexpr std::array<std::string_view, 6> kMigrations = {
+// Version 7: kept files unique per source (storage/postgres/records_schema.h).
+constexpr std::array<std::string_view, 7> kMigrations = {
     kV1Access,         kSearchMigration,    kRecordsMigration,
-    kCustodyMigration, kRetentionMigration, kQueueMigration};
+    kCustodyMigration, kRetentionMigration, kQueueMigration,
+    kDocumentFilesMigration};
 
 // Any constant: the advisory lock key of migrations ("dossier" in ASCII).
 constexpr std::int64_t kMigrationLock = 0x646f7373696572;

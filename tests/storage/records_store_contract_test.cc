@@ -341,6 +341,32 @@ TEST_P(RecordsStoreContract, CustomerFilesKeepValuesContactsAndGroups) {
   EXPECT_EQ((*matches)[1].customer.code, customer_);
 }
 
+// A kept file is kept once per source file and page: a document naming
+// the same one twice is refused whole, and nothing of it is written.
+TEST_P(RecordsStoreContract, AFileKeptTwiceFromOneSourceIsRefusedWhole) {
+  NewDocument doc = Doc("服务合同", "scan-twice");
+  DocumentFile original;
+  original.role = "original";
+  original.sha256 = std::string(64, 'e');
+  original.size = 10;
+  original.media_type = "image/png";
+  original.source_file = "scan.png";
+  DocumentFile again = original;
+  again.sha256 = std::string(64, 'f');
+  doc.files = {original, again};
+  auto refused = store_->AddDocument(doc);
+  ASSERT_FALSE(refused);
+  auto listed = store_->ListDocuments(customer_);
+  ASSERT_TRUE(listed) << listed.error().message;
+  EXPECT_TRUE(listed->empty()) << "no document half-written";
+  doc.files = {original};
+  auto added = store_->AddDocument(doc);
+  ASSERT_TRUE(added) << added.error().message;
+  auto files = store_->GetDocumentFiles(added->id);
+  ASSERT_TRUE(files) << files.error().message;
+  EXPECT_EQ(files->size(), 1u);
+}
+
 TEST_P(RecordsStoreContract, DocumentsKeepPagesWordsFilesAndHashes) {
   NewDocument doc = Doc("服务合同", "scan-1");
   doc.pages[0].phash = "ffee0011";
