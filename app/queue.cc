@@ -423,4 +423,10 @@ Result<storage::WorkItem> ShowWork(Station& station, const Caller& caller,
   return op.Finish(run());
 }
 
+Result<storage::WorkItem> FollowWork(Station& station, const std::string& item) {
+  auto id = storage::ParseWorkItemId(item);
+  if (!id) return std::unexpected(id.error());
+  return station.queue().Get(*id);
+}
+
 }  // namespace dossier::app

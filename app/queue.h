@@ -70,4 +70,10 @@ Result<std::vector<storage::WorkItem>> ListWork(Station& station, const Caller& 
 Result<storage::WorkItem> ShowWork(Station& station, const Caller& caller,
                                    const std::string& item);
 
+// The item as it is now, for a server following the uploads it queued
+// (server ApiOptions::queue_uploads). Not logged: nobody is shown anything
+// here; a user asking for the upload's job is logged then (job.show).
+// kInvalidArgument for a malformed id, kNotFound for an unknown item.
+Result<storage::WorkItem> FollowWork(Station& station, const std::string& item);
+
 }  // namespace dossier::app

@@ -26,6 +26,7 @@ void RegisterServe(CLI::App& app, const GlobalOptions& global, Action* action) {
     bool behind_proxy = false;
     std::uint64_t upload_limit_mb = 512;
     std::string hot_folder;
+    bool queue_uploads = false;
   };
   auto args = std::make_shared<Args>();
   cmd->add_option("--listen", args->listen, "HOST:PORT to listen on (port 0: any free port)")
@@ -48,6 +49,9 @@ void RegisterServe(CLI::App& app, const GlobalOptions& global, Action* action) {
   cmd->add_option("--hot-folder", args->hot_folder,
                   "The folder `dossier watch` serves: its status (waiting, failed and why) "
                   "is shown on the upload screen");
+  cmd->add_flag("--queue-uploads", args->queue_uploads,
+                "Put uploads on the archive's work queue for `dossier worker` processes "
+                "(on this or other stations) instead of ingesting them here");
   cmd->add_flag("--behind-proxy", args->behind_proxy,
                 "Trust X-Forwarded-Proto from a TLS proxy (cookies become Secure)");
   cmd->callback([&global, args, action] {
@@ -70,6 +74,7 @@ void RegisterServe(CLI::App& app, const GlobalOptions& global, Action* action) {
       options.api.session_hours = args->session_hours;
       options.api.behind_proxy = args->behind_proxy;
       options.api.hot_folder = args->hot_folder;
+      options.api.queue_uploads = args->queue_uploads;
       auto s = server::Serve(options, [](const std::string& where) {
         fmt::print("dossier serve: listening on {} (Ctrl-C or SIGTERM stops)\n", where);
         std::fflush(stdout);

@@ -9,6 +9,7 @@
 #include <deque>
 #include <fstream>
 #include <map>
+#include <set>
 #include <mutex>
 #include <thread>
 
@@ -106,13 +107,53 @@ struct Job {
   std::string state = "queued";  // queued|running|done|failed
   int pages = 0;
   json report;
+  // With ApiOptions::queue_uploads: the work item (W000001) the upload
+  // became once queued; the job then follows it.
+  std::string work_item;
   int version = 0;  // counts changes, for the job's event streams
   bool Over() const { return state != "queued" && state != "running"; }
 };
 
 json JobJson(const Job& j) {
-  return json{{"job", j.id}, {"state", j.state}, {"name", j.name},
-              {"customer", j.customer}, {"pages", j.pages}, {"report", j.report}};
+  json out{{"job", j.id}, {"state", j.state}, {"name", j.name},
+           {"customer", j.customer}, {"pages", j.pages}, {"report", j.report}};
+  if (!j.work_item.empty()) out["work_item"] = j.work_item;
+  return out;
+}
+
+// A queued upload's job as its work item stands: queued and running as
+// they are, done with the documents the worker filed (failed if one of
+// them failed), failed with the worker's reason.
+void FollowItem(const storage::WorkItem& item, Job& job) {
+  if (item.state == "queued" || item.state == "running") {
+    job.state = item.state;
+    return;
+  }
+  if (item.state == "failed") {
+    job.state = "failed";
+    job.report = json{{"error", item.error}};
+    return;
+  }
+  const json result = json::parse(item.result, nullptr, /*allow_exceptions=*/false);
+  json docs = json::array();
+  int failed = 0;
+  if (result.is_object() && result["documents"].is_array()) {
+    for (const json& d : result["documents"]) {
+      const bool duplicate = d.value("duplicate", false);
+      json one{{"stored", d.contains("document") && !duplicate},
+               {"duplicate", duplicate},
+               {"warnings", json::array()}};
+      if (d.contains("document")) one["document"] = d["document"];
+      if (d.contains("error")) {
+        one["error"] = d["error"];
+        ++failed;
+      }
+      docs.push_back(std::move(one));
+    }
+  }
+  job.pages = result.is_object() ? result.value("pages", 0) : 0;
+  job.report = json{{"documents", docs}, {"pages", job.pages}};
+  job.state = failed > 0 ? "failed" : "done";
 }
 
 class JobEvents;
@@ -132,6 +173,8 @@ struct Api::Impl {
   std::condition_variable jobs_cv;
   std::map<std::string, Job> jobs;
   std::deque<std::string> queue;
+  // Jobs whose upload is on the work queue and not over (queue_uploads).
+  std::set<std::string> following;
   bool stopping = false;
   bool paused = false;  // !ApiOptions::start_jobs until StartJobs
   int running = 0;
@@ -154,6 +197,9 @@ struct Api::Impl {
   }
   void SaveJob(const Job& job);
   void RunJobs();
+  // Brings the followed jobs up to date with their work items.
+  // REQUIRES: jobs_mu not held.
+  void FollowQueued(app::Station& station);
 };
 
 namespace {
@@ -1110,7 +1156,7 @@ void Api::Impl::SaveJob(const Job& job) {
             {"customer", job.customer}, {"type", job.type},
             {"name", job.name},     {"file", job.file.filename().string()},
             {"state", job.state},   {"pages", job.pages},
-            {"report", job.report}};
+            {"report", job.report}, {"work_item", job.work_item}};
   (void)WriteFileAtomic(uploads / (job.id + ".json"), DumpJson(meta));
 }
 
@@ -1120,7 +1166,22 @@ void Api::Impl::RunJobs() {
     std::string id;
     {
       std::unique_lock lock(jobs_mu);
-      jobs_cv.wait(lock, [&] { return stopping || (!paused && !queue.empty()); });
+      auto ready = [&] { return stopping || (!paused && !queue.empty()); };
+      bool woken = true;
+      if (following.empty()) {
+        jobs_cv.wait(lock, ready);
+      } else {
+        woken = jobs_cv.wait_for(lock, std::chrono::seconds(1), ready);
+      }
+      if (!woken) {  // a second without uploads: look at the queued ones
+        lock.unlock();
+        if (!station) {
+          auto st = app::Station::Open(options.archive);
+          if (st) station = std::move(*st);
+        }
+        if (station) FollowQueued(*station);
+        continue;
+      }
       if (queue.empty() || paused) return;  // stopping
       id = queue.front();
       queue.pop_front();
@@ -1151,32 +1212,47 @@ void Api::Impl::RunJobs() {
       in.capture.title = std::filesystem::path(job.name).stem().string();
       in.capture.jobs = options.ingest_jobs;
       in.files = {job.file};
-      pipeline::IngestCallbacks callbacks;
-      callbacks.on_page = [&](const pipeline::PageEvent&) {
-        {
+      in.shown_names = {job.name};
+      if (options.queue_uploads) {
+        // Copied into the queue's spool; the workers do the rest.
+        auto item = app::QueueIngest(*station, caller, in);
+        if (!item) {
+          state = "failed";
+          report = json{{"error", item.error().message}};
+        } else {
+          state = "queued";
           std::lock_guard lock(jobs_mu);
-          ++jobs[id].pages;
-          ++jobs[id].version;
+          jobs[id].work_item = item->display_id;
+          following.insert(id);
         }
-        Publish(id);
-      };
-      auto r = app::Ingest(*station, caller, in, callbacks);
-      if (!r) {
-        state = "failed";
-        report = json{{"error", r.error().message}};
       } else {
-        json docs = json::array();
-        for (const auto& d : r->documents) {
-          json one{{"stored", d.stored}, {"duplicate", d.duplicate}};
-          if (d.stored || d.duplicate) one["document"] = d.record.display_id;
-          if (d.error) one["error"] = d.error->message;
-          json warnings = json::array();
-          for (const auto& w : d.warnings) warnings.push_back(ToJ(w));
-          one["warnings"] = warnings;
-          docs.push_back(one);
+        pipeline::IngestCallbacks callbacks;
+        callbacks.on_page = [&](const pipeline::PageEvent&) {
+          {
+            std::lock_guard lock(jobs_mu);
+            ++jobs[id].pages;
+            ++jobs[id].version;
+          }
+          Publish(id);
+        };
+        auto r = app::Ingest(*station, caller, in, callbacks);
+        if (!r) {
+          state = "failed";
+          report = json{{"error", r.error().message}};
+        } else {
+          json docs = json::array();
+          for (const auto& d : r->documents) {
+            json one{{"stored", d.stored}, {"duplicate", d.duplicate}};
+            if (d.stored || d.duplicate) one["document"] = d.record.display_id;
+            if (d.error) one["error"] = d.error->message;
+            json warnings = json::array();
+            for (const auto& w : d.warnings) warnings.push_back(ToJ(w));
+            one["warnings"] = warnings;
+            docs.push_back(one);
+          }
+          report = json{{"documents", docs}, {"pages", r->pages}};
+          if (r->failed() > 0) state = "failed";
         }
-        report = json{{"documents", docs}, {"pages", r->pages}};
-        if (r->failed() > 0) state = "failed";
       }
     }
     {
@@ -1189,11 +1265,42 @@ void Api::Impl::RunJobs() {
       --running;
     }
     Publish(id);
-    // The stored document keeps its own copy; the upload is done with.
+    // The stored document (or the queue's spool) keeps its own copy; the
+    // upload is done with.
     std::error_code ec;
     std::filesystem::remove(job.file, ec);
     jobs_cv.notify_all();
   }
+}
+
+void Api::Impl::FollowQueued(app::Station& station) {
+  std::vector<std::pair<std::string, std::string>> followed;  // job, item
+  {
+    std::lock_guard lock(jobs_mu);
+    for (const std::string& id : following) followed.emplace_back(id, jobs[id].work_item);
+  }
+  for (const auto& [id, item] : followed) {
+    auto now = app::FollowWork(station, item);
+    if (!now) continue;  // asked again next time (a lost connection, say)
+    bool changed = false;
+    {
+      std::lock_guard lock(jobs_mu);
+      Job& job = jobs[id];
+      Job next = job;
+      FollowItem(*now, next);
+      if (next.state != job.state || next.pages != job.pages || next.report != job.report) {
+        job.state = next.state;
+        job.pages = next.pages;
+        job.report = next.report;
+        ++job.version;
+        SaveJob(job);
+        changed = true;
+      }
+      if (job.Over()) following.erase(id);
+    }
+    if (changed) Publish(id);
+  }
+  jobs_cv.notify_all();
 }
 
 Result<std::unique_ptr<Api>> Api::Create(ApiOptions options) {
@@ -1253,8 +1360,12 @@ Result<std::unique_ptr<Api>> Api::Create(ApiOptions options) {
     job.state = meta.value("state", "queued");
     job.pages = meta.value("pages", 0);
     job.report = meta.value("report", json());
+    job.work_item = meta.value("work_item", "");
     if (job.id.empty()) continue;
-    if (job.state == "queued" || job.state == "running") {
+    if (!job.work_item.empty() && !job.Over()) {
+      // On the work queue already: followed, never queued twice.
+      impl->following.insert(job.id);
+    } else if (job.state == "queued" || job.state == "running") {
       job.state = "queued";
       job.pages = 0;
       impl->queue.push_back(job.id);

@@ -36,6 +36,10 @@ struct ApiOptions {
   // The hot folder a `dossier watch` serves, shown on the upload screen;
   // empty: none.
   std::filesystem::path hot_folder;
+  // true: an upload is put on the archive's work queue (app/queue.h) for
+  // `dossier worker` processes on any station, and its job follows the
+  // work item; false: the server ingests uploads itself.
+  bool queue_uploads = false;
   // false: uploads are accepted and queued, but none is ingested until
   // StartJobs (tests that need a job to stay unfinished).
   bool start_jobs = true;

@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "app/queue.h"
 #include "core/file_util.h"
 #include "tests/server/server_fixture.h"
 
@@ -175,6 +176,115 @@ TEST_F(UploadTest, AQueuedUploadIsIngestedAfterARestart) {
   ASSERT_EQ(state.status, 200) << state.body;
   EXPECT_EQ(Body(state)["state"], "done") << state.body;
   EXPECT_FALSE(std::filesystem::exists(uploads / "J0000000000000001.png"));
+}
+
+// A server of several stations (--queue-uploads): an upload becomes a
+// work item that `dossier worker` processes take; the job follows it to
+// the filed document, and the server itself OCRs nothing.
+TEST_F(UploadTest, AQueuedUploadIsFiledByAWorkerAndItsJobFollowsIt) {
+  api_.reset();
+  ApiOptions options;
+  options.archive = station_->archive().dir();
+  options.web = dir_.path() / "web";
+  options.queue_uploads = true;
+  auto api = Api::Create(options);
+  ASSERT_TRUE(api) << api.error().message;
+  api_ = std::move(*api);
+
+  const auto page = dossier::testing::SamplesDir() / "zh-contract-1.png";
+  Client scanner = Login("scanner");
+  auto accepted = Upload(scanner, page, "contract.png");
+  ASSERT_EQ(accepted.status, 202) << accepted.body;
+  const std::string job = Body(accepted)["job"];
+  api_->Drain();
+  auto queued = Body(Send("GET", "/api/jobs/" + job, &scanner));
+  EXPECT_EQ(queued["state"], "queued") << queued.dump();
+  ASSERT_TRUE(queued["work_item"].is_string()) << queued.dump();
+  const std::string item = queued["work_item"];
+  auto listed = station_->queue().List("queued", 10);
+  ASSERT_TRUE(listed) << listed.error().message;
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ((*listed)[0].display_id, item);
+  EXPECT_EQ((*listed)[0].enqueued_by, "scanner") << "the scanner's, for the review rule";
+  // Nothing was filed by the server, and the upload itself is gone: the
+  // queue's spool holds the copy.
+  auto docs = station_->catalog().ListDocuments(customer_);
+  ASSERT_TRUE(docs);
+  EXPECT_EQ(docs->size(), 1u) << "only the fixture's document";
+  for (const auto& e : std::filesystem::directory_iterator(station_->archive().dir() / "uploads")) {
+    EXPECT_EQ(e.path().extension(), ".json") << e.path();
+  }
+
+  // A worker (here in this process; any station in practice) files it.
+  app::WorkerOptions worker;
+  worker.name = "station-b";
+  worker.once = true;
+  auto ran = app::RunWorker(*station_, As("scanner"), worker, {});
+  ASSERT_TRUE(ran) << ran.error().message;
+  EXPECT_EQ(ran->done, 1);
+
+  // The server notices within a few of its 1-second looks.
+  nlohmann::json done;
+  for (int i = 0; i < 200; ++i) {
+    done = Body(Send("GET", "/api/jobs/" + job, &scanner));
+    if (done["state"] != "queued" && done["state"] != "running") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(done["state"], "done") << done.dump();
+  ASSERT_EQ(done["report"]["documents"].size(), 1u) << done.dump();
+  const nlohmann::json& filed = done["report"]["documents"][0];
+  EXPECT_TRUE(filed["stored"].get<bool>()) << done.dump();
+  const std::string doc = filed["document"];
+  EXPECT_GE(done["pages"].get<int>(), 1);
+  auto shown = Send("GET", "/api/documents/" + doc, &scanner);
+  EXPECT_EQ(shown.status, 200) << shown.body;
+
+  // After a restart the job is followed again, never queued twice.
+  api_.reset();
+  auto again = Api::Create(options);
+  ASSERT_TRUE(again) << again.error().message;
+  api_ = std::move(*again);
+  api_->Drain();
+  auto after = Body(Send("GET", "/api/jobs/" + job, &scanner));
+  EXPECT_EQ(after["state"], "done") << after.dump();
+  auto all = station_->queue().List("", 10);
+  ASSERT_TRUE(all);
+  EXPECT_EQ(all->size(), 1u);
+}
+
+// A job a server left on the work queue when it stopped is followed by
+// the next server, not queued again.
+TEST_F(UploadTest, AQueuedUploadLeftByAStoppedServerIsFollowedNotRequeued) {
+  const auto page = dossier::testing::SamplesDir() / "zh-contract-2.png";
+  app::IngestInput in;
+  in.capture.customer = customer_;
+  in.capture.type = "contract";
+  in.files = {page};
+  in.shown_names = {"late.png"};
+  auto item = app::QueueIngest(*station_, As("scanner"), in);
+  ASSERT_TRUE(item) << item.error().message;
+  const auto uploads = station_->archive().dir() / "uploads";
+  json meta{{"job", "J0000000000000002"}, {"user", "scanner"}, {"roles", {"scanner"}},
+            {"customer", customer_}, {"type", "contract"}, {"name", "late.png"},
+            {"file", "J0000000000000002.png"}, {"state", "queued"}, {"pages", 0},
+            {"work_item", item->display_id}};
+  std::ofstream(uploads / "J0000000000000002.json") << meta.dump();
+  api_.reset();
+  ApiOptions options;
+  options.archive = station_->archive().dir();
+  options.web = dir_.path() / "web";
+  options.queue_uploads = true;
+  auto api = Api::Create(options);
+  ASSERT_TRUE(api) << api.error().message;
+  api_ = std::move(*api);
+  Client scanner = Login("scanner");
+  api_->Drain();
+  auto state = Body(Send("GET", "/api/jobs/J0000000000000002", &scanner));
+  EXPECT_EQ(state["state"], "queued") << state.dump();
+  EXPECT_EQ(state["work_item"], item->display_id);
+  auto all = station_->queue().List("", 10);
+  ASSERT_TRUE(all);
+  EXPECT_EQ(all->size(), 1u) << "not queued twice";
 }
 
 }  // namespace

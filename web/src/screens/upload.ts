@@ -8,7 +8,7 @@ import type { Ctx } from '../router';
 
 interface JobDocument { document?: string; stored: boolean; duplicate: boolean; error?: string;
                         warnings: { code: string; message: string }[]; }
-interface Job { job: string; state: string; name?: string; pages?: number;
+interface Job { job: string; state: string; name?: string; pages?: number; work_item?: string;
                 report?: { documents?: JobDocument[]; pages?: number; error?: string }; }
 interface HotEntry { path: string; customer: string | null; bytes: number; modified: string | null;
                      reason: string | null; link: boolean; }
@@ -41,6 +41,8 @@ export function renderUpload(ctx: Ctx): void {
   const show = (j: Job, line: HTMLElement) => {
     fill(line, t('upload.job', j.job, t('jstate.' + j.state), j.pages ?? 0));
     line.dataset.state = j.state;
+    // On the work queue (serve --queue-uploads): the item, on its screen.
+    if (j.work_item) line.append(' ', h('a', { href: '#/work', 'data-testid': 'work-item' }, j.work_item));
     if (j.state !== 'queued' && j.state !== 'running' && j.report) line.append(reportOf(j.report));
   };
 
