@@ -19,7 +19,6 @@
 namespace dossier::storage::postgres {
 
 using namespace retention_pg;
-using governance::ParseCalendarDate;
 
 namespace {
 
@@ -113,39 +112,20 @@ Candidate ReadCandidate(const pqxx::row& row, const std::string& today) {
   c.page_count = static_cast<int>(Int(row[10]));
   r.event = Text(row[11]);
   r.years = static_cast<int>(Int(row[12]));
-  const std::string relationship_end = Text(row[13]);
-  const std::string value = Text(row[14]);
-  const std::string problem = Text(row[15]);
   c.document_status = Text(row[16]);
-  if (auto due =
-          governance::DueOn(governance::RetentionEventDate(
-                                r.event, c.filed_at, relationship_end,
-                                governance::ContractEndDate(value, problem)),
-                            r.years, today)) {
-    r.event_date = due->event_date;
-    r.due_on = due->due_on;
-    r.due = due->due;
-  }
+  SetDue(c, {Text(row[13]), Text(row[14]), Text(row[15])}, today);
   return c;
-}
-
-Status CheckDay(const std::string& today) {
-  if (today.size() != 10 || !ParseCalendarDate(today)) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     fmt::format("'{}' is not a date (YYYY-MM-DD)", today));
-  }
-  return Ok();
 }
 
 Result<LegalHold> LoadHold(Tx& tx, std::int64_t id) {
   auto rows = tx.Exec(kHold, id);
   if (rows.empty()) {
-    return MakeError(ErrorCode::kNotFound, "no legal hold " + HoldId(id));
+    return MakeError(ErrorCode::kNotFound, "no legal hold " + HoldDisplayId(id));
   }
   const auto& row = rows[0];
   LegalHold h;
   h.id = id;
-  h.display_id = HoldId(id);
+  h.display_id = HoldDisplayId(id);
   h.target = row[0].is_null() ? Text(row[1]) : DisplayId(Int(row[0]));
   h.reason = Text(row[2]);
   h.placed_by = Text(row[3]);
@@ -162,9 +142,6 @@ Result<LegalHold> LoadHold(Tx& tx, std::int64_t id) {
 // -------------------------------------------------
 
 namespace retention_pg {
-
-std::string HoldId(std::int64_t id) { return fmt::format("H{:06d}", id); }
-std::string BatchId(std::int64_t id) { return fmt::format("DB{:06d}", id); }
 
 std::int64_t NextNumber(Tx& tx, const char* counter) {
   return Int(tx.Exec(kNextNumber, std::string(counter))[0][0]);
@@ -192,17 +169,14 @@ std::vector<std::string> Blockers(Tx& tx, std::int64_t document_id,
                                   std::int64_t except_batch) {
   std::vector<std::string> out;
   for (const auto& row : tx.Exec(kActiveHolds, document_id, customer_id)) {
-    const std::string on = Text(row[2]);
-    out.push_back(fmt::format("legal hold {}{} ({})", HoldId(Int(row[0])),
-                              on.empty() ? "" : " on customer " + on,
-                              Text(row[1])));
+    out.push_back(HoldBlocker(Int(row[0]), Text(row[2]), Text(row[1])));
   }
   // Loans and originals are custody's: it says what of its own blocks.
   for (std::string& b : custody_pg::DestructionBlockersIn(tx, document_id)) {
     out.push_back(std::move(b));
   }
   for (const auto& row : tx.Exec(kOpenBatchesOf, document_id, except_batch)) {
-    out.push_back("already proposed in batch " + BatchId(Int(row[0])));
+    out.push_back(BatchBlocker(Int(row[0])));
   }
   return out;
 }
@@ -249,12 +223,7 @@ Result<std::vector<RetentionRule>> PgRetention::ListRules() {
 Status PgRetention::SetRelationshipEnd(const std::string& customer_code,
                                        const std::string& date,
                                        const std::string& actor) {
-  if (!date.empty() && (date.size() != 10 || !ParseCalendarDate(date))) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     fmt::format("relationship end of {}: '{}' is not a date "
-                                 "(YYYY-MM-DD)",
-                                 customer_code, date));
-  }
+  if (auto s = CheckRelationshipEnd(customer_code, date); !s) return s;
   auto code = CanonicalCustomerCode(customer_code);
   if (!code) return std::unexpected(code.error());
   return catalog_.db().Transact(
@@ -354,10 +323,10 @@ Result<LegalHold> PgRetention::ReleaseHold(const std::string& hold,
   const std::string clean_reason = TrimSpace(reason);
   if (clean_reason.empty()) {
     return MakeError(ErrorCode::kInvalidArgument,
-                     "releasing " + HoldId(*id) + ": a reason is required");
+                     "releasing " + HoldDisplayId(*id) + ": a reason is required");
   }
   return catalog_.db().Transact(
-      "releasing legal hold " + HoldId(*id), [&](Tx& tx) -> Result<LegalHold> {
+      "releasing legal hold " + HoldDisplayId(*id), [&](Tx& tx) -> Result<LegalHold> {
         auto h = LoadHold(tx, *id);
         if (!h) return std::unexpected(h.error());
         if (!h->active()) {

@@ -29,7 +29,6 @@
 namespace dossier::storage::postgres {
 
 using namespace retention_pg;
-using governance::ParseCalendarDate;
 
 namespace {
 
@@ -147,7 +146,7 @@ Result<std::int64_t> BatchRowId(Tx& tx, const std::string& text) {
   }
   if (tx.Exec(kBatchExists, *id).empty()) {
     return MakeError(ErrorCode::kNotFound,
-                     "no destruction batch " + BatchId(*id));
+                     "no destruction batch " + BatchDisplayId(*id));
   }
   return *id;
 }
@@ -156,12 +155,12 @@ Result<DestructionBatch> LoadBatch(Tx& tx, std::int64_t id) {
   auto rows = tx.Exec(kBatch, id);
   if (rows.empty()) {
     return MakeError(ErrorCode::kNotFound,
-                     "no destruction batch " + BatchId(id));
+                     "no destruction batch " + BatchDisplayId(id));
   }
   const auto& b = rows[0];
   DestructionBatch batch;
   batch.id = id;
-  batch.display_id = BatchId(id);
+  batch.display_id = BatchDisplayId(id);
   batch.status = Text(b[0]);
   batch.reason = Text(b[1]);
   batch.proposed_by = Text(b[2]);
@@ -222,10 +221,7 @@ Result<RetentionPolicy> PgRetention::GetPolicy() {
 Result<DestructionBatch> PgRetention::Propose(
     const std::vector<std::string>& documents, const std::string& today,
     const std::string& reason, const std::string& actor) {
-  if (today.size() != 10 || !ParseCalendarDate(today)) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     fmt::format("'{}' is not a date (YYYY-MM-DD)", today));
-  }
+  if (auto s = CheckDay(today); !s) return std::unexpected(s.error());
   if (TrimSpace(actor).empty()) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "proposing a destruction: the acting user is unknown");
@@ -358,7 +354,7 @@ Result<DestructionBatch> PgRetention::Approve(const std::string& batch_text,
   // FinishPurges (run by every approval and shredding) removes later.
   auto purged = FinishPurges();
   if (!purged) return std::unexpected(purged.error());
-  return GetBatch(BatchId(id));
+  return GetBatch(BatchDisplayId(id));
 }
 
 Result<int> PgRetention::FinishPurges() {
@@ -436,25 +432,15 @@ Result<DestructionBatch> PgRetention::RecordShredding(
         if (!row_id) return std::unexpected(row_id.error());
         id = *row_id;
         const std::string what = fmt::format(
-            "recording the shredding of {} ({})", barcode, BatchId(id));
+            "recording the shredding of {} ({})", barcode, BatchDisplayId(id));
         if (auto s = governance::CheckShreddingWitness(what, witness, actor);
             !s) {
           return std::unexpected(s.error());
         }
-        std::string at = TrimSpace(request.at);
         const std::string now = NowUtc();
-        if (at.empty()) {
-          at = now;
-        } else if (!ParseCalendarDate(at) ||
-                   (at.size() != 10 && at.size() != 20)) {
-          return MakeError(ErrorCode::kInvalidArgument,
-                           fmt::format("{}: '{}' is not a date (YYYY-MM-DD) "
-                                       "or time (YYYY-MM-DDTHH:MM:SSZ)",
-                                       what, at));
-        } else if (at > now) {
-          return MakeError(ErrorCode::kInvalidArgument,
-                           fmt::format("{}: {} is in the future", what, at));
-        }
+        auto shredded_at = ShreddingTime(what, TrimSpace(request.at), now);
+        if (!shredded_at) return std::unexpected(shredded_at.error());
+        const std::string& at = *shredded_at;
         auto batch = LoadBatch(tx, id);
         if (!batch) return std::unexpected(batch.error());
         if (batch->status != "approved") {
@@ -507,7 +493,7 @@ Result<DestructionBatch> PgRetention::RecordShredding(
   if (!recorded) return recorded;
   auto purged = FinishPurges();
   if (!purged) return std::unexpected(purged.error());
-  return GetBatch(BatchId(id));
+  return GetBatch(BatchDisplayId(id));
 }
 
 Result<DestructionBatch> PgRetention::GetBatch(const std::string& batch) {

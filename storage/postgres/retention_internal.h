@@ -11,12 +11,10 @@
 
 #include "core/result.h"
 #include "storage/postgres/database.h"
+#include "storage/retention_codec.h"
 #include "storage/retention_store.h"
 
 namespace dossier::storage::postgres::retention_pg {
-
-std::string HoldId(std::int64_t id);   // H000001
-std::string BatchId(std::int64_t id);  // DB000001
 
 // The next number of a retention counter ("holds", "batches"). REQUIRES:
 // LockCounter(tx, "retention_counters") was the transaction's first
@@ -25,17 +23,7 @@ std::int64_t NextNumber(Tx& tx, const char* counter);
 
 // A document with a rule for its type, with the facts its due date
 // depends on, measured against `today`.
-struct Candidate {
-  std::int64_t id = 0;
-  std::int64_t customer_id = 0;
-  std::string document_status;
-  RetentionStatus status;
-  std::string customer_name;
-  std::string created_at;
-  std::string filed_at;
-  std::string pdf_sha256;
-  int page_count = 0;
-};
+using Candidate = RetentionCandidate;
 // Every document with a rule for its type (whether a rule counts it is
 // governance::MayFallDue's), by id.
 std::vector<Candidate> Candidates(Tx& tx, const std::string& today);

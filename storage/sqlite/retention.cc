@@ -1,6 +1,8 @@
 // Retention rules, legal holds and destruction batches (storage/retention.h).
 #include "storage/sqlite/retention.h"
 
+#include "storage/retention_codec.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -25,28 +27,13 @@ using custody_internal::ParseDisplayId;
 
 namespace {
 
-using governance::ParseCalendarDate;
 
 #define RETENTION_TRY(expr)                                        \
   do {                                                             \
     if (auto _s = (expr); !_s) return std::unexpected(_s.error()); \
   } while (0)
 
-std::string HoldId(std::int64_t id) { return fmt::format("H{:06d}", id); }
-std::string BatchId(std::int64_t id) { return fmt::format("DB{:06d}", id); }
-
-// One candidate document with the facts its due date depends on.
-struct Candidate {
-  std::int64_t id = 0;
-  std::string document_status;
-  std::int64_t customer_id = 0;
-  RetentionStatus status;
-  std::string customer_name;
-  std::string created_at;
-  std::string filed_at;
-  std::string pdf_sha256;
-  int page_count = 0;
-};
+using Candidate = RetentionCandidate;
 
 // Every document with a rule for its type; which of them a rule counts
 // is governance::MayFallDue's. ?2 is the contract-end field's name
@@ -77,18 +64,8 @@ Candidate ReadCandidate(const Statement& s, const std::string& today) {
   c.page_count = s.ColumnInt(10);
   r.event = s.ColumnText(11);
   r.years = s.ColumnInt(12);
-  const std::string relationship_end = s.ColumnText(13);
-  const std::string contract_end = std::string(governance::ContractEndDate(
-      s.ColumnText(14), s.ColumnText(15)));
   c.document_status = s.ColumnText(16);
-  if (auto due = governance::DueOn(
-          governance::RetentionEventDate(r.event, c.filed_at, relationship_end,
-                                         contract_end),
-          r.years, today)) {
-    r.event_date = due->event_date;
-    r.due_on = due->due_on;
-    r.due = due->due;
-  }
+  SetDue(c, {s.ColumnText(13), s.ColumnText(14), s.ColumnText(15)}, today);
   return c;
 }
 
@@ -111,10 +88,8 @@ Result<std::vector<std::string>> Blockers(Catalog& catalog,
   if (!holds) return std::unexpected(holds.error());
   holds->Bind(1, document_id).Bind(2, customer_id);
   if (auto s = holds->ForEachRow([&] {
-        std::string on = holds->ColumnText(2);
-        out.push_back(fmt::format(
-            "legal hold {}{} ({})", HoldId(holds->ColumnInt64(0)),
-            on.empty() ? "" : " on customer " + on, holds->ColumnText(1)));
+        out.push_back(HoldBlocker(holds->ColumnInt64(0), holds->ColumnText(2),
+                                  holds->ColumnText(1)));
       });
       !s) {
     return std::unexpected(s.error());
@@ -131,8 +106,7 @@ Result<std::vector<std::string>> Blockers(Catalog& catalog,
   if (!batches) return std::unexpected(batches.error());
   batches->Bind(1, document_id).Bind(2, except_batch);
   if (auto s = batches->ForEachRow([&] {
-        out.push_back("already proposed in batch " +
-                      BatchId(batches->ColumnInt64(0)));
+        out.push_back(BatchBlocker(batches->ColumnInt64(0)));
       });
       !s) {
     return std::unexpected(s.error());
@@ -155,13 +129,13 @@ Result<std::int64_t> BatchRowId(const Database& db, const std::string& text) {
   if (!row) return std::unexpected(row.error());
   if (!*row) {
     return MakeError(ErrorCode::kNotFound,
-                     "no destruction batch " + BatchId(*id));
+                     "no destruction batch " + BatchDisplayId(*id));
   }
   return *id;
 }
 
 Result<DestructionBatch> LoadBatch(const Database& db, std::int64_t id) {
-  const std::string what = "reading destruction batch " + BatchId(id);
+  const std::string what = "reading destruction batch " + BatchDisplayId(id);
   auto b = db.Prepare(
       "SELECT status, reason, proposed_by, proposed_at, "
       "COALESCE(approved_by, ''), COALESCE(approved_at, ''), "
@@ -174,10 +148,10 @@ Result<DestructionBatch> LoadBatch(const Database& db, std::int64_t id) {
   if (!row) return std::unexpected(row.error());
   if (!*row)
     return MakeError(ErrorCode::kNotFound,
-                     "no destruction batch " + BatchId(id));
+                     "no destruction batch " + BatchDisplayId(id));
   DestructionBatch batch;
   batch.id = id;
-  batch.display_id = BatchId(id);
+  batch.display_id = BatchDisplayId(id);
   batch.status = b->ColumnText(0);
   batch.reason = b->ColumnText(1);
   batch.proposed_by = b->ColumnText(2);
@@ -255,7 +229,7 @@ Status SetBatchStatus(const Database& db, std::int64_t id,
                       const std::string& at) {
   auto stmt =
       db.Prepare("UPDATE destruction_batches SET status = ?2 WHERE id = ?1",
-                 "changing the status of batch " + BatchId(id));
+                 "changing the status of batch " + BatchDisplayId(id));
   if (!stmt) return std::unexpected(stmt.error());
   stmt->Bind(1, id).Bind(2, new_status);
   RETENTION_TRY(stmt->Run());
@@ -334,12 +308,7 @@ Result<std::vector<RetentionRule>> Retention::ListRules() {
 Status Retention::SetRelationshipEnd(const std::string& customer_code,
                                      const std::string& date,
                                      const std::string& actor) {
-  if (!date.empty() && (date.size() != 10 || !ParseCalendarDate(date))) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     fmt::format("relationship end of {}: '{}' is not a date "
-                                 "(YYYY-MM-DD)",
-                                 customer_code, date));
-  }
+  if (auto s = CheckRelationshipEnd(customer_code, date); !s) return s;
   auto code = CanonicalCustomerCode(customer_code);
   if (!code) return std::unexpected(code.error());
   const Database& db = *db_;
@@ -369,10 +338,7 @@ Status Retention::SetRelationshipEnd(const std::string& customer_code,
 
 Result<std::vector<RetentionStatus>> Retention::Due(const std::string& today,
                                                     bool all) {
-  if (today.size() != 10 || !ParseCalendarDate(today)) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     fmt::format("'{}' is not a date (YYYY-MM-DD)", today));
-  }
+  if (auto s = CheckDay(today); !s) return std::unexpected(s.error());
   const Database& db = *db_;
   auto q = db.Prepare(std::string(kCandidateSelect) + "ORDER BY d.id",
                       "listing documents due for destruction");
@@ -415,16 +381,16 @@ Result<LegalHold> LoadHold(const Database& db, std::int64_t id) {
       "h.placed_at, COALESCE(h.released_by, ''), COALESCE(h.released_at, ''), "
       "COALESCE(h.release_reason, '') FROM legal_holds h LEFT JOIN customers "
       "c ON c.id = h.customer_id WHERE h.id = ?1",
-      "reading legal hold " + HoldId(id));
+      "reading legal hold " + HoldDisplayId(id));
   if (!q) return std::unexpected(q.error());
   q->Bind(1, id);
   auto row = q->Step();
   if (!row) return std::unexpected(row.error());
   if (!*row)
-    return MakeError(ErrorCode::kNotFound, "no legal hold " + HoldId(id));
+    return MakeError(ErrorCode::kNotFound, "no legal hold " + HoldDisplayId(id));
   LegalHold h;
   h.id = id;
-  h.display_id = HoldId(id);
+  h.display_id = HoldDisplayId(id);
   h.target =
       q->ColumnIsNull(0) ? q->ColumnText(1) : DisplayId(q->ColumnInt64(0));
   h.reason = q->ColumnText(2);
@@ -509,10 +475,10 @@ Result<LegalHold> Retention::ReleaseHold(const std::string& hold,
   const std::string clean_reason = TrimSpace(reason);
   if (clean_reason.empty()) {
     return MakeError(ErrorCode::kInvalidArgument,
-                     "releasing " + HoldId(*id) + ": a reason is required");
+                     "releasing " + HoldDisplayId(*id) + ": a reason is required");
   }
   const Database& db = *db_;
-  const std::string what = "releasing legal hold " + HoldId(*id);
+  const std::string what = "releasing legal hold " + HoldDisplayId(*id);
   auto tx = Transaction::Begin(db, what);
   if (!tx) return std::unexpected(tx.error());
   auto h = LoadHold(db, *id);
@@ -566,10 +532,7 @@ Result<RetentionPolicy> Retention::GetPolicy() {
 Result<DestructionBatch> Retention::Propose(
     const std::vector<std::string>& documents, const std::string& today,
     const std::string& reason, const std::string& actor) {
-  if (today.size() != 10 || !ParseCalendarDate(today)) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     fmt::format("'{}' is not a date (YYYY-MM-DD)", today));
-  }
+  if (auto s = CheckDay(today); !s) return std::unexpected(s.error());
   if (TrimSpace(actor).empty()) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "proposing a destruction: the acting user is unknown");
@@ -697,7 +660,7 @@ Result<DestructionBatch> Retention::Approve(const std::string& batch_text,
   const Database& db = *db_;
   auto id = BatchRowId(db, batch_text);
   if (!id) return std::unexpected(id.error());
-  const std::string what = "approving destruction batch " + BatchId(*id);
+  const std::string what = "approving destruction batch " + BatchDisplayId(*id);
   {
     auto tx = Transaction::Begin(db, what);
     if (!tx) return std::unexpected(tx.error());
@@ -860,7 +823,7 @@ Result<DestructionBatch> Retention::Cancel(const std::string& batch_text,
   const Database& db = *db_;
   auto id = BatchRowId(db, batch_text);
   if (!id) return std::unexpected(id.error());
-  const std::string what = "cancelling destruction batch " + BatchId(*id);
+  const std::string what = "cancelling destruction batch " + BatchDisplayId(*id);
   auto tx = Transaction::Begin(db, what);
   if (!tx) return std::unexpected(tx.error());
   auto batch = LoadBatch(db, *id);
@@ -891,23 +854,14 @@ Result<DestructionBatch> Retention::RecordShredding(
   if (!id) return std::unexpected(id.error());
   const std::string barcode = NormalizeScan(request.barcode);
   const std::string what =
-      fmt::format("recording the shredding of {} ({})", barcode, BatchId(*id));
+      fmt::format("recording the shredding of {} ({})", barcode, BatchDisplayId(*id));
   const std::string witness = TrimSpace(request.witness);
   const std::string actor = TrimSpace(request.actor);
   RETENTION_TRY(governance::CheckShreddingWitness(what, witness, actor));
-  std::string at = TrimSpace(request.at);
   const std::string now = CurrentUtc().iso8601;
-  if (at.empty()) {
-    at = now;
-  } else if (!ParseCalendarDate(at) || (at.size() != 10 && at.size() != 20)) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     fmt::format("{}: '{}' is not a date (YYYY-MM-DD) or time "
-                                 "(YYYY-MM-DDTHH:MM:SSZ)",
-                                 what, at));
-  } else if (at > now) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     fmt::format("{}: {} is in the future", what, at));
-  }
+  auto shredded_at = ShreddingTime(what, TrimSpace(request.at), now);
+  if (!shredded_at) return std::unexpected(shredded_at.error());
+  const std::string& at = *shredded_at;
   auto tx = Transaction::Begin(db, what);
   if (!tx) return std::unexpected(tx.error());
   auto batch = LoadBatch(db, *id);
@@ -1023,7 +977,7 @@ Status Retention::RecordCertificate(const std::string& batch,
   const Database& db = *db_;
   auto id = BatchRowId(db, batch);
   if (!id) return std::unexpected(id.error());
-  const std::string what = "recording the certificate of " + BatchId(*id);
+  const std::string what = "recording the certificate of " + BatchDisplayId(*id);
   auto tx = Transaction::Begin(db, what);
   if (!tx) return std::unexpected(tx.error());
   const std::string now = CurrentUtc().iso8601;
