@@ -315,18 +315,25 @@ Result<storage::BackupReport> Backup(Station& station, const Caller& caller,
                                      const std::filesystem::path& to) {
   Operation op(station, caller, "backup.create");
   APP_GUARD(op);
-  if (auto s = station.SqliteOnly("dossier backup"); !s) {
-    return op.Finish(Result<storage::BackupReport>(std::unexpected(s.error())));
-  }
   return op.Finish(storage::BackupArchive(station.archive().dir(), to));
 }
 
 Result<storage::BackupCheck> VerifyBackup(Station& station, const Caller& caller,
                                           const std::filesystem::path& backup,
-                                          const std::filesystem::path& scratch) {
+                                          const std::filesystem::path& scratch,
+                                          const std::string& scratch_url) {
   Operation op(station, caller, "backup.verify");
   APP_GUARD(op);
-  return op.Finish(storage::VerifyBackup(backup, scratch));
+  auto run = [&]() -> Result<storage::BackupCheck> {
+    std::string server = scratch_url;
+    if (server.empty() && station.OnPostgres()) {
+      auto url = storage::ReadCatalogUrl(station.archive().dir());
+      if (!url) return std::unexpected(url.error());
+      server = *url;
+    }
+    return storage::VerifyBackup(backup, scratch, server);
+  };
+  return op.Finish(run());
 }
 
 Result<storage::SweepReport> SweepFileStore(Station& station,
@@ -335,28 +342,27 @@ Result<storage::SweepReport> SweepFileStore(Station& station,
                                             bool dry_run) {
   Operation op(station, caller, "backup.sweep");
   APP_GUARD(op);
-  if (auto s = station.SqliteOnly("the file-store sweep"); !s) {
-    return op.Finish(Result<storage::SweepReport>(std::unexpected(s.error())));
-  }
   return op.Finish(
       storage::SweepFileStore(station.archive().dir(), min_age, dry_run));
 }
 
 Result<storage::BackupCheck> VerifyBackupOffline(
-    const std::filesystem::path& backup, const std::filesystem::path& scratch) {
-  return storage::VerifyBackup(backup, scratch);
+    const std::filesystem::path& backup, const std::filesystem::path& scratch,
+    const std::string& scratch_url) {
+  return storage::VerifyBackup(backup, scratch, scratch_url);
 }
 
 Result<storage::BackupCheck> RestoreArchive(Station* current, const Caller& caller,
                                             const std::filesystem::path& backup,
-                                            const std::filesystem::path& to) {
+                                            const std::filesystem::path& to,
+                                            const std::string& catalog_url) {
   std::optional<Operation> here;
   if (current != nullptr) {
     here.emplace(*current, caller, "backup.restore");
     if (auto s = here->Authorize(); !s) return std::unexpected(s.error());
   }
   auto run = [&]() -> Result<storage::BackupCheck> {
-    auto check = storage::RestoreBackup(backup, to);
+    auto check = storage::RestoreBackup(backup, to, catalog_url);
     if (!check) return check;
     auto station = Station::Open(to);
     if (!station) return std::unexpected(station.error());

@@ -101,9 +101,13 @@ Result<storage::LogCheck> ExportLog(Station& station, const Caller& caller,
 
 Result<storage::BackupReport> Backup(Station& station, const Caller& caller,
                                      const std::filesystem::path& to);
+// A backup of a PostgreSQL archive is checked in a scratch database on
+// scratch_url's server, or, when that is empty, on the open archive's own
+// server (when the archive is on PostgreSQL).
 Result<storage::BackupCheck> VerifyBackup(Station& station, const Caller& caller,
                                           const std::filesystem::path& backup,
-                                          const std::filesystem::path& scratch);
+                                          const std::filesystem::path& scratch,
+                                          const std::string& scratch_url = {});
 Result<storage::SweepReport> SweepFileStore(Station& station,
                                             const Caller& caller,
                                             std::chrono::seconds min_age,
@@ -112,15 +116,18 @@ Result<storage::SweepReport> SweepFileStore(Station& station,
 // Checks a backup without any open archive (a backup is checked on any
 // machine); nothing is logged, as no archive's log is at hand.
 Result<storage::BackupCheck> VerifyBackupOffline(
-    const std::filesystem::path& backup, const std::filesystem::path& scratch);
+    const std::filesystem::path& backup, const std::filesystem::path& scratch,
+    const std::string& scratch_url = {});
 // Restores a backup into a new archive folder and logs the restore
 // (backup.restore) in the restored archive's log. With a current archive
 // open, the caller needs backup.manage there and the restore is logged
 // there too; without one (a bare machine) the caller's claimed name is
-// trusted, as for init.
+// trusted, as for init. A backup of a PostgreSQL archive is restored into
+// the empty database at catalog_url (storage::RestoreBackup).
 Result<storage::BackupCheck> RestoreArchive(Station* current, const Caller& caller,
                                             const std::filesystem::path& backup,
-                                            const std::filesystem::path& to);
+                                            const std::filesystem::path& to,
+                                            const std::string& catalog_url = {});
 
 // Login throttling (a setting; archive.settings): applies the given
 // fields (unset ones keep their value) and returns the result.

@@ -34,19 +34,26 @@ void RegisterBackupCommand(CLI::App& app, const GlobalOptions& global,
   auto* verify = cmd->add_subcommand(
       "verify",
       "Restore a backup into a scratch folder and check every checksum, the\n"
-      "catalog's integrity and that it opens (upgrading an older schema)");
+      "catalog's integrity and that it opens (upgrading an older schema);\n"
+      "a PostgreSQL archive's backup is restored into a scratch database");
   auto dir = std::make_shared<std::string>();
   auto scratch = std::make_shared<std::string>();
+  auto scratch_url = std::make_shared<std::string>();
   verify->add_option("DIR", *dir, "Backup folder")->required();
   verify->add_option("--scratch", *scratch,
                      "Where to restore for the check (default: temp folder)");
-  verify->callback([&global, dir, scratch, action] {
-    *action = AppAction([&global, dir, scratch]() -> Result<int> {
+  verify->add_option("--scratch-url", *scratch_url,
+                     "A backup of a PostgreSQL archive is restored into a scratch\n"
+                     "database on this server (postgresql://USER@HOST:PORT/DBNAME;\n"
+                     "the role needs CREATEDB), dropped afterwards. Default: the\n"
+                     "archive's own server");
+  verify->callback([&global, dir, scratch, scratch_url, action] {
+    *action = AppAction([&global, dir, scratch, scratch_url]() -> Result<int> {
       // A backup can be checked on a machine without the archive.
       auto station = OpenStation(global);
       auto check = station ? app::VerifyBackup(**station, CurrentCaller(), *dir,
-                                               *scratch)
-                           : app::VerifyBackupOffline(*dir, *scratch);
+                                               *scratch, *scratch_url)
+                           : app::VerifyBackupOffline(*dir, *scratch, *scratch_url);
       if (!check) return std::unexpected(check.error());
       PrintCheck(*check, station ? (*station)->Zone() : TimeZone::Machine());
       Print("{}\n", check->ok() ? "Backup OK: it restores."

@@ -16,12 +16,16 @@ void RegisterRestoreCommand(CLI::App& app, const GlobalOptions& global,
   cmd->add_option("DIR", *dir, "Backup folder")->required();
   cmd->add_option("--to", *to, "New archive folder (must not exist or be empty)")
       ->required();
-  cmd->callback([&global, dir, to, action] {
-    *action = AppAction([&global, dir, to]() -> Result<int> {
+  auto catalog = std::make_shared<std::string>();
+  cmd->add_option("--catalog", *catalog,
+                  "For a backup of a PostgreSQL archive: postgresql://USER@HOST:PORT/DBNAME\n"
+                  "of an empty database to restore the catalog into");
+  cmd->callback([&global, dir, to, catalog, action] {
+    *action = AppAction([&global, dir, to, catalog]() -> Result<int> {
       auto station = OpenStation(global);
       app::Caller caller = CurrentCaller();
       if (caller.principal.user.empty()) caller.principal.user = ClaimedUser();
-      auto r = app::RestoreArchive(station ? *station : nullptr, caller, *dir, *to);
+      auto r = app::RestoreArchive(station ? *station : nullptr, caller, *dir, *to, *catalog);
       if (!r) return std::unexpected(r.error());
       Print("Restored {} (taken {}) to {}: {} file(s) checked, schema {} "
                  "-> {}, {} document(s), integrity {}\n",

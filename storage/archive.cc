@@ -133,6 +133,24 @@ std::string Trimmed(std::string text) {
 
 }  // namespace
 
+Result<std::string> ReadCatalogUrl(const std::filesystem::path& dir, Env* env) {
+  auto url = env->ReadFile(dir / kCatalogUrlName);
+  if (!url) return std::unexpected(url.error());
+  std::error_code ec;
+  if (std::filesystem::exists(dir / kCatalogName, ec)) {
+    return MakeError(ErrorCode::kConflict,
+                     fmt::format("{} has both {} and {}: which catalog is "
+                                 "the archive's is unclear; move one away",
+                                 dir.string(), kCatalogName, kCatalogUrlName));
+  }
+  std::string text = Trimmed(*url);
+  if (!postgres::IsConnectionString(text)) {
+    return MakeError(ErrorCode::kCatalog,
+                     fmt::format("{}: not a PostgreSQL URL", (dir / kCatalogUrlName).string()));
+  }
+  return text;
+}
+
 Result<std::unique_ptr<Archive>> Archive::Init(const std::filesystem::path& dir,
                                                Env* env) {
   if (auto s = CheckNewArchiveDir(dir); !s) return std::unexpected(s.error());
@@ -185,22 +203,9 @@ Result<std::unique_ptr<Archive>> Archive::Open(const std::filesystem::path& dir,
             (dir / kMarkerName).string(),
             std::string_view(kMarkerText).substr(0, sizeof(kMarkerText) - 2)));
   }
-  auto url = env->ReadFile(dir / kCatalogUrlName);
+  auto url = ReadCatalogUrl(dir, env);
   if (url) {
-    std::error_code ec;
-    if (std::filesystem::exists(dir / kCatalogName, ec)) {
-      return MakeError(ErrorCode::kConflict,
-                       fmt::format("{} has both {} and {}: which catalog is "
-                                   "the archive's is unclear; move one away",
-                                   dir.string(), kCatalogName, kCatalogUrlName));
-    }
-    const std::string text = Trimmed(*url);
-    if (!postgres::IsConnectionString(text)) {
-      return MakeError(ErrorCode::kCatalog,
-                       fmt::format("{}: not a PostgreSQL URL",
-                                   (dir / kCatalogUrlName).string()));
-    }
-    auto pg = postgres::PgCatalog::Open(text);
+    auto pg = postgres::PgCatalog::Open(*url);
     if (!pg) return std::unexpected(pg.error());
     return std::unique_ptr<Archive>(new Archive(dir, std::move(*pg), env));
   }

@@ -48,6 +48,13 @@ std::vector<std::string> ArchiveModeProblems(const std::filesystem::path& dir);
 std::filesystem::path ResolveArchiveDir(
     const std::optional<std::filesystem::path>& explicit_dir);
 
+// The PostgreSQL URL of the archive in dir (its catalog-url file, one
+// line), without connecting. kNotFound when the archive has no catalog-url
+// (its catalog is SQLite); kConflict when it also has catalog.sqlite;
+// kCatalog when the file holds no PostgreSQL URL.
+Result<std::string> ReadCatalogUrl(const std::filesystem::path& dir,
+                                   Env* env = Env::Default());
+
 // The marker, the objects/ folder and every stored file are read and
 // written through env (core/env.h); the catalog is SQLite's own business.
 // REQUIRES: env is not null and outlives the Archive; not owned.

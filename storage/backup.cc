@@ -23,6 +23,10 @@
 #include "core/file_util.h"
 #include "core/hash.h"
 #include "storage/archive.h"
+#include "storage/postgres/access.h"
+#include "storage/postgres/catalog.h"
+#include "storage/postgres/catalog_dump.h"
+#include "storage/postgres/records.h"
 #include "storage/sqlite/catalog_file.h"
 
 namespace dossier::storage {
@@ -40,6 +44,13 @@ constexpr char kBackupMarker[] = "dossier-backup";
 constexpr char kBackupMarkerText[] = "dossier backup format 1\n";
 constexpr char kManifest[] = "manifest.json";
 constexpr char kCatalog[] = "catalog.sqlite";
+// A PostgreSQL archive's catalog in a backup: pg_dump's custom format.
+constexpr char kPgDump[] = "catalog.pgdump";
+// A PostgreSQL archive's pointer to its database; never backed up (a
+// restore names its own database).
+constexpr char kCatalogUrl[] = "catalog-url";
+constexpr char kKindSqlite[] = "sqlite";
+constexpr char kKindPostgres[] = "postgresql";
 constexpr char kArchiveMarker[] = "dossier-archive";
 constexpr char kObjects[] = "objects";
 // Sheets the station wrote for the archive (destruction certificates, audit
@@ -115,17 +126,106 @@ bool IsEmptyDir(const fs::path& dir) {
   return fs::is_directory(dir, ec) && fs::is_empty(dir, ec);
 }
 
+// The catalog step of a backup: the catalog's copy in the backup folder,
+// and what it names.
+struct CatalogCopy {
+  FileEntry entry;
+  int schema_version = 0;
+  int documents = 0;
+  std::map<std::string, std::vector<std::string>> referenced;  // sha -> docs
+};
+
+void Reference(CatalogCopy& copy, const std::string& display_id,
+               const std::string& status, const std::string& sha256) {
+  ++copy.documents;
+  if (status == "destroyed") return;
+  copy.referenced[sha256].push_back(display_id);
+}
+
+Result<FileEntry> EntryOf(const fs::path& file, const char* name) {
+  auto bytes = ReadFile(file);
+  if (!bytes) return std::unexpected(bytes.error());
+  return FileEntry{name, static_cast<std::int64_t>(bytes->size()), Sha256Hex(*bytes)};
+}
+
+Status RenameInto(const fs::path& tmp, const fs::path& final_name) {
+  if (::rename(tmp.c_str(), final_name.c_str()) != 0) {
+    return MakeError(ErrorCode::kIo,
+                     fmt::format("{}: cannot rename into place", final_name.string()));
+  }
+  return Ok();
+}
+
+// SQLite: the online backup API's one read snapshot.
+Result<CatalogCopy> CopySqliteCatalog(const fs::path& archive_dir, const fs::path& to) {
+  std::error_code ec;
+  const fs::path tmp = to / fmt::format(".tmp-catalog-{}.sqlite", ::getpid());
+  fs::remove(tmp, ec);
+  if (auto s = CopyCatalogFile(archive_dir / kCatalog, tmp); !s) {
+    fs::remove(tmp, ec);
+    return std::unexpected(s.error());
+  }
+  CatalogCopy copy;
+  {
+    auto read = ReadCatalogFile(tmp);
+    if (!read) return std::unexpected(read.error());
+    copy.schema_version = read->schema_version;
+    for (const CatalogFileDocument& d : read->documents) {
+      Reference(copy, d.display_id, d.status, d.pdf_sha256);
+    }
+  }
+  auto entry = EntryOf(tmp, kCatalog);
+  if (!entry) return std::unexpected(entry.error());
+  copy.entry = std::move(*entry);
+  BACKUP_TRY(RenameInto(tmp, to / kCatalog));
+  return copy;
+}
+
+// PostgreSQL: pg_dump of one snapshot, the documents read in the same one.
+Result<CatalogCopy> DumpPostgresCatalog(const std::string& url, const fs::path& to) {
+  std::error_code ec;
+  const fs::path tmp = to / fmt::format(".tmp-catalog-{}.pgdump", ::getpid());
+  auto dump = postgres::DumpCatalog(url, tmp);
+  if (!dump) {
+    fs::remove(tmp, ec);
+    return std::unexpected(dump.error());
+  }
+  CatalogCopy copy;
+  copy.schema_version = dump->schema_version;
+  for (const auto& d : dump->documents) Reference(copy, d.display_id, d.status, d.pdf_sha256);
+  auto entry = EntryOf(tmp, kPgDump);
+  if (!entry) return std::unexpected(entry.error());
+  copy.entry = std::move(*entry);
+  // pg_dump does not fsync what it wrote.
+  const int fd = ::open(tmp.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || ::fsync(fd) != 0) {
+    const int err = errno;
+    if (fd >= 0) ::close(fd);
+    return std::unexpected(IoError(tmp, "fsync", {err, std::generic_category()}));
+  }
+  ::close(fd);
+  BACKUP_TRY(RenameInto(tmp, to / kPgDump));
+  return copy;
+}
+
 }  // namespace
 
 Result<BackupReport> BackupArchive(const fs::path& archive_dir,
                                    const fs::path& to) {
   RestrictNewFiles();  // a backup holds what the archive holds: owner-only
   std::error_code ec;
+  const bool on_postgres = fs::is_regular_file(archive_dir / kCatalogUrl, ec);
   if (!fs::is_regular_file(archive_dir / kArchiveMarker, ec) ||
-      !fs::is_regular_file(archive_dir / kCatalog, ec)) {
+      (!on_postgres && !fs::is_regular_file(archive_dir / kCatalog, ec))) {
     return MakeError(ErrorCode::kNotFound,
                      fmt::format("no archive at {} to back up",
                                  archive_dir.string()));
+  }
+  std::string pg_url;
+  if (on_postgres) {
+    auto url = ReadCatalogUrl(archive_dir);
+    if (!url) return std::unexpected(url.error());
+    pg_url = *url;
   }
   if (to.empty()) {
     return MakeError(ErrorCode::kInvalidArgument,
@@ -155,35 +255,16 @@ Result<BackupReport> BackupArchive(const fs::path& archive_dir,
   const std::string created_at = NowIso();
 
   // 1. The catalog snapshot, first: every object it names exists already.
-  const fs::path tmp_catalog =
-      to / fmt::format(".tmp-catalog-{}.sqlite", ::getpid());
-  fs::remove(tmp_catalog, ec);
-  if (auto s = CopyCatalogFile(archive_dir / kCatalog, tmp_catalog); !s) {
-    fs::remove(tmp_catalog, ec);
-    return std::unexpected(s.error());
-  }
-  std::map<std::string, std::vector<std::string>> referenced;  // sha -> docs
-  {
-    auto copy = ReadCatalogFile(tmp_catalog);
-    if (!copy) return std::unexpected(copy.error());
-    report.schema_version = copy->schema_version;
-    for (const CatalogFileDocument& d : copy->documents) {
-      ++report.documents;
-      if (d.status == "destroyed") continue;
-      referenced[d.pdf_sha256].push_back(d.display_id);
-    }
-  }
-  auto catalog_bytes = ReadFile(tmp_catalog);
-  if (!catalog_bytes) return std::unexpected(catalog_bytes.error());
-  FileEntry catalog_entry{kCatalog,
-                          static_cast<std::int64_t>(catalog_bytes->size()),
-                          Sha256Hex(*catalog_bytes)};
-  catalog_bytes->clear();
-  if (::rename(tmp_catalog.c_str(), (to / kCatalog).c_str()) != 0) {
-    return MakeError(ErrorCode::kIo,
-                     fmt::format("{}: cannot rename into place",
-                                 (to / kCatalog).string()));
-  }
+  auto catalog = on_postgres ? DumpPostgresCatalog(pg_url, to)
+                             : CopySqliteCatalog(archive_dir, to);
+  if (!catalog) return std::unexpected(catalog.error());
+  report.schema_version = catalog->schema_version;
+  report.documents = catalog->documents;
+  std::map<std::string, std::vector<std::string>>& referenced = catalog->referenced;
+  const FileEntry& catalog_entry = catalog->entry;
+  // An earlier backup of the other kind leaves its catalog behind: gone,
+  // so the folder holds one catalog.
+  fs::remove(to / (on_postgres ? kCatalog : kPgDump), ec);
 
   // 2. The archive marker (so a restore is a complete archive).
   auto marker = CopyChecked(archive_dir / kArchiveMarker, to / kArchiveMarker,
@@ -313,6 +394,7 @@ Result<BackupReport> BackupArchive(const fs::path& archive_dir,
             [](const FileEntry& a, const FileEntry& b) { return a.path < b.path; });
   for (const auto& o : objects) files.push_back(EntryJson(o));
   json manifest{{"format", kManifestFormat},
+                {"catalog", on_postgres ? kKindPostgres : kKindSqlite},
                 {"created_at", created_at},
                 {"source", fs::absolute(archive_dir).lexically_normal().string()},
                 {"schema_version", report.schema_version},
@@ -325,6 +407,7 @@ Result<BackupReport> BackupArchive(const fs::path& archive_dir,
 namespace {
 
 struct Manifest {
+  std::string catalog = kKindSqlite;  // kKindSqlite or kKindPostgres
   std::string created_at;
   int schema_version = 0;
   std::vector<FileEntry> files;
@@ -356,6 +439,12 @@ Result<Manifest> ReadManifest(const fs::path& backup) {
                                  j.value("format", 0), kManifestFormat));
   }
   Manifest m;
+  m.catalog = j.value("catalog", std::string(kKindSqlite));
+  if (m.catalog != kKindSqlite && m.catalog != kKindPostgres) {
+    return MakeError(ErrorCode::kUnsupported,
+                     fmt::format("{}: catalog kind '{}' is not sqlite or postgresql", name,
+                                 m.catalog));
+  }
   m.created_at = j.value("created_at", "");
   m.schema_version = j.value("schema_version", 0);
   for (const auto& f : j["files"]) {
@@ -412,10 +501,12 @@ int CopyAll(const fs::path& backup, const Manifest& m, const fs::path& dest,
   return checked;
 }
 
-// Checks a restored archive: integrity, foreign keys, and opening it (which
-// upgrades the schema); every live document's file must be present.
+// Checks a restored archive: on SQLite integrity and foreign keys; opening
+// it (which upgrades the schema); on PostgreSQL the access log's hash
+// chain; every live document's file must be present.
 void CheckRestored(const fs::path& dir, BackupCheck* check) {
-  {
+  const bool on_postgres = fs::exists(dir / kCatalogUrl);
+  if (!on_postgres) {
     CatalogFileCheck file = CheckCatalogFile(dir / kCatalog);
     check->integrity = file.integrity;
     check->problems.insert(check->problems.end(), file.problems.begin(),
@@ -428,8 +519,26 @@ void CheckRestored(const fs::path& dir, BackupCheck* check) {
                               archive.error().message);
     return;
   }
-  check->restored_schema = (*archive)->catalog().SchemaVersion();
-  auto docs = (*archive)->catalog().ListDocuments("");
+  Result<std::vector<DocumentRecord>> docs;
+  if (on_postgres) {
+    postgres::PgCatalog& pg = *(*archive)->postgres();
+    check->restored_schema = pg.SchemaVersion().value_or(0);
+    auto log = postgres::PgAccess(pg, dir).VerifyLog();
+    if (!log) {
+      check->problems.push_back("checking the access log: " + log.error().message);
+    } else if (!log->ok) {
+      check->problems.push_back(fmt::format("the access log's hash chain breaks at entry {}: {}",
+                                            log->first_bad, log->problem));
+    }
+    check->integrity = log && log->ok
+                           ? fmt::format("restored by pg_restore; access log chain ok ({} entries)",
+                                         log->entries)
+                           : "restored by pg_restore";
+    docs = postgres::PgRecords(pg).ListDocuments("");
+  } else {
+    check->restored_schema = (*archive)->catalog().SchemaVersion();
+    docs = (*archive)->catalog().ListDocuments("");
+  }
   if (!docs) {
     check->problems.push_back(docs.error().message);
     return;
@@ -450,10 +559,32 @@ void CheckRestored(const fs::path& dir, BackupCheck* check) {
 
 }  // namespace
 
+namespace {
+
+// A PostgreSQL backup copied into dir: its dump restored into the database
+// at url, and dir made an archive of it (catalog-url in place of the dump).
+Status RestorePostgresInto(const fs::path& dir, const std::string& url) {
+  BACKUP_TRY(postgres::RestoreCatalog(dir / kPgDump, url));
+  BACKUP_TRY(WriteFileAtomic(dir / kCatalogUrl, url + "\n"));
+  std::error_code ec;
+  fs::remove(dir / kPgDump, ec);
+  return Ok();
+}
+
+}  // namespace
+
 Result<BackupCheck> VerifyBackup(const fs::path& backup,
-                                 const fs::path& scratch_parent) {
+                                 const fs::path& scratch_parent,
+                                 const std::string& scratch_server) {
   auto manifest = ReadManifest(backup);
   if (!manifest) return std::unexpected(manifest.error());
+  if (manifest->catalog == kKindPostgres && scratch_server.empty()) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     fmt::format("{} holds a PostgreSQL catalog: checking it restores it "
+                                 "into a scratch database; name a server for it "
+                                 "(--scratch-url postgresql://USER@HOST:PORT/DBNAME)",
+                                 backup.string()));
+  }
   std::error_code ec;
   fs::path parent = scratch_parent.empty() ? fs::temp_directory_path(ec)
                                            : scratch_parent;
@@ -469,7 +600,24 @@ Result<BackupCheck> VerifyBackup(const fs::path& backup,
   check.created_at = manifest->created_at;
   check.schema_version = manifest->schema_version;
   check.files_checked = CopyAll(backup, *manifest, scratch, &check.problems);
-  if (check.problems.empty()) CheckRestored(scratch, &check);
+  if (check.problems.empty() && manifest->catalog == kKindPostgres) {
+    auto db = postgres::CreateScratchDatabase(scratch_server);
+    if (!db) {
+      fs::remove_all(scratch, ec);
+      return std::unexpected(db.error());
+    }
+    if (auto s = RestorePostgresInto(scratch, db->url); !s) {
+      check.problems.push_back(s.error().message);
+    } else {
+      CheckRestored(scratch, &check);
+    }
+    if (auto s = postgres::DropScratchDatabase(*db); !s) {
+      check.problems.push_back("the scratch database " + db->name +
+                               " could not be dropped: " + s.error().message);
+    }
+  } else if (check.problems.empty()) {
+    CheckRestored(scratch, &check);
+  }
   fs::remove_all(scratch, ec);
   return check;
 }
@@ -524,10 +672,28 @@ Status SyncDir(const fs::path& dir) {
 }  // namespace
 
 Result<BackupCheck> RestoreBackup(const fs::path& backup,
-                                  const fs::path& new_archive) {
+                                  const fs::path& new_archive,
+                                  const std::string& catalog_url) {
   RestrictNewFiles();
   auto manifest = ReadManifest(backup);
   if (!manifest) return std::unexpected(manifest.error());
+  if (manifest->catalog == kKindPostgres && catalog_url.empty()) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     fmt::format("{} holds a PostgreSQL catalog: restore it into an empty "
+                                 "database (--catalog postgresql://USER@HOST:PORT/DBNAME)",
+                                 backup.string()));
+  }
+  if (manifest->catalog == kKindSqlite && !catalog_url.empty()) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     fmt::format("{} holds a SQLite catalog: restore it without --catalog, "
+                                 "then move it with `dossier migrate --to`",
+                                 backup.string()));
+  }
+  if (!catalog_url.empty() && !postgres::IsConnectionString(catalog_url)) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "--catalog: not a PostgreSQL URL (postgresql://USER@HOST:PORT/DBNAME, "
+                     "or libpq key=value pairs)");
+  }
   std::error_code ec;
   const fs::path target = fs::absolute(new_archive, ec).lexically_normal();
   const fs::path named =
@@ -561,8 +727,44 @@ Result<BackupCheck> RestoreBackup(const fs::path& backup,
   check.schema_version = manifest->schema_version;
   check.files_checked = CopyAll(backup, *manifest, staging, &check.problems);
   if (!check.problems.empty()) return refused(check);
-  CheckRestored(staging, &check);
-  if (!check.problems.empty()) return refused(check);
+  if (manifest->catalog == kKindPostgres) {
+    // Checked in a scratch database on the same server first, so the
+    // target database is written only with a backup known to be good, and
+    // then in one transaction (all of it or nothing).
+    const fs::path dump = staging / kPgDump;
+    const fs::path kept = staging.parent_path() / (staging.filename().string() + ".pgdump");
+    auto db = postgres::CreateScratchDatabase(catalog_url);
+    if (!db) {
+      cleanup();
+      return std::unexpected(db.error());
+    }
+    std::error_code copy_ec;
+    fs::copy_file(dump, kept, fs::copy_options::overwrite_existing, copy_ec);
+    if (auto s = RestorePostgresInto(staging, db->url); !s) {
+      check.problems.push_back(s.error().message);
+    } else {
+      CheckRestored(staging, &check);
+    }
+    (void)postgres::DropScratchDatabase(*db);
+    if (copy_ec) check.problems.push_back(IoError(kept, "cannot copy", copy_ec).message);
+    if (!check.problems.empty()) {
+      fs::remove(kept, ec);
+      return refused(check);
+    }
+    fs::rename(kept, dump, ec);
+    if (auto s = RestorePostgresInto(staging, catalog_url); !s) {
+      cleanup();
+      return std::unexpected(s.error());
+    }
+    check.restored_schema = 0;
+    check.documents = 0;
+    check.destroyed = 0;
+    CheckRestored(staging, &check);
+    if (!check.problems.empty()) return refused(check);
+  } else {
+    CheckRestored(staging, &check);
+    if (!check.problems.empty()) return refused(check);
+  }
   // The folders' entries are made durable before the name appears.
   for (auto it = fs::recursive_directory_iterator(staging, ec);
        !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
@@ -599,7 +801,14 @@ Result<SweepReport> SweepFileStore(const fs::path& archive_dir,
   }
   // The set of named files first: a file written after this read is newer
   // than min_age (unless min_age is 0, see the header).
-  auto named = NamedObjects(archive_dir / kCatalog);
+  Result<std::set<std::string>> named;
+  if (fs::is_regular_file(archive_dir / kCatalogUrl, ec)) {
+    auto url = ReadCatalogUrl(archive_dir);
+    if (!url) return std::unexpected(url.error());
+    named = postgres::NamedFiles(*url);
+  } else {
+    named = NamedObjects(archive_dir / kCatalog);
+  }
   if (!named) return std::unexpected(named.error());
   SweepReport report;
   const auto now = fs::file_time_type::clock::now();

@@ -5,10 +5,15 @@
 //   BACKUP/dossier-backup   marker: "dossier backup format 1\n"
 //   BACKUP/catalog.sqlite   the catalog, copied with SQLite's online backup
 //                           API (one read snapshot; writers are not blocked)
+//   BACKUP/catalog.pgdump   instead, for a PostgreSQL archive: pg_dump's
+//                           custom format, of one snapshot in which the
+//                           documents it names are also read
+//                           (storage/postgres/catalog_dump.h)
 //   BACKUP/objects/ab/<sha256>.pdf   the file store, copied incrementally:
 //                           an object already in the backup is not copied
-//   BACKUP/manifest.json    written last: format, time, source, schema
-//                           version, and path, size and SHA-256 of every file
+//   BACKUP/manifest.json    written last: format, catalog kind (sqlite or
+//                           postgresql), time, source, schema version, and
+//                           path, size and SHA-256 of every file
 //
 // Consistency: files land in the store before the catalog rows that name
 // them commit, so every file the snapshot names already exists when the
@@ -79,9 +84,15 @@ struct BackupCheck {
 // checks every live document's file is there. The scratch folder is removed
 // afterwards. Problems are in the result; errors are for a backup folder
 // that cannot be read at all.
+//
+// A backup of a PostgreSQL archive is restored into a scratch database
+// made on scratch_server (a URL of that server; its role needs CREATEDB),
+// which is dropped afterwards, also when a check fails; on PostgreSQL the
+// access log's hash chain is checked too. kInvalidArgument if such a
+// backup is given no scratch_server.
 Result<BackupCheck> VerifyBackup(const std::filesystem::path& backup,
-                                 const std::filesystem::path& scratch_parent =
-                                     {});
+                                 const std::filesystem::path& scratch_parent = {},
+                                 const std::string& scratch_server = {});
 
 // Restores into new_archive (must not exist or be empty), all or nothing:
 // copies and checks every file into a staging folder beside it
@@ -93,8 +104,16 @@ Result<BackupCheck> VerifyBackup(const std::filesystem::path& backup,
 // into the same target. kConflict if new_archive holds anything;
 // kCorruptInput naming the file if a checksum differs (nothing is left at
 // new_archive or beside it then).
+//
+// A backup of a PostgreSQL archive is restored into the empty database at
+// catalog_url (kConflict naming the server if it holds a catalog; nothing
+// is written to it then): checked first in a scratch database on that
+// server as VerifyBackup does, then restored in one transaction, and
+// new_archive's catalog-url names it. kInvalidArgument if such a backup is
+// given no catalog_url, or a SQLite backup is given one.
 Result<BackupCheck> RestoreBackup(const std::filesystem::path& backup,
-                                  const std::filesystem::path& new_archive);
+                                  const std::filesystem::path& new_archive,
+                                  const std::string& catalog_url = {});
 
 // Housekeeping of a live archive's file store. After a crash, the store may
 // hold temporary files (.tmp-*) of interrupted writes and complete objects

@@ -47,6 +47,15 @@ std::string ServerName(const std::string& url);
 // The URL with its database name replaced (postgresql:// URLs only).
 Result<std::string> WithDatabase(const std::string& url, const std::string& dbname);
 
+// A connection for a client tool (pg_dump, pg_restore): the URL as libpq
+// key=value pairs without the password, and the password ('' if the URL
+// has none), so no password is ever on a command line.
+struct ToolConnection {
+  std::string conninfo;
+  std::string password;
+};
+Result<ToolConnection> ForTool(const std::string& url);
+
 // The newest schema version this build writes.
 int LatestPgSchemaVersion();
 

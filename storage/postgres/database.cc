@@ -122,6 +122,22 @@ bool IsConnectionString(std::string_view text) {
          text.find('=') != std::string_view::npos;
 }
 
+Result<ToolConnection> ForTool(const std::string& url) {
+  auto opts = Options(url);
+  if (!opts) return std::unexpected(opts.error());
+  ToolConnection out;
+  std::vector<std::pair<std::string, std::string>> kept;
+  for (auto& [k, v] : *opts) {
+    if (k == "password") {
+      out.password = v;
+    } else {
+      kept.emplace_back(k, v);
+    }
+  }
+  out.conninfo = Conninfo(kept);
+  return out;
+}
+
 std::string ServerName(const std::string& url) {
   auto opts = Options(url);
   if (!opts) return "(unparsable URL)";

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <future>
 #include <string>
 
@@ -212,6 +213,129 @@ TEST_F(PostgresStation, AMigrationIntoADatabaseWithRecordsChangesNothing) {
   auto theirs = DossierOn(other, "customer list");
   EXPECT_NE(theirs.out.find("北京远航"), std::string::npos) << theirs.out;
   EXPECT_EQ(theirs.out.find("上海明川"), std::string::npos) << theirs.out;
+}
+
+// Backups of a PostgreSQL archive: pg_dump of the catalog with the
+// objects, checked by restoring into a scratch database (dropped after,
+// also when the check fails), incremental, and restored into an empty
+// database as a new archive that finds what the old one found. Damage is
+// found; refusals write nothing.
+TEST_F(PostgresStation, APostgresqlArchiveIsBackedUpVerifiedAndRestored) {
+  ASSERT_EQ(Dossier("init " + ShellQuote(archive_.string()) + " --catalog " +
+                    ShellQuote(database_->url()))
+                .exit_code,
+            0);
+  auto customer = Dossier("customer add --name 上海明川贸易有限公司 --kind company");
+  ASSERT_EQ(customer.exit_code, 0) << customer.out;
+  const std::string code = First(customer);
+  const fs::path samples = testing::SamplesDir();
+  auto in = Dossier("ingest " + ShellQuote((samples / "zh-contract-1.png").string()) + " " +
+                    ShellQuote((samples / "en-agreement.png").string()) + " --customer " + code +
+                    " --type contract");
+  ASSERT_TRUE(Ingested(in)) << in.out;
+
+  // Scratch databases are named dossier_check_*; none may be left.
+  auto scratch_databases = [&] {
+    auto r = RunCommand("psql " + ShellQuote(database_->cluster_url()) +
+                        " -Atc \"SELECT count(*) FROM pg_database WHERE datname LIKE "
+                        "'dossier_check_%'\" 2>&1");
+    return r.out;
+  };
+  const fs::path backup = tmp_.path() / "backups" / "b1";
+  auto made = Dossier("backup --to " + ShellQuote(backup.string()));
+  ASSERT_EQ(made.exit_code, 0) << made.out;
+  EXPECT_NE(made.out.find("2 document(s)"), std::string::npos) << made.out;
+  EXPECT_TRUE(fs::exists(backup / "catalog.pgdump"));
+  EXPECT_FALSE(fs::exists(backup / "catalog-url")) << "the live database is not named";
+  EXPECT_FALSE(fs::exists(backup / "catalog.sqlite"));
+  auto again = Dossier("backup --to " + ShellQuote(backup.string()));
+  ASSERT_EQ(again.exit_code, 0) << again.out;
+  EXPECT_NE(again.out.find("0 copied"), std::string::npos) << again.out;
+
+  auto verified = Dossier("backup verify " + ShellQuote(backup.string()));
+  ASSERT_EQ(verified.exit_code, 0) << verified.out;
+  EXPECT_NE(verified.out.find("Backup OK"), std::string::npos) << verified.out;
+  EXPECT_NE(verified.out.find("access log chain ok"), std::string::npos) << verified.out;
+  EXPECT_EQ(scratch_databases(), "0\n");
+  // Without the archive, the server for the scratch database is named.
+  auto offline = RunCommand(ShellQuote(testing::DossierBinary().string()) + " --archive " +
+                            ShellQuote((tmp_.path() / "none").string()) + " backup verify " +
+                            ShellQuote(backup.string()) + " 2>&1");
+  EXPECT_NE(offline.exit_code, 0) << offline.out;
+  EXPECT_NE(offline.out.find("--scratch-url"), std::string::npos) << offline.out;
+  auto named = RunCommand(ShellQuote(testing::DossierBinary().string()) + " --archive " +
+                          ShellQuote((tmp_.path() / "none").string()) + " backup verify " +
+                          ShellQuote(backup.string()) + " --scratch-url " +
+                          ShellQuote(database_->cluster_url()) + " 2>&1");
+  EXPECT_EQ(named.exit_code, 0) << named.out;
+
+  // A damaged copy: a stored file changed, then a truncated dump.
+  const fs::path damaged = tmp_.path() / "backups" / "damaged";
+  fs::copy(backup, damaged, fs::copy_options::recursive);
+  fs::path object;
+  for (const auto& e : fs::recursive_directory_iterator(damaged / "objects")) {
+    if (e.is_regular_file()) object = e.path();
+  }
+  ASSERT_FALSE(object.empty());
+  fs::permissions(object, fs::perms::owner_write, fs::perm_options::add);
+  std::ofstream(object, std::ios::app) << "x";
+  auto bad = Dossier("backup verify " + ShellQuote(damaged.string()));
+  EXPECT_NE(bad.exit_code, 0) << bad.out;
+  EXPECT_NE(bad.out.find("checksum mismatch"), std::string::npos) << bad.out;
+  fs::remove_all(damaged);
+  fs::copy(backup, damaged, fs::copy_options::recursive);
+  fs::resize_file(damaged / "catalog.pgdump", fs::file_size(damaged / "catalog.pgdump") / 2);
+  auto cut = Dossier("backup verify " + ShellQuote(damaged.string()));
+  EXPECT_NE(cut.exit_code, 0) << cut.out;
+  EXPECT_NE(cut.out.find("catalog.pgdump"), std::string::npos) << cut.out;
+  EXPECT_EQ(scratch_databases(), "0\n") << "dropped after a failed check too";
+
+  // Restored into an empty database: a new archive that finds the same.
+  auto target = testing::PgTestDatabase::Create();
+  ASSERT_TRUE(target) << target.error().message;
+  const fs::path restored = tmp_.path() / "restored";
+  auto refused = Dossier("restore " + ShellQuote(backup.string()) + " --to " +
+                         ShellQuote(restored.string()));
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.out.find("--catalog"), std::string::npos) << refused.out;
+  EXPECT_FALSE(fs::exists(restored));
+  auto back = Dossier("restore " + ShellQuote(backup.string()) + " --to " +
+                      ShellQuote(restored.string()) + " --catalog " +
+                      ShellQuote((*target)->url()));
+  ASSERT_EQ(back.exit_code, 0) << back.out;
+  EXPECT_TRUE(fs::exists(restored / "catalog-url"));
+  EXPECT_FALSE(fs::exists(restored / "catalog.pgdump"));
+  for (const std::string q : {"合同", "甲"}) {
+    auto old_hits = Dossier("search " + ShellQuote(q));
+    auto new_hits = DossierOn(restored, "search " + ShellQuote(q));
+    EXPECT_EQ(new_hits.exit_code, 0) << new_hits.out;
+    EXPECT_NE(new_hits.out.find("1 hit(s)"), std::string::npos) << q << "\n" << new_hits.out;
+    EXPECT_EQ(new_hits.out, old_hits.out) << q;
+  }
+  auto checked = DossierOn(restored, "verify");
+  EXPECT_EQ(checked.exit_code, 0) << checked.out;
+  auto log = DossierOn(restored, "log verify");
+  EXPECT_EQ(log.exit_code, 0) << log.out;
+  // The same database again: refused, the restored archive untouched.
+  const fs::path twice = tmp_.path() / "twice";
+  auto dup = Dossier("restore " + ShellQuote(backup.string()) + " --to " +
+                     ShellQuote(twice.string()) + " --catalog " + ShellQuote((*target)->url()));
+  EXPECT_NE(dup.exit_code, 0);
+  EXPECT_NE(dup.out.find("holds a catalog"), std::string::npos) << dup.out;
+  EXPECT_FALSE(fs::exists(twice));
+  EXPECT_EQ(scratch_databases(), "0\n");
+
+  // The file-store sweep reads the names from PostgreSQL: nothing named
+  // goes, an orphan does.
+  const fs::path orphan = archive_ / "objects" / "00" /
+                          (std::string(64, '0') + ".pdf");
+  fs::create_directories(orphan.parent_path());
+  std::ofstream(orphan) << "orphan";
+  auto swept = Dossier("backup sweep --min-age-hours 0");
+  ASSERT_EQ(swept.exit_code, 0) << swept.out;
+  EXPECT_NE(swept.out.find("1 unreferenced file(s)"), std::string::npos) << swept.out;
+  EXPECT_FALSE(fs::exists(orphan));
+  EXPECT_EQ(Dossier("verify").exit_code, 0);
 }
 
 }  // namespace
