@@ -51,8 +51,16 @@ bench-originals: build
 PAGES ?= 1000000
 .PHONY: bench-search
 bench-search: build
-	cmake --build $(BUILD) --target search_bench -j $(JOBS)
+	cmake --build $(BUILD) --target search_bench dossier -j $(JOBS)
 	./scripts/search-bench.sh $(BUILD)/bench/search_bench $(PAGES) $(BUILD)/bench-search
+	./bench/workers.py $(BUILD)/cli/dossier
+
+# Pages per minute of one scan station beside one, two and three workers
+# sharing a PostgreSQL queue (bench/workers.py; docs/workers.md).
+.PHONY: bench-workers
+bench-workers: build
+	cmake --build $(BUILD) --target dossier -j $(JOBS)
+	./bench/workers.py $(BUILD)/cli/dossier
 
 # The server under load: wrk at 50 connections against search, previews and
 # documents of a 1,000-document archive while an ingest runs.

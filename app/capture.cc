@@ -63,6 +63,7 @@ Result<pipeline::IngestReport> IngestAs(Station& station, const std::string& sca
   }
   options.one_document = input.one_document;
   options.pdfa = input.pdfa;
+  options.engine_cache = input.engines;
   return pipeline::RunIngest(station.archive(), options, callbacks);
 }
 

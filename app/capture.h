@@ -49,6 +49,9 @@ struct IngestInput {
   std::vector<std::string> shown_names;
   bool one_document = false;
   archive::PdfaLevel pdfa = archive::PdfaLevel::k2b;
+  // OCR engines kept across ingests by a long-running caller (a worker, the
+  // server); null: made for this ingest. Not owned.
+  ocr::EngineCache* engines = nullptr;
 };
 Result<pipeline::IngestReport> Ingest(Station& station, const Caller& caller,
                                       const IngestInput& input,

@@ -350,6 +350,8 @@ Result<WorkerReport> RunWorker(Station& station, const Caller& caller,
   // Leases are renewed on a connection of their own, opened once.
   auto renewals = Station::Open(station.archive().dir());
   if (!renewals) return std::unexpected(renewals.error());
+  // Models are loaded once for the worker's life, not once per item.
+  ocr::EngineCache engines;
   WorkerReport report;
   while (!stopped()) {
     auto claimed = station.queue().Claim(name, options.lease_seconds, options.max_attempts);
@@ -375,6 +377,7 @@ Result<WorkerReport> RunWorker(Station& station, const Caller& caller,
         };
       }
       LeaseKeeper keeper(**renewals, item.id, name, options.lease_seconds);
+      input->engines = &engines;
       return IngestAs(station, item.enqueued_by, *input, ingest);
     }();
     Status ended = ingested ? station.queue().Finish(item.id, name,

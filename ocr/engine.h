@@ -53,6 +53,7 @@ class Engine {
 struct TesseractOptions {
   std::string languages = "chi_sim+eng";
   std::string tessdata_dir;  // empty: Tesseract's default
+  bool operator==(const TesseractOptions&) const = default;
 };
 
 // Creates a Tesseract engine. kOcr error naming the languages and the

@@ -888,16 +888,27 @@ Result<IngestReport> RunIngest(storage::Archive& archive,
 
   // OCR engines, one per worker, created before any thread starts so a
   // missing language fails the batch at once.
-  std::vector<std::unique_ptr<ocr::Engine>> engines;
   const auto languages = ocr::LanguagePolicy::FromOption(options.ocr.languages);
   ocr::TesseractOptions engine_options = options.ocr;
   engine_options.languages = languages.EngineLanguages();
+  // Engines from the caller's cache go back to it however this ends.
+  struct Engines {
+    ocr::EngineCache* cache;
+    const ocr::TesseractOptions& options;
+    std::vector<std::unique_ptr<ocr::Engine>> list;
+    ~Engines() {
+      if (cache == nullptr) return;
+      for (auto& e : list) cache->Give(options, std::move(e));
+    }
+  } kept{options.null_ocr ? nullptr : options.engine_cache, engine_options, {}};
+  std::vector<std::unique_ptr<ocr::Engine>>& engines = kept.list;
   StageTimer setup_timer(main_times, Stage::kSetup);
   for (int i = 0; i < jobs; ++i) {
     if (options.null_ocr) {
       engines.push_back(ocr::MakeNullEngine());
     } else {
-      auto engine = ocr::MakeTesseractEngine(engine_options);
+      auto engine = kept.cache ? kept.cache->Take(engine_options)
+                               : ocr::MakeTesseractEngine(engine_options);
       if (!engine) return std::unexpected(engine.error());
       engines.push_back(std::move(*engine));
     }

@@ -29,6 +29,7 @@
 #include "core/result.h"
 #include "core/types.h"
 #include "ocr/engine.h"
+#include "ocr/engine_cache.h"
 #include "ocr/language_choice.h"
 #include "pipeline/stage_times.h"
 #include "storage/archive.h"
@@ -54,6 +55,10 @@ struct IngestOptions {
   // "chi_sim+eng", reads every page with it.
   ocr::TesseractOptions ocr{.languages = dossier::ocr::kAutoLanguages};
   bool null_ocr = false;       // tests: skip OCR (NullEngine)
+  // Engines kept by the caller across ingests (ocr/engine_cache.h): taken
+  // from it and given back when the ingest ends. Null: made for this
+  // ingest. Not owned; must outlive RunIngest.
+  ocr::EngineCache* engine_cache = nullptr;
   // Leave blank pages (duplex backs) out of the document. Each dropped page
   // is named in a "dropped-blank" warning kept with the document; a
   // document of blank pages only keeps them all.

@@ -1162,6 +1162,8 @@ void Api::Impl::SaveJob(const Job& job) {
 
 void Api::Impl::RunJobs() {
   std::unique_ptr<app::Station> station;
+  // Models are loaded once for the server's life, not once per upload.
+  ocr::EngineCache engines;
   for (;;) {
     std::string id;
     {
@@ -1213,6 +1215,7 @@ void Api::Impl::RunJobs() {
       in.capture.jobs = options.ingest_jobs;
       in.files = {job.file};
       in.shown_names = {job.name};
+      in.engines = &engines;
       if (options.queue_uploads) {
         // Copied into the queue's spool; the workers do the rest.
         auto item = app::QueueIngest(*station, caller, in);
