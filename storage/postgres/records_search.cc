@@ -26,7 +26,6 @@
 #include "storage/postgres/records.h"
 #include "storage/postgres/records_internal.h"
 #include "storage/postgres/search.h"
-#include "storage/postgres/search_plan.h"
 #include "storage/search_syntax.h"
 #include "storage/search_tokens.h"
 
@@ -281,13 +280,6 @@ Result<std::vector<SearchHit>> PgRecords::Search(const SearchQuery& query) {
       bool in_text;
     };
     std::vector<Candidate> ranked, meta_only;
-    // Only unfiltered: a filter can make the walk read far more pages
-    // before enough pass it, and a customer filter drives the query itself.
-    const bool unfiltered = customer_code.empty() && !query.access.customer_codes &&
-                            query.types.empty() && query.statuses.empty() &&
-                            query.date_from.empty() && query.date_to.empty() &&
-                            query.field_equals.empty();
-    if (unfiltered) ChooseCandidatePlan(tx, *tsquery);
     for (const auto& row :
          tx.raw().exec_params(sql, pqxx::prepare::make_dynamic_params(params))) {
       Candidate c{Int(row[0]), Int(row[1]), row[2].as<double>(), row[3].as<bool>()};

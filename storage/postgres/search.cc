@@ -2,8 +2,6 @@
 // by our code from the shared tokens and query tree.
 #include "storage/postgres/search.h"
 
-#include "storage/postgres/search_plan.h"
-
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -256,10 +254,6 @@ Result<std::vector<PgSearchHit>> PgSearchIndex::Search(
   return catalog_.db().Transact(
       fmt::format("searching for '{}'", query),
       [&](Tx& tx) -> Result<std::vector<PgSearchHit>> {
-        // Only unfiltered (storage/postgres/search_plan.h).
-        if (filter.customer_ids.empty() && filter.types.empty() && filter.statuses.empty()) {
-          ChooseCandidatePlan(tx, *tsquery);
-        }
         auto rows = tx.raw().exec_params(sql, pqxx::prepare::make_dynamic_params(params));
         std::vector<PgSearchHit> hits;
         hits.reserve(rows.size());

@@ -7,7 +7,6 @@
 #include <sqlite3.h>
 
 #include <algorithm>
-#include <map>
 #include <memory>
 #include <random>
 #include <set>
@@ -16,9 +15,7 @@
 
 #include "core/text.h"
 #include "storage/postgres/catalog.h"
-#include "storage/postgres/database.h"
 #include "storage/postgres/search.h"
-#include "storage/postgres/search_plan.h"
 #include "storage/search_syntax.h"
 #include "storage/search_tokens.h"
 #include "storage/sqlite/fts_tokenizer.h"
@@ -258,65 +255,6 @@ const std::vector<std::string> kQueries = {
     "(合 OR 档) NOT (甲方 OR 乙方)",
     // nothing matches
     "不存在", "nonexistentword"};
-
-TEST(PostgresSearchPlan, OnlyAQueryOfOneLexemeHasOne) {
-  EXPECT_EQ(SingleLexeme("'合同'").value_or("-"), "合同");
-  EXPECT_EQ(SingleLexeme("'it\\'s'").value_or("-"), "it's");
-  EXPECT_FALSE(SingleLexeme("('违约' <-> '约责')"));
-  EXPECT_FALSE(SingleLexeme("('合同' & !('乙方'))"));
-  EXPECT_FALSE(SingleLexeme("'a' | 'b'"));
-  EXPECT_FALSE(SingleLexeme("''"));
-  EXPECT_FALSE(SingleLexeme("'unterminated"));
-}
-
-// Once the planner has statistics (ANALYZE, PgSearchIndex::Maintain), a
-// lexeme in many pages is searched by walking the pages newest first; the
-// hits are the same as with the planner's own plan, and a rare lexeme or a
-// phrase keeps the planner's.
-TEST_F(PostgresSearchRecall, ACommonTermWalksNewestFirstWithTheSameHits) {
-  std::map<std::string, int> pages_with;
-  for (const Page& page : pages_) {
-    std::set<std::string> seen(page.tokens.begin(), page.tokens.end());
-    for (const std::string& t : seen) ++pages_with[t];
-  }
-  std::string common, rare;
-  for (const auto& [token, n] : pages_with) {
-    if (common.empty() || n > pages_with[common]) common = token;
-    if (n >= 2 && n <= kPages / 100 && rare.empty()) rare = token;
-  }
-  ASSERT_GE(pages_with[common], kPages / 5) << common;
-  ASSERT_FALSE(rare.empty());
-  auto before = index_->Search(common, {}, 50);
-  ASSERT_TRUE(before) << before.error().message;
-  ASSERT_TRUE(index_->Maintain());
-  auto chosen = [&](const std::string& term) {
-    auto q = TsQueryText(term);
-    EXPECT_TRUE(q);
-    bool walk = false;
-    std::string bitmap;
-    EXPECT_TRUE(catalog_->db().Transact("choosing", [&](Tx& tx) -> Status {
-      walk = ChooseCandidatePlan(tx, q.value_or(""));
-      bitmap = tx.Run("SHOW enable_bitmapscan")[0][0].c_str();
-      return Ok();
-    }));
-    EXPECT_EQ(bitmap, walk ? "off" : "on");
-    return walk;
-  };
-  EXPECT_TRUE(chosen(common)) << common << " is in " << pages_with[common] << " pages";
-  EXPECT_FALSE(chosen(rare)) << rare;
-  auto after = index_->Search(common, {}, 50);
-  ASSERT_TRUE(after) << after.error().message;
-  ASSERT_EQ(after->size(), before->size());
-  for (size_t i = 0; i < after->size(); ++i) {
-    EXPECT_EQ((*after)[i].page_id, (*before)[i].page_id) << i;
-  }
-  // The setting is the transaction's own: the next one plans as usual.
-  auto shown = catalog_->db().Transact("reading", [](Tx& tx) -> Result<std::string> {
-    return std::string(tx.Run("SHOW enable_bitmapscan")[0][0].c_str());
-  });
-  ASSERT_TRUE(shown);
-  EXPECT_EQ(*shown, "on");
-}
 
 TEST_F(PostgresSearchRecall, EveryQueryClassEqualsBruteForceAndSqlite) {
   const std::vector<PgSearchFilter> filters = {
