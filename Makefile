@@ -53,14 +53,16 @@ PAGES ?= 1000000
 bench-search: build
 	cmake --build $(BUILD) --target search_bench dossier -j $(JOBS)
 	./scripts/search-bench.sh $(BUILD)/bench/search_bench $(PAGES) $(BUILD)/bench-search
-	./bench/workers.py $(BUILD)/cli/dossier
+	./bench/workers.py $(BUILD)/cli/dossier --pages $(WORKER_PAGES)
 
 # Pages per minute of one scan station beside one, two and three workers
-# sharing a PostgreSQL queue (bench/workers.py; docs/workers.md).
+# sharing a PostgreSQL queue, and the 1-worker case on SQLite
+# (bench/workers.py; docs/workers.md). WORKER_PAGES=0: every corpus page.
+WORKER_PAGES ?= 24
 .PHONY: bench-workers
 bench-workers: build
 	cmake --build $(BUILD) --target dossier -j $(JOBS)
-	./bench/workers.py $(BUILD)/cli/dossier
+	./bench/workers.py $(BUILD)/cli/dossier --pages $(WORKER_PAGES)
 
 # The server under load: wrk at 50 connections against search, previews and
 # documents of a 1,000-document archive while an ingest runs.

@@ -4,6 +4,7 @@ one, two and three `dossier worker` processes sharing a PostgreSQL queue,
 on the same pages, on this machine's cores (docs/workers.md).
 
 usage: workers.py DOSSIER_BINARY [--pages N] [--corpus DIR] [--work DIR]
+                  [--no-sqlite]
 
   station     `dossier ingest --jobs 2` of every page (the peer: no queue)
   1 worker    every page queued as its own item (`ingest --queue`, before
@@ -12,8 +13,18 @@ usage: workers.py DOSSIER_BINARY [--pages N] [--corpus DIR] [--work DIR]
   2 workers   the same with two workers, one per core (docs/workers.md)
   3 workers   three workers (more processes than cores)
 
-Every run gets a fresh archive on a fresh database of a private PostgreSQL
-15 cluster (scripts/pg-test-cluster.sh). The clock runs from the first
+and, unless --no-sqlite, the station and the 1-worker case again on a
+SQLite catalog (the single-machine default), each compared with the station
+of its own catalog.
+
+Every process runs with OMP_THREAD_LIMIT=1 (the OCR engine also keeps itself
+to one OpenMP thread per page, ocr/tesseract_engine.cc), so the cores are
+shared out by --jobs and by the number of workers, not by OpenMP. The load
+average is read after every run and printed beside its row: a number taken
+while other work shares the cores is not the machine's number.
+
+Every PostgreSQL run gets a fresh archive on a fresh database of a private
+PostgreSQL 15 cluster (scripts/pg-test-cluster.sh). The clock runs from the first
 worker's start until the last has left an empty queue. After each run it
 checks that every page was filed exactly once (one document per page, one
 done item per page, none failed) and that `dossier verify` passes; it exits
@@ -65,17 +76,22 @@ def main(argv):
     try:
         with open(os.path.join(state, 'url')) as f:
             server = f.read().strip()
-        env = {k: v for k, v in os.environ.items() if k != 'OMP_THREAD_LIMIT'}
-        env['DOSSIER_USER'] = 'bench'
+        env = dict(os.environ, OMP_THREAD_LIMIT='1', DOSSIER_USER='bench')
         n = len(files)
         rows = []
-        modes = [('station', 0, 2), ('1 worker', 1, 1), ('2 workers', 2, 1), ('3 workers', 3, 1)]
-        for i, (mode, workers, jobs) in enumerate(modes):
-            db = f'bench_{i}'
-            run(['psql', server, '-qc', f'CREATE DATABASE {db}'], env)
-            url = server.rsplit('/', 1)[0] + '/' + db
+        modes = [('postgresql', 'station', 0, 2), ('postgresql', '1 worker', 1, 1),
+                 ('postgresql', '2 workers', 2, 1), ('postgresql', '3 workers', 3, 1)]
+        if '--no-sqlite' not in argv:
+            modes += [('sqlite', 'station', 0, 2), ('sqlite', '1 worker', 1, 1)]
+        for i, (catalog, mode, workers, jobs) in enumerate(modes):
             archive = os.path.join(work, f'archive-{i}')
-            run([dossier, 'init', archive, '--catalog', url], env)
+            if catalog == 'postgresql':
+                db = f'bench_{i}'
+                run(['psql', server, '-qc', f'CREATE DATABASE {db}'], env)
+                url = server.rsplit('/', 1)[0] + '/' + db
+                run([dossier, 'init', archive, '--catalog', url], env)
+            else:
+                run([dossier, 'init', archive], env)
             base = [dossier, '--archive', archive]
             code = run(base + ['customer', 'add', '--name', 'Bench'], env).split('\t')[0]
             if workers == 0:
@@ -99,23 +115,25 @@ def main(argv):
                                                     env).splitlines() if re.match(r'\s*W\d{6}', l)]
                 done, others = len(listed('done')), sum(len(listed(st)) for st in ('queued', 'running', 'failed'))
                 if done != n or others:
-                    sys.exit(f'{mode}: {done} of {n} items done, {others} not done')
+                    sys.exit(f'{catalog} {mode}: {done} of {n} items done, {others} not done')
             shown = json.loads(run(base + ['customer', 'show', code, '--json'], env))
             docs = shown.get('documents', [])
             if len(docs) != n:
-                sys.exit(f'{mode}: {len(docs)} documents for {n} pages')
+                sys.exit(f'{catalog} {mode}: {len(docs)} documents for {n} pages')
             run(base + ['verify'], env)
-            rows.append((mode, workers, jobs, secs))
-            print(f'  {mode}: {n} pages in {secs:.1f} s', file=sys.stderr)
-        load = open('/proc/loadavg').read().split()[0]
-        print(f'\n{n} pages, {os.cpu_count()} cores, PostgreSQL catalog; '
-              f'load average at the end {load}\n')
-        print('| mode | workers x --jobs | seconds | pages/min | vs station |')
-        print('|---|---|---|---|---|')
-        station = rows[0][3]
-        for mode, workers, jobs, secs in rows:
+            load = open('/proc/loadavg').read().split()[0]
+            rows.append((catalog, mode, workers, jobs, secs, load))
+            print(f'  {catalog} {mode}: {n} pages in {secs:.1f} s (load {load})', file=sys.stderr)
+        print(f'\n{n} pages, {os.cpu_count()} cores, OMP_THREAD_LIMIT=1 in every process; '
+              f'load average (1 min) after each run beside it\n')
+        print('| catalog | mode | workers x --jobs | pages | seconds | pages/min | vs station | load |')
+        print('|---|---|---|---|---|---|---|---|')
+        station = {}
+        for catalog, mode, workers, jobs, secs, load in rows:
+            station.setdefault(catalog, secs)
             shape = f'ingest --jobs {jobs}' if workers == 0 else f'{workers} x {jobs}'
-            print(f'| {mode} | {shape} | {secs:.1f} | {60 * n / secs:.1f} | {station / secs:.2f} |')
+            print(f'| {catalog} | {mode} | {shape} | {n} | {secs:.1f} | {60 * n / secs:.1f} | '
+                  f'{station[catalog] / secs:.2f} | {load} |')
     finally:
         subprocess.run([cluster, 'stop', state], stdout=subprocess.DEVNULL)
 
